@@ -1,0 +1,5 @@
+"""`python -m auditledger` runs the command line."""
+
+from auditledger.cli import main
+
+main()

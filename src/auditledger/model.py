@@ -1,0 +1,473 @@
+"""The ledger's records as closed Pydantic models, and enumerations with Chinese labels.
+
+No I/O here; every other module may import this one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any, Generic, Self, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+R = TypeVar("R")
+
+# Bump when a record's shape changes, so caches of validated records are rebuilt.
+SCHEMA_VERSION = 1
+
+
+class Choice(str, Enum):
+    """An enumeration whose value is the English code written in files and JSON.
+
+    Each member also carries a Chinese and an English label, and accepts the code,
+    either label or one of its aliases on input (files and command line alike).
+    """
+
+    zh: str
+    en: str
+    aliases: tuple[str, ...]
+
+    def __new__(cls, code: str, zh: str, en: str, *aliases: str) -> Self:
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member.zh = zh
+        member.en = en
+        member.aliases = aliases
+        return member
+
+    @classmethod
+    def _missing_(cls, value: object) -> Self | None:
+        if not isinstance(value, str):
+            return None
+        key = _fold(value)
+        for member in cls:
+            names = (member.value, member.zh, member.en, *member.aliases)
+            if key in {_fold(name) for name in names}:
+                return member
+        return None
+
+    @classmethod
+    def parse(cls, value: str) -> Self:
+        """The member for a code, label or alias; ValueError when there is none."""
+        return cls(value)  # type: ignore[call-arg]  # Enum lookup, not __new__
+
+    def label(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else self.en
+
+    @classmethod
+    def choices(cls) -> str:
+        """The accepted codes with their Chinese labels, for hints."""
+        return ", ".join(f"{m.value} ({m.zh})" for m in cls)
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().lower().replace(" ", "_")
+
+
+class Language(str, Enum):
+    """Output language (a plain enumeration: its codes are its names)."""
+
+    zh = "zh"
+    en = "en"
+
+
+class UnitKind(Choice):
+    department = "department", "政府部门", "government department", "部门", "department"
+    lower_government = "lower_government", "下级政府", "lower-level government"
+    soe = "soe", "国有企业", "state-owned enterprise", "国企", "企业"
+    other = "other", "其他", "other"
+
+
+class RectificationType(Choice):
+    immediate = "immediate", "立行立改", "immediate", "立即整改"
+    phased = "phased", "分阶段整改", "phased", "分阶段"
+    ongoing = "ongoing", "持续整改", "ongoing", "持续", "长期整改"
+
+
+class Status(Choice):
+    not_started = "not_started", "未整改", "not started"
+    in_progress = "in_progress", "整改中", "in progress", "正在整改"
+    partial = "partial", "部分整改", "partly rectified", "partly_rectified"
+    rectified = "rectified", "已整改", "rectified", "完成整改", "已完成整改", "整改完成"
+    closed = "closed", "已销号", "closed", "销号"
+
+    @property
+    def finished(self) -> bool:
+        """Rectification is complete (已整改 or 已销号)."""
+        return self in (Status.rectified, Status.closed)
+
+
+class CauseLink(Choice):
+    """The seven links (环节) in which the seed asks to look for a problem's cause."""
+
+    policy_making = "policy_making", "政策制定", "policy making"
+    rule_enforcement = "rule_enforcement", "制度执行", "rule enforcement"
+    budget_management = "budget_management", "预算管理", "budget management"
+    project_management = "project_management", "项目管理", "project management"
+    performance_evaluation = "performance_evaluation", "绩效评价", "performance evaluation"
+    oversight = "oversight", "监督检查", "oversight and inspection"
+    accountability = "accountability", "责任落实", "accountability"
+
+
+class AmountKind(Choice):
+    violation = "violation", "违规金额", "irregular use", "违规"
+    loss = "loss", "损失浪费金额", "loss and waste", "损失浪费"
+    mismanagement = "mismanagement", "管理不规范金额", "non-standard management", "管理不规范"
+
+
+class RectifyMethod(Choice):
+    """How a rectified amount was rectified (整改方式)."""
+
+    recovered = "recovered", "追缴资金", "funds recovered", "追缴"
+    returned = "returned", "归还原渠道", "returned to original channel", "归还"
+    reallocated = "reallocated", "统筹盘活", "idle funds put to use", "盘活"
+    disbursed = "disbursed", "加快拨付", "disbursement accelerated", "拨付"
+    taxes = "taxes", "退抵税费或补缴补发", "taxes and fees refunded or paid", "补缴补发"
+    accounts = "accounts", "调整账表", "accounts adjusted", "调账"
+    other = "other", "其他", "other"
+
+
+class ProminentReason(Choice):
+    """Why a problem was selected as prominent (突出问题), after the seed's criteria."""
+
+    prevalent = "prevalent", "普遍存在", "prevalent across units"
+    recurring = "recurring", "反复出现", "recurring across years"
+    nature = "nature", "问题性质", "nature of the problem"
+    amount = "amount", "资金规模", "amount involved"
+    record = "record", "以往整改情况", "past rectification record"
+    public_concern = "public_concern", "代表和群众关心", "concern of deputies and the public"
+    budget_focus = "budget_focus", "预算审查重点", "focus of budget review"
+
+
+class SourceKind(Choice):
+    audit_report = "audit_report", "审计工作报告", "audit work report"
+    special_announcement = "special_announcement", "专项审计结果公告", "special audit announcement"
+
+
+DEFAULT_CATEGORIES = (
+    "财政管理",
+    "部门预算执行",
+    "重大政策落实",
+    "重点民生资金",
+    "重大项目",
+    "国有企业资产",
+    "金融资产",
+    "行政事业性国有资产",
+    "自然资源资产",
+    "违纪违法问题线索",
+)
+
+# --- field types -------------------------------------------------------------------------
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _no_control_characters(text: str) -> str:
+    found = _CONTROL.search(text)
+    if found:
+        raise ValueError(f"text holds the control character U+{ord(found.group()):04X}; remove it")
+    return text
+
+
+def _number_to_text(value: Any) -> Any:
+    # An audit office's number such as 15 is text, though YAML reads it as a number.
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+Text = Annotated[str, StringConstraints(min_length=1), AfterValidator(_no_control_characters)]
+Line = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+    AfterValidator(_no_control_characters),
+]
+UNIT_ID_PATTERN = r"^[a-z][a-z0-9_-]{0,31}$"
+PROBLEM_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
+UnitId = Annotated[str, StringConstraints(pattern=UNIT_ID_PATTERN)]
+ProblemId = Annotated[
+    str,
+    BeforeValidator(_number_to_text),
+    StringConstraints(pattern=PROBLEM_ID_PATTERN),
+]
+Year = Annotated[int, Field(ge=1949, le=2999)]
+Money = Annotated[Decimal, Field(ge=0, decimal_places=6, allow_inf_nan=False)]
+"""An amount in 万元 (10,000 yuan), kept exact to the cent (six decimal places)."""
+Count = Annotated[int, Field(ge=0, le=1_000_000)]
+
+
+def money_from_text(text: str) -> Decimal | str:
+    """An amount typed by a person: `1,234.56`, `1234.56万元` or `１２３４`; the text itself
+    when it is no number, for the model to refuse with its position."""
+    cleaned = unicodedata.normalize("NFKC", text).strip().removesuffix("万元").replace(",", "").strip()
+    try:
+        return Decimal(cleaned)
+    except ArithmeticError:
+        return text
+
+
+ID_RULES = {
+    UNIT_ID_PATTERN: "a lowercase ASCII letter, then up to 31 letters, digits, '-' or '_', e.g. czj",
+    PROBLEM_ID_PATTERN: "letters, digits, '.', '-' or '_', at most 40, e.g. 2023-017",
+}
+
+
+class Record(BaseModel):
+    """A closed record: unknown keys are errors, and values are validated on assignment."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        str_strip_whitespace=False,
+        use_enum_values=False,
+    )
+
+
+# --- records -----------------------------------------------------------------------------
+
+
+class Settings(Record):
+    """`auditledger.yaml`: who keeps the ledger and how it is reported."""
+
+    name: Line = Field(description="The body that keeps the ledger, e.g. 示例市人大常委会预算工作委员会")
+    jurisdiction: Line | None = Field(default=None, description="e.g. 示例市")
+    language: Language = Field(default=Language.zh, description="Report and output language")
+    due_soon_days: Annotated[int, Field(ge=0, le=3650)] = Field(
+        default=30, description="A deadline this many days ahead or fewer counts as due soon"
+    )
+    categories: list[Line] = Field(
+        default_factory=lambda: list(DEFAULT_CATEGORIES),
+        description="The usual problem categories, in report order",
+    )
+
+
+class Unit(Record):
+    """A responsible unit (责任单位), lower-level government or supervising department."""
+
+    id: UnitId
+    name: Line = Field(description="The unit's Chinese name")
+    kind: UnitKind = UnitKind.department
+    parent: UnitId | None = Field(default=None, description="Supervising department (主管部门)")
+
+
+class Report(Record):
+    """A report heard by the standing committee."""
+
+    title: Line | None = None
+    heard_on: date | None = Field(default=None, description="The day the committee heard it")
+    cutoff: date | None = Field(default=None, description="Data cut-off date (数据截止日期)")
+
+
+class YearMeta(Record):
+    """`<year>/_year.yaml`: the audit year (年度) and the reports on it."""
+
+    year: Year
+    audit_report: Report | None = Field(default=None, description="审计工作报告")
+    rectification_report: Report | None = Field(default=None, description="整改情况报告")
+
+
+class Source(Record):
+    """Where a problem sits in the audit documents."""
+
+    document: SourceKind = SourceKind.audit_report
+    section: Line | None = Field(default=None, description="e.g. 二、（一）3")
+    title: Line | None = Field(default=None, description="The announcement's title")
+
+
+class Milestone(Record):
+    """A dated step of a phased or ongoing rectification (时间表和路线图)."""
+
+    due: date
+    text: Line
+    done: date | None = None
+
+
+Value = str | int | Decimal | bool | date | list[str] | None
+
+
+class Change(Record):
+    """One field's change, from old to new value."""
+
+    field: Annotated[str, StringConstraints(pattern=r"^[a-z_]+$")]
+    old: Value = None
+    new: Value = None
+
+
+class HistoryEntry(Record):
+    """A dated change to a problem, kept in its own record."""
+
+    date: dt.date
+    by: Line | None = None
+    action: Annotated[str, StringConstraints(pattern=r"^[a-z_]+$")] = "update"
+    changes: list[Change] = Field(default_factory=list)
+    note: Text | None = None
+
+
+class Problem(Record):
+    """An audit-found problem (审计查出问题): one row of the ledger."""
+
+    id: ProblemId
+    audit_no: Annotated[Line | None, BeforeValidator(_number_to_text)] = Field(
+        default=None, description="The audit office's own number (问题编号)"
+    )
+    year: Year = Field(description="The audit year (年度) of the audit work report")
+    title: Line = Field(description="问题摘要")
+    description: Text | None = Field(default=None, description="具体问题表述")
+    source: Source | None = None
+    category: Line | None = Field(default=None, description="问题类别")
+    causes: list[CauseLink] = Field(default_factory=list, description="The links where the cause lies")
+    cause_analysis: Text | None = None
+    amount: Money = Field(default=Decimal(0), description="问题金额, 万元")
+    amount_kind: AmountKind | None = None
+    unit: UnitId = Field(description="Lead responsible unit (责任单位)")
+    cooperating: list[UnitId] = Field(default_factory=list, description="配合单位")
+    supervisor: UnitId | None = Field(default=None, description="Supervising department (主管部门)")
+    responsible_person: Line | None = Field(default=None, description="责任人")
+    lower_government: UnitId | None = Field(default=None, description="Lower-level government involved")
+    prominent: bool = False
+    prominent_reasons: list[ProminentReason] = Field(default_factory=list)
+    systemic: bool = Field(default=False, description="体制机制性问题")
+    recurring_from: list[ProblemId] = Field(default_factory=list, description="Earlier problems it repeats")
+    type: RectificationType = Field(description="整改类型")
+    deadline: date = Field(description="整改时限")
+    milestones: list[Milestone] = Field(default_factory=list)
+    plan: Text | None = Field(default=None, description="整改方案")
+    completion_standard: Text | None = Field(default=None, description="整改完成标准")
+    measures: list[Text] = Field(default_factory=list, description="整改措施")
+    status: Status = Status.not_started
+    completed_on: date | None = Field(default=None, description="整改完成时间")
+    closed_on: date | None = Field(default=None, description="销号时间")
+    checked_by: Line | None = Field(default=None, description="Who checked it before closing")
+    rectified: dict[RectifyMethod, Money] = Field(
+        default_factory=dict, description="Rectified amount by method, 万元"
+    )
+    rules: list[Line] = Field(default_factory=list, description="Names of rules made or revised")
+    rules_count: Count | None = Field(
+        default=None,
+        description="Rules made or revised (制定完善规章制度, 项) when more than are named",
+    )
+    accountable: Count = Field(default=0, description="People held accountable (追责问责, 人)")
+    evidence: list[Line] = Field(default_factory=list, description="Evidence (佐证材料), paths or references")
+    reason: Text | None = Field(default=None, description="未整改到位原因")
+    next_steps: Text | None = Field(default=None, description="下一步计划")
+    history: list[HistoryEntry] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _rules_count_covers_names(self) -> Self:
+        if self.rules_count is not None and self.rules_count < len(self.rules):
+            raise ValueError(
+                f"rules_count is {self.rules_count} but {len(self.rules)} rules are named; "
+                "make rules_count at least the number of names"
+            )
+        return self
+
+    @property
+    def rules_made(self) -> int:
+        """How many rules were made or revised."""
+        return len(self.rules) if self.rules_count is None else self.rules_count
+
+    @property
+    def rectified_amount(self) -> Decimal:
+        """The rectified amount over all methods, 万元."""
+        return sum(self.rectified.values(), Decimal(0))
+
+
+class UnitsFile(Record):
+    """`units.yaml`."""
+
+    units: list[Unit] = Field(default_factory=list)
+
+
+class ProblemsFile(Record):
+    """`<year>/<unit>.yaml`: one lead unit's problems of one audit year (the unit's 台账)."""
+
+    problems: list[Problem] = Field(default_factory=list)
+
+
+# --- the ledger as loaded ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a record came from: its file and its place inside it."""
+
+    path: Path
+    pointer: tuple[str | int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Located(Generic[R]):
+    record: R
+    origin: Origin
+
+
+@dataclass
+class Ledger:
+    """Every valid record of a ledger, each with its origin. Invalid records are left out
+    (the loader reports them); duplicates are kept so that checks can report them."""
+
+    root: Path
+    settings: Settings
+    settings_origin: Origin
+    unit_entries: list[Located[Unit]] = field(default_factory=list)
+    year_entries: list[Located[YearMeta]] = field(default_factory=list)
+    problem_entries: list[Located[Problem]] = field(default_factory=list)
+
+    @cached_property
+    def units(self) -> dict[str, Unit]:
+        """Units by id (the first of duplicates)."""
+        found: dict[str, Unit] = {}
+        for entry in self.unit_entries:
+            found.setdefault(entry.record.id, entry.record)
+        return found
+
+    @cached_property
+    def years(self) -> dict[int, YearMeta]:
+        found: dict[int, YearMeta] = {}
+        for entry in self.year_entries:
+            found.setdefault(entry.record.year, entry.record)
+        return found
+
+    @cached_property
+    def problems(self) -> list[Problem]:
+        """All problems, sorted by year then id."""
+        return sorted((e.record for e in self.problem_entries), key=lambda p: (p.year, p.id))
+
+    @cached_property
+    def problems_by_id(self) -> dict[str, Problem]:
+        found: dict[str, Problem] = {}
+        for entry in self.problem_entries:
+            found.setdefault(entry.record.id, entry.record)
+        return found
+
+    def origin_of(self, problem_id: str) -> Origin | None:
+        return next((e.origin for e in self.problem_entries if e.record.id == problem_id), None)
+
+    def unit_name(self, unit_id: str) -> str:
+        unit = self.units.get(unit_id)
+        return unit.name if unit else unit_id
+
+    def unit_short_name(self, unit_id: str) -> str:
+        """The unit's name without the jurisdiction's, for narrow columns (示例市财政局 → 财政局)."""
+        name = self.unit_name(unit_id)
+        prefix = self.settings.jurisdiction
+        return name.removeprefix(prefix) or name if prefix else name
