@@ -1,0 +1,368 @@
+"""The only module that touches YAML and the disk.
+
+Reads go through ruamel's C-backed safe loader (floats as exact Decimals, dates left as text
+for the model to parse with a position); line numbers are found afterwards, and only for
+files that have diagnostics. Writes load the one file being changed in round-trip mode,
+change the loaded mapping in place (comments, key order and quoting survive), and replace
+the file atomically under the ledger's lock. May import: model, diagnostics.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import SafeConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
+from ruamel.yaml.representer import RoundTripRepresenter
+
+from auditledger.diagnostics import AuditLedgerError, Diagnostic, Pointer
+
+STATE_DIR = ".auditledger"
+"""Lock and cache files live here, under the ledger root; git ignores it."""
+LOCK_TIMEOUT = 10.0
+MAX_FILE_BYTES = 16 * 1024 * 1024
+
+# --- fast reads --------------------------------------------------------------------------
+
+
+class _ReadConstructor(SafeConstructor):
+    """Safe construction with exact amounts and dates left for the model to check."""
+
+    def construct_yaml_float(self, node: Any) -> Any:
+        text = str(node.value).replace("_", "")
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            return text  # .inf, .nan: the model refuses them with a position
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        # `2024-13-01` would raise a bare ValueError without a line; as text the model
+        # reports it at its position.
+        return str(node.value)
+
+
+_ReadConstructor.add_constructor("tag:yaml.org,2002:float", _ReadConstructor.construct_yaml_float)
+_ReadConstructor.add_constructor("tag:yaml.org,2002:timestamp", _ReadConstructor.construct_yaml_timestamp)
+
+
+def _reader() -> YAML:
+    yaml = YAML(typ="safe", pure=False)
+    yaml.Constructor = _ReadConstructor
+    return yaml
+
+
+def read_text(path: Path) -> tuple[str | None, list[Diagnostic]]:
+    """The file's text, or a diagnostic saying why it cannot be read."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [
+                Diagnostic(
+                    path,
+                    None,
+                    None,
+                    "file-too-large",
+                    f"the file is {size} bytes, more than {MAX_FILE_BYTES}",
+                    "split it, or check that it is a ledger file",
+                )
+            ]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [
+            Diagnostic(
+                path,
+                None,
+                None,
+                "unreadable",
+                exc.strerror or str(exc),
+                "check that the file exists and can be read",
+            )
+        ]
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [
+            Diagnostic(
+                path,
+                line,
+                None,
+                "encoding",
+                "the file is not UTF-8 text",
+                "save it as UTF-8 (GB18030 files must be converted)",
+            )
+        ]
+
+
+def parse(path: Path, text: str) -> tuple[Any, list[Diagnostic]]:
+    """Parse YAML text into plain Python data with the fast safe loader."""
+    try:
+        return _reader().load(text), []
+    except MarkedYAMLError as exc:
+        return None, [_yaml_diagnostic(path, exc)]
+    except (YAMLError, RecursionError, ValueError) as exc:
+        return None, [
+            Diagnostic(path, None, None, "yaml-syntax", str(exc).splitlines()[0], "fix the YAML syntax")
+        ]
+
+
+def _yaml_diagnostic(path: Path, exc: MarkedYAMLError) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark is not None else None
+    col = mark.column + 1 if mark is not None else None
+    problem = (exc.problem or exc.context or "invalid YAML").strip()
+    if "duplicate key" in problem:
+        return Diagnostic(path, line, col, "duplicate-key", problem, "remove or rename one of the two keys")
+    return Diagnostic(
+        path,
+        line,
+        col,
+        "yaml-syntax",
+        problem,
+        "fix the YAML syntax at this position (indentation, quotes, colons)",
+    )
+
+
+def locate(text: str, pointers: Sequence[Pointer]) -> dict[Pointer, tuple[int, int]]:
+    """1-based (line, col) of each pointer, as near as the file allows.
+
+    A pointer that ends in a mapping key points at the key; one that names something
+    missing points at the deepest part that exists.
+    """
+    try:
+        root = YAML(typ="safe", pure=False).compose(text)
+    except (YAMLError, RecursionError, ValueError):
+        return {}
+    found: dict[Pointer, tuple[int, int]] = {}
+    for pointer in pointers:
+        node: Node | None = root
+        mark = root.start_mark if root is not None else None
+        for step in pointer:
+            if isinstance(node, MappingNode):
+                match = next((kv for kv in node.value if str(kv[0].value) == str(step)), None)
+                if match is None:
+                    break
+                mark, node = match[0].start_mark, match[1]
+            elif isinstance(node, SequenceNode) and isinstance(step, int):
+                if not 0 <= step < len(node.value):
+                    break
+                node = node.value[step]
+                mark = node.start_mark
+            else:
+                break
+        if mark is not None:
+            found[pointer] = (mark.line + 1, mark.column + 1)
+    return found
+
+
+# --- round-trip documents ----------------------------------------------------------------
+
+
+class _Representer(RoundTripRepresenter):
+    def represent_decimal(self, data: Decimal) -> Any:
+        text = format(data, "f")
+        tag = "tag:yaml.org,2002:float" if "." in text else "tag:yaml.org,2002:int"
+        return self.represent_scalar(tag, text)
+
+
+_Representer.add_representer(Decimal, _Representer.represent_decimal)
+
+
+def _round_trip() -> YAML:
+    """The canonical layout: 2-space mappings, list dashes indented 2, long lines kept whole."""
+    yaml = YAML()
+    yaml.Representer = _Representer
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+@dataclass
+class Document:
+    """One YAML file loaded for editing: its original bytes and its round-trip data."""
+
+    path: Path
+    original: bytes | None
+    data: Any
+
+    @classmethod
+    def load(cls, path: Path) -> Document:
+        try:
+            raw = path.read_bytes()
+            return cls(path, raw, _round_trip().load(raw.decode("utf-8-sig")))
+        except (OSError, UnicodeDecodeError, YAMLError, ValueError) as exc:
+            raise AuditLedgerError(
+                f"cannot edit {path}: {exc}".splitlines()[0],
+                hint="run `auditledger check` and fix the file first",
+            ) from exc
+
+    @classmethod
+    def new(cls, path: Path, header: Sequence[str], data: Mapping[str, Any]) -> Document:
+        """A file that does not exist yet, with comment lines on top."""
+        mapping = to_yaml(data)
+        if header:
+            mapping.yaml_set_start_comment("\n".join(header))
+        return cls(path, None, mapping)
+
+    def dumps(self) -> str:
+        out = io.StringIO()
+        _round_trip().dump(self.data, out)
+        return out.getvalue()
+
+
+def dumps(data: Any) -> str:
+    """Plain data as YAML in the canonical layout (for generated files)."""
+    out = io.StringIO()
+    _round_trip().dump(to_yaml(data), out)
+    return out.getvalue()
+
+
+ALWAYS_WRITTEN = frozenset({"status", "amount", "kind"})
+"""Fields written even when they hold their default, so a reader sees them."""
+
+
+def record_data(record: BaseModel) -> dict[str, Any]:
+    """A record as it is written: defaults left out but for ALWAYS_WRITTEN, in field order."""
+    data = record.model_dump(mode="python", exclude_defaults=True)
+    for name in ALWAYS_WRITTEN & set(type(record).model_fields):
+        data[name] = getattr(record, name)
+    order = list(type(record).model_fields)
+    return {key: data[key] for key in order if key in data}
+
+
+def to_yaml(value: Any) -> Any:
+    """Plain data (models, enums, Decimals, dates) as ruamel round-trip nodes."""
+    if isinstance(value, BaseModel):
+        value = record_data(value)
+    if isinstance(value, Mapping):
+        mapping = CommentedMap()
+        for key, item in value.items():
+            mapping[to_yaml(key)] = to_yaml(item)
+        return mapping
+    if isinstance(value, list | tuple):
+        return CommentedSeq(to_yaml(item) for item in value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, str | int | Decimal | date | bool) or value is None:
+        return value
+    raise TypeError(f"cannot write {type(value).__name__} to YAML")
+
+
+def update_record(mapping: CommentedMap, old: BaseModel, new: BaseModel) -> None:
+    """Change a loaded mapping in place so it holds `new`, touching only changed fields.
+
+    Unchanged keys keep their text, quoting and comments; a list that only grew gets the
+    new items appended; a new key goes after its predecessor in field order.
+    """
+    before, after = record_data(old), record_data(new)
+    order = list(type(new).model_fields)
+    for key in order:
+        if key in after and (key not in before or before[key] != after[key] or key not in mapping):
+            _set_key(mapping, key, before.get(key), after[key], order)
+        elif key in before and key not in after and key in mapping:
+            del mapping[key]
+
+
+def _set_key(mapping: CommentedMap, key: str, old: Any, new: Any, order: list[str]) -> None:
+    current = mapping.get(key)
+    if (
+        isinstance(old, list)
+        and isinstance(new, list)
+        and isinstance(current, CommentedSeq)
+        and len(current) == len(old)
+        and new[: len(old)] == old
+    ):
+        current.extend(to_yaml(item) for item in new[len(old) :])
+        return
+    if key in mapping:
+        mapping[key] = to_yaml(new)
+        return
+    position = 0
+    for earlier in order[: order.index(key)]:
+        if earlier in mapping:
+            position = list(mapping).index(earlier) + 1
+    mapping.insert(position, key, to_yaml(new))
+
+
+# --- writing files -----------------------------------------------------------------------
+
+
+def write_atomic(path: Path, text: str, *, expected: bytes | None) -> None:
+    """Replace `path` with `text` so that a crash leaves the old file or the new, never half.
+
+    `expected` is the file's content when it was read for editing (None for a new file);
+    if the file has changed since, nothing is written.
+    """
+    current = path.read_bytes() if path.exists() else None
+    if current != expected:
+        raise AuditLedgerError(
+            f"{path} changed on disk while it was being edited",
+            hint="run the command again; nothing was written",
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = path.stat().st_mode & 0o7777 if path.exists() else _default_mode()
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise AuditLedgerError(
+            f"could not write {path}: {exc.strerror or exc}",
+            hint="free disk space or fix permissions; the file was left as it was",
+        ) from exc
+
+
+def _default_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):  # not every platform can open a folder
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+@contextlib.contextmanager
+def locked(root: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold the ledger's write lock: a separate lock file, since data files get replaced."""
+    from filelock import FileLock, Timeout
+
+    state = root / STATE_DIR
+    state.mkdir(exist_ok=True)
+    lock_path = state / "lock"
+    try:
+        with FileLock(lock_path, timeout=timeout):
+            yield
+    except Timeout as exc:
+        raise AuditLedgerError(
+            f"another auditledger command is writing this ledger (lock {lock_path})",
+            hint=f"wait and retry; if no other command runs, delete {lock_path}",
+        ) from exc
