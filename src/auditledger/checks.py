@@ -1,0 +1,291 @@
+"""Checks across records: one function per diagnostic code, kept in one registry.
+
+Each check yields every finding it has; none stops at the first. May import: model,
+diagnostics.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from auditledger.diagnostics import Diagnostic, Pointer, Severity
+from auditledger.model import Ledger, Origin, Status
+
+
+@dataclass(frozen=True)
+class Finding:
+    origin: Origin
+    field: Pointer
+    message: str
+    hint: str = ""
+
+
+CheckFunction = Callable[[Ledger], Iterator[Finding]]
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    severity: Severity
+    function: CheckFunction
+
+    @property
+    def summary(self) -> str:
+        return (self.function.__doc__ or "").strip().splitlines()[0]
+
+
+CHECKS: dict[str, Check] = {}
+"""Every ledger check, by the diagnostic code it reports."""
+
+
+def check(code: str, severity: Severity = Severity.error) -> Callable[[CheckFunction], CheckFunction]:
+    def register(function: CheckFunction) -> CheckFunction:
+        CHECKS[code] = Check(code, severity, function)
+        return function
+
+    return register
+
+
+def run_checks(ledger: Ledger) -> list[Diagnostic]:
+    diagnostics = []
+    for item in CHECKS.values():
+        for finding in item.function(ledger):
+            diagnostics.append(
+                Diagnostic.at(
+                    finding.origin.path,
+                    finding.origin.pointer + finding.field,
+                    item.code,
+                    finding.message,
+                    finding.hint,
+                    item.severity,
+                )
+            )
+    return diagnostics
+
+
+def did_you_mean(value: str, candidates: Iterable[str]) -> str:
+    close = difflib.get_close_matches(value, list(candidates), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+# --- units -------------------------------------------------------------------------------
+
+
+@check("duplicate-unit")
+def check_duplicate_unit(ledger: Ledger) -> Iterator[Finding]:
+    """Two units with the same id."""
+    seen: dict[str, Origin] = {}
+    for entry in ledger.unit_entries:
+        first = seen.setdefault(entry.record.id, entry.origin)
+        if first is not entry.origin:
+            yield Finding(
+                entry.origin,
+                ("id",),
+                f"unit id '{entry.record.id}' is used twice",
+                "give each unit its own id",
+            )
+
+
+@check("unknown-unit")
+def check_unknown_unit(ledger: Ledger) -> Iterator[Finding]:
+    """A problem or unit names a unit that is not in units.yaml."""
+    for unit_entry in ledger.unit_entries:
+        parent = unit_entry.record.parent
+        if parent is not None and parent not in ledger.units:
+            yield _unknown_unit(ledger, unit_entry.origin, ("parent",), parent, "parent unit")
+    for entry in ledger.problem_entries:
+        problem = entry.record
+        named: list[tuple[Pointer, str, str]] = [(("unit",), problem.unit, "responsible unit")]
+        named += [(("cooperating", i), u, "cooperating unit") for i, u in enumerate(problem.cooperating)]
+        if problem.supervisor:
+            named.append((("supervisor",), problem.supervisor, "supervising department"))
+        if problem.lower_government:
+            named.append((("lower_government",), problem.lower_government, "lower-level government"))
+        for pointer, unit_id, role in named:
+            if unit_id not in ledger.units:
+                yield _unknown_unit(ledger, entry.origin, pointer, unit_id, role)
+
+
+def _unknown_unit(ledger: Ledger, origin: Origin, field: Pointer, unit_id: str, role: str) -> Finding:
+    hint = did_you_mean(unit_id, ledger.units) or f"add it with `auditledger add-unit {unit_id} --name 名称`"
+    return Finding(origin, field, f"{role} '{unit_id}' is not in units.yaml", hint)
+
+
+# --- problems ----------------------------------------------------------------------------
+
+
+@check("duplicate-id")
+def check_duplicate_id(ledger: Ledger) -> Iterator[Finding]:
+    """Two problems with the same id."""
+    places: dict[str, list[Origin]] = defaultdict(list)
+    for entry in ledger.problem_entries:
+        places[entry.record.id].append(entry.origin)
+    for problem_id, origins in places.items():
+        for origin in origins if len(origins) > 1 else ():
+            others = sorted({str(o.path.name) for o in origins if o is not origin} or {"this file"})
+            yield Finding(
+                origin,
+                ("id",),
+                f"problem id '{problem_id}' is used {len(origins)} times (also in {', '.join(others)})",
+                "give each problem its own id",
+            )
+
+
+@check("wrong-file")
+def check_wrong_file(ledger: Ledger) -> Iterator[Finding]:
+    """A record sits in a file that belongs to another year or unit."""
+    for year_entry in ledger.year_entries:
+        folder = year_entry.origin.path.parent.name
+        if str(year_entry.record.year) != folder:
+            yield Finding(
+                year_entry.origin,
+                ("year",),
+                f"year {year_entry.record.year} is in folder {folder}",
+                f"set `year: {folder}` or move the file",
+            )
+    for entry in ledger.problem_entries:
+        problem, path = entry.record, entry.origin.path
+        if str(problem.year) != path.parent.name:
+            yield Finding(
+                entry.origin,
+                ("year",),
+                f"problem {problem.id} of year {problem.year} is in folder {path.parent.name}",
+                f"move it to {problem.year}/{problem.unit}.yaml or correct its year",
+            )
+        elif problem.unit != path.stem:
+            yield Finding(
+                entry.origin,
+                ("unit",),
+                f"problem {problem.id} of unit '{problem.unit}' is in {path.name}",
+                f"move it to {problem.year}/{problem.unit}.yaml or correct its unit",
+            )
+
+
+@check("rectified-exceeds-amount")
+def check_rectified_exceeds_amount(ledger: Ledger) -> Iterator[Finding]:
+    """The rectified amount is larger than the problem's amount."""
+    for entry in ledger.problem_entries:
+        problem = entry.record
+        if problem.rectified_amount > problem.amount:
+            yield Finding(
+                entry.origin,
+                ("rectified",),
+                f"rectified {problem.rectified_amount} 万元 is more than the problem's "
+                f"amount {problem.amount} 万元",
+                "correct the amounts, or raise `amount` if the audit found more",
+            )
+
+
+@check("rectified-without-date")
+def check_rectified_without_date(ledger: Ledger) -> Iterator[Finding]:
+    """A problem marked rectified (已整改) has no completion date."""
+    for entry in ledger.problem_entries:
+        problem = entry.record
+        if problem.status is Status.rectified and problem.completed_on is None:
+            yield Finding(
+                entry.origin,
+                ("status",),
+                f"problem {problem.id} is 已整改 without `completed_on`",
+                "add `completed_on: YYYY-MM-DD`, the day rectification was completed",
+            )
+
+
+@check("closed-incomplete")
+def check_closed_incomplete(ledger: Ledger) -> Iterator[Finding]:
+    """A closed problem (已销号) lacks its completion date or evidence."""
+    for entry in ledger.problem_entries:
+        problem = entry.record
+        if problem.status is not Status.closed:
+            continue
+        missing = [
+            name
+            for name, value in (
+                ("completed_on", problem.completed_on),
+                ("evidence", problem.evidence),
+            )
+            if not value
+        ]
+        if missing:
+            yield Finding(
+                entry.origin,
+                ("status",),
+                f"problem {problem.id} is 已销号 without {' and '.join(missing)}",
+                "add the completion date and the evidence (佐证材料) the audit office checked",
+            )
+
+
+@check("broken-recurring-link")
+def check_broken_recurring_link(ledger: Ledger) -> Iterator[Finding]:
+    """`recurring_from` names a problem that does not exist or is not from an earlier year."""
+    for entry in ledger.problem_entries:
+        problem = entry.record
+        for index, earlier_id in enumerate(problem.recurring_from):
+            earlier = ledger.problems_by_id.get(earlier_id)
+            if earlier is None:
+                yield Finding(
+                    entry.origin,
+                    ("recurring_from", index),
+                    f"problem {problem.id} recurs from '{earlier_id}', which is not in the ledger",
+                    did_you_mean(earlier_id, ledger.problems_by_id) or "correct the id or remove it",
+                )
+            elif earlier.year >= problem.year:
+                yield Finding(
+                    entry.origin,
+                    ("recurring_from", index),
+                    f"problem {problem.id} ({problem.year}) recurs from {earlier_id} "
+                    f"({earlier.year}), which is not from an earlier year",
+                    "link only to problems of earlier audit years",
+                )
+
+
+@check("milestones-out-of-order")
+def check_milestones_out_of_order(ledger: Ledger) -> Iterator[Finding]:
+    """A milestone is due before the one listed above it."""
+    for entry in ledger.problem_entries:
+        milestones = entry.record.milestones
+        for index in range(1, len(milestones)):
+            if milestones[index].due < milestones[index - 1].due:
+                yield Finding(
+                    entry.origin,
+                    ("milestones", index, "due"),
+                    f"milestone {index + 1} is due {milestones[index].due}, before milestone "
+                    f"{index} ({milestones[index - 1].due})",
+                    "list milestones in the order they fall due",
+                )
+
+
+@check("deadline-before-hearing")
+def check_deadline_before_hearing(ledger: Ledger) -> Iterator[Finding]:
+    """A deadline falls before the audit work report was heard."""
+    for entry in ledger.problem_entries:
+        problem = entry.record
+        meta = ledger.years.get(problem.year)
+        heard = meta.audit_report.heard_on if meta and meta.audit_report else None
+        if heard is not None and problem.deadline < heard:
+            yield Finding(
+                entry.origin,
+                ("deadline",),
+                f"deadline {problem.deadline} is before the audit work report was heard ({heard})",
+                "check the deadline's year",
+            )
+
+
+@check("unknown-category", Severity.warning)
+def check_unknown_category(ledger: Ledger) -> Iterator[Finding]:
+    """A problem's category is not one of the ledger's usual categories."""
+    known = ledger.settings.categories
+    for entry in ledger.problem_entries:
+        category = entry.record.category
+        if category is not None and category not in known:
+            hint = (
+                did_you_mean(category, known) or "add it to `categories` in auditledger.yaml if it is meant"
+            )
+            yield Finding(
+                entry.origin,
+                ("category",),
+                f"category '{category}' is not in the ledger's categories",
+                hint,
+            )

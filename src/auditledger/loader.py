@@ -1,0 +1,338 @@
+"""Find the ledger, read every file, validate every record, run the checks.
+
+`load()` returns the ledger of all valid records and every diagnostic at once, each with
+its file, line and column. May import: model, diagnostics, store, checks.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections import defaultdict
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from auditledger import store
+from auditledger.checks import run_checks
+from auditledger.diagnostics import AuditLedgerError, Diagnostic, Pointer, sort_diagnostics
+from auditledger.model import (
+    ID_RULES,
+    Choice,
+    Ledger,
+    Located,
+    Origin,
+    Problem,
+    Settings,
+    Unit,
+    YearMeta,
+)
+
+SETTINGS_FILE = "auditledger.yaml"
+UNITS_FILE = "units.yaml"
+YEAR_FILE = "_year.yaml"
+YEAR_FOLDER = re.compile(r"^\d{4}$")
+ENV_VAR = "AUDITLEDGER_LEDGER"
+
+M = TypeVar("M", bound=BaseModel)
+
+FILE_CODES = {
+    "yaml-syntax": "the file is not valid YAML",
+    "duplicate-key": "a mapping has the same key twice",
+    "encoding": "the file is not UTF-8 text",
+    "unreadable": "the file cannot be read",
+    "file-too-large": "the file is larger than a ledger file can be",
+    "file-shape": "the file's top level is not what the file holds",
+    "missing-file": "units.yaml is missing",
+    "stray-file": "a file in a year folder ends in .yml and is not read",
+    "missing-field": "a required field is missing",
+    "unknown-field": "a key is not a field of the record",
+    "invalid-choice": "a value is not one of the allowed codes or labels",
+    "invalid-date": "a date is not a valid YYYY-MM-DD date",
+    "invalid-amount": "an amount is negative, not a number, or finer than 0.000001 万元",
+    "invalid-value": "any other value the record does not accept",
+}
+"""Diagnostics of reading and validating files; the ledger checks are in `checks.CHECKS`."""
+
+
+def find_root(explicit: Path | None = None, cwd: Path | None = None) -> Path:
+    """The ledger root: `--ledger`, else $AUDITLEDGER_LEDGER, else ./ledgers, else the
+    nearest folder upwards that holds auditledger.yaml."""
+    cwd = cwd or Path.cwd()
+    if explicit is None and os.environ.get(ENV_VAR):
+        explicit = Path(os.environ[ENV_VAR])
+    if explicit is not None:
+        if (explicit / SETTINGS_FILE).is_file():
+            return explicit
+        raise AuditLedgerError(
+            f"{explicit} is not a ledger: it has no {SETTINGS_FILE}",
+            hint=f"check the path, or create a ledger with `auditledger init {explicit} --name 名称`",
+        )
+    if (cwd / "ledgers" / SETTINGS_FILE).is_file():
+        return cwd / "ledgers"
+    for folder in (cwd, *cwd.parents):
+        if (folder / SETTINGS_FILE).is_file():
+            return folder
+    raise AuditLedgerError(
+        f"no ledger found: no {SETTINGS_FILE} in ./ledgers, here or in any parent folder",
+        hint=f"pass --ledger DIR, set {ENV_VAR}, or create one with `auditledger init DIR --name 名称`",
+    )
+
+
+def year_folders(root: Path) -> list[Path]:
+    return sorted(p for p in root.iterdir() if p.is_dir() and YEAR_FOLDER.match(p.name))
+
+
+def problem_file(root: Path, year: int, unit_id: str) -> Path:
+    return root / str(year) / f"{unit_id}.yaml"
+
+
+class _Reader:
+    """Reads files once, keeps their text for locating diagnostics, collects diagnostics."""
+
+    def __init__(self, overrides: Mapping[Path, str]) -> None:
+        self.overrides = {Path(p).resolve(): text for p, text in overrides.items()}
+        self.texts: dict[Path, str] = {}
+        self.diagnostics: list[Diagnostic] = []
+
+    def read(self, path: Path) -> Any:
+        text = self.overrides.get(path.resolve())
+        if text is None:
+            text, found = store.read_text(path)
+            self.diagnostics += found
+            if text is None:
+                return None
+        self.texts[path] = text
+        data, found = store.parse(path, text)
+        self.diagnostics += found
+        return data
+
+    def mapping(self, path: Path, data: Any, expected: str) -> dict[str, Any] | None:
+        if data is None:
+            return {}
+        if isinstance(data, dict):
+            return data
+        self.diagnostics.append(
+            Diagnostic.at(
+                path,
+                (),
+                "file-shape",
+                f"expected a mapping of {expected} at the top",
+                f"start the file with `{expected.split(',')[0]}:`",
+            )
+        )
+        return None
+
+    def validate(self, model: type[M], data: Any, path: Path, pointer: Pointer) -> M | None:
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            self.diagnostics += [validation_diagnostic(path, pointer, error, model) for error in exc.errors()]
+            return None
+
+    def records(self, model: type[M], path: Path, key: str) -> list[Located[M]]:
+        """The valid records of the list under `key`; every invalid one diagnosed."""
+        top = self.mapping(path, self.read(path), key)
+        if top is None:
+            return []
+        for extra in sorted(set(top) - {key}, key=str):
+            self.diagnostics.append(
+                Diagnostic.at(
+                    path,
+                    (extra,),
+                    "unknown-field",
+                    f"unknown top-level key '{extra}'",
+                    f"this file holds only `{key}:`",
+                )
+            )
+        items = top.get(key) or []
+        if not isinstance(items, list):
+            self.diagnostics.append(
+                Diagnostic.at(
+                    path,
+                    (key,),
+                    "file-shape",
+                    f"`{key}` must be a list",
+                    f"write each entry as `- ...` under `{key}:`",
+                )
+            )
+            return []
+        found = []
+        for index, item in enumerate(items):
+            record = self.validate(model, item, path, (key, index))
+            if record is not None:
+                found.append(Located(record, Origin(path, (key, index))))
+        return found
+
+
+def load(root: Path, *, overrides: Mapping[Path, str] | None = None) -> tuple[Ledger, list[Diagnostic]]:
+    """Read and check the whole ledger under `root`.
+
+    `overrides` gives the text of files as they would be after an edit, so an edit is
+    checked exactly as a later read would see it.
+    """
+    reader = _Reader(overrides or {})
+    settings_path = root / SETTINGS_FILE
+    settings_data = reader.mapping(settings_path, reader.read(settings_path), "settings")
+    settings = (
+        reader.validate(Settings, settings_data, settings_path, ()) if settings_data is not None else None
+    )
+    if settings is None:
+        settings = Settings(name=root.name or "ledger")
+    ledger = Ledger(root, settings, Origin(settings_path))
+
+    units_path = root / UNITS_FILE
+    if units_path.exists() or units_path.resolve() in reader.overrides:
+        ledger.unit_entries = reader.records(Unit, units_path, "units")
+    else:
+        reader.diagnostics.append(
+            Diagnostic(
+                units_path,
+                None,
+                None,
+                "missing-file",
+                f"{UNITS_FILE} is missing",
+                "add units with `auditledger add-unit ID --name 名称`",
+            )
+        )
+    for folder in year_folders(root):
+        for path in sorted(folder.glob("*.y*ml")):
+            if path.suffix == ".yml":
+                reader.diagnostics.append(
+                    Diagnostic(
+                        path,
+                        None,
+                        None,
+                        "stray-file",
+                        "not read: ledger files end in .yaml",
+                        f"rename it to {path.stem}.yaml",
+                    )
+                )
+            elif path.name == YEAR_FILE:
+                data = reader.mapping(path, reader.read(path), "year")
+                meta = reader.validate(YearMeta, data, path, ()) if data is not None else None
+                if meta is not None:
+                    ledger.year_entries.append(Located(meta, Origin(path)))
+            else:
+                ledger.problem_entries += reader.records(Problem, path, "problems")
+
+    diagnostics = reader.diagnostics + run_checks(ledger)
+    return ledger, sort_diagnostics(_with_lines(diagnostics, reader.texts))
+
+
+def _with_lines(diagnostics: list[Diagnostic], texts: Mapping[Path, str]) -> list[Diagnostic]:
+    """Find line and column for the diagnostics that have only a pointer, one parse per file."""
+    wanted: dict[Path, list[Pointer]] = defaultdict(list)
+    for d in diagnostics:
+        if d.line is None and d.path is not None and d.path in texts:
+            wanted[d.path].append(d.pointer)
+    places = {path: store.locate(texts[path], pointers) for path, pointers in wanted.items()}
+    located = []
+    for d in diagnostics:
+        place = places.get(d.path, {}).get(d.pointer) if d.path else None
+        located.append(d.located(*place) if place and d.line is None else d)
+    return located
+
+
+# --- validation errors as diagnostics ----------------------------------------------------
+
+
+def validation_diagnostic(path: Path | None, base: Pointer, error: Any, model: type[BaseModel]) -> Diagnostic:
+    """One pydantic error as a diagnostic with a message and a hint that says the fix."""
+    loc = tuple(step for step in error["loc"] if step != "[key]")
+    pointer = base + loc
+    code, message, hint = describe_error(error, loc, model)
+    return Diagnostic.at(path, pointer, code, message, hint)
+
+
+def describe_error(error: Any, loc: Pointer, model: type[BaseModel]) -> tuple[str, str, str]:
+    """(code, message, hint) for one pydantic error at `loc` inside `model`."""
+    kind: str = error["type"]
+    name = ".".join(str(step) for step in loc) or model.__name__
+    field_name = next((str(s) for s in reversed(loc) if isinstance(s, str)), name)
+    value = error.get("input")
+    shown = f"'{value}'" if isinstance(value, str) else str(value)
+    if kind == "missing":
+        return "missing-field", f"missing field '{name}'", f"add `{field_name}:` with a value"
+    if kind == "extra_forbidden":
+        known = _field_names(model, loc[:-1])
+        guess = difflib.get_close_matches(field_name, known, n=1, cutoff=0.6)
+        hint = (
+            f"did you mean '{guess[0]}'?" if guess else "remove it (see `auditledger schema` for the fields)"
+        )
+        return "unknown-field", f"unknown field '{name}'", hint
+    if kind == "enum":
+        choice = _choice_for(error.get("ctx", {}).get("expected", ""))
+        hint = f"use one of: {choice.choices()}" if choice else f"use one of: {error['ctx']['expected']}"
+        return "invalid-choice", f"{name}: {shown} is not a valid value", hint
+    if kind.startswith(("date", "datetime")):
+        return (
+            "invalid-date",
+            f"{name}: {shown} is not a valid date",
+            "write dates as YYYY-MM-DD, e.g. 2024-06-30",
+        )
+    if loc and loc[0] in ("amount", "rectified") and (kind.startswith("decimal") or kind in _NUMBER_BOUNDS):
+        return (
+            "invalid-amount",
+            f"{name}: {shown} is not a valid amount ({_reason(error)})",
+            "write amounts in 万元 as plain numbers, not negative, e.g. 1234.56",
+        )
+    if kind == "string_pattern_mismatch" and error["ctx"]["pattern"] in ID_RULES:
+        return (
+            "invalid-value",
+            f"{name}: {shown} is not a valid id",
+            f"use {ID_RULES[error['ctx']['pattern']]}",
+        )
+    if kind == "value_error":
+        return "invalid-value", f"{name}: {error['ctx']['error']}", ""
+    return "invalid-value", f"{name}: {shown} is not valid ({_reason(error)})", "correct the value"
+
+
+_NUMBER_BOUNDS = {"greater_than_equal", "greater_than", "less_than_equal", "finite_number"}
+
+
+def _reason(error: Any) -> str:
+    message = str(error["msg"])
+    return message[0].lower() + message[1:] if message else message
+
+
+def _choice_for(expected: str) -> type[Choice] | None:
+    def all_choices(cls: type[Choice]) -> list[type[Choice]]:
+        return [cls, *(sub for direct in cls.__subclasses__() for sub in all_choices(direct))]
+
+    for cls in all_choices(Choice)[1:]:
+        if all(f"'{member.value}'" in expected for member in cls) and expected.count("'") == 2 * len(cls):
+            return cls
+    return None
+
+
+def _field_names(model: type[BaseModel], loc: Pointer) -> list[str]:
+    """The field names of the model found at `loc` inside `model` (best effort)."""
+    current: Any = model
+    for step in loc:
+        if isinstance(step, int):
+            continue
+        info = (
+            current.model_fields.get(step)
+            if isinstance(current, type) and issubclass(current, BaseModel)
+            else None
+        )
+        if info is None:
+            return []
+        current = _inner_model(info.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _inner_model(annotation: Any) -> Any:
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
