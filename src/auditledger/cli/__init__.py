@@ -1,0 +1,121 @@
+"""The `auditledger` command line: parse, call one function, render, set the exit code.
+
+Every command runs inside one error boundary: a user mistake prints one line (or the
+diagnostics) and exits non-zero, never a traceback. May import anything.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from auditledger import __version__
+from auditledger.diagnostics import AuditLedgerError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+app = typer.Typer(
+    name="auditledger",
+    help="审计查出问题整改台账 — a ledger of audit-found problems and their rectification.",
+    no_args_is_help=True,
+    add_completion=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+INTERNAL_ERROR = 70
+
+
+@dataclass
+class State:
+    ledger: Path | None = None
+    debug: bool = False
+
+    def root(self) -> Path:
+        from auditledger.loader import find_root
+
+        return find_root(self.ledger)
+
+
+_state = State()
+
+
+def state() -> State:
+    """The global options of the running command."""
+    return _state
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"auditledger {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    ledger: Annotated[
+        Path | None,
+        typer.Option(
+            "--ledger",
+            "-L",
+            help="The ledger folder (default: $AUDITLEDGER_LEDGER, "
+            "./ledgers, or the nearest folder upwards holding auditledger.yaml).",
+            file_okay=False,
+        ),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of internal errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    global _state
+    _state = State(ledger=ledger, debug=debug)
+
+
+def command(name: str | None = None, **kwargs: Any) -> Callable[[F], F]:
+    """Register a command inside the error boundary."""
+
+    def register(function: F) -> F:
+        @functools.wraps(function)
+        def guarded(*args: Any, **kw: Any) -> Any:
+            try:
+                return function(*args, **kw)
+            except AuditLedgerError as exc:
+                for line in exc.lines():
+                    typer.echo(line, err=True)
+                raise typer.Exit(exc.exit_code) from None
+            except (typer.Exit, typer.Abort, typer.BadParameter, KeyboardInterrupt):
+                raise
+            except Exception as exc:
+                if state().debug:
+                    raise
+                typer.echo(
+                    f"auditledger: internal error ({type(exc).__name__}: {exc}); this is a bug: "
+                    "please report it with the command you ran, and run it again with --debug "
+                    "for the traceback",
+                    err=True,
+                )
+                raise typer.Exit(INTERNAL_ERROR) from None
+
+        app.command(name, **kwargs)(guarded)
+        return function
+
+    return register
+
+
+def main() -> None:
+    """The console script."""
+    app(prog_name="auditledger")
+
+
+# The command modules register themselves on `app` when imported.
+import auditledger.cli.browse  # noqa: E402
+import auditledger.cli.ledger  # noqa: E402, F401
+
+__all__ = ["app", "command", "main", "state"]

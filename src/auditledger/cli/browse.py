@@ -1,0 +1,103 @@
+"""Commands that read the ledger: list, show."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from auditledger.cli import command, state
+from auditledger.cli.options import LangOption, TableFormat, TextFormat, choices
+from auditledger.diagnostics import AuditLedgerError
+
+if TYPE_CHECKING:
+    from auditledger.model import Ledger
+
+
+def _load_valid() -> Ledger:
+    """The ledger for reading; a ledger with errors is still read, with a warning."""
+    from auditledger.loader import load
+
+    ledger, diagnostics = load(state().root())
+    errors = [d for d in diagnostics if d.is_error]
+    if errors:
+        typer.echo(
+            f"warning: the ledger has {len(errors)} errors; records with errors are left out "
+            f"(run `auditledger check`)",
+            err=True,
+        )
+    return ledger
+
+
+@command("list")
+def list_problems(
+    year: Annotated[list[int] | None, typer.Option(help="Audit year; repeatable.")] = None,
+    unit: Annotated[list[str] | None, typer.Option(help="Lead unit id; repeatable.")] = None,
+    status: Annotated[
+        list[str] | None,
+        typer.Option(help="Status, code or label (e.g. in_progress or 整改中); repeatable."),
+    ] = None,
+    type_: Annotated[list[str] | None, typer.Option("--type", help="Rectification type; repeatable.")] = None,
+    category: Annotated[list[str] | None, typer.Option(help="Category; repeatable.")] = None,
+    prominent: Annotated[
+        bool, typer.Option("--prominent", help="Only prominent problems (突出问题).")
+    ] = False,
+    unfinished: Annotated[
+        bool,
+        typer.Option("--unfinished", help="Only problems not yet rectified (neither 已整改 nor 已销号)."),
+    ] = False,
+    output_format: Annotated[
+        TableFormat, typer.Option("--format", help="table, json or csv.")
+    ] = TableFormat.table,
+    lang: LangOption = None,
+) -> None:
+    """List problems, filtered (问题清单)."""
+    from auditledger.model import RectificationType, Status
+    from auditledger.queries import ROW_FIELDS, Filter, problem_row, select
+    from auditledger.render.tabular import to_csv, to_json
+
+    criteria = Filter(
+        years=year or (),
+        units=unit or (),
+        statuses=choices(Status, status, "--status"),
+        types=choices(RectificationType, type_, "--type"),
+        categories=category or (),
+        prominent=True if prominent else None,
+        unfinished=unfinished,
+    )
+    ledger = _load_valid()
+    problems = select(ledger.problems, criteria)
+    if output_format is TableFormat.json:
+        typer.echo(to_json([problem_row(ledger, p) for p in problems]), nl=False)
+    elif output_format is TableFormat.csv:
+        typer.echo(to_csv((problem_row(ledger, p) for p in problems), ROW_FIELDS), nl=False)
+    else:
+        from auditledger.render.text import console, problems_table
+
+        console().print(problems_table(ledger, problems, (lang or ledger.settings.language).value))
+
+
+@command("show")
+def show(
+    problem_id: Annotated[str, typer.Argument(metavar="ID", help="The problem's id, e.g. 2023-017.")],
+    output_format: Annotated[TextFormat, typer.Option("--format", help="text or json.")] = TextFormat.text,
+    lang: LangOption = None,
+) -> None:
+    """Show one problem with every field and its history."""
+    from auditledger.checks import did_you_mean
+    from auditledger.queries import problem_record
+    from auditledger.render.tabular import to_json
+
+    ledger = _load_valid()
+    problem = ledger.problems_by_id.get(problem_id)
+    if problem is None:
+        raise AuditLedgerError(
+            f"no problem with id '{problem_id}'",
+            hint=did_you_mean(problem_id, ledger.problems_by_id) or "see `auditledger list` for the ids",
+        )
+    if output_format is TextFormat.json:
+        typer.echo(to_json(problem_record(ledger, problem)), nl=False)
+    else:
+        from auditledger.render.text import console, problem_table
+
+        console().print(problem_table(ledger, problem, (lang or ledger.settings.language).value))

@@ -1,0 +1,193 @@
+"""Commands that create and check the ledger: init, add-unit, add-problem, check, schema."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from auditledger.cli import command, state
+from auditledger.cli.options import TextFormat
+from auditledger.diagnostics import AuditLedgerError, display_path
+
+
+@command("init")
+def init(
+    folder: Annotated[
+        Path, typer.Argument(help="Folder of the new ledger (created if missing).", file_okay=False)
+    ],
+    name: Annotated[
+        str,
+        typer.Option("--name", help="The body that keeps the ledger, e.g. 示例市人大常委会预算工作委员会."),
+    ],
+    jurisdiction: Annotated[str | None, typer.Option(help="The jurisdiction, e.g. 示例市.")] = None,
+) -> None:
+    """Create a new, empty ledger (新建台账)."""
+    from auditledger import edits
+    from auditledger.model import Settings
+
+    settings = edits.build(Settings, {"name": name, "jurisdiction": jurisdiction})
+    edits.write_files(edits.init_ledger(folder, settings))
+    typer.echo(f"created a ledger in {display_path(folder)}")
+    typer.echo(f"next: auditledger --ledger {display_path(folder)} add-unit ID --name 名称")
+
+
+@command("add-unit")
+def add_unit(
+    unit_id: Annotated[str, typer.Argument(metavar="ID", help="Short ASCII id, e.g. czj.")],
+    name: Annotated[str, typer.Option("--name", help="The unit's Chinese name, e.g. 示例市财政局.")],
+    kind: Annotated[
+        str,
+        typer.Option(
+            help="department (政府部门), lower_government (下级政府), soe (国有企业) or other (其他)."
+        ),
+    ] = "department",
+    parent: Annotated[str | None, typer.Option(help="Id of the supervising department.")] = None,
+) -> None:
+    """Add a responsible unit (责任单位) to units.yaml."""
+    from auditledger import edits
+    from auditledger.model import Unit
+
+    root = state().root()
+    unit = edits.build(Unit, {"id": unit_id, "name": name, "kind": kind, "parent": parent})
+    with edits.editing(root) as ledger:
+        edits.commit(root, [edits.add_unit(ledger, unit)])
+    typer.echo(f"added unit {unit.id} {unit.name}")
+
+
+REQUIRED_PROBLEM_FIELDS = {
+    "year": "审计年度 Audit year (e.g. 2023)",
+    "title": "问题摘要 Title",
+    "unit": "责任单位 Responsible unit id",
+    "amount": "问题金额（万元） Amount in 万元",
+    "type": "整改类型 Type (立行立改 / 分阶段整改 / 持续整改)",
+    "deadline": "整改时限 Deadline (YYYY-MM-DD)",
+}
+
+
+@command("add-problem")
+def add_problem(
+    year: Annotated[int | None, typer.Option(help="Audit year (年度) of the audit work report.")] = None,
+    title: Annotated[str | None, typer.Option(help="Short title (问题摘要).")] = None,
+    unit: Annotated[str | None, typer.Option(help="Lead responsible unit id (责任单位).")] = None,
+    amount: Annotated[str | None, typer.Option(help="Amount in 万元, e.g. 1234.56.")] = None,
+    type_: Annotated[
+        str | None,
+        typer.Option("--type", help="immediate (立行立改), phased (分阶段整改) or ongoing (持续整改)."),
+    ] = None,
+    deadline: Annotated[str | None, typer.Option(help="Deadline (整改时限), YYYY-MM-DD.")] = None,
+    category: Annotated[str | None, typer.Option(help="Category (问题类别), e.g. 财政管理.")] = None,
+    description: Annotated[str | None, typer.Option(help="Full text (具体问题表述).")] = None,
+    cooperating: Annotated[
+        list[str] | None, typer.Option(help="Cooperating unit id (配合单位); repeatable.")
+    ] = None,
+    supervisor: Annotated[str | None, typer.Option(help="Supervising department id (主管部门).")] = None,
+    audit_no: Annotated[str | None, typer.Option(help="The audit office's own number (问题编号).")] = None,
+    recurring_from: Annotated[
+        list[str] | None, typer.Option(help="Id of an earlier problem it repeats; repeatable.")
+    ] = None,
+    prominent: Annotated[
+        bool, typer.Option("--prominent", help="Mark as a prominent problem (突出问题).")
+    ] = False,
+    systemic: Annotated[bool, typer.Option("--systemic", help="Mark as systemic (体制机制性问题).")] = False,
+    problem_id: Annotated[
+        str | None, typer.Option("--id", help="Id (default: YEAR-NNN, the next free number).")
+    ] = None,
+) -> None:
+    """Add an audit-found problem (审计查出问题) and print its id."""
+    from auditledger import edits
+    from auditledger.model import money_from_text
+
+    fields: dict[str, Any] = {
+        "id": problem_id,
+        "audit_no": audit_no,
+        "year": year,
+        "title": title,
+        "description": description,
+        "category": category,
+        "amount": amount,
+        "unit": unit,
+        "cooperating": cooperating or None,
+        "supervisor": supervisor,
+        "prominent": prominent,
+        "systemic": systemic,
+        "recurring_from": recurring_from or None,
+        "type": type_,
+        "deadline": deadline,
+    }
+    _ask_for_missing(fields)
+    if isinstance(fields["amount"], str):
+        fields["amount"] = money_from_text(fields["amount"])
+    root = state().root()
+    with edits.editing(root) as ledger:
+        problem = edits.new_problem(ledger, fields)
+        edits.commit(root, [edits.add_problem(ledger, problem)])
+    typer.echo(problem.id)
+
+
+def _ask_for_missing(fields: dict[str, Any]) -> None:
+    missing = [name for name in REQUIRED_PROBLEM_FIELDS if fields[name] is None]
+    if not missing:
+        return
+    if not sys.stdin.isatty():
+        raise AuditLedgerError(
+            "missing " + ", ".join(f"--{name}" for name in missing),
+            hint="pass them as options (see `auditledger add-problem --help`)",
+        )
+    for name in missing:
+        value = typer.prompt(REQUIRED_PROBLEM_FIELDS[name])
+        fields[name] = int(value) if name == "year" and value.strip().isdigit() else value
+
+
+@command("check")
+def check(
+    output_format: Annotated[TextFormat, typer.Option("--format", help="text or json.")] = TextFormat.text,
+) -> None:
+    """Check every file of the ledger and report every error at once (exit 1 if any)."""
+    from auditledger.loader import load
+    from auditledger.render.tabular import to_json
+
+    ledger, diagnostics = load(state().root())
+    errors = sum(d.is_error for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    if output_format is TextFormat.json:
+        typer.echo(
+            to_json(
+                {
+                    "errors": errors,
+                    "warnings": warnings,
+                    "diagnostics": [d.to_json() for d in diagnostics],
+                }
+            ),
+            nl=False,
+        )
+    else:
+        for diagnostic in diagnostics:
+            typer.echo(diagnostic.render())
+        typer.echo(
+            f"{len(ledger.problem_entries)} problems, {len(ledger.unit_entries)} units, "
+            f"{len(ledger.years)} years: {errors} errors, {warnings} warnings"
+        )
+    if errors:
+        raise typer.Exit(1)
+
+
+@command("schema")
+def schema(
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder for the schema files (default: the ledger's schema/ folder).",
+            file_okay=False,
+        ),
+    ] = None,
+) -> None:
+    """Write JSON Schema files for editors that check YAML as you type."""
+    from auditledger import edits
+
+    changes = edits.schema_files(output or state().root() / edits.SCHEMA_DIR)
+    edits.write_files(changes)
+    for change in changes:
+        typer.echo(display_path(change.path))

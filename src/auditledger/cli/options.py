@@ -1,0 +1,60 @@
+"""Parsing of option values shared by the commands; bad values become one-line errors."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from enum import Enum
+from typing import Annotated, TypeVar
+
+import typer
+
+from auditledger.diagnostics import AuditLedgerError
+from auditledger.model import Choice
+
+C = TypeVar("C", bound=Choice)
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+class TableFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class TextFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+LangOption = Annotated[
+    Lang | None, typer.Option("--lang", help="Language of labels (default: the ledger's setting).")
+]
+
+
+def choice(cls: type[C], value: str, option: str) -> C:
+    """A code, Chinese label or alias as an enumeration member."""
+    try:
+        return cls.parse(value)
+    except ValueError:
+        raise AuditLedgerError(
+            f"{option}: '{value}' is not a valid value", hint=f"use one of: {cls.choices()}"
+        ) from None
+
+
+def choices(cls: type[C], values: Sequence[str] | None, option: str) -> list[C]:
+    return [choice(cls, value, option) for value in values or ()]
+
+
+def iso_date(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise AuditLedgerError(
+            f"{option}: '{value}' is not a valid date",
+            hint="write dates as YYYY-MM-DD, e.g. 2024-06-30",
+        ) from None

@@ -1,0 +1,227 @@
+"""Changes to the ledger: new records from user input, then one checked, atomic commit.
+
+Records are values: a change builds a new record, `store` writes only the fields that
+differ, and `commit` refuses anything that would not load back cleanly. May import:
+model, diagnostics, store, loader.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from auditledger import store
+from auditledger.checks import did_you_mean
+from auditledger.diagnostics import AuditLedgerError
+from auditledger.loader import (
+    SETTINGS_FILE,
+    UNITS_FILE,
+    describe_error,
+    load,
+    problem_file,
+)
+from auditledger.model import Ledger, Problem, Settings, Unit, UnitsFile
+
+M = TypeVar("M", bound=BaseModel)
+
+SCHEMA_DIR = "schema"
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """The new text of one file, and its bytes when it was read (None: a new file)."""
+
+    path: Path
+    text: str
+    expected: bytes | None
+
+
+@contextlib.contextmanager
+def editing(root: Path) -> Iterator[Ledger]:
+    """Hold the ledger's lock and give the ledger as it is now, for one read-modify-write."""
+    with store.locked(root):
+        ledger, _ = load(root)
+        yield ledger
+
+
+def commit(root: Path, changes: list[FileChange]) -> None:
+    """Write the changes if the ledger, read back with them, has no error in those files."""
+    _, diagnostics = load(root, overrides={c.path: c.text for c in changes})
+    changed = {c.path.resolve() for c in changes}
+    errors = [d for d in diagnostics if d.is_error and d.path is not None and d.path.resolve() in changed]
+    if errors:
+        raise AuditLedgerError(
+            "the change was refused because it would make the ledger invalid; nothing was written",
+            diagnostics=errors,
+        )
+    for change in changes:
+        store.write_atomic(change.path, change.text, expected=change.expected)
+
+
+def build(model: type[M], fields: Mapping[str, Any]) -> M:
+    """A record from user input; the first bad field is reported as `--field: …; fix`."""
+    try:
+        return model.model_validate({k: v for k, v in fields.items() if v is not None})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = tuple(step for step in first["loc"] if step != "[key]")
+        _, message, hint = describe_error(first, loc, model)
+        option = f"--{str(loc[0]).replace('_', '-')}" if loc else model.__name__
+        message = re.sub(r"^[\w.]+: ", "", message)
+        raise AuditLedgerError(f"{option}: {message}", hint=hint) from exc
+
+
+# --- units -------------------------------------------------------------------------------
+
+
+def add_unit(ledger: Ledger, unit: Unit) -> FileChange:
+    if unit.id in ledger.units:
+        raise AuditLedgerError(
+            f"unit '{unit.id}' already exists ({ledger.units[unit.id].name})",
+            hint="choose another id",
+        )
+    if unit.parent is not None and unit.parent not in ledger.units:
+        raise AuditLedgerError(
+            f"--parent: unit '{unit.parent}' does not exist",
+            hint=did_you_mean(unit.parent, ledger.units) or "add the parent unit first",
+        )
+    path = ledger.root / UNITS_FILE
+    if not path.exists():
+        doc = store.Document.new(path, _header("units", "责任单位（整改责任部门单位）"), {"units": [unit]})
+    else:
+        doc = store.Document.load(path)
+        _list_in(doc, "units").append(store.to_yaml(unit))
+    return FileChange(path, doc.dumps(), doc.original)
+
+
+# --- problems ----------------------------------------------------------------------------
+
+
+def next_problem_id(ledger: Ledger, year: int) -> str:
+    """`YEAR-NNN`, one above the highest number used in that year."""
+    pattern = re.compile(rf"^{year}-(\d+)$")
+    numbers = [int(m.group(1)) for p in ledger.problems if (m := pattern.match(p.id))]
+    return f"{year}-{max(numbers, default=0) + 1:03d}"
+
+
+def new_problem(ledger: Ledger, fields: Mapping[str, Any]) -> Problem:
+    """A new problem from user input: id assigned if not given, units checked."""
+    fields = dict(fields)
+    if not fields.get("id") and isinstance(fields.get("year"), int):
+        fields["id"] = next_problem_id(ledger, fields["year"])
+    problem = build(Problem, fields)
+    if problem.id in ledger.problems_by_id:
+        raise AuditLedgerError(
+            f"--id: problem {problem.id} already exists",
+            hint=f"leave out --id to get {next_problem_id(ledger, problem.year)}",
+        )
+    named = [("--unit", problem.unit), *(("--cooperating", u) for u in problem.cooperating)]
+    if problem.supervisor:
+        named.append(("--supervisor", problem.supervisor))
+    for option, unit_id in named:
+        if unit_id not in ledger.units:
+            raise AuditLedgerError(
+                f"{option}: unit '{unit_id}' is not in units.yaml",
+                hint=did_you_mean(unit_id, ledger.units)
+                or f"add it first with `auditledger add-unit {unit_id} --name 名称`",
+            )
+    return problem
+
+
+def add_problem(ledger: Ledger, problem: Problem) -> FileChange:
+    path = problem_file(ledger.root, problem.year, problem.unit)
+    if not path.exists():
+        title = f"{ledger.unit_name(problem.unit)} {problem.year}年度审计查出问题整改台账"
+        doc = store.Document.new(path, _header("problems", title, depth=1), {"problems": [problem]})
+    else:
+        doc = store.Document.load(path)
+        _list_in(doc, "problems").append(store.to_yaml(problem))
+    return FileChange(path, doc.dumps(), doc.original)
+
+
+def replace_problem(ledger: Ledger, old: Problem, new: Problem) -> FileChange:
+    """The change that turns `old` into `new` in its file, touching only changed fields."""
+    origin = ledger.origin_of(old.id)
+    if origin is None:
+        raise AuditLedgerError(f"problem {old.id} is not in the ledger")
+    doc = store.Document.load(origin.path)
+    mapping = next((item for item in _list_in(doc, "problems") if str(item.get("id")) == old.id), None)
+    if mapping is None:
+        raise AuditLedgerError(
+            f"problem {old.id} is no longer in {origin.path}",
+            hint="the file changed on disk; run the command again",
+        )
+    store.update_record(mapping, old, new)
+    return FileChange(origin.path, doc.dumps(), doc.original)
+
+
+def _list_in(doc: store.Document, key: str) -> Any:
+    if doc.data is None:
+        doc.data = store.to_yaml({key: []})
+    if doc.data.get(key) is None:
+        doc.data[key] = store.to_yaml([])
+    items = doc.data[key]
+    if not items:  # `key: []` is written in flow style; items added go one per line
+        items.fa.set_block_style()
+    return items
+
+
+# --- a new ledger ------------------------------------------------------------------------
+
+
+def _header(schema: str, title: str, depth: int = 0) -> list[str]:
+    prefix = "../" * depth
+    return [f"yaml-language-server: $schema={prefix}{SCHEMA_DIR}/{schema}.schema.json", title]
+
+
+def init_ledger(folder: Path, settings: Settings) -> list[FileChange]:
+    """The files of a new, empty ledger that passes `check`."""
+    if (folder / SETTINGS_FILE).exists():
+        raise AuditLedgerError(
+            f"{folder} already holds a ledger ({SETTINGS_FILE} exists)",
+            hint="choose another folder",
+        )
+    settings_doc = store.Document.new(
+        folder / SETTINGS_FILE,
+        _header("settings", f"{settings.name}：台账设置"),
+        settings.model_dump(),
+    )
+    units_doc = store.Document.new(
+        folder / UNITS_FILE,
+        _header("units", "责任单位（整改责任部门单位）"),
+        UnitsFile().model_dump(),
+    )
+    gitignore = (
+        "# auditledger's lock and cache, and temporary files of interrupted writes\n.auditledger/\n.*.tmp\n"
+    )
+    return [
+        FileChange(settings_doc.path, settings_doc.dumps(), None),
+        FileChange(units_doc.path, units_doc.dumps(), None),
+        FileChange(folder / ".gitignore", gitignore, None),
+        *schema_files(folder / SCHEMA_DIR),
+    ]
+
+
+def schema_files(folder: Path) -> list[FileChange]:
+    """The JSON Schema files, to be written into `folder`."""
+    from auditledger.schema import json_schemas
+
+    changes = []
+    for name, text in json_schemas().items():
+        path = folder / f"{name}.schema.json"
+        current = path.read_bytes() if path.exists() else None
+        changes.append(FileChange(path, text, current))
+    return changes
+
+
+def write_files(changes: list[FileChange]) -> None:
+    """Write generated files (no ledger checks apply to them)."""
+    for change in changes:
+        if change.expected is None or change.expected != change.text.encode("utf-8"):
+            store.write_atomic(change.path, change.text, expected=change.expected)
