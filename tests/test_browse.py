@@ -1,0 +1,120 @@
+"""`list` and `show` on the sample ledger: filters, formats, languages."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+import pytest
+
+from tests.conftest import CLI
+
+
+def ids(run_stdout: str) -> list[str]:
+    return [row["id"] for row in json.loads(run_stdout)]
+
+
+def test_list_json_has_snake_case_keys_codes_and_exact_amounts(sample: CLI) -> None:
+    rows = json.loads(sample("list", "--format", "json").stdout)
+    assert len(rows) == 47
+    first = rows[0]
+    assert list(first) == [
+        "id",
+        "year",
+        "audit_no",
+        "title",
+        "unit",
+        "unit_name",
+        "category",
+        "type",
+        "status",
+        "deadline",
+        "amount",
+        "rectified_amount",
+        "prominent",
+        "systemic",
+        "cooperating",
+        "completed_on",
+    ]
+    assert first["id"] == "2023-001" and first["type"] == "immediate" and first["status"] == "closed"
+    assert first["deadline"] == "2024-09-30"
+    by_id = {row["id"]: row for row in rows}
+    assert by_id["2023-002"]["amount"] == "1228.45"
+    assert by_id["2024-002"]["rectified_amount"] == "21600"
+    assert [row["id"] for row in rows] == sorted(by_id, key=lambda i: (int(i[:4]), i))
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--year", "2023", "--unit", "czj"], ["2023-001", "2023-002"]),
+        (["--status", "未整改"], ["2024-011", "2025-007", "2025-011"]),
+        (
+            ["--status", "not_started", "--status", "已整改", "--year", "2025"],
+            ["2025-004", "2025-007", "2025-010", "2025-011", "2025-015"],
+        ),
+        (
+            ["--type", "持续整改", "--year", "2024"],
+            ["2024-010", "2024-012", "2024-013", "2024-016"],
+        ),
+        (
+            ["--prominent", "--year", "2025"],
+            ["2025-001", "2025-002", "2025-007", "2025-013", "2025-016"],
+        ),
+        (
+            ["--category", "国有企业资产", "--unfinished"],
+            ["2023-010", "2023-011", "2024-012", "2024-013", "2025-013", "2025-014"],
+        ),
+        (["--year", "1999"], []),
+    ],
+)
+def test_list_filters(sample: CLI, args: list[str], expected: list[str]) -> None:
+    run = sample("list", *args, "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    assert ids(run.stdout) == expected
+
+
+def test_list_filter_with_a_bad_status_names_the_choices(sample: CLI) -> None:
+    run = sample("list", "--status", "done")
+    assert run.exit_code == 2
+    assert run.stderr.startswith(
+        "error: --status: 'done' is not a valid value; use one of: not_started (未整改)"
+    )
+
+
+def test_list_csv_matches_json(sample: CLI) -> None:
+    rows = list(csv.DictReader(io.StringIO(sample("list", "--format", "csv").stdout)))
+    assert len(rows) == 47
+    assert rows[1]["amount"] == "1228.45" and rows[1]["cooperating"] == "gzw"
+    total = sum(Decimal(r["amount"]) for r in rows)
+    assert total == sum(Decimal(r["amount"]) for r in json.loads(sample("list", "--format", "json").stdout))
+
+
+def test_list_table_in_chinese_and_english(sample: CLI) -> None:
+    zh = sample("list", "--year", "2023", "--unit", "czj").stdout
+    assert "问题摘要" in zh and "已销号" in zh and "财政局" in zh
+    assert "合计" in zh and "24,828.45" in zh  # 23,600 + 1,228.45
+    en = sample("list", "--year", "2023", "--unit", "czj", "--lang", "en").stdout
+    assert "Problem" in en and "closed" in en and "Total" in en and "已销号" not in en
+
+
+def test_show_text_and_json(sample: CLI) -> None:
+    text = sample("show", "2024-002").stdout
+    assert "政府债券资金闲置" in text and "统筹盘活" in text and "21,600.00" in text
+    record = json.loads(sample("show", "2024-002", "--format", "json").stdout)
+    assert record["rectified"] == {"reallocated": "12000", "disbursed": "9600"}
+    assert record["rectified_amount"] == "21600"
+    assert record["milestones"][0] == {
+        "due": "2025-06-30",
+        "text": "调整债券资金用途1.2亿元",
+        "done": "2025-06-26",
+    }
+    assert record["unit_name"] == "示例市财政局"
+
+
+def test_show_unknown_id_suggests_the_nearest(sample: CLI) -> None:
+    run = sample("show", "2024-0022")
+    assert run.exit_code == 2
+    assert run.stderr == "error: no problem with id '2024-0022'; did you mean '2024-002'?\n"

@@ -1,0 +1,190 @@
+"""`auditledger check`: every diagnostic code, raised by a YAML case, with its position."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from auditledger import store
+from auditledger.checks import CHECKS
+from auditledger.loader import FILE_CODES
+from tests.conftest import CLI, PROBLEM, UNITS
+
+
+def problem(**changes: str) -> str:
+    """The standard problem with some lines replaced or added (`key="yaml line"`)."""
+    lines = PROBLEM.splitlines()
+    for key, line in changes.items():
+        index = next((i for i, text in enumerate(lines) if text.strip().startswith(f"{key}:")), None)
+        if index is None:
+            lines.append(f"    {line}")
+        elif line:
+            lines[index] = f"    {line}"
+        else:
+            del lines[index]
+    return "\n".join(lines) + "\n"
+
+
+SECOND = """\
+  - id: 2023-002
+    year: 2023
+    title: 第二个问题
+    amount: 10
+    unit: czj
+    type: phased
+    deadline: 2025-06-30
+"""
+
+CASES: dict[str, tuple[dict[str, str | None], str]] = {
+    # code: (files, expected "path:line:col" of the first diagnostic with that code)
+    "yaml-syntax": ({"2023/czj.yaml": "problems:\n  - id: [2023-001\n"}, "2023/czj.yaml:3:1"),
+    "duplicate-key": (
+        {"2023/czj.yaml": problem() + "    title: 又一个标题\n"},
+        "2023/czj.yaml:11:5",
+    ),
+    "encoding": ({"2023/jyj.yaml": "problems: []\n"}, "2023/jyj.yaml:2"),
+    "unreadable": ({"2023/dir.yaml/x": "x"}, "2023/dir.yaml"),
+    "file-too-large": ({"2023/big.yaml": "problems: []\n" + "# padding\n" * 200}, "2023/big.yaml"),
+    "file-shape": ({"2023/czj.yaml": "problems:\n  id: 2023-001\n"}, "2023/czj.yaml:1:1"),
+    "missing-file": ({"units.yaml": None, "2023/czj.yaml": None}, "units.yaml"),
+    "stray-file": ({"2023/jyj.yml": "problems: []\n"}, "2023/jyj.yml"),
+    "missing-field": ({"2023/czj.yaml": problem(deadline="")}, "2023/czj.yaml:2:5"),
+    "unknown-field": (
+        {"2023/czj.yaml": problem(deadlin="deadlin: 2024-09-30")},
+        "2023/czj.yaml:11:5",
+    ),
+    "invalid-choice": ({"2023/czj.yaml": problem(status="status: 完成了")}, "2023/czj.yaml:10:5"),
+    "invalid-date": (
+        {"2023/czj.yaml": problem(deadline="deadline: 2024-13-01")},
+        "2023/czj.yaml:9:5",
+    ),
+    "invalid-amount": ({"2023/czj.yaml": problem(amount="amount: -3")}, "2023/czj.yaml:6:5"),
+    "invalid-value": ({"2023/czj.yaml": problem(unit="unit: 财政局")}, "2023/czj.yaml:7:5"),
+    "duplicate-unit": (
+        {"units.yaml": UNITS + "  - id: czj\n    name: 又一个财政局\n"},
+        "units.yaml:8:5",
+    ),
+    "unknown-unit": (
+        {"2023/czj.yaml": problem(cooperating="cooperating: [jyjj]")},
+        "2023/czj.yaml:11:19",
+    ),
+    "duplicate-id": (
+        {"2023/czj.yaml": problem() + SECOND.replace("2023-002", "2023-001")},
+        "2023/czj.yaml:2:5",
+    ),
+    "wrong-file": ({"2023/czj.yaml": None, "2023/jyj.yaml": problem()}, "2023/jyj.yaml:7:5"),
+    "rectified-exceeds-amount": (
+        {"2023/czj.yaml": problem(rectified="rectified: {recovered: 100.51}")},
+        "2023/czj.yaml:11:5",
+    ),
+    "rectified-without-date": (
+        {"2023/czj.yaml": problem(status="status: 已整改")},
+        "2023/czj.yaml:10:5",
+    ),
+    "closed-incomplete": (
+        {"2023/czj.yaml": problem(status="status: closed", completed_on="completed_on: 2024-09-01")},
+        "2023/czj.yaml:10:5",
+    ),
+    "broken-recurring-link": (
+        {"2023/czj.yaml": problem(recurring_from="recurring_from: [2022-009]")},
+        "2023/czj.yaml:11:22",
+    ),
+    "milestones-out-of-order": (
+        {
+            "2023/czj.yaml": problem(
+                milestones="milestones: [{due: 2024-08-01, text: 二}, {due: 2024-07-01, text: 一}]"
+            )
+        },
+        "2023/czj.yaml:11:47",
+    ),
+    "deadline-before-hearing": (
+        {"2023/czj.yaml": problem(deadline="deadline: 2024-05-31")},
+        "2023/czj.yaml:9:5",
+    ),
+    "unknown-category": (
+        {"2023/czj.yaml": problem(category="category: 财政管里")},
+        "2023/czj.yaml:5:5",
+    ),
+}
+
+
+def test_every_code_has_a_case() -> None:
+    assert set(CASES) == set(FILE_CODES) | set(CHECKS)
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_code_is_reported_at_its_place(
+    code: str, make_ledger: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files, where = CASES[code]
+    if code == "file-too-large":
+        monkeypatch.setattr(store, "MAX_FILE_BYTES", 1000)
+    root = make_ledger(files)
+    if code == "encoding":
+        (root / "2023/jyj.yaml").write_bytes(b"problems: []\n# \xff\xfe\n")
+    cli = CLI(root)
+    run = cli("check")
+    found = [line for line in run.lines if f": {code}" in line]
+    assert found, run.stdout
+    assert found[0].startswith(f"{root / where}:"), found[0]
+    warning_only = CHECKS[code].severity.value == "warning" if code in CHECKS else False
+    assert run.exit_code == (0 if warning_only else 1)
+    assert "; " in found[0], "every diagnostic carries a hint"
+
+
+def test_sample_ledger_passes(sample: CLI) -> None:
+    run = sample("check")
+    assert run.exit_code == 0, run.stdout
+    assert run.lines == ["47 problems, 16 units, 3 years: 0 errors, 0 warnings"]
+
+
+def test_all_errors_at_once_in_json(make_ledger: Callable[..., Path]) -> None:
+    root = make_ledger(
+        {
+            "2023/czj.yaml": problem(deadline="deadline: 2024-13-01", status="status: 完成了"),
+            "2023/jyj.yaml": "problems:\n  - id: 2023-009\n    year: 2023\n",
+        }
+    )
+    run = CLI(root)("check", "--format", "json")
+    assert run.exit_code == 1
+    report = json.loads(run.stdout)
+    codes = sorted(d["code"] for d in report["diagnostics"])
+    assert codes == [
+        "invalid-choice",
+        "invalid-date",
+        "missing-field",
+        "missing-field",
+        "missing-field",
+        "missing-field",
+    ]
+    assert report["errors"] == 6
+    first = report["diagnostics"][0]
+    assert set(first) == {"path", "line", "col", "code", "severity", "message", "hint"}
+    assert first["line"] == 9 and first["hint"]
+
+
+def test_hint_suggests_the_unit_meant(make_ledger: Callable[..., Path]) -> None:
+    root = make_ledger({"2023/czj.yaml": problem(supervisor="supervisor: czjj")})
+    run = CLI(root)("check")
+    assert "supervising department 'czjj' is not in units.yaml; did you mean 'czj'?" in run.stdout
+
+
+def test_chinese_labels_are_accepted_in_files(make_ledger: Callable[..., Path]) -> None:
+    root = make_ledger({"2023/czj.yaml": problem(type="type: 分阶段整改", status="status: 整改中")})
+    run = CLI(root)("check")
+    assert run.exit_code == 0, run.stdout
+    shown = json.loads(CLI(root)("show", "2023-001", "--format", "json").stdout)
+    assert (shown["type"], shown["status"]) == ("phased", "in_progress")
+
+
+def test_ledgers_with_errors_are_still_listed_with_a_warning(
+    make_ledger: Callable[..., Path],
+) -> None:
+    root = make_ledger({"2023/jyj.yaml": "problems:\n  - id: broken\n"})
+    run = CLI(root)("list", "--format", "json")
+    assert run.exit_code == 0
+    assert [row["id"] for row in json.loads(run.stdout)] == ["2023-001"]
+    assert "warning: the ledger has 5 errors" in run.stderr

@@ -1,0 +1,120 @@
+"""The command line as a whole: finding the ledger, version, schema, the error boundary."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from auditledger import __version__
+from auditledger.cli import app
+from tests.conftest import CLI, REPO
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(app, ["--version"])
+    assert result.stdout == f"auditledger {__version__}\n"
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "auditledger", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == f"auditledger {__version__}"
+
+
+def _in(folder: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if k != "AUDITLEDGER_LEDGER"} | (env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "auditledger", *args],
+        cwd=folder,
+        env=environ,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_root_is_found_in_ledgers_env_and_parents(small: CLI, tmp_path: Path) -> None:
+    root = small.root  # tmp_path/ledger
+    assert "0 errors" in _in(root / "2023", "check").stdout  # a parent folder
+    assert "0 errors" in _in(tmp_path, "check", env={"AUDITLEDGER_LEDGER": str(root)}).stdout
+    (tmp_path / "project").mkdir()
+    (root).rename(tmp_path / "project" / "ledgers")
+    assert "0 errors" in _in(tmp_path / "project", "check").stdout  # ./ledgers
+
+
+def test_no_ledger_is_one_clear_line(tmp_path: Path) -> None:
+    run = _in(tmp_path, "list")
+    assert run.returncode == 2
+    assert run.stderr.startswith("error: no ledger found: no auditledger.yaml in ./ledgers")
+    assert len(run.stderr.splitlines()) == 1
+
+
+def test_schema_is_written_where_the_files_point(small: CLI, tmp_path: Path) -> None:
+    run = small("schema")
+    assert run.exit_code == 0
+    assert len(run.lines) == 4
+    schema = json.loads((small.root / "schema/problems.schema.json").read_text(encoding="utf-8"))
+    status = schema["$defs"]["Status"]
+    assert "in_progress" in status["enum"] and "整改中" in status["enum"]
+    assert schema["$defs"]["Problem"]["additionalProperties"] is False
+    out = tmp_path / "elsewhere"
+    assert small("schema", "--output", str(out)).exit_code == 0
+    assert (out / "units.schema.json").exists()
+
+
+def test_sample_files_point_at_schema_files_that_exist() -> None:
+    for path in (REPO / "ledgers").rglob("*.yaml"):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        match = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
+        assert match, path
+        assert (path.parent / match.group(1)).is_file(), path
+
+
+def test_sample_schema_files_are_current(tmp_path: Path) -> None:
+    cli = CLI(REPO / "ledgers")
+    assert cli("schema", "--output", str(tmp_path)).exit_code == 0
+    for path in tmp_path.iterdir():
+        assert path.read_bytes() == (REPO / "ledgers/schema" / path.name).read_bytes(), (
+            f"{path.name} is stale: run `auditledger schema` and commit ledgers/schema"
+        )
+
+
+def test_an_internal_error_is_one_line_and_debug_shows_it(
+    small: CLI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("auditledger.loader.run_checks", broken)
+    run = small("check")
+    assert run.exit_code == 70
+    assert run.stderr.startswith("auditledger: internal error (RuntimeError: boom); this is a bug")
+    with pytest.raises(RuntimeError):
+        small("--debug", "check")
+
+
+def test_every_command_is_in_the_readme() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    names = [c.name for c in app.registered_commands]
+    assert names
+    missing = [name for name in names if f"auditledger {name}" not in readme]
+    assert not missing, f"commands missing from README.md: {missing}"
+
+
+def test_every_diagnostic_code_is_in_the_readme() -> None:
+    from auditledger.checks import CHECKS
+    from auditledger.loader import FILE_CODES
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    missing = [code for code in [*FILE_CODES, *CHECKS] if f"| `{code}` |" not in readme]
+    assert not missing, f"diagnostic codes missing from README.md: {missing}"

@@ -1,0 +1,121 @@
+"""The store: round trips that keep every byte, field-level updates, atomic writes."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from auditledger import store
+from auditledger.diagnostics import AuditLedgerError
+from auditledger.model import Problem, RectifyMethod, Status
+from tests.conftest import REPO
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "ledgers").rglob("*.yaml")), ids=lambda p: p.name)
+def test_sample_files_round_trip_byte_for_byte(path: Path) -> None:
+    doc = store.Document.load(path)
+    assert doc.dumps().encode("utf-8") == path.read_bytes()
+
+
+HAND_WRITTEN = """\
+# 财政局台账
+problems:
+  # 第一个问题
+  - id: 2023-001
+    year: 2023
+    title: '引号里的标题'
+    amount: 100.50   # 审计报告原数
+    unit: czj
+    type: 立行立改
+    deadline: 2024-09-30
+    status: in_progress
+    measures:
+      - 第一项措施
+"""
+
+
+def test_update_record_touches_only_changed_fields(tmp_path: Path) -> None:
+    path = tmp_path / "czj.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    doc = store.Document.load(path)
+    old = Problem.model_validate(
+        {
+            "id": "2023-001",
+            "year": 2023,
+            "title": "引号里的标题",
+            "amount": "100.50",
+            "unit": "czj",
+            "type": "immediate",
+            "deadline": "2024-09-30",
+            "status": "in_progress",
+            "measures": ["第一项措施"],
+        }
+    )
+    new = old.model_copy(
+        update={
+            "status": Status.rectified,
+            "completed_on": date(2024, 9, 1),
+            "measures": [*old.measures, "第二项措施"],
+            "rectified": {RectifyMethod.recovered: Decimal("100.5")},
+        }
+    )
+    new = Problem.model_validate(new.model_dump())
+    store.update_record(doc.data["problems"][0], old, new)
+    text = doc.dumps()
+    assert "    title: '引号里的标题'\n" in text  # quoting kept
+    assert "    amount: 100.50   # 审计报告原数\n" in text  # comment and digits kept
+    assert "    type: 立行立改\n" in text  # label as written kept
+    assert "  # 第一个问题\n" in text
+    assert "      - 第一项措施\n      - 第二项措施\n" in text
+    assert "    status: rectified\n" in text
+    assert text.index("completed_on: 2024-09-01") > text.index("status: rectified")
+    assert "    rectified:\n      recovered: 100.5\n" in text
+    untouched = [line for line in HAND_WRITTEN.splitlines() if "status" not in line]
+    assert [line for line in text.splitlines() if line in untouched] == untouched
+
+
+def test_write_atomic_keeps_mode_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text("old\n")
+    os.chmod(path, 0o640)
+    store.write_atomic(path, "new\n", expected=b"old\n")
+    assert path.read_text() == "new\n"
+    assert (path.stat().st_mode & 0o777) == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["a.yaml"]
+
+
+def test_write_atomic_refuses_a_file_changed_since_it_was_read(tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text("edited by hand\n")
+    with pytest.raises(AuditLedgerError, match="changed on disk"):
+        store.write_atomic(path, "new\n", expected=b"old\n")
+    assert path.read_text() == "edited by hand\n"
+
+
+def test_write_atomic_failure_leaves_the_original(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text("old\n")
+
+    def no_space(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", no_space)
+    with pytest.raises(AuditLedgerError, match="No space left on device"):
+        store.write_atomic(path, "new\n", expected=b"old\n")
+    assert path.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.yaml"]
+
+
+def test_decimal_amounts_are_written_exactly() -> None:
+    text = store.dumps({"a": Decimal("0.1") + Decimal("0.2"), "b": Decimal("1E+3"), "c": Decimal("12.50")})
+    assert text == "a: 0.3\nb: 1000\nc: 12.50\n"
+
+
+def test_reads_give_exact_decimals_and_dates_as_text(tmp_path: Path) -> None:
+    data, diagnostics = store.parse(tmp_path / "x.yaml", "a: 1234.50\nb: 2024-13-01\n")
+    assert diagnostics == []
+    assert data == {"a": Decimal("1234.50"), "b": "2024-13-01"}
