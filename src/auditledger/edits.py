@@ -22,11 +22,12 @@ from auditledger.diagnostics import AuditLedgerError
 from auditledger.loader import (
     SETTINGS_FILE,
     UNITS_FILE,
+    YEAR_FILE,
     describe_error,
     load,
     problem_file,
 )
-from auditledger.model import Ledger, Problem, Settings, Unit, UnitsFile
+from auditledger.model import Ledger, Problem, Settings, Unit, UnitsFile, YearMeta
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -64,15 +65,20 @@ def commit(root: Path, changes: list[FileChange]) -> None:
         store.write_atomic(change.path, change.text, expected=change.expected)
 
 
-def build(model: type[M], fields: Mapping[str, Any]) -> M:
-    """A record from user input; the first bad field is reported as `--field: …; fix`."""
+def build(model: type[M], fields: Mapping[str, Any], options: Mapping[str, str] | None = None) -> M:
+    """A record from user input; the first bad field is reported as `--field: …; fix`.
+
+    `options` names the command-line option of a field where it is not `--field-name`.
+    """
     try:
         return model.model_validate({k: v for k, v in fields.items() if v is not None})
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = tuple(step for step in first["loc"] if step != "[key]")
         _, message, hint = describe_error(first, loc, model)
-        option = f"--{str(loc[0]).replace('_', '-')}" if loc else model.__name__
+        option = (
+            (options or {}).get(str(loc[0]), f"--{str(loc[0]).replace('_', '-')}") if loc else model.__name__
+        )
         message = re.sub(r"^[\w.]+: ", "", message)
         raise AuditLedgerError(f"{option}: {message}", hint=hint) from exc
 
@@ -159,6 +165,22 @@ def replace_problem(ledger: Ledger, old: Problem, new: Problem) -> FileChange:
         )
     store.update_record(mapping, old, new)
     return FileChange(origin.path, doc.dumps(), doc.original)
+
+
+def replace_year(ledger: Ledger, new: YearMeta) -> FileChange:
+    """The change that writes a year's metadata, creating `_year.yaml` when it is missing."""
+    path = ledger.root / str(new.year) / YEAR_FILE
+    old = ledger.years.get(new.year)
+    if old is None or not path.exists():
+        doc = store.Document.new(path, _header("year", f"{new.year}年度", depth=1), new)
+    else:
+        doc = store.Document.load(path)
+        store.update_record(doc.data, old, new)
+    return FileChange(path, doc.dumps(), doc.original)
+
+
+def year_meta(ledger: Ledger, year: int) -> YearMeta:
+    return ledger.years.get(year) or YearMeta(year=year)
 
 
 def _list_in(doc: store.Document, key: str) -> Any:

@@ -29,7 +29,7 @@ from pydantic import (
 R = TypeVar("R")
 
 # Bump when a record's shape changes, so caches of validated records are rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class Choice(str, Enum):
@@ -163,6 +163,34 @@ class SourceKind(Choice):
     special_announcement = "special_announcement", "专项审计结果公告", "special audit announcement"
 
 
+class TrackingMethod(Choice):
+    """How the committee tracked a problem (跟踪检查), and the supervision actions it took."""
+
+    seminar = "seminar", "座谈调研", "seminar and survey"
+    briefing = "briefing", "听取汇报", "briefing"
+    site_visit = "site_visit", "实地察看", "site visit"
+    document_review = "document_review", "调阅资料", "document review"
+    spot_check = "spot_check", "随机抽查", "random spot check"
+    joint_audit = "joint_audit", "联合审计机关", "jointly with the audit office", "联合审计"
+    special_inquiry = "special_inquiry", "专题询问", "special inquiry"
+    interpellation = "interpellation", "质询", "interpellation"
+    investigation = "investigation", "特定问题调查", "investigation of a specific question"
+    talk = "talk", "约谈", "admonitory talk"
+    inspection = "inspection", "督查", "inspection"
+    referral = "referral", "移送纪检监察", "referral to discipline inspection"
+
+
+class ResolutionKind(Choice):
+    resolution = "resolution", "决议", "resolution"
+    opinion = "opinion", "审议意见", "deliberation opinions"
+
+
+class VoteResult(Choice):
+    satisfied = "satisfied", "满意", "satisfied"
+    basically_satisfied = "basically_satisfied", "基本满意", "basically satisfied"
+    unsatisfied = "unsatisfied", "不满意", "unsatisfied"
+
+
 DEFAULT_CATEGORIES = (
     "财政管理",
     "部门预算执行",
@@ -258,6 +286,26 @@ class Settings(Record):
         default_factory=lambda: list(DEFAULT_CATEGORIES),
         description="The usual problem categories, in report order",
     )
+    report_back_months: Annotated[int, Field(ge=1, le=60)] = Field(
+        default=6,
+        description="Months within which the government reports how it implemented a resolution "
+        "or handled deliberation opinions (the seed: 6)",
+    )
+    suggestion_months: Annotated[int, Field(ge=1, le=60)] = Field(
+        default=3, description="Months within which a deputy's suggestion is answered"
+    )
+    vote_threshold: Annotated[Decimal, Field(gt=0, le=1)] = Field(
+        default=Decimal("0.5"),
+        description="Share of ALL members whose votes decide a satisfaction vote (0.5 = half)",
+    )
+    vote_tie_passes: bool = Field(
+        default=True, description="Whether votes of exactly the threshold share pass"
+    )
+    rereport_days: Annotated[int, Field(ge=1, le=3650)] = Field(
+        default=60,
+        description="Days after an unsatisfied vote by which the re-report is due, "
+        "when the next meeting's date is not given",
+    )
 
 
 class Unit(Record):
@@ -277,12 +325,73 @@ class Report(Record):
     cutoff: date | None = Field(default=None, description="Data cut-off date (数据截止日期)")
 
 
+RecordId = Annotated[str, StringConstraints(pattern=r"^\d{4}-[A-Z]\d{1,4}$")]
+"""Ids of a year's records: 2025-R1 (resolution), 2025-S3 (suggestion), 2025-V1 (vote)."""
+
+
+class Resolution(Record):
+    """A resolution (决议) or deliberation opinions (审议意见) of the standing committee."""
+
+    id: RecordId
+    kind: ResolutionKind
+    adopted: dt.date
+    text: Text
+    problems: list[ProblemId] = Field(default_factory=list)
+    reported: dt.date | None = Field(
+        default=None, description="When the government reported how it implemented it"
+    )
+
+
+class Suggestion(Record):
+    """A deputy's opinion or suggestion on the rectification (代表意见建议)."""
+
+    id: RecordId
+    deputy: Line
+    text: Text
+    received: dt.date
+    problems: list[ProblemId] = Field(default_factory=list)
+    answered: dt.date | None = Field(default=None, description="When the unit answered the deputy")
+    copied: dt.date | None = Field(
+        default=None, description="When the answer was copied to the budget working committee"
+    )
+
+
+class Vote(Record):
+    """A satisfaction vote (满意度测评) on the rectification report or on one unit's report."""
+
+    id: RecordId
+    date: dt.date
+    target: Annotated[str, StringConstraints(pattern=r"^(report|[a-z][a-z0-9_-]{0,31})$")] = Field(
+        description="`report` for the government's report, or the id of the unit evaluated"
+    )
+    members: Annotated[int, Field(ge=1)] = Field(description="All members of the standing committee")
+    satisfied: Count
+    basic: Count = Field(description="基本满意 votes")
+    unsatisfied: Count
+    void: Count = 0
+    result: VoteResult
+    sent_to_party: dt.date | None = Field(default=None, description="报送本级党委")
+    copied_to_government: dt.date | None = Field(default=None, description="抄送本级政府")
+    rereport_due: dt.date | None = Field(default=None, description="When the re-report is due")
+    rereported: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _votes_fit_members(self) -> Self:
+        cast = self.satisfied + self.basic + self.unsatisfied + self.void
+        if cast > self.members:
+            raise ValueError(f"{cast} votes were counted but there are only {self.members} members")
+        return self
+
+
 class YearMeta(Record):
-    """`<year>/_year.yaml`: the audit year (年度) and the reports on it."""
+    """`<year>/_year.yaml`: the audit year (年度), the reports on it, and what followed."""
 
     year: Year
     audit_report: Report | None = Field(default=None, description="审计工作报告")
     rectification_report: Report | None = Field(default=None, description="整改情况报告")
+    resolutions: list[Resolution] = Field(default_factory=list, description="决议和审议意见")
+    suggestions: list[Suggestion] = Field(default_factory=list, description="代表意见建议")
+    votes: list[Vote] = Field(default_factory=list, description="满意度测评")
 
 
 class Source(Record):
@@ -307,7 +416,7 @@ Value = str | int | Decimal | bool | date | list[str] | None
 class Change(Record):
     """One field's change, from old to new value."""
 
-    field: Annotated[str, StringConstraints(pattern=r"^[a-z_]+$")]
+    field: Annotated[str, StringConstraints(pattern=r"^[a-z_]+(\.[a-z_]+)?$")]
     old: Value = None
     new: Value = None
 
@@ -320,6 +429,16 @@ class HistoryEntry(Record):
     action: Annotated[str, StringConstraints(pattern=r"^[a-z_]+$")] = "update"
     changes: list[Change] = Field(default_factory=list)
     note: Text | None = None
+
+
+class TrackingEntry(Record):
+    """A dated check or supervision action on a problem (跟踪检查, 专题询问, 约谈, …)."""
+
+    date: dt.date
+    method: TrackingMethod
+    finding: Text = Field(description="What was found or done")
+    by: Line | None = None
+    internal: bool = Field(default=False, description="Left out of published reports")
 
 
 class Problem(Record):
@@ -369,6 +488,10 @@ class Problem(Record):
     evidence: list[Line] = Field(default_factory=list, description="Evidence (佐证材料), paths or references")
     reason: Text | None = Field(default=None, description="未整改到位原因")
     next_steps: Text | None = Field(default=None, description="下一步计划")
+    round: Annotated[int, Field(ge=1)] = Field(
+        default=1, description="Rectification round: 1, then one more each time it is reopened"
+    )
+    tracking: list[TrackingEntry] = Field(default_factory=list, description="跟踪检查记录")
     history: list[HistoryEntry] = Field(default_factory=list)
 
     @model_validator(mode="after")

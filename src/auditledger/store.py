@@ -212,7 +212,7 @@ class Document:
             ) from exc
 
     @classmethod
-    def new(cls, path: Path, header: Sequence[str], data: Mapping[str, Any]) -> Document:
+    def new(cls, path: Path, header: Sequence[str], data: Mapping[str, Any] | BaseModel) -> Document:
         """A file that does not exist yet, with comment lines on top."""
         mapping = to_yaml(data)
         if header:

@@ -78,8 +78,8 @@ def _main(
     _state = State(ledger=ledger, debug=debug)
 
 
-def command(name: str | None = None, **kwargs: Any) -> Callable[[F], F]:
-    """Register a command inside the error boundary."""
+def command(name: str | None = None, target: typer.Typer | None = None, **kwargs: Any) -> Callable[[F], F]:
+    """Register a command (on `app`, or on the sub-command group `target`) inside the error boundary."""
 
     def register(function: F) -> F:
         @functools.wraps(function)
@@ -103,7 +103,7 @@ def command(name: str | None = None, **kwargs: Any) -> Callable[[F], F]:
                 )
                 raise typer.Exit(INTERNAL_ERROR) from None
 
-        app.command(name, **kwargs)(guarded)
+        (target or app).command(name, **kwargs)(guarded)
         return function
 
     return register
@@ -116,6 +116,7 @@ def main() -> None:
 
 # The command modules register themselves on `app` when imported.
 import auditledger.cli.browse  # noqa: E402
-import auditledger.cli.ledger  # noqa: E402, F401
+import auditledger.cli.ledger  # noqa: E402
+import auditledger.cli.workflow  # noqa: E402, F401
 
 __all__ = ["app", "command", "main", "state"]

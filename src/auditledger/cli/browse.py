@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from auditledger.cli import command, state
-from auditledger.cli.options import LangOption, TableFormat, TextFormat, choices
+from auditledger.cli.options import Lang, LangOption, TableFormat, TextFormat, choices
 from auditledger.diagnostics import AuditLedgerError
 
 if TYPE_CHECKING:
-    from auditledger.model import Ledger
+    from auditledger.model import Ledger, Problem
 
 
-def _load_valid() -> Ledger:
+def read_ledger() -> Ledger:
     """The ledger for reading; a ledger with errors is still read, with a warning."""
     from auditledger.loader import load
 
@@ -53,8 +53,7 @@ def list_problems(
 ) -> None:
     """List problems, filtered (问题清单)."""
     from auditledger.model import RectificationType, Status
-    from auditledger.queries import ROW_FIELDS, Filter, problem_row, select
-    from auditledger.render.tabular import to_csv, to_json
+    from auditledger.queries import Filter, select
 
     criteria = Filter(
         years=year or (),
@@ -65,8 +64,17 @@ def list_problems(
         prominent=True if prominent else None,
         unfinished=unfinished,
     )
-    ledger = _load_valid()
-    problems = select(ledger.problems, criteria)
+    ledger = read_ledger()
+    emit_problems(ledger, select(ledger.problems, criteria), output_format, lang)
+
+
+def emit_problems(
+    ledger: Ledger, problems: list[Problem], output_format: TableFormat, lang: Lang | None
+) -> None:
+    """Print problems as a table, JSON or CSV."""
+    from auditledger.queries import ROW_FIELDS, problem_row
+    from auditledger.render.tabular import to_csv, to_json
+
     if output_format is TableFormat.json:
         typer.echo(to_json([problem_row(ledger, p) for p in problems]), nl=False)
     elif output_format is TableFormat.csv:
@@ -88,7 +96,7 @@ def show(
     from auditledger.queries import problem_record
     from auditledger.render.tabular import to_json
 
-    ledger = _load_valid()
+    ledger = read_ledger()
     problem = ledger.problems_by_id.get(problem_id)
     if problem is None:
         raise AuditLedgerError(

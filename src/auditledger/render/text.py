@@ -1,4 +1,5 @@
-"""Terminal tables (Rich) for problems, in Chinese or English. May import: model, queries."""
+"""Terminal tables (Rich) for problems and deadlines, in Chinese or English. May import: model, queries,
+deadlines."""
 
 from __future__ import annotations
 
@@ -7,13 +8,16 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from auditledger.model import Choice, Ledger, Problem
+
+if TYPE_CHECKING:
+    from auditledger.deadlines import Due
 
 LABELS: dict[str, tuple[str, str]] = {
     "id": ("编号", "ID"),
@@ -121,6 +125,50 @@ def problems_table(ledger: Ledger, problems: Sequence[Problem], lang: str) -> Ta
             show_money(p.amount),
             show_money(p.rectified_amount),
         )
+    return table
+
+
+KINDS: dict[str, tuple[str, str]] = {
+    "problem": ("问题整改", "problem"),
+    "milestone": ("阶段目标", "milestone"),
+    "resolution": ("决议落实", "resolution"),
+    "opinion": ("审议意见", "deliberation opinions"),
+    "suggestion": ("代表建议", "deputy's suggestion"),
+    "vote": ("测评后再报告", "re-report after vote"),
+}
+
+
+def overdue_table(ledger: Ledger, rows: Sequence[Due], as_of: date, lang: str) -> Table:
+    """Overdue (red) and due-soon (yellow) items, grouped by responsible unit."""
+    zh = lang == "zh"
+    title = f"截至 {as_of} 逾期和即将到期事项" if zh else f"Overdue and due soon as of {as_of}"
+    table = Table(title=title, title_justify="left", header_style="bold")
+    headers = [
+        ("责任单位", "Unit", None),
+        ("事项", "Kind", None),
+        ("编号", "ID", None),
+        ("内容", "What", 3),
+        ("到期日", "Due", None),
+        ("逾期", "Overdue", None),
+    ]
+    for chinese, english, ratio in headers:
+        table.add_column(chinese if zh else english, overflow="fold", ratio=ratio)
+    for index, row in enumerate(rows):
+        starts_group = index == 0 or row.unit != rows[index - 1].unit
+        if starts_group and index > 0:
+            table.add_section()
+        unit = (ledger.unit_short_name(row.unit) if row.unit else "—") if starts_group else ""
+        if row.days_overdue > 0:
+            when = f"逾期 {row.days_overdue} 天" if zh else f"{row.days_overdue} days late"
+        elif row.days_overdue == 0:
+            when = "今日到期" if zh else "due today"
+        else:
+            when = f"还有 {-row.days_overdue} 天" if zh else f"in {-row.days_overdue} days"
+        style = "red" if row.level.value == "overdue" else "yellow"
+        kind = KINDS[row.kind.value][0 if zh else 1]
+        table.add_row(Text(unit), kind, row.id, Text(row.what), row.due.isoformat(), when, style=style)
+    if not rows:
+        table.add_row("", "", "", "无逾期或即将到期事项" if zh else "nothing overdue or due soon", "", "")
     return table
 
 

@@ -1,0 +1,470 @@
+"""Commands of the rectification workflow: update, extend, milestone, track, sample, overdue,
+resolution, suggestion, evaluate, vote."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from auditledger.cli import app, command, state
+from auditledger.cli.options import LangOption, TableFormat, TextFormat, choice, iso_date
+from auditledger.diagnostics import AuditLedgerError
+
+if TYPE_CHECKING:
+    from auditledger.model import Ledger, Problem, YearMeta
+
+DateOption = Annotated[
+    str | None, typer.Option("--date", help="Date of the change, YYYY-MM-DD (default: today).")
+]
+ByOption = Annotated[str | None, typer.Option("--by", help="Who made or checked the change.")]
+
+
+def _day(value: str | None, option: str = "--date") -> date:
+    return iso_date(value, option) if value else date.today()
+
+
+def _edit_problem(problem_id: str, change: Callable[[Problem], Problem]) -> tuple[Problem, Problem]:
+    from auditledger import edits
+
+    root = state().root()
+    with edits.editing(root) as ledger:
+        old = _problem(ledger, problem_id)
+        new = change(old)
+        edits.commit(root, [edits.replace_problem(ledger, old, new)])
+    return old, new
+
+
+def _problem(ledger: Ledger, problem_id: str) -> Problem:
+    from auditledger.checks import did_you_mean
+
+    problem = ledger.problems_by_id.get(problem_id)
+    if problem is None:
+        raise AuditLedgerError(
+            f"no problem with id '{problem_id}'",
+            hint=did_you_mean(problem_id, ledger.problems_by_id) or "see `auditledger list` for the ids",
+        )
+    return problem
+
+
+def _edit_year(year: int, change: Callable[[YearMeta, Ledger], YearMeta]) -> YearMeta:
+    from auditledger import edits
+
+    root = state().root()
+    with edits.editing(root) as ledger:
+        new = change(edits.year_meta(ledger, year), ledger)
+        edits.commit(root, [edits.replace_year(ledger, new)])
+    return new
+
+
+def _year_of(record_id: str) -> int:
+    head = record_id.split("-")[0]
+    if not head.isdigit():
+        raise AuditLedgerError(
+            f"'{record_id}' is not a record id", hint="ids look like 2025-R1, 2025-S2, 2025-V1"
+        )
+    return int(head)
+
+
+def _history_line(problem: Problem) -> str:
+    entry = problem.history[-1]
+    parts = [f"{c.field}: {c.old if c.old is not None else '—'} → {c.new}" for c in entry.changes]
+    return f"{problem.id} {entry.action} ({entry.date}): " + "; ".join(parts)
+
+
+# --- problems ----------------------------------------------------------------------------
+
+
+@command("update")
+def update(
+    problem_id: Annotated[str, typer.Argument(metavar="ID")],
+    status: Annotated[str | None, typer.Option(help="New status, code or label (e.g. 已整改).")] = None,
+    rectified_amount: Annotated[
+        str | None, typer.Option(help="Rectified amount in 万元 for --method (cumulative).")
+    ] = None,
+    method: Annotated[
+        str,
+        typer.Option(
+            help="How it was rectified: recovered (追缴资金), returned, "
+            "reallocated, disbursed, taxes, accounts, other."
+        ),
+    ] = "other",
+    measure: Annotated[str | None, typer.Option(help="A rectification measure taken (added).")] = None,
+    rules: Annotated[int | None, typer.Option(help="Rules made or revised, in all.")] = None,
+    accountable: Annotated[int | None, typer.Option(help="People held accountable, in all.")] = None,
+    evidence: Annotated[
+        str | None, typer.Option(help="Evidence (佐证材料), a path or reference (added).")
+    ] = None,
+    reason: Annotated[str | None, typer.Option(help="Why it is not finished; required to reopen.")] = None,
+    next_steps: Annotated[str | None, typer.Option(help="Next steps (下一步计划).")] = None,
+    on: DateOption = None,
+    by: ByOption = None,
+    note: Annotated[str | None, typer.Option(help="A note for the history entry.")] = None,
+) -> None:
+    """Update a problem's rectification; appends one dated history entry."""
+    from auditledger import workflow
+    from auditledger.model import RectifyMethod, Status, money_from_text
+
+    request = workflow.Update(
+        status=choice(Status, status, "--status") if status else None,
+        rectified_amount=money_from_text(rectified_amount) if rectified_amount is not None else None,
+        method=choice(RectifyMethod, method, "--method"),
+        measure=measure,
+        rules=rules,
+        accountable=accountable,
+        evidence=evidence,
+        reason=reason,
+        next_steps=next_steps,
+    )
+    day = _day(on)
+    _, new = _edit_problem(problem_id, lambda p: workflow.update(p, request, day, by, note))
+    typer.echo(_history_line(new))
+
+
+@command("extend")
+def extend(
+    problem_id: Annotated[str, typer.Argument(metavar="ID")],
+    to: Annotated[str, typer.Option("--to", help="The new deadline, YYYY-MM-DD.")],
+    reason: Annotated[str, typer.Option(help="Why the deadline moves.")],
+    approved_by: Annotated[str, typer.Option(help="Who approved the extension.")],
+    on: DateOption = None,
+) -> None:
+    """Extend a problem's deadline (整改时限); the old deadline stays in the history."""
+    from auditledger import workflow
+
+    new_deadline, day = iso_date(to, "--to"), _day(on)
+    _, new = _edit_problem(problem_id, lambda p: workflow.extend(p, new_deadline, reason, approved_by, day))
+    typer.echo(_history_line(new))
+
+
+@command("milestone")
+def milestone(
+    problem_id: Annotated[str, typer.Argument(metavar="ID")],
+    due: Annotated[str | None, typer.Option(help="Add a milestone due on this date (with --text).")] = None,
+    text: Annotated[str | None, typer.Option(help="What the milestone achieves.")] = None,
+    done: Annotated[str | None, typer.Option(help="Mark a milestone done on this date.")] = None,
+    number: Annotated[
+        int | None, typer.Option(help="Which milestone --done marks (default: the first open).")
+    ] = None,
+    by: ByOption = None,
+) -> None:
+    """Add a milestone to a phased or ongoing problem, or mark one done (时间表和路线图)."""
+    from auditledger import workflow
+
+    if done is not None:
+        day = iso_date(done, "--done")
+        _, new = _edit_problem(problem_id, lambda p: workflow.finish_milestone(p, day, number, by))
+    elif due is not None and text:
+        due_day = iso_date(due, "--due")
+        _, new = _edit_problem(
+            problem_id, lambda p: workflow.add_milestone(p, due_day, text, date.today(), by)
+        )
+    else:
+        raise AuditLedgerError("give --due DATE --text TEXT to add a milestone, or --done DATE to finish one")
+    typer.echo(_history_line(new))
+
+
+@command("track")
+def track(
+    problem_id: Annotated[str, typer.Argument(metavar="ID")],
+    method: Annotated[
+        str,
+        typer.Option(
+            help="座谈调研 seminar, 听取汇报 briefing, 实地察看 site_visit, "
+            "调阅资料 document_review, 随机抽查 spot_check, 联合审计机关 joint_audit; "
+            "or an action: 专题询问, 质询, 特定问题调查, 约谈, 督查, 移送纪检监察."
+        ),
+    ],
+    on: Annotated[str, typer.Option("--date", help="Date of the check, YYYY-MM-DD.")],
+    finding: Annotated[str, typer.Option(help="What was found or done.")],
+    by: ByOption = None,
+    internal: Annotated[bool, typer.Option("--internal", help="Keep it out of published reports.")] = False,
+) -> None:
+    """Record a tracking check or supervision action (跟踪检查) on a problem."""
+    from auditledger import workflow
+
+    entry = {
+        "date": iso_date(on, "--date"),
+        "method": method,
+        "finding": finding,
+        "by": by,
+        "internal": internal,
+    }
+    _, new = _edit_problem(problem_id, lambda p: workflow.track(p, entry))
+    record = new.tracking[-1]
+    typer.echo(f"{new.id} {record.date} {record.method.zh}: {record.finding}")
+
+
+@command("sample")
+def sample(
+    year: Annotated[int, typer.Option(help="Audit year to draw from.")],
+    count: Annotated[int, typer.Option(min=1, help="How many problems (per unit with --by unit).")],
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same draw.")],
+    by: Annotated[str | None, typer.Option(help="`unit`: draw --count from each unit.")] = None,
+    output_format: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table,
+    lang: LangOption = None,
+) -> None:
+    """Draw problems at random for spot checks (随机抽查), reproducibly."""
+    import random
+
+    from auditledger.cli.browse import emit_problems, read_ledger
+
+    if by not in (None, "unit"):
+        raise AuditLedgerError(f"--by: '{by}' is not supported", hint="use --by unit")
+    ledger = read_ledger()
+    pool = [p for p in ledger.problems if p.year == year]
+    rng = random.Random(seed)
+    if by == "unit":
+        units = sorted({p.unit for p in pool})
+        drawn = [
+            q
+            for u in units
+            for q in rng.sample([p for p in pool if p.unit == u], min(count, sum(p.unit == u for p in pool)))
+        ]
+    else:
+        drawn = rng.sample(pool, min(count, len(pool)))
+    emit_problems(ledger, sorted(drawn, key=lambda p: p.id), output_format, lang)
+
+
+# --- deadlines ---------------------------------------------------------------------------
+
+
+@command("overdue")
+def overdue(
+    as_of: Annotated[
+        str | None, typer.Option(help="The day to judge by, YYYY-MM-DD (default: today).")
+    ] = None,
+    within: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            help="Also list what falls due within this many days (default: the ledger's due_soon_days).",
+        ),
+    ] = None,
+    unit: Annotated[list[str] | None, typer.Option(help="Only this unit; repeatable.")] = None,
+    year: Annotated[list[int] | None, typer.Option(help="Only this audit year; repeatable.")] = None,
+    output_format: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table,
+    fail: Annotated[bool, typer.Option("--fail", help="Exit 1 when anything is overdue.")] = False,
+    lang: LangOption = None,
+) -> None:
+    """What is overdue or due soon: problems, milestones, resolutions, opinions, suggestions, votes."""
+    from auditledger.cli.browse import read_ledger
+    from auditledger.deadlines import Level, watch
+    from auditledger.render.tabular import to_csv, to_json
+
+    day = _day(as_of, "--as-of")
+    ledger = read_ledger()
+    rows = [
+        d for d in watch(ledger, day, within) if (not unit or d.unit in unit) and (not year or d.year in year)
+    ]
+    if output_format is TableFormat.json:
+        typer.echo(to_json([d.to_json() for d in rows]), nl=False)
+    elif output_format is TableFormat.csv:
+        columns = ["kind", "id", "year", "unit", "due", "days_overdue", "level", "what"]
+        typer.echo(to_csv((d.to_json() for d in rows), columns), nl=False)
+    else:
+        from auditledger.render.text import console, overdue_table
+
+        language = (lang or ledger.settings.language).value
+        console().print(overdue_table(ledger, rows, day, language))
+    if fail and any(d.level is Level.overdue for d in rows):
+        raise typer.Exit(1)
+
+
+# --- the year's records ------------------------------------------------------------------
+
+resolution_app = typer.Typer(
+    help="Resolutions (决议) and deliberation opinions (审议意见).", no_args_is_help=True
+)
+suggestion_app = typer.Typer(
+    help="Deputies' suggestions (代表意见建议) and their answers.", no_args_is_help=True
+)
+vote_app = typer.Typer(help="Follow-up of satisfaction votes (满意度测评).", no_args_is_help=True)
+app.add_typer(resolution_app, name="resolution")
+app.add_typer(suggestion_app, name="suggestion")
+app.add_typer(vote_app, name="vote")
+
+ProblemsOption = Annotated[
+    list[str] | None, typer.Option("--problem", help="A problem it concerns; repeatable.")
+]
+
+
+def _check_problems(ledger: Ledger, ids: list[str] | None) -> list[str]:
+    for problem_id in ids or ():
+        _problem(ledger, problem_id)
+    return list(ids or ())
+
+
+def _add_record(year: int, letter: str, model: type[Any], fields: dict[str, Any]) -> str:
+    from auditledger import workflow
+
+    added: list[str] = []
+
+    def change(meta: YearMeta, ledger: Ledger) -> YearMeta:
+        fields["problems"] = _check_problems(ledger, fields.get("problems"))
+        new, ident = workflow.add_year_record(meta, letter, fields, model)
+        added.append(ident)
+        return new
+
+    _edit_year(year, change)
+    return added[0]
+
+
+def _update_record(record_id: str, fields: dict[str, Any]) -> None:
+    from auditledger import workflow
+
+    _edit_year(_year_of(record_id), lambda meta, _: workflow.update_year_record(meta, record_id, fields))
+    typer.echo(f"updated {record_id}")
+
+
+@command("add", target=resolution_app)
+def resolution_add(
+    year: Annotated[int, typer.Option(help="Audit year the resolution concerns.")],
+    kind: Annotated[str, typer.Option(help="resolution (决议) or opinion (审议意见).")],
+    adopted: Annotated[str, typer.Option(help="Date adopted, YYYY-MM-DD.")],
+    text: Annotated[str, typer.Option(help="Its text or summary.")],
+    problem: ProblemsOption = None,
+) -> None:
+    """Record a resolution or deliberation opinions; the government reports back within 6 months."""
+    from auditledger.model import Resolution
+
+    fields = {"kind": kind, "adopted": iso_date(adopted, "--adopted"), "text": text, "problems": problem}
+    typer.echo(_add_record(year, "R", Resolution, fields))
+
+
+@command("update", target=resolution_app)
+def resolution_update(
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="e.g. 2025-R1")],
+    reported: Annotated[str, typer.Option(help="When the government reported back, YYYY-MM-DD.")],
+) -> None:
+    """Record that the government reported how it implemented a resolution or opinions."""
+    _update_record(record_id, {"reported": iso_date(reported, "--reported")})
+
+
+@command("add", target=suggestion_app)
+def suggestion_add(
+    year: Annotated[int, typer.Option(help="Audit year it concerns.")],
+    deputy: Annotated[str, typer.Option(help="The deputy (代表) who made it.")],
+    text: Annotated[str, typer.Option(help="The suggestion.")],
+    received: Annotated[str, typer.Option(help="Date received, YYYY-MM-DD.")],
+    problem: ProblemsOption = None,
+) -> None:
+    """Record a deputy's suggestion; it is answered within 3 months and the answer copied to the committee."""
+    from auditledger.model import Suggestion
+
+    fields = {
+        "deputy": deputy,
+        "text": text,
+        "received": iso_date(received, "--received"),
+        "problems": problem,
+    }
+    typer.echo(_add_record(year, "S", Suggestion, fields))
+
+
+@command("update", target=suggestion_app)
+def suggestion_update(
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="e.g. 2025-S1")],
+    answered: Annotated[str | None, typer.Option(help="When the deputy was answered.")] = None,
+    copied: Annotated[
+        str | None, typer.Option(help="When the answer was copied to the budget working committee.")
+    ] = None,
+) -> None:
+    """Record the answer to a suggestion and its copy to the budget working committee."""
+    _update_record(
+        record_id,
+        {
+            "answered": iso_date(answered, "--answered") if answered else None,
+            "copied": iso_date(copied, "--copied") if copied else None,
+        },
+    )
+
+
+@command("evaluate")
+def evaluate(
+    year: Annotated[int, typer.Option(help="Audit year of the report voted on.")],
+    target: Annotated[str, typer.Option(help="`report`, or the id of the unit whose report was voted on.")],
+    members: Annotated[int, typer.Option(min=1, help="ALL members of the standing committee.")],
+    satisfied: Annotated[int, typer.Option(min=0, help="满意 votes.")],
+    basic: Annotated[int, typer.Option(min=0, help="基本满意 votes.")],
+    unsatisfied: Annotated[int, typer.Option(min=0, help="不满意 votes.")],
+    void: Annotated[int, typer.Option(min=0, help="Void ballots (no choice, or two).")] = 0,
+    on: DateOption = None,
+    next_meeting: Annotated[
+        str | None,
+        typer.Option(
+            help="Date of the next meeting, when the re-report "
+            "is due after 不满意 (default: rereport_days later)."
+        ),
+    ] = None,
+    sent_to_party: Annotated[
+        str | None, typer.Option(help="When the result was sent to the party committee.")
+    ] = None,
+    copied_to_government: Annotated[
+        str | None, typer.Option(help="When it was copied to the government.")
+    ] = None,
+    output_format: Annotated[TextFormat, typer.Option("--format")] = TextFormat.text,
+) -> None:
+    """Record a satisfaction vote (满意度测评) and print its result by the ledger's rule."""
+    from auditledger import workflow
+    from auditledger.model import Vote
+    from auditledger.render.tabular import to_json
+
+    fields: dict[str, Any] = {
+        "date": _day(on),
+        "target": target,
+        "members": members,
+        "satisfied": satisfied,
+        "basic": basic,
+        "unsatisfied": unsatisfied,
+        "void": void,
+        "sent_to_party": iso_date(sent_to_party, "--sent-to-party") if sent_to_party else None,
+        "copied_to_government": iso_date(copied_to_government, "--copied-to-government")
+        if copied_to_government
+        else None,
+    }
+    meeting = iso_date(next_meeting, "--next-meeting") if next_meeting else None
+    recorded: list[Vote] = []
+
+    def change(meta: YearMeta, ledger: Ledger) -> YearMeta:
+        if target != "report" and target not in ledger.units:
+            raise AuditLedgerError(f"--target: '{target}' is neither `report` nor a unit id")
+        new, _ = workflow.add_year_record(meta, "V", workflow.vote(ledger.settings, fields, meeting), Vote)
+        recorded.append(new.votes[-1])
+        return new
+
+    _edit_year(year, change)
+    vote = recorded[0]
+    if output_format is TextFormat.json:
+        typer.echo(to_json(vote.model_dump(mode="json")), nl=False)
+    else:
+        line = (
+            f"{vote.id}: {vote.result.zh} ({vote.result.en}) — 满意 {vote.satisfied}, 基本满意 {vote.basic}, "
+            f"不满意 {vote.unsatisfied}, 无效 {vote.void}, of {vote.members} members"
+        )
+        typer.echo(line + (f"; re-report due {vote.rereport_due}" if vote.rereport_due else ""))
+
+
+@command("update", target=vote_app)
+def vote_update(
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="e.g. 2025-V1")],
+    sent_to_party: Annotated[
+        str | None, typer.Option(help="When the result was sent to the party committee.")
+    ] = None,
+    copied_to_government: Annotated[
+        str | None, typer.Option(help="When it was copied to the government.")
+    ] = None,
+    rereported: Annotated[
+        str | None, typer.Option(help="When the government re-reported after 不满意.")
+    ] = None,
+) -> None:
+    """Record what followed a vote: sent to the party committee, copied, re-reported."""
+    dates = {
+        "sent_to_party": sent_to_party,
+        "copied_to_government": copied_to_government,
+        "rereported": rereported,
+    }
+    _update_record(
+        record_id, {k: iso_date(v, f"--{k.replace('_', '-')}") if v else None for k, v in dates.items()}
+    )

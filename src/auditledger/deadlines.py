@@ -1,0 +1,169 @@
+"""Everything that depends on a date: what is overdue or due soon as of a day, and the vote rule.
+
+Pure functions of the ledger and an explicit `as_of` date. May import: model.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import Enum
+
+from auditledger.model import Ledger, Settings, VoteResult
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later; the month's last day when it has no such day
+    (31 August + 6 months = 28 or 29 February)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class Level(str, Enum):
+    overdue = "overdue"
+    due_soon = "due_soon"
+
+
+class Kind(str, Enum):
+    problem = "problem"
+    milestone = "milestone"
+    resolution = "resolution"
+    opinion = "opinion"
+    suggestion = "suggestion"
+    vote = "vote"
+
+
+@dataclass(frozen=True)
+class Due:
+    """One thing that is overdue or due soon."""
+
+    kind: Kind
+    id: str
+    year: int
+    unit: str | None
+    due: date
+    days_overdue: int
+    """Days past due; 0 on the day it is due, negative while it is still ahead."""
+    level: Level
+    what: str
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "kind": self.kind.value,
+            "id": self.id,
+            "year": self.year,
+            "unit": self.unit,
+            "due": self.due.isoformat(),
+            "days_overdue": self.days_overdue,
+            "level": self.level.value,
+            "what": self.what,
+        }
+
+
+def _level(due: date, as_of: date, within: int) -> Level | None:
+    if as_of > due:
+        return Level.overdue
+    if (due - as_of).days <= within:
+        return Level.due_soon
+    return None
+
+
+def watch(ledger: Ledger, as_of: date, within: int | None = None) -> list[Due]:
+    """Everything overdue or due within `within` days as of `as_of`, most overdue first
+    within each unit; units in id order, things without a unit last."""
+    window = ledger.settings.due_soon_days if within is None else within
+    found: list[Due] = []
+
+    def add(kind: Kind, ident: str, year: int, unit: str | None, due: date, what: str) -> None:
+        level = _level(due, as_of, window)
+        if level is not None:
+            found.append(Due(kind, ident, year, unit, due, (as_of - due).days, level, what))
+
+    for problem in ledger.problems:
+        if problem.status.finished:
+            continue
+        add(Kind.problem, problem.id, problem.year, problem.unit, problem.deadline, problem.title)
+        for number, milestone in enumerate(problem.milestones, start=1):
+            if milestone.done is None:
+                add(
+                    Kind.milestone,
+                    f"{problem.id}/M{number}",
+                    problem.year,
+                    problem.unit,
+                    milestone.due,
+                    milestone.text,
+                )
+    settings = ledger.settings
+    for meta in ledger.years.values():
+        for resolution in meta.resolutions:
+            if resolution.reported is None:
+                add(
+                    Kind(resolution.kind.value),
+                    resolution.id,
+                    meta.year,
+                    _unit_of(ledger, resolution.problems),
+                    add_months(resolution.adopted, settings.report_back_months),
+                    resolution.text,
+                )
+        for suggestion in meta.suggestions:
+            unit = _unit_of(ledger, suggestion.problems)
+            if suggestion.answered is None:
+                add(
+                    Kind.suggestion,
+                    suggestion.id,
+                    meta.year,
+                    unit,
+                    add_months(suggestion.received, settings.suggestion_months),
+                    f"{suggestion.deputy}: {suggestion.text}",
+                )
+            elif suggestion.copied is None:
+                add(
+                    Kind.suggestion,
+                    suggestion.id,
+                    meta.year,
+                    unit,
+                    suggestion.answered,
+                    f"{suggestion.deputy}: answer not copied to the budget working committee",
+                )
+        for vote in meta.votes:
+            if vote.result is VoteResult.unsatisfied and vote.rereported is None and vote.rereport_due:
+                add(
+                    Kind.vote,
+                    vote.id,
+                    meta.year,
+                    None if vote.target == "report" else vote.target,
+                    vote.rereport_due,
+                    f"re-report after the 不满意 vote of {vote.date}",
+                )
+    return sorted(found, key=lambda d: (d.unit is None, d.unit or "", -d.days_overdue, d.kind.value, d.id))
+
+
+def _unit_of(ledger: Ledger, problem_ids: list[str]) -> str | None:
+    units = {ledger.problems_by_id[p].unit for p in problem_ids if p in ledger.problems_by_id}
+    return units.pop() if len(units) == 1 else None
+
+
+# --- the satisfaction vote ---------------------------------------------------------------
+
+
+def vote_result(settings: Settings, members: int, satisfied: int, basic: int) -> VoteResult:
+    """满意 when satisfied votes reach the threshold share of ALL members; else 基本满意 when
+    satisfied and basically-satisfied votes together reach it; else 不满意. Whether exactly
+    the threshold passes is a setting (`vote_tie_passes`)."""
+    needed = settings.vote_threshold * members
+
+    def reaches(votes: int) -> bool:
+        return Decimal(votes) >= needed if settings.vote_tie_passes else Decimal(votes) > needed
+
+    if reaches(satisfied):
+        return VoteResult.satisfied
+    if reaches(satisfied + basic):
+        return VoteResult.basically_satisfied
+    return VoteResult.unsatisfied
+
+
+def rereport_due(settings: Settings, voted: date, next_meeting: date | None) -> date:
+    return next_meeting or voted + timedelta(days=settings.rereport_days)

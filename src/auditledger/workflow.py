@@ -1,0 +1,259 @@
+"""The rectification workflow as pure changes of records: status transitions with their rules,
+deadline extensions, milestones, tracking records, and the year's resolutions, suggestions
+and votes. Each returns the new record; `edits` writes it. May import: model, diagnostics,
+deadlines, edits (for `build`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel
+
+from auditledger.deadlines import rereport_due, vote_result
+from auditledger.diagnostics import AuditLedgerError
+from auditledger.edits import build
+from auditledger.model import (
+    Change,
+    HistoryEntry,
+    Milestone,
+    Problem,
+    RectificationType,
+    RectifyMethod,
+    Settings,
+    Status,
+    TrackingEntry,
+    YearMeta,
+)
+
+LIFECYCLE = list(Status)
+"""未整改 → 整改中 → 部分整改 → 已整改 → 已销号; moving left is reopening."""
+
+PROBLEM_OPTIONS = {
+    "rectified": "--rectified-amount",
+    "rules_count": "--rules",
+    "measures": "--measure",
+    "evidence": "--evidence",
+    "deadline": "--to",
+    "milestones": "--due",
+}
+
+
+@dataclass(frozen=True)
+class Update:
+    """What `auditledger update` was asked to change."""
+
+    status: Status | None = None
+    rectified_amount: Decimal | str | None = None
+    method: RectifyMethod = RectifyMethod.other
+    measure: str | None = None
+    rules: int | None = None
+    accountable: int | None = None
+    evidence: str | None = None
+    reason: str | None = None
+    next_steps: str | None = None
+
+
+def refuse(message: str, hint: str = "") -> AuditLedgerError:
+    return AuditLedgerError(f"refused: {message}", hint=hint)
+
+
+def update(problem: Problem, request: Update, on: date, by: str | None, note: str | None) -> Problem:
+    """The problem after `request`, with one history entry; refused transitions raise."""
+    fields: dict[str, Any] = {}
+    if request.measure:
+        fields["measures"] = [*problem.measures, request.measure]
+    if request.evidence:
+        fields["evidence"] = [*problem.evidence, request.evidence]
+    if request.rectified_amount is not None:
+        fields["rectified"] = {**problem.rectified, request.method: request.rectified_amount}
+    if request.rules is not None:
+        fields["rules_count"] = request.rules
+    if request.accountable is not None:
+        fields["accountable"] = request.accountable
+    if request.reason:
+        fields["reason"] = request.reason
+    if request.next_steps:
+        fields["next_steps"] = request.next_steps
+    action = "update"
+    if request.status is not None and request.status is not problem.status:
+        action = _transition(problem, request, fields, on, by)
+    if not fields:
+        raise refuse(f"nothing to change for {problem.id}", "pass --status or another option to change")
+    return _with_history(problem, fields, on, by, action, note)
+
+
+def _transition(problem: Problem, request: Update, fields: dict[str, Any], on: date, by: str | None) -> str:
+    target = request.status
+    assert target is not None
+    old, new = LIFECYCLE.index(problem.status), LIFECYCLE.index(target)
+    fields["status"] = target
+    if new < old:
+        if not request.reason:
+            raise refuse(
+                f"{problem.id} goes back from {problem.status.zh} to {target.zh} (reopening)",
+                "say why with --reason",
+            )
+        fields["round"] = problem.round + 1
+        if not target.finished:
+            fields.update(completed_on=None, closed_on=None, checked_by=None)
+        elif target is Status.rectified:
+            fields.update(closed_on=None, checked_by=None)
+        return "reopen"
+    if target.finished:
+        if not fields.get("measures", problem.measures):
+            raise refuse(
+                f"{problem.id} cannot be {target.zh} without a rectification measure",
+                "add one with --measure TEXT",
+            )
+        if problem.completed_on is None:
+            fields["completed_on"] = on
+    if target is Status.closed:
+        if not fields.get("evidence", problem.evidence):
+            raise refuse(f"{problem.id} cannot be 已销号 without evidence", "add it with --evidence")
+        if not by:
+            raise refuse(f"{problem.id} cannot be 已销号 without who checked it", "name them with --by")
+        fields.update(closed_on=on, checked_by=by)
+        return "close"
+    return "update"
+
+
+def extend(problem: Problem, to: date, reason: str, approved_by: str, on: date) -> Problem:
+    """A later deadline; the old one stays in the history."""
+    if problem.status.finished:
+        raise refuse(f"{problem.id} is already {problem.status.zh}; its deadline no longer runs")
+    if to <= problem.deadline:
+        raise refuse(
+            f"the new deadline {to} is not after the current one ({problem.deadline})",
+            "an extension moves the deadline later",
+        )
+    return _with_history(problem, {"deadline": to}, on, approved_by, "extend", reason)
+
+
+def add_milestone(problem: Problem, due: date, text: str, on: date, by: str | None) -> Problem:
+    if problem.type is RectificationType.immediate:
+        raise refuse(
+            f"{problem.id} is 立行立改; milestones are for 分阶段整改 and 持续整改",
+            "change its type first if it needs a timetable",
+        )
+    milestone = build(Milestone, {"due": due, "text": text})
+    milestones = sorted([*problem.milestones, milestone], key=lambda m: m.due)
+    return _with_history(problem, {"milestones": milestones}, on, by, "milestone", None)
+
+
+def finish_milestone(problem: Problem, done: date, number: int | None, by: str | None) -> Problem:
+    open_numbers = [i for i, m in enumerate(problem.milestones, start=1) if m.done is None]
+    if not open_numbers:
+        raise refuse(f"{problem.id} has no open milestone", "add one with --due DATE --text TEXT")
+    chosen = number if number is not None else open_numbers[0]
+    if chosen not in open_numbers:
+        raise refuse(
+            f"milestone {chosen} of {problem.id} is not open",
+            f"open milestones: {', '.join(map(str, open_numbers))}",
+        )
+    milestones = [
+        m.model_copy(update={"done": done}) if i == chosen else m
+        for i, m in enumerate(problem.milestones, start=1)
+    ]
+    return _with_history(problem, {"milestones": milestones}, done, by, "milestone", None)
+
+
+def track(problem: Problem, entry: Mapping[str, Any]) -> Problem:
+    record = build(TrackingEntry, entry)
+    return problem.model_copy(update={"tracking": [*problem.tracking, record]})
+
+
+def _with_history(
+    problem: Problem, fields: Mapping[str, Any], on: date, by: str | None, action: str, note: str | None
+) -> Problem:
+    changed = build(Problem, {**problem.model_dump(), **fields}, PROBLEM_OPTIONS)
+    entry = build(
+        HistoryEntry,
+        {"date": on, "by": by, "action": action, "note": note, "changes": changes(problem, changed)},
+    )
+    return changed.model_copy(update={"history": [*problem.history, entry]})
+
+
+def changes(old: BaseModel, new: BaseModel) -> list[Change]:
+    """Field by field, what changed; lists that grew name only their new items."""
+    found = []
+    for name in type(new).model_fields:
+        before, after = getattr(old, name), getattr(new, name)
+        if name in ("history", "tracking") or before == after:
+            continue
+        if isinstance(before, dict) and isinstance(after, dict):
+            for key in sorted({*before, *after}, key=str):
+                if before.get(key) != after.get(key):
+                    found.append(
+                        Change(field=f"{name}.{key}", old=_plain(before.get(key)), new=_plain(after.get(key)))
+                    )
+        elif isinstance(before, list) and isinstance(after, list) and after[: len(before)] == before:
+            found += [Change(field=name, new=_plain(item)) for item in after[len(before) :]]
+        else:
+            found.append(Change(field=name, old=_plain(before), new=_plain(after)))
+    return found
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Milestone):
+        return f"{value.due} {value.text}" + (f" (done {value.done})" if value.done else "")
+    if isinstance(value, list):
+        return [str(_plain(item)) for item in value]
+    if isinstance(value, Enum):
+        return value.value  # an enumeration: its code
+    return value
+
+
+# --- the year's records ------------------------------------------------------------------
+
+LISTS = {"R": "resolutions", "S": "suggestions", "V": "votes"}
+
+
+def next_record_id(meta: YearMeta, letter: str) -> str:
+    records: Sequence[Any] = getattr(meta, LISTS[letter])
+    numbers = [int(r.id.split(letter)[-1]) for r in records]
+    return f"{meta.year}-{letter}{max(numbers, default=0) + 1}"
+
+
+def add_year_record(
+    meta: YearMeta, letter: str, fields: Mapping[str, Any], model: type[BaseModel]
+) -> tuple[YearMeta, str]:
+    ident = next_record_id(meta, letter)
+    record = build(model, {"id": ident, **fields})
+    key = LISTS[letter]
+    return meta.model_copy(update={key: [*getattr(meta, key), record]}), ident
+
+
+def update_year_record(meta: YearMeta, ident: str, fields: Mapping[str, Any]) -> YearMeta:
+    key = LISTS.get(ident.split("-")[-1][:1], "")
+    records = list(getattr(meta, key, []))
+    index = next((i for i, r in enumerate(records) if r.id == ident), None)
+    if index is None:
+        raise AuditLedgerError(f"no record {ident} in {meta.year}", hint="see _year.yaml for the ids")
+    given = {k: v for k, v in fields.items() if v is not None}
+    if not given:
+        raise refuse(f"nothing to change for {ident}", "pass one of the options")
+    old = records[index]
+    records[index] = build(type(old), {**old.model_dump(), **given})
+    return meta.model_copy(update={key: records})
+
+
+def vote(settings: Settings, fields: dict[str, Any], next_meeting: date | None) -> dict[str, Any]:
+    """The vote's fields with its result and, for 不满意, the re-report due date."""
+    members, satisfied, basic = fields["members"], fields["satisfied"], fields["basic"]
+    cast = satisfied + basic + fields["unsatisfied"] + fields["void"]
+    if cast > members:
+        raise AuditLedgerError(
+            f"refused: {cast} votes were counted but there are only {members} members",
+            hint="check --satisfied, --basic, --unsatisfied and --void",
+        )
+    result = vote_result(settings, members, satisfied, basic)
+    fields = {**fields, "result": result}
+    if result.value == "unsatisfied":
+        fields["rereport_due"] = rereport_due(settings, fields["date"], next_meeting)
+    return fields
