@@ -194,6 +194,12 @@ def changes(old: BaseModel, new: BaseModel) -> list[Change]:
                     )
         elif isinstance(before, list) and isinstance(after, list) and after[: len(before)] == before:
             found += [Change(field=name, new=_plain(item)) for item in after[len(before) :]]
+        elif isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+            found += [
+                Change(field=name, old=_plain(b), new=_plain(a))
+                for b, a in zip(before, after, strict=True)
+                if a != b
+            ]
         else:
             found.append(Change(field=name, old=_plain(before), new=_plain(after)))
     return found

@@ -148,6 +148,7 @@ def milestone(
     number: Annotated[
         int | None, typer.Option(help="Which milestone --done marks (default: the first open).")
     ] = None,
+    on: DateOption = None,
     by: ByOption = None,
 ) -> None:
     """Add a milestone to a phased or ongoing problem, or mark one done (时间表和路线图)."""
@@ -157,10 +158,8 @@ def milestone(
         day = iso_date(done, "--done")
         _, new = _edit_problem(problem_id, lambda p: workflow.finish_milestone(p, day, number, by))
     elif due is not None and text:
-        due_day = iso_date(due, "--due")
-        _, new = _edit_problem(
-            problem_id, lambda p: workflow.add_milestone(p, due_day, text, date.today(), by)
-        )
+        due_day, day = iso_date(due, "--due"), _day(on)
+        _, new = _edit_problem(problem_id, lambda p: workflow.add_milestone(p, due_day, text, day, by))
     else:
         raise AuditLedgerError("give --due DATE --text TEXT to add a milestone, or --done DATE to finish one")
     typer.echo(_history_line(new))
