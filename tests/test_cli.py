@@ -129,3 +129,11 @@ def test_every_diagnostic_code_is_in_the_readme() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     missing = [code for code in [*FILE_CODES, *CHECKS] if f"| `{code}` |" not in readme]
     assert not missing, f"diagnostic codes missing from README.md: {missing}"
+
+
+def test_start_up_imports_no_heavy_library() -> None:
+    """`--help` and completion stay fast: the model, YAML and rendering load only in commands."""
+    heavy = ("pydantic", "ruamel", "rich.table", "jinja2")
+    code = f"import sys, auditledger.cli; print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

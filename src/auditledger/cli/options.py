@@ -5,17 +5,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from enum import Enum
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
 from auditledger.diagnostics import AuditLedgerError
-from auditledger.model import Choice
 
-C = TypeVar("C", bound=Choice)
+if TYPE_CHECKING:  # the model (and pydantic) load only in the commands that use them
+    from auditledger.model import Choice
+
+C = TypeVar("C", bound="Choice")
 
 
 class Lang(str, Enum):
+    """`--lang`: mirrors `model.Language` so that parsing options needs no pydantic at start-up."""
+
     zh = "zh"
     en = "en"
 
