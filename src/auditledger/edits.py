@@ -76,10 +76,10 @@ def build(model: type[M], fields: Mapping[str, Any], options: Mapping[str, str] 
         first = exc.errors()[0]
         loc = tuple(step for step in first["loc"] if step != "[key]")
         _, message, hint = describe_error(first, loc, model)
-        option = (
-            (options or {}).get(str(loc[0]), f"--{str(loc[0]).replace('_', '-')}") if loc else model.__name__
-        )
         message = re.sub(r"^[\w.]+: ", "", message)
+        if not loc:  # a rule over the whole record, e.g. more votes than members
+            raise AuditLedgerError(f"refused: {message}", hint=hint) from exc
+        option = (options or {}).get(str(loc[0]), f"--{str(loc[0]).replace('_', '-')}")
         raise AuditLedgerError(f"{option}: {message}", hint=hint) from exc
 
 

@@ -379,7 +379,10 @@ class Vote(Record):
     def _votes_fit_members(self) -> Self:
         cast = self.satisfied + self.basic + self.unsatisfied + self.void
         if cast > self.members:
-            raise ValueError(f"{cast} votes were counted but there are only {self.members} members")
+            raise ValueError(
+                f"{cast} votes were counted but there are only {self.members} members; "
+                "satisfied + basic + unsatisfied + void cannot be more than members"
+            )
         return self
 
 
