@@ -138,6 +138,7 @@ def test_reopening_starts_a_new_round_and_keeps_the_old(ledger_with: Callable[..
         ),
         ("in_progress", "", ["--status", "done"], "--status: 'done' is not a valid value"),
         ("in_progress", "", [], "nothing to change"),
+        ("in_progress", "", ["--accountable", "0"], "nothing changes: 2023-001 already has these values"),
         ("in_progress", "", ["--rectified-amount", "-1"], "--rectified-amount"),
         (
             "in_progress",

@@ -172,10 +172,10 @@ def _with_history(
     problem: Problem, fields: Mapping[str, Any], on: date, by: str | None, action: str, note: str | None
 ) -> Problem:
     changed = build(Problem, {**problem.model_dump(), **fields}, PROBLEM_OPTIONS)
-    entry = build(
-        HistoryEntry,
-        {"date": on, "by": by, "action": action, "note": note, "changes": changes(problem, changed)},
-    )
+    found = changes(problem, changed)
+    if not found:
+        raise refuse(f"nothing changes: {problem.id} already has these values")
+    entry = build(HistoryEntry, {"date": on, "by": by, "action": action, "note": note, "changes": found})
     return changed.model_copy(update={"history": [*problem.history, entry]})
 
 
