@@ -119,3 +119,35 @@ def test_reads_give_exact_decimals_and_dates_as_text(tmp_path: Path) -> None:
     data, diagnostics = store.parse(tmp_path / "x.yaml", "a: 1234.50\nb: 2024-13-01\n")
     assert diagnostics == []
     assert data == {"a": Decimal("1234.50"), "b": "2024-13-01"}
+
+
+@pytest.mark.parametrize("failing", ["mkstemp", "fsync", "replace"])
+def test_every_step_of_a_write_fails_cleanly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text("old\n")
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr({"mkstemp": store.tempfile, "fsync": os, "replace": os}[failing], failing, fail)
+    with pytest.raises(AuditLedgerError, match=r"could not write .*No space left on device"):
+        store.write_atomic(path, "new\n", expected=b"old\n")
+    assert path.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.yaml"]
+
+
+def test_a_lock_that_cannot_be_created_is_one_clear_error(tmp_path: Path) -> None:
+    (tmp_path / store.STATE_DIR).write_text("a file where the folder should be")
+    with pytest.raises(AuditLedgerError, match="cannot take the ledger's lock"), store.locked(tmp_path):
+        pass
+
+
+def test_a_held_lock_times_out_with_its_path(tmp_path: Path) -> None:
+    with (
+        store.locked(tmp_path),
+        pytest.raises(AuditLedgerError, match=r"another auditledger command .*lock"),
+        store.locked(tmp_path, timeout=0.1),
+    ):
+        pass

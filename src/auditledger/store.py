@@ -308,17 +308,18 @@ def write_atomic(path: Path, text: str, *, expected: bytes | None) -> None:
     `expected` is the file's content when it was read for editing (None for a new file);
     if the file has changed since, nothing is written.
     """
-    current = path.read_bytes() if path.exists() else None
-    if current != expected:
-        raise AuditLedgerError(
-            f"{path} changed on disk while it was being edited",
-            hint="run the command again; nothing was written",
-        )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = path.stat().st_mode & 0o7777 if path.exists() else _default_mode()
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    tmp = Path(tmp_name)
+    tmp: Path | None = None
     try:
+        current = path.read_bytes() if path.exists() else None
+        if current != expected:
+            raise AuditLedgerError(
+                f"{path} changed on disk while it was being edited",
+                hint="run the command again; nothing was written",
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        mode = path.stat().st_mode & 0o7777 if current is not None else _default_mode()
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        tmp = Path(tmp_name)
         with os.fdopen(fd, "wb") as handle:
             handle.write(text.encode("utf-8"))
             handle.flush()
@@ -327,8 +328,9 @@ def write_atomic(path: Path, text: str, *, expected: bytes | None) -> None:
         os.replace(tmp, path)
         _fsync_dir(path.parent)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
         raise AuditLedgerError(
             f"could not write {path}: {exc.strerror or exc}",
             hint="free disk space or fix permissions; the file was left as it was",
@@ -355,14 +357,22 @@ def locked(root: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     """Hold the ledger's write lock: a separate lock file, since data files get replaced."""
     from filelock import FileLock, Timeout
 
-    state = root / STATE_DIR
-    state.mkdir(exist_ok=True)
-    lock_path = state / "lock"
+    lock_path = root / STATE_DIR / "lock"
+    lock = FileLock(lock_path, timeout=timeout)
     try:
-        with FileLock(lock_path, timeout=timeout):
-            yield
+        lock_path.parent.mkdir(exist_ok=True)
+        lock.acquire()
     except Timeout as exc:
         raise AuditLedgerError(
             f"another auditledger command is writing this ledger (lock {lock_path})",
             hint=f"wait and retry; if no other command runs, delete {lock_path}",
         ) from exc
+    except OSError as exc:
+        raise AuditLedgerError(
+            f"cannot take the ledger's lock {lock_path}: {exc.strerror or exc}",
+            hint="check that the ledger folder is writable",
+        ) from exc
+    try:
+        yield
+    finally:
+        lock.release()
