@@ -11,7 +11,7 @@ import pytest
 from auditledger import store
 from auditledger.checks import CHECKS
 from auditledger.loader import FILE_CODES
-from tests.conftest import CLI, PROBLEM, UNITS
+from tests.conftest import CLI, PROBLEM, UNITS, YEAR
 
 
 def problem(**changes: str) -> str:
@@ -92,6 +92,13 @@ CASES: dict[str, tuple[dict[str, str | None], str]] = {
         {"2023/czj.yaml": problem(recurring_from="recurring_from: [2022-009]")},
         "2023/czj.yaml:11:22",
     ),
+    "unknown-problem-link": (
+        {
+            "2023/_year.yaml": YEAR + "suggestions:\n  - {id: 2023-S1, deputy: 王代表, text: 建议, "
+            "received: 2024-07-10, problems: [2023-009]}\n"
+        },
+        "2023/_year.yaml:6:75",
+    ),
     "milestones-out-of-order": (
         {
             "2023/czj.yaml": problem(
@@ -164,6 +171,16 @@ def test_all_errors_at_once_in_json(make_ledger: Callable[..., Path]) -> None:
     first = report["diagnostics"][0]
     assert set(first) == {"path", "line", "col", "code", "severity", "message", "hint"}
     assert first["line"] == 9 and first["hint"]
+
+
+def test_a_vote_on_an_unknown_unit(make_ledger: Callable[..., Path]) -> None:
+    vote = (
+        "votes:\n  - {id: 2023-V1, date: 2024-12-24, target: jtjj, members: 40, satisfied: 30, "
+        "basic: 5, unsatisfied: 5, result: satisfied}\n"
+    )
+    run = CLI(make_ledger({"2023/_year.yaml": YEAR + vote}))("check")
+    assert run.exit_code == 1
+    assert "_year.yaml:6:" in run.stdout and "unit voted on 'jtjj' is not in units.yaml" in run.stdout
 
 
 def test_hint_suggests_the_unit_meant(make_ledger: Callable[..., Path]) -> None:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from auditledger.diagnostics import Diagnostic, Pointer, Severity
-from auditledger.model import Ledger, Origin, Status
+from auditledger.model import Ledger, Origin, Resolution, Status, Suggestion
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ def check_duplicate_unit(ledger: Ledger) -> Iterator[Finding]:
 
 @check("unknown-unit")
 def check_unknown_unit(ledger: Ledger) -> Iterator[Finding]:
-    """A problem or unit names a unit that is not in units.yaml."""
+    """A problem, unit or vote names a unit that is not in units.yaml."""
     for unit_entry in ledger.unit_entries:
         parent = unit_entry.record.parent
         if parent is not None and parent not in ledger.units:
@@ -107,6 +107,12 @@ def check_unknown_unit(ledger: Ledger) -> Iterator[Finding]:
         for pointer, unit_id, role in named:
             if unit_id not in ledger.units:
                 yield _unknown_unit(ledger, entry.origin, pointer, unit_id, role)
+    for year_entry in ledger.year_entries:
+        for index, vote in enumerate(year_entry.record.votes):
+            if vote.target != "report" and vote.target not in ledger.units:
+                yield _unknown_unit(
+                    ledger, year_entry.origin, ("votes", index, "target"), vote.target, "unit voted on"
+                )
 
 
 def _unknown_unit(ledger: Ledger, origin: Origin, field: Pointer, unit_id: str, role: str) -> Finding:
@@ -239,6 +245,27 @@ def check_broken_recurring_link(ledger: Ledger) -> Iterator[Finding]:
                     f"({earlier.year}), which is not from an earlier year",
                     "link only to problems of earlier audit years",
                 )
+
+
+@check("unknown-problem-link")
+def check_unknown_problem_link(ledger: Ledger) -> Iterator[Finding]:
+    """A resolution or deputy's suggestion names a problem that is not in the ledger."""
+    for entry in ledger.year_entries:
+        meta = entry.record
+        linked: list[tuple[str, Sequence[Resolution | Suggestion]]] = [
+            ("resolutions", meta.resolutions),
+            ("suggestions", meta.suggestions),
+        ]
+        for key, records in linked:
+            for index, record in enumerate(records):
+                for position, problem_id in enumerate(record.problems):
+                    if problem_id not in ledger.problems_by_id:
+                        yield Finding(
+                            entry.origin,
+                            (key, index, "problems", position),
+                            f"{record.id} names problem '{problem_id}', which is not in the ledger",
+                            did_you_mean(problem_id, ledger.problems_by_id) or "correct the id or remove it",
+                        )
 
 
 @check("milestones-out-of-order")
