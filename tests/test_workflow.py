@@ -327,7 +327,9 @@ def test_suggestion_answer_and_copy(make_ledger: Callable[..., Path]) -> None:
     assert before[0]["days_overdue"] == 0 and after[0]["days_overdue"] == 1 and after[0]["unit"] == "czj"
     cli("suggestion", "update", "2023-S1", "--answered", "2024-10-01")
     rows = [r for r in overdue(cli, "2024-10-02") if r["kind"] == "suggestion"]
-    assert rows[0]["level"] == "overdue" and "not copied" in str(rows[0]["what"])
+    assert (rows[0]["level"], rows[0]["reason"], rows[0]["what"]) == ("overdue", "not_copied", "王代表: 建议")
+    table = cli("overdue", "--as-of", "2024-10-02").stdout
+    assert "答复未抄送预算工委" in table and "not copied" not in table
     cli("suggestion", "update", "2023-S1", "--copied", "2024-10-02")
     assert [r for r in overdue(cli, "2024-10-02") if r["kind"] == "suggestion"] == []
     bad = cli(

@@ -49,6 +49,11 @@ class Due:
     """Days past due; 0 on the day it is due, negative while it is still ahead."""
     level: Level
     what: str
+    """The record's own words: a problem's title, a resolution's text, a deputy and suggestion;
+    for a vote, the day it was taken."""
+    reason: str | None = None
+    """For rows not about the record's own deadline: `not_copied` (an answer to a deputy not
+    copied to the budget working committee) or `rereport` (after a 不满意 vote)."""
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -60,6 +65,7 @@ class Due:
             "days_overdue": self.days_overdue,
             "level": self.level.value,
             "what": self.what,
+            "reason": self.reason,
         }
 
 
@@ -77,10 +83,12 @@ def watch(ledger: Ledger, as_of: date, within: int | None = None) -> list[Due]:
     window = ledger.settings.due_soon_days if within is None else within
     found: list[Due] = []
 
-    def add(kind: Kind, ident: str, year: int, unit: str | None, due: date, what: str) -> None:
+    def add(
+        kind: Kind, ident: str, year: int, unit: str | None, due: date, what: str, reason: str | None = None
+    ) -> None:
         level = _level(due, as_of, window)
         if level is not None:
-            found.append(Due(kind, ident, year, unit, due, (as_of - due).days, level, what))
+            found.append(Due(kind, ident, year, unit, due, (as_of - due).days, level, what, reason))
 
     for problem in ledger.problems:
         if problem.status.finished:
@@ -126,7 +134,8 @@ def watch(ledger: Ledger, as_of: date, within: int | None = None) -> list[Due]:
                     meta.year,
                     unit,
                     suggestion.answered,
-                    f"{suggestion.deputy}: answer not copied to the budget working committee",
+                    f"{suggestion.deputy}: {suggestion.text}",
+                    "not_copied",
                 )
         for vote in meta.votes:
             if vote.result is VoteResult.unsatisfied and vote.rereported is None and vote.rereport_due:
@@ -136,7 +145,8 @@ def watch(ledger: Ledger, as_of: date, within: int | None = None) -> list[Due]:
                     meta.year,
                     None if vote.target == "report" else vote.target,
                     vote.rereport_due,
-                    f"re-report after the 不满意 vote of {vote.date}",
+                    vote.date.isoformat(),
+                    "rereport",
                 )
     return sorted(found, key=lambda d: (d.unit is None, d.unit or "", -d.days_overdue, d.kind.value, d.id))
 

@@ -138,6 +138,12 @@ KINDS: dict[str, tuple[str, str]] = {
 }
 
 
+REASONS: dict[str, tuple[str, str]] = {
+    "not_copied": ("答复未抄送预算工委", "answer not copied to the budget working committee"),
+    "rereport": ("测评不满意，须再次报告", "voted unsatisfied; the government reports again"),
+}
+
+
 def overdue_table(ledger: Ledger, rows: Sequence[Due], as_of: date, lang: str) -> Table:
     """Overdue (red) and due-soon (yellow) items, grouped by responsible unit."""
     zh = lang == "zh"
@@ -166,7 +172,10 @@ def overdue_table(ledger: Ledger, rows: Sequence[Due], as_of: date, lang: str) -
             when = f"还有 {-row.days_overdue} 天" if zh else f"in {-row.days_overdue} days"
         style = "red" if row.level.value == "overdue" else "yellow"
         kind = KINDS[row.kind.value][0 if zh else 1]
-        table.add_row(Text(unit), kind, row.id, Text(row.what), row.due.isoformat(), when, style=style)
+        what = row.what
+        if row.reason is not None:
+            what = f"{what} — {REASONS[row.reason][0 if zh else 1]}"
+        table.add_row(Text(unit), kind, row.id, Text(what), row.due.isoformat(), when, style=style)
     if not rows:
         table.add_row("", "", "", "无逾期或即将到期事项" if zh else "nothing overdue or due soon", "", "")
     return table
