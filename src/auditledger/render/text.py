@@ -58,6 +58,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "evidence": ("佐证材料", "Evidence"),
     "reason": ("未整改到位原因", "Why unfinished"),
     "next_steps": ("下一步计划", "Next steps"),
+    "round": ("整改轮次", "Rectification round"),
+    "tracking": ("跟踪检查记录", "Tracking records"),
     "history": ("变更记录", "History"),
 }
 WORDS: dict[str, tuple[str, str]] = {
@@ -182,13 +184,14 @@ def overdue_table(ledger: Ledger, rows: Sequence[Due], as_of: date, lang: str) -
 
 
 def problem_table(ledger: Ledger, problem: Problem, lang: str) -> Table:
-    """Every field of one problem that has a value, one per row."""
+    """Every field of one problem that differs from its default, one per row (status and
+    amount always)."""
     table = Table(show_header=False, title=f"{problem.id} {problem.title}", title_justify="left")
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
-    for name in type(problem).model_fields:
+    for name, info in type(problem).model_fields.items():
         value = getattr(problem, name)
-        if value in (None, [], {}, False) and name not in ("status", "amount"):
+        if value == info.get_default(call_default_factory=True) and name not in ("status", "amount"):
             continue
         table.add_row(label(name, lang), Text(_show(ledger, name, value, lang)))
     if problem.rectified:
@@ -211,6 +214,15 @@ def _show(ledger: Ledger, name: str, value: Any, lang: str) -> str:
             + "; ".join(f"{c.field} {c.old} → {c.new}" for c in h.changes)
             + (f" ({h.note})" if h.note else "")
             for h in value
+        )
+    if name == "tracking":
+        internal = "（内部）" if lang == "zh" else " (internal)"
+        return "\n".join(
+            f"{t.date} {t.method.label(lang)}"
+            + (f" {t.by}" if t.by else "")
+            + f": {t.finding}"
+            + (internal if t.internal else "")
+            for t in value
         )
     if name == "rectified":
         return "\n".join(f"{m.label(lang)} {show_money(v)}" for m, v in value.items())
