@@ -205,3 +205,10 @@ def test_ledgers_with_errors_are_still_listed_with_a_warning(
     assert run.exit_code == 0
     assert [row["id"] for row in json.loads(run.stdout)] == ["2023-001"]
     assert "warning: the ledger has 5 errors" in run.stderr
+
+
+def test_duplicate_id_names_the_other_file_with_its_year(make_ledger: Callable[..., Path]) -> None:
+    root = make_ledger({"2024/czj.yaml": problem().replace("year: 2023", "year: 2024")})
+    run = CLI(root)("check")
+    assert "problem id '2023-001' is used 2 times (also in 2024/czj.yaml)" in run.stdout
+    assert "problem id '2023-001' is used 2 times (also in 2023/czj.yaml)" in run.stdout

@@ -131,7 +131,7 @@ def check_duplicate_id(ledger: Ledger) -> Iterator[Finding]:
         places[entry.record.id].append(entry.origin)
     for problem_id, origins in places.items():
         for origin in origins if len(origins) > 1 else ():
-            others = sorted({str(o.path.name) for o in origins if o is not origin} or {"this file"})
+            others = sorted({f"{o.path.parent.name}/{o.path.name}" for o in origins if o is not origin})
             yield Finding(
                 origin,
                 ("id",),

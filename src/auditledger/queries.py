@@ -5,8 +5,10 @@ May import: model.
 
 from __future__ import annotations
 
+import random
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from auditledger.model import Ledger, Problem, RectificationType, Status
@@ -23,7 +25,6 @@ class Filter:
     categories: Sequence[str] = ()
     prominent: bool | None = None
     unfinished: bool = False
-    ids: Sequence[str] = field(default_factory=tuple)
 
     def keeps(self, problem: Problem) -> bool:
         return (
@@ -34,13 +35,24 @@ class Filter:
             and (not self.categories or problem.category in self.categories)
             and (self.prominent is None or problem.prominent is self.prominent)
             and (not self.unfinished or not problem.status.finished)
-            and (not self.ids or problem.id in self.ids)
         )
 
 
 def select(problems: Iterable[Problem], criteria: Filter) -> list[Problem]:
     """The problems that pass, sorted by year then id."""
     return sorted((p for p in problems if criteria.keeps(p)), key=lambda p: (p.year, p.id))
+
+
+def draw(problems: Sequence[Problem], count: int, seed: int, *, by_unit: bool = False) -> list[Problem]:
+    """A reproducible random draw: `count` problems, or `count` from each lead unit; sorted by id."""
+    rng = random.Random(seed)
+    if not by_unit:
+        return sorted(rng.sample(list(problems), min(count, len(problems))), key=lambda p: p.id)
+    groups: dict[str, list[Problem]] = defaultdict(list)
+    for problem in sorted(problems, key=lambda p: p.id):
+        groups[problem.unit].append(problem)
+    drawn = [p for unit in sorted(groups) for p in rng.sample(groups[unit], min(count, len(groups[unit])))]
+    return sorted(drawn, key=lambda p: p.id)
 
 
 ROW_FIELDS = (

@@ -206,25 +206,14 @@ def sample(
     lang: LangOption = None,
 ) -> None:
     """Draw problems at random for spot checks (随机抽查), reproducibly."""
-    import random
-
     from auditledger.cli.browse import emit_problems, read_ledger
+    from auditledger.queries import draw
 
     if by not in (None, "unit"):
         raise AuditLedgerError(f"--by: '{by}' is not supported", hint="use --by unit")
     ledger = read_ledger()
     pool = [p for p in ledger.problems if p.year == year]
-    rng = random.Random(seed)
-    if by == "unit":
-        units = sorted({p.unit for p in pool})
-        drawn = [
-            q
-            for u in units
-            for q in rng.sample([p for p in pool if p.unit == u], min(count, sum(p.unit == u for p in pool)))
-        ]
-    else:
-        drawn = rng.sample(pool, min(count, len(pool)))
-    emit_problems(ledger, sorted(drawn, key=lambda p: p.id), output_format, lang)
+    emit_problems(ledger, draw(pool, count, seed, by_unit=by == "unit"), output_format, lang)
 
 
 # --- deadlines ---------------------------------------------------------------------------
