@@ -194,6 +194,9 @@ def test_extension_keeps_the_old_deadline_in_history(ledger_with: Callable[..., 
     before = snapshot(cli.root)
     refused = cli("extend", "2023-001", "--to", "2025-01-01", "--reason", "x", "--approved-by", "y")
     assert refused.exit_code == 2 and "is not after the current one" in refused.stderr
+    blank = cli("extend", "2023-001", "--to", "2026-01-01", "--reason", " ", "--approved-by", "y")
+    assert blank.exit_code == 2
+    assert blank.stderr.startswith("error: refused: an extension needs a reason and who approved it")
     assert snapshot(cli.root) == before
 
 
@@ -421,6 +424,31 @@ def test_tie_setting_and_unsatisfied_rereport(make_ledger: Callable[..., Path]) 
     ] == [("vote", 1)]
     cli("vote", "update", "2023-V1", "--rereported", "2025-02-20")
     assert [r for r in overdue(cli, "2025-02-21") if r["kind"] == "vote"] == []
+
+
+def test_a_vote_for_an_impossible_year_is_one_clear_line(make_ledger: Callable[..., Path]) -> None:
+    cli = CLI(make_ledger())
+    before = snapshot(cli.root)
+    run = cli(
+        "evaluate",
+        "--year",
+        "1800",
+        "--target",
+        "report",
+        "--members",
+        "10",
+        "--satisfied",
+        "6",
+        "--basic",
+        "3",
+        "--unsatisfied",
+        "1",
+        "--date",
+        "2024-12-24",
+    )
+    assert run.exit_code == 2
+    assert run.stderr.startswith("error: --year: 1800 is not valid")
+    assert snapshot(cli.root) == before
 
 
 def test_votes_above_the_members_are_refused(make_ledger: Callable[..., Path]) -> None:

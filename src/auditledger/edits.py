@@ -180,7 +180,7 @@ def replace_year(ledger: Ledger, new: YearMeta) -> FileChange:
 
 
 def year_meta(ledger: Ledger, year: int) -> YearMeta:
-    return ledger.years.get(year) or YearMeta(year=year)
+    return ledger.years.get(year) or build(YearMeta, {"year": year})
 
 
 def _list_in(doc: store.Document, key: str) -> Any:

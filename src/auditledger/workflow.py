@@ -127,6 +127,8 @@ def extend(problem: Problem, to: date, reason: str, approved_by: str, on: date) 
     """A later deadline; the old one stays in the history."""
     if problem.status.finished:
         raise refuse(f"{problem.id} is already {problem.status.zh}; its deadline no longer runs")
+    if not reason.strip() or not approved_by.strip():
+        raise refuse("an extension needs a reason and who approved it", "give --reason and --approved-by")
     if to <= problem.deadline:
         raise refuse(
             f"the new deadline {to} is not after the current one ({problem.deadline})",
