@@ -219,6 +219,7 @@ def load(root: Path, *, overrides: Mapping[Path, str] | None = None) -> tuple[Le
             else:
                 ledger.problem_entries += reader.records(Problem, path, "problems")
 
+    ledger.digest = store.digest(root, reader.texts)
     diagnostics = reader.diagnostics + run_checks(ledger)
     return ledger, sort_diagnostics(_with_lines(diagnostics, reader.texts))
 

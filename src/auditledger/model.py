@@ -306,6 +306,11 @@ class Settings(Record):
         description="Days after an unsatisfied vote by which the re-report is due, "
         "when the next meeting's date is not given",
     )
+    templates: Line | None = Field(
+        default=None,
+        description="A folder of report templates, relative to the ledger folder, that replace "
+        "the shipped ones file by file",
+    )
 
 
 class Unit(Record):
@@ -557,6 +562,9 @@ class Ledger:
     unit_entries: list[Located[Unit]] = field(default_factory=list)
     year_entries: list[Located[YearMeta]] = field(default_factory=list)
     problem_entries: list[Located[Problem]] = field(default_factory=list)
+    digest: str = ""
+    """sha256 over the ledger files read, their paths and contents: names the data a report
+    was made from."""
 
     @cached_property
     def units(self) -> dict[str, Unit]:

@@ -10,8 +10,10 @@ the file atomically under the ledger's lock. May import: model, diagnostics.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import os
+import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -299,6 +301,37 @@ def _set_key(mapping: CommentedMap, key: str, old: Any, new: Any, order: list[st
     mapping.insert(position, key, to_yaml(new))
 
 
+# --- where data came from ----------------------------------------------------------------
+
+
+def digest(root: Path, texts: Mapping[Path, str]) -> str:
+    """sha256 over the files' paths (relative to `root`) and texts, in path order."""
+    sha = hashlib.sha256()
+    for path in sorted(texts, key=lambda p: p.as_posix()):
+        name = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+        sha.update(name.encode("utf-8") + b"\0" + texts[path].encode("utf-8") + b"\0")
+    return sha.hexdigest()
+
+
+def git_revision(root: Path) -> str | None:
+    """The commit the ledger folder is at, with `+` when its files have uncommitted changes;
+    None outside a git repository or without git."""
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(
+                ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=10, check=False
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    commit = git("rev-parse", "--short=12", "HEAD")
+    if not commit:
+        return None
+    return commit + ("+" if git("status", "--porcelain", "--", ".") else "")
+
+
 # --- writing files -----------------------------------------------------------------------
 
 
@@ -335,6 +368,17 @@ def write_atomic(path: Path, text: str, *, expected: bytes | None) -> None:
             f"could not write {path}: {exc.strerror or exc}",
             hint="free disk space or fix permissions; the file was left as it was",
         ) from exc
+
+
+def write_output(path: Path, text: str) -> None:
+    """Write a rendered report (not a ledger file): atomically, replacing whatever is there."""
+    try:
+        current = path.read_bytes() if path.exists() else None
+    except OSError as exc:
+        raise AuditLedgerError(
+            f"could not write {path}: {exc.strerror or exc}", hint="choose another --output"
+        ) from exc
+    write_atomic(path, text, expected=current)
 
 
 def _default_mode() -> int:
