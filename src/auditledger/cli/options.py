@@ -54,6 +54,11 @@ def choices(cls: type[C], values: Sequence[str] | None, option: str) -> list[C]:
     return [choice(cls, value, option) for value in values or ()]
 
 
+def day_or_today(value: str | None, option: str) -> date:
+    """The day an option names, or today when it is not given."""
+    return iso_date(value, option) if value else date.today()
+
+
 def iso_date(value: str, option: str) -> date:
     try:
         return date.fromisoformat(value)

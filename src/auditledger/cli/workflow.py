@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from auditledger.cli import app, command, state
-from auditledger.cli.options import LangOption, TableFormat, TextFormat, choice, iso_date
+from auditledger.cli.options import LangOption, TableFormat, TextFormat, choice, day_or_today, iso_date
 from auditledger.diagnostics import AuditLedgerError
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ ByOption = Annotated[str | None, typer.Option("--by", help="Who made or checked 
 
 
 def _day(value: str | None, option: str = "--date") -> date:
-    return iso_date(value, option) if value else date.today()
+    return day_or_today(value, option)
 
 
 def _edit_problem(problem_id: str, change: Callable[[Problem], Problem]) -> tuple[Problem, Problem]:

@@ -1,0 +1,91 @@
+"""The `report` command: build a report's data, render it with the templates, print or write it."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from auditledger.cli import command
+from auditledger.cli.options import LangOption, day_or_today
+from auditledger.diagnostics import AuditLedgerError
+
+
+class ReportFormat(str, Enum):
+    """Mirrors `render.report.Format` so that parsing options loads no Jinja at start-up."""
+
+    md = "md"
+    html = "html"
+
+
+class ReportKind(str, Enum):
+    """Mirrors `reports.Kind` so that parsing options loads no model at start-up."""
+
+    rectification = "rectification"
+    unit = "unit"
+    plan_status = "plan-status"
+
+
+@command("report")
+def report(
+    year: Annotated[int, typer.Option(help="The audit year the report covers.")],
+    kind: Annotated[
+        ReportKind,
+        typer.Option(
+            help="rectification: the 整改情况报告; unit: one unit's 整改责任清单 (with --unit); "
+            "plan-status: a one-page status for a hearing."
+        ),
+    ] = ReportKind.rectification,
+    unit: Annotated[str | None, typer.Option(help="The unit, for --kind unit.")] = None,
+    output_format: Annotated[ReportFormat, typer.Option("--format", help="md or html.")] = ReportFormat.md,
+    as_of: Annotated[
+        str | None, typer.Option(help="The data cut-off the report states, YYYY-MM-DD (default: today).")
+    ] = None,
+    lang: LangOption = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file instead of printing.", dir_okay=False),
+    ] = None,
+    templates: Annotated[
+        Path | None,
+        typer.Option(
+            help="A folder of templates that replace the shipped ones file by file.",
+            file_okay=False,
+            exists=True,
+        ),
+    ] = None,
+) -> None:
+    """Render a report in Markdown or HTML (整改情况报告, 责任清单, 跟踪监督情况)."""
+    from auditledger import __version__, reports, store
+    from auditledger.cli.browse import read_ledger
+    from auditledger.render.report import Format, render
+
+    day = day_or_today(as_of, "--as-of")
+    if kind is ReportKind.unit and not unit:
+        raise AuditLedgerError("--kind unit needs --unit", hint="name the unit, e.g. --unit czj")
+    ledger = read_ledger()
+    provenance = reports.Provenance(__version__, day, ledger.digest, store.git_revision(ledger.root))
+    data: reports.RectificationReport | reports.UnitReport | reports.PlanStatus
+    if kind is ReportKind.unit:
+        assert unit is not None
+        data = reports.unit_report(ledger, year, unit, provenance)
+    elif kind is ReportKind.plan_status:
+        data = reports.plan_status(ledger, year, provenance)
+    else:
+        data = reports.rectification(ledger, year, provenance)
+    folders = [templates] if templates else []
+    if ledger.settings.templates:
+        folders.append(ledger.root / ledger.settings.templates)
+    text = render(
+        data,
+        reports.Kind(kind.value),
+        Format(output_format.value),
+        (lang or ledger.settings.language).value,
+        folders,
+    )
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        store.write_output(output, text)

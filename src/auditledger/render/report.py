@@ -1,0 +1,142 @@
+"""Reports rendered from Jinja templates to Markdown or HTML. May import: model, reports, render.charts.
+
+Every value a template prints is escaped for its format: HTML by Jinja's autoescape, Markdown by
+`md_escape`, applied to every expression through the environment's `finalize`. Templates are
+looked up in the `--templates` folder, then the ledger's `templates` setting, then the shipped
+ones, file by file.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections.abc import Sequence
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from auditledger.diagnostics import AuditLedgerError
+from auditledger.model import Choice
+from auditledger.render import charts
+from auditledger.render.format import amount_text, counted, day, money, ordinal, pct, punctuation, words
+from auditledger.reports import Kind
+
+
+class Format(str, Enum):
+    md = "md"
+    html = "html"
+
+
+def shipped_templates() -> Path:
+    """The templates inside the installed package, or the repository's `templates/` when the
+    package runs from a source checkout."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "templates", here.parent.parent / "templates"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("auditledger's templates are missing from the installation")
+
+
+# --- Markdown escaping -------------------------------------------------------------------
+
+_MD_PUNCTUATION = re.compile(r"([\\`*_\[\]|~#$])")
+_MD_BREAK = re.compile(r"[ \t]*(?:\r\n|\r|\n|\u2028|\u2029)[ \t]*")
+_MD_LINE_START = re.compile(r"^(\s*)([-+*]|=+|\d{1,9}[.)])(?=\s|$)")
+
+
+def md_escape(value: Any) -> str:
+    """Text that Markdown shows as written: inline markup, HTML and table pipes escaped, line
+    breaks as `<br>` so that a value never ends a paragraph, a list item or a table row."""
+    if isinstance(value, Markup):
+        return str(value)
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_PUNCTUATION.sub(r"\\\1", text)
+    text = _MD_LINE_START.sub(_escape_marker, text)
+    return _MD_BREAK.sub("<br>", text)
+
+
+def _escape_marker(match: re.Match[str]) -> str:
+    """A list marker or setext underline at the start of a value, made literal."""
+    space, marker = match.groups()
+    if marker[-1] in ".)":
+        return space + marker[:-1] + "\\" + marker[-1]
+    return space + "\\" + marker
+
+
+def _finalize_md(value: Any) -> str:
+    return "" if value is None else md_escape(value)
+
+
+def _finalize_html(value: Any) -> Any:
+    return "" if value is None else value
+
+
+# --- the environment ---------------------------------------------------------------------
+
+
+def environment(output: Format, lang: str, folders: Sequence[Path]) -> jinja2.Environment:
+    """A Jinja environment that looks in `folders` first, then in the shipped templates."""
+    html = output is Format.html
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([*folders, shipped_templates()]),
+        undefined=jinja2.StrictUndefined,
+        autoescape=html,
+        finalize=_finalize_html if html else _finalize_md,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        money=money,
+        pct=pct,
+        amount=lambda value: amount_text(value, lang),
+        day=lambda value: day(value, lang),
+        label=lambda value: value.label(lang) if isinstance(value, Choice) else str(value),
+        iso=lambda value: value.isoformat() if value else "—",
+        ordinal=lambda value: ordinal(value, lang),
+        n=lambda count, noun: counted(count, noun, lang),
+    )
+    env.globals.update(t=words(lang), p=punctuation(lang), lang=lang, zh=lang == "zh")
+    return env
+
+
+def render(data: Any, kind: Kind, output: Format, lang: str, folders: Sequence[Path] = ()) -> str:
+    """The report `data` rendered with the `<kind>.<format>.j2` template."""
+    env = environment(output, lang, folders)
+    try:
+        text = _render(env, data, kind, output, lang)
+    except jinja2.TemplateSyntaxError as exc:
+        raise AuditLedgerError(
+            f"{exc.filename or exc.name}:{exc.lineno}: template-syntax: {exc.message}",
+            hint="fix the template (see templates/README.md)",
+        ) from None
+    except jinja2.TemplateNotFound as exc:
+        raise AuditLedgerError(
+            f"template {exc.name} not found", hint="copy it from the shipped templates into your folder"
+        ) from None
+    except jinja2.UndefinedError as exc:
+        raise AuditLedgerError(
+            f"template error: {exc.message}",
+            hint="a template uses a name the report does not have; see templates/README.md",
+        ) from None
+    if output is Format.md:  # blank lines left by template tags; values never hold raw newlines
+        text = re.sub(r"\n{3,}", "\n\n", text)
+    return text
+
+
+def _render(env: jinja2.Environment, data: Any, kind: Kind, output: Format, lang: str) -> str:
+    context: dict[str, Any] = {"report": data}
+    if output is Format.html:
+        style = env.get_template("_report.css").render()
+        sha = base64.b64encode(hashlib.sha256(style.encode("utf-8")).digest()).decode("ascii")
+        context.update(
+            style=Markup(style),
+            csp=f"default-src 'none'; style-src 'sha256-{sha}'; img-src data:; "
+            "base-uri 'none'; form-action 'none'",
+            charts=charts.for_report(data, lang),
+        )
+    return env.get_template(f"{kind.value}.{output.value}.j2").render(context)

@@ -1,0 +1,424 @@
+"""The data of the reports: every figure a report prints, computed once, before any rendering.
+
+Templates only format what is built here; they never sum. A problem counts as done as of the
+report's date when it is 已整改 or 已销号 and was completed on or before that date. Percentages
+are rounded half up to one decimal place (`PERCENT_RULE`). May import: model, deadlines, checks
+(for its hints).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from enum import Enum
+
+from auditledger.deadlines import add_months
+from auditledger.diagnostics import AuditLedgerError
+from auditledger.model import (
+    Ledger,
+    Problem,
+    RectificationType,
+    RectifyMethod,
+    Resolution,
+    Suggestion,
+    Vote,
+    YearMeta,
+)
+
+PERCENT_RULE = ("百分比四舍五入保留一位小数", "percentages rounded half up to one decimal place")
+TOP_UNITS = 10
+
+
+class Kind(str, Enum):
+    """`report --kind`."""
+
+    rectification = "rectification"
+    unit = "unit"
+    plan_status = "plan-status"
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    """`part` of `whole` in per cent, rounded half up to one decimal place; None for 0 of 0."""
+    if whole == 0:
+        return None
+    return (Decimal(part * 100) / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def total(values: Iterable[Decimal]) -> Decimal:
+    return sum(values, Decimal(0))
+
+
+@dataclass(frozen=True)
+class Item:
+    """One problem as the reports show it."""
+
+    problem: Problem
+    unit_name: str
+    done: bool
+    """已整改 or 已销号, completed on or before the report's date."""
+    days_overdue: int
+    """Days past the deadline for an unfinished problem; 0 when not late or done."""
+    cooperating: tuple[str, ...] = ()
+    """The cooperating units' names."""
+
+    @property
+    def rectified(self) -> Decimal:
+        return self.problem.rectified_amount
+
+    @property
+    def outstanding(self) -> Decimal:
+        """The problem amount not yet rectified (never below 0)."""
+        return max(self.problem.amount - self.problem.rectified_amount, Decimal(0))
+
+
+@dataclass(frozen=True)
+class Totals:
+    amount: Decimal
+    rectified: Decimal
+
+
+def totals(items: Iterable[Item]) -> Totals:
+    listed = list(items)
+    return Totals(total(i.problem.amount for i in listed), total(i.rectified for i in listed))
+
+
+@dataclass(frozen=True)
+class Share:
+    """How many of a group are done."""
+
+    count: int
+    done: int
+
+    @property
+    def open(self) -> int:
+        return self.count - self.done
+
+    @property
+    def percent(self) -> Decimal | None:
+        return percent(self.done, self.count)
+
+
+@dataclass(frozen=True)
+class TypeLine:
+    type: RectificationType
+    share: Share
+
+
+@dataclass(frozen=True)
+class MethodLine:
+    method: RectifyMethod
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class UnitLine:
+    unit: str
+    name: str
+    short_name: str
+    share: Share
+    amount: Decimal
+    rectified: Decimal
+
+
+@dataclass(frozen=True)
+class CategoryBlock:
+    name: str
+    """The category, or "" for problems without one."""
+    items: list[Item]
+    share: Share
+    amount: Decimal
+    rectified: Decimal
+
+    @property
+    def done(self) -> list[Item]:
+        return [i for i in self.items if i.done]
+
+    @property
+    def remaining(self) -> list[Item]:
+        return [i for i in self.items if not i.done]
+
+
+@dataclass(frozen=True)
+class Overall:
+    share: Share
+    by_type: list[TypeLine]
+    amount: Decimal
+    rectified: Decimal
+    outstanding: Decimal
+    by_method: list[MethodLine]
+    rules: int
+    accountable: int
+    units: int
+    prominent: list[Item]
+    prominent_share: Share
+
+
+@dataclass(frozen=True)
+class ResolutionLine:
+    """A resolution or deliberation opinions and where its report-back stands."""
+
+    resolution: Resolution
+    due: date
+    state: str
+    """`reported` (on time), `reported_late`, `overdue` or `pending`."""
+    days: int
+    """Days late (reported_late, overdue) or days left (pending); 0 otherwise."""
+
+
+@dataclass(frozen=True)
+class VoteLine:
+    vote: Vote
+    target: str
+    """"report" for the whole report, otherwise the unit's name."""
+
+
+@dataclass(frozen=True)
+class Provenance:
+    version: str
+    as_of: date
+    digest: str
+    revision: str | None
+
+
+@dataclass(frozen=True)
+class Heading:
+    """What every report states about itself."""
+
+    kind: Kind
+    body: str
+    jurisdiction: str
+    year: int
+    as_of: date
+    meta: YearMeta | None
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class RectificationReport:
+    heading: Heading
+    overall: Overall
+    categories: list[CategoryBlock]
+    unfinished: list[Item]
+    items: list[Item]
+    units: list[UnitLine]
+    resolutions: list[ResolutionLine]
+    suggestions: list[Suggestion]
+    votes: list[VoteLine]
+
+    @property
+    def top_units(self) -> list[UnitLine]:
+        """Units with the most open problems first (then by id), at most `TOP_UNITS`."""
+        ranked = sorted((u for u in self.units if u.share.open), key=lambda u: (-u.share.open, u.unit))
+        return ranked[:TOP_UNITS]
+
+
+@dataclass(frozen=True)
+class UnitReport:
+    """One unit's 整改责任清单: the problems it leads and those it cooperates on."""
+
+    heading: Heading
+    unit: str
+    name: str
+    items: list[Item]
+    cooperating: list[Item]
+    share: Share
+    amount: Decimal
+    rectified: Decimal
+
+    @property
+    def cooperating_totals(self) -> Totals:
+        return totals(self.cooperating)
+
+
+@dataclass(frozen=True)
+class PlanStatus:
+    """A one-page status for a hearing."""
+
+    heading: Heading
+    overall: Overall
+    overdue: list[Item]
+    resolutions: list[ResolutionLine]
+    votes: list[VoteLine]
+
+    @property
+    def prominent_totals(self) -> Totals:
+        return totals(self.overall.prominent)
+
+
+def item(ledger: Ledger, problem: Problem, as_of: date) -> Item:
+    done = problem.status.finished and (problem.completed_on is None or problem.completed_on <= as_of)
+    late = 0 if done else max((as_of - problem.deadline).days, 0)
+    cooperating = tuple(ledger.unit_name(u) for u in problem.cooperating)
+    return Item(problem, ledger.unit_name(problem.unit), done, late, cooperating)
+
+
+def heading(ledger: Ledger, kind: Kind, year: int, provenance: Provenance) -> Heading:
+    return Heading(
+        kind=kind,
+        body=ledger.settings.name,
+        jurisdiction=ledger.settings.jurisdiction or "",
+        year=year,
+        as_of=provenance.as_of,
+        meta=ledger.years.get(year),
+        provenance=provenance,
+    )
+
+
+def year_items(ledger: Ledger, year: int, as_of: date) -> list[Item]:
+    problems = [p for p in ledger.problems if p.year == year]
+    if not problems:
+        years = sorted({p.year for p in ledger.problems})
+        raise AuditLedgerError(
+            f"the ledger has no problems of {year}",
+            hint=f"years with problems: {', '.join(map(str, years))}" if years else "add problems first",
+        )
+    return [item(ledger, p, as_of) for p in problems]
+
+
+def share(items: Sequence[Item]) -> Share:
+    return Share(len(items), sum(1 for i in items if i.done))
+
+
+def overall(items: Sequence[Item]) -> Overall:
+    methods: dict[RectifyMethod, Decimal] = defaultdict(Decimal)
+    for entry in items:
+        for method, amount in entry.problem.rectified.items():
+            methods[method] += amount
+    prominent = [i for i in items if i.problem.prominent]
+    return Overall(
+        share=share(items),
+        by_type=[
+            TypeLine(kind, share([i for i in items if i.problem.type is kind]))
+            for kind in RectificationType
+            if any(i.problem.type is kind for i in items)
+        ],
+        amount=total(i.problem.amount for i in items),
+        rectified=total(i.rectified for i in items),
+        outstanding=total(i.outstanding for i in items),
+        by_method=[MethodLine(m, methods[m]) for m in RectifyMethod if methods.get(m)],
+        rules=sum(i.problem.rules_made for i in items),
+        accountable=sum(i.problem.accountable for i in items),
+        units=len({i.problem.unit for i in items}),
+        prominent=prominent,
+        prominent_share=share(prominent),
+    )
+
+
+def categories(ledger: Ledger, items: Sequence[Item]) -> list[CategoryBlock]:
+    """Blocks in the order of the ledger's categories, then any others by name, then problems
+    without a category."""
+    groups: dict[str, list[Item]] = defaultdict(list)
+    for entry in items:
+        groups[entry.problem.category or ""].append(entry)
+    known = [c for c in ledger.settings.categories if c in groups]
+    others = sorted(c for c in groups if c and c not in ledger.settings.categories)
+    order = known + others + ([""] if "" in groups else [])
+    return [
+        CategoryBlock(
+            name,
+            groups[name],
+            share(groups[name]),
+            total(i.problem.amount for i in groups[name]),
+            total(i.rectified for i in groups[name]),
+        )
+        for name in order
+    ]
+
+
+def units(ledger: Ledger, items: Sequence[Item]) -> list[UnitLine]:
+    groups: dict[str, list[Item]] = defaultdict(list)
+    for entry in items:
+        groups[entry.problem.unit].append(entry)
+    return [
+        UnitLine(
+            unit,
+            group[0].unit_name,
+            ledger.unit_short_name(unit),
+            share(group),
+            total(i.problem.amount for i in group),
+            total(i.rectified for i in group),
+        )
+        for unit, group in sorted(groups.items())
+    ]
+
+
+def resolution_lines(ledger: Ledger, meta: YearMeta | None, as_of: date) -> list[ResolutionLine]:
+    lines = []
+    for resolution in meta.resolutions if meta else []:
+        due = add_months(resolution.adopted, ledger.settings.report_back_months)
+        if resolution.reported is not None and resolution.reported <= as_of:
+            late = (resolution.reported - due).days
+            state, days = ("reported_late", late) if late > 0 else ("reported", 0)
+        elif as_of > due:
+            state, days = "overdue", (as_of - due).days
+        else:
+            state, days = "pending", (due - as_of).days
+        lines.append(ResolutionLine(resolution, due, state, days))
+    return lines
+
+
+def vote_lines(ledger: Ledger, meta: YearMeta | None, as_of: date) -> list[VoteLine]:
+    return [
+        VoteLine(vote, "report" if vote.target == "report" else ledger.unit_name(vote.target))
+        for vote in (meta.votes if meta else [])
+        if vote.date <= as_of
+    ]
+
+
+def rectification(ledger: Ledger, year: int, provenance: Provenance) -> RectificationReport:
+    as_of = provenance.as_of
+    items = year_items(ledger, year, as_of)
+    meta = ledger.years.get(year)
+    unfinished = sorted((i for i in items if not i.done), key=lambda i: (-i.days_overdue, i.problem.id))
+    return RectificationReport(
+        heading=heading(ledger, Kind.rectification, year, provenance),
+        overall=overall(items),
+        categories=categories(ledger, items),
+        unfinished=unfinished,
+        items=items,
+        units=units(ledger, items),
+        resolutions=resolution_lines(ledger, meta, as_of),
+        suggestions=[s for s in (meta.suggestions if meta else []) if s.received <= as_of],
+        votes=vote_lines(ledger, meta, as_of),
+    )
+
+
+def unit_report(ledger: Ledger, year: int, unit: str, provenance: Provenance) -> UnitReport:
+    as_of = provenance.as_of
+    if unit not in ledger.units:
+        from auditledger.checks import did_you_mean
+
+        raise AuditLedgerError(
+            f"--unit: no unit with id '{unit}'",
+            hint=did_you_mean(unit, ledger.units) or "see units.yaml for the ids",
+        )
+    items = year_items(ledger, year, as_of)
+    own = [i for i in items if i.problem.unit == unit]
+    return UnitReport(
+        heading=heading(ledger, Kind.unit, year, provenance),
+        unit=unit,
+        name=ledger.unit_name(unit),
+        items=own,
+        cooperating=[i for i in items if unit in i.problem.cooperating],
+        share=share(own),
+        amount=total(i.problem.amount for i in own),
+        rectified=total(i.rectified for i in own),
+    )
+
+
+def plan_status(ledger: Ledger, year: int, provenance: Provenance) -> PlanStatus:
+    as_of = provenance.as_of
+    items = year_items(ledger, year, as_of)
+    meta = ledger.years.get(year)
+    return PlanStatus(
+        heading=heading(ledger, Kind.plan_status, year, provenance),
+        overall=overall(items),
+        overdue=sorted(
+            (i for i in items if i.days_overdue > 0), key=lambda i: (-i.days_overdue, i.problem.id)
+        ),
+        resolutions=resolution_lines(ledger, meta, as_of),
+        votes=vote_lines(ledger, meta, as_of),
+    )
