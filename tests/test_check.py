@@ -45,6 +45,20 @@ CASES: dict[str, tuple[dict[str, str | None], str]] = {
         {"2023/czj.yaml": problem() + "    title: 又一个标题\n"},
         "2023/czj.yaml:11:5",
     ),
+    "yaml-alias": ({"2023/czj.yaml": problem(title="title: &t 专项资金下达不及时")}, "2023/czj.yaml:4:12"),
+    "yaml-tag": (
+        {"2023/czj.yaml": problem(title="title: !!python/object:os.system ls")},
+        "2023/czj.yaml:4:12",
+    ),
+    "yaml-depth": (
+        {"2023/czj.yaml": problem(measures="measures: " + "[" * 40 + "]" * 40)},
+        "2023/czj.yaml:11:44",
+    ),
+    "multi-document": ({"2023/czj.yaml": problem() + "---\nproblems: []\n"}, "2023/czj.yaml:11:1"),
+    "control-character": (
+        {"2023/czj.yaml": problem(title="title: 专项资金\u2028下达")},
+        "2023/czj.yaml:4:16",
+    ),
     "encoding": ({"2023/jyj.yaml": "problems: []\n"}, "2023/jyj.yaml:2"),
     "unreadable": ({"2023/dir.yaml/x": "x"}, "2023/dir.yaml"),
     "file-too-large": ({"2023/big.yaml": "problems: []\n" + "# padding\n" * 200}, "2023/big.yaml"),
@@ -114,6 +128,14 @@ CASES: dict[str, tuple[dict[str, str | None], str]] = {
     "unknown-category": (
         {"2023/czj.yaml": problem(category="category: 财政管里")},
         "2023/czj.yaml:5:5",
+    ),
+    "evidence-outside": (
+        {"2023/czj.yaml": problem(evidence="evidence: [整改报告, ../../etc/passwd]")},
+        "2023/czj.yaml:11:22",
+    ),
+    "evidence-missing": (
+        {"2023/czj.yaml": problem(evidence="evidence: [evidence/2023/回执.pdf]")},
+        "2023/czj.yaml:11:16",
     ),
 }
 

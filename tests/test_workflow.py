@@ -182,6 +182,9 @@ def test_extension_keeps_the_old_deadline_in_history(ledger_with: Callable[..., 
         "2024-09-20",
     )
     assert run.exit_code == 0
+    text = (cli.root / "2023" / "czj.yaml").read_text(encoding="utf-8")
+    assert "&id" not in text and text.count("2025-03-31") == 2  # the date written out twice, no alias
+    assert cli("check").exit_code == 0
     shown = record(cli)
     assert shown["deadline"] == "2025-03-31"
     assert shown["history"][-1] == {

@@ -7,9 +7,11 @@ diagnostics.
 from __future__ import annotations
 
 import difflib
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from auditledger.diagnostics import Diagnostic, Pointer, Severity
 from auditledger.model import Ledger, Origin, Resolution, Status, Suggestion
@@ -315,4 +317,60 @@ def check_unknown_category(ledger: Ledger) -> Iterator[Finding]:
                 ("category",),
                 f"category '{category}' is not in the ledger's categories",
                 hint,
+            )
+
+
+# --- evidence ----------------------------------------------------------------------------
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_FILE_NAME = re.compile(r"\.[A-Za-z0-9]{1,5}$")
+_ABSOLUTE = re.compile(r"^(?:[/\\]|[A-Za-z]:)")
+
+
+def evidence_path(text: str) -> PurePosixPath | None:
+    """The file an evidence entry names, when it names one: it has a slash or ends in a file
+    extension, and is no URL. Entries such as 整改报告（示财报〔2024〕56号） are references."""
+    if _SCHEME.match(text) or not ("/" in text or "\\" in text or _FILE_NAME.search(text)):
+        return None
+    return PurePosixPath(text.replace("\\", "/"))
+
+
+def _evidence(ledger: Ledger) -> Iterator[tuple[Origin, int, str, PurePosixPath]]:
+    for entry in ledger.problem_entries:
+        for index, text in enumerate(entry.record.evidence):
+            path = evidence_path(text)
+            if path is not None:
+                yield entry.origin, index, text, path
+
+
+def _outside(ledger: Ledger, text: str, path: PurePosixPath) -> bool:
+    if _ABSOLUTE.match(text):
+        return True
+    root = ledger.root.resolve()
+    return not (root / path).resolve().is_relative_to(root)
+
+
+@check("evidence-outside")
+def check_evidence_outside(ledger: Ledger) -> Iterator[Finding]:
+    """An evidence file lies outside the ledger folder (an absolute path, or `..` out of it)."""
+    for origin, index, text, path in _evidence(ledger):
+        if _outside(ledger, text, path):
+            yield Finding(
+                origin,
+                ("evidence", index),
+                f"evidence '{text}' lies outside the ledger folder",
+                "copy the file into the ledger (e.g. evidence/2023/) and give its path relative to it",
+            )
+
+
+@check("evidence-missing", Severity.warning)
+def check_evidence_missing(ledger: Ledger) -> Iterator[Finding]:
+    """An evidence file inside the ledger does not exist (this check looks at the disk)."""
+    for origin, index, text, path in _evidence(ledger):
+        if not _outside(ledger, text, path) and not (ledger.root / path).exists():
+            yield Finding(
+                origin,
+                ("evidence", index),
+                f"evidence file '{text}' does not exist",
+                "add the file at that path relative to the ledger folder, or correct the path",
             )

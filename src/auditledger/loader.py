@@ -42,6 +42,11 @@ M = TypeVar("M", bound=BaseModel)
 FILE_CODES = {
     "yaml-syntax": "the file is not valid YAML",
     "duplicate-key": "a mapping has the same key twice",
+    "yaml-alias": "the file uses YAML anchors or aliases (&name, *name)",
+    "yaml-tag": "the file uses a tag beyond YAML's core types (!!python/..., !custom)",
+    "yaml-depth": "lists and mappings nest deeper than a ledger file ever needs",
+    "multi-document": "the file holds more than one YAML document",
+    "control-character": "the file holds an invisible control character",
     "encoding": "the file is not UTF-8 text",
     "unreadable": "the file cannot be read",
     "file-too-large": "the file is larger than a ledger file can be",

@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import io
 import os
+import re
 import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -28,6 +29,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, DocumentStartEvent
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 from ruamel.yaml.representer import RoundTripRepresenter
 
@@ -110,25 +112,144 @@ def read_text(path: Path) -> tuple[str | None, list[Diagnostic]]:
         ]
 
 
+MAX_DEPTH = 32
+"""Deepest nesting of mappings and lists a ledger file may have (a problem needs about 5)."""
+CORE_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+)
+_SUSPECT = re.compile(r"[&*!][^\s,\[\]{}]|^(?:---|\.\.\.)(?:\s|$)", re.M)
+_INDENT = re.compile(rf"^[ ]{{{MAX_DEPTH},}}\S|^(?:[ ]*[-?:][ ]+){{{MAX_DEPTH // 2},}}", re.M)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def screen(path: Path, text: str) -> list[Diagnostic]:
+    """Refuse what a ledger file never needs before the C loader sees it: anchors and aliases
+    (an alias bomb expands when the data is walked, not when it is parsed), tags beyond YAML's
+    core types (`!!python/...`, custom tags), several documents in one file, and nesting deeper
+    than MAX_DEPTH (the C loader crashes the interpreter on very deep nesting).
+
+    Only files that a quick textual test finds suspect are walked event by event; the events
+    come from the C parser, which keeps no recursion and stops at the first offence.
+    """
+    control = _CONTROL.search(text)
+    if control:
+        line = text.count("\n", 0, control.start()) + 1
+        col = control.start() - (text.rfind("\n", 0, control.start()) + 1) + 1
+        return [
+            Diagnostic(
+                path,
+                line,
+                col,
+                "control-character",
+                f"the file holds the invisible control character U+{ord(control.group()):04X}",
+                "delete it (it often comes from text pasted from another program)",
+            )
+        ]
+    brackets = text.count("[") + text.count("{")
+    if brackets <= MAX_DEPTH and not _SUSPECT.search(text) and not _INDENT.search(text):
+        return []
+    depth, documents = 0, 0
+    try:
+        for event in YAML(typ="safe", pure=False).parse(text):
+            mark = event.start_mark
+            where = (mark.line + 1, mark.column + 1)
+            if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
+                return [
+                    Diagnostic(
+                        path,
+                        *where,
+                        "yaml-alias",
+                        "anchors and aliases (&name, *name) are not allowed in a ledger file",
+                        "write the value out in full where it is used",
+                    )
+                ]
+            tag = getattr(event, "tag", None)
+            if tag is not None and _full_tag(tag) not in CORE_TAGS:
+                return [
+                    Diagnostic(
+                        path,
+                        *where,
+                        "yaml-tag",
+                        f"the tag {_short_tag(tag)} is not allowed in a ledger file",
+                        "remove the tag: ledger files hold plain text, numbers, dates, lists and mappings",
+                    )
+                ]
+            if isinstance(event, DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    return [
+                        Diagnostic(
+                            path,
+                            *where,
+                            "multi-document",
+                            "the file holds more than one YAML document",
+                            "remove the `---` line and merge the documents, or split them into files",
+                        )
+                    ]
+            elif isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return [
+                        Diagnostic(
+                            path,
+                            *where,
+                            "yaml-depth",
+                            f"lists and mappings are nested more than {MAX_DEPTH} deep",
+                            "a ledger file needs only a few levels; check the indentation and brackets",
+                        )
+                    ]
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    except MarkedYAMLError as exc:
+        return [_yaml_diagnostic(path, exc, text)]
+    except (YAMLError, ValueError) as exc:
+        return [Diagnostic(path, None, None, "yaml-syntax", str(exc).splitlines()[0], "fix the YAML syntax")]
+    return []
+
+
+_YAML_TAGS = "tag:yaml.org,2002:"
+
+
+def _full_tag(tag: str) -> str:
+    return _YAML_TAGS + tag[2:] if tag.startswith("!!") else tag
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix(_YAML_TAGS) if tag.startswith(_YAML_TAGS) else tag
+
+
 def parse(path: Path, text: str) -> tuple[Any, list[Diagnostic]]:
-    """Parse YAML text into plain Python data with the fast safe loader."""
+    """Parse YAML text into plain Python data with the fast safe loader, after `screen`."""
+    refused = screen(path, text)
+    if refused:
+        return None, refused
     try:
         return _reader().load(text), []
     except MarkedYAMLError as exc:
-        return None, [_yaml_diagnostic(path, exc)]
+        return None, [_yaml_diagnostic(path, exc, text)]
     except (YAMLError, RecursionError, ValueError) as exc:
         return None, [
             Diagnostic(path, None, None, "yaml-syntax", str(exc).splitlines()[0], "fix the YAML syntax")
         ]
 
 
-def _yaml_diagnostic(path: Path, exc: MarkedYAMLError) -> Diagnostic:
+def _yaml_diagnostic(path: Path, exc: MarkedYAMLError, text: str = "") -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark is not None else None
     col = mark.column + 1 if mark is not None else None
     problem = (exc.problem or exc.context or "invalid YAML").strip()
     if "duplicate key" in problem:
         return Diagnostic(path, line, col, "duplicate-key", problem, "remove or rename one of the two keys")
+    lines = text.splitlines()
+    if line is not None and line <= len(lines) and "\t" in lines[line - 1][: (col or 1)]:
+        return Diagnostic(
+            path,
+            line,
+            col,
+            "yaml-syntax",
+            "a tab indents this line",
+            "indent with spaces: YAML does not allow tabs",
+        )
     return Diagnostic(
         path,
         line,
@@ -175,6 +296,11 @@ def locate(text: str, pointers: Sequence[Pointer]) -> dict[Pointer, tuple[int, i
 
 
 class _Representer(RoundTripRepresenter):
+    def ignore_aliases(self, data: Any) -> bool:
+        # A value used twice (a deadline also named in a history entry) is written out twice:
+        # ledger files never hold anchors and aliases, and `screen` refuses them.
+        return True
+
     def represent_decimal(self, data: Decimal) -> Any:
         text = format(data, "f")
         tag = "tag:yaml.org,2002:float" if "." in text else "tag:yaml.org,2002:int"
@@ -206,8 +332,15 @@ class Document:
     def load(cls, path: Path) -> Document:
         try:
             raw = path.read_bytes()
-            return cls(path, raw, _round_trip().load(raw.decode("utf-8-sig")))
-        except (OSError, UnicodeDecodeError, YAMLError, ValueError) as exc:
+            text = raw.decode("utf-8-sig")
+            refused = screen(path, text)
+            if refused:
+                raise AuditLedgerError(
+                    f"cannot edit {path}: {refused[0].message}",
+                    hint="run `auditledger check` and fix the file first",
+                )
+            return cls(path, raw, _round_trip().load(text))
+        except (OSError, UnicodeDecodeError, YAMLError, ValueError, RecursionError) as exc:
             raise AuditLedgerError(
                 f"cannot edit {path}: {exc}".splitlines()[0],
                 hint="run `auditledger check` and fix the file first",
@@ -417,6 +550,23 @@ def locked(root: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
             hint="check that the ledger folder is writable",
         ) from exc
     try:
+        remove_leftovers(root)
         yield
     finally:
         lock.release()
+
+
+def remove_leftovers(root: Path) -> list[Path]:
+    """Delete the temporary files that writes killed midway left behind (`.NAME.XXXX.tmp`
+    beside ledger files). Call only under the lock: then no write is under way."""
+    removed: list[Path] = []
+    try:
+        folders = [root, *(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))]
+    except OSError:
+        return removed
+    for folder in folders:
+        for leftover in folder.glob(".*.tmp"):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+                removed.append(leftover)
+    return removed
