@@ -355,9 +355,16 @@ class Document:
         return cls(path, None, mapping)
 
     def dumps(self) -> str:
+        """The document as text, with the original file's BOM and CRLF line ends if it had them,
+        so that an edit changes only the lines it means to."""
         out = io.StringIO()
         _round_trip().dump(self.data, out)
-        return out.getvalue()
+        text = out.getvalue()
+        if self.original is not None and b"\r\n" in self.original:
+            text = text.replace("\n", "\r\n")
+        if self.original is not None and self.original.startswith(b"\xef\xbb\xbf"):
+            text = "\ufeff" + text
+        return text
 
 
 def dumps(data: Any) -> str:
@@ -372,12 +379,15 @@ ALWAYS_WRITTEN = frozenset({"status", "amount", "kind"})
 
 
 def record_data(record: BaseModel) -> dict[str, Any]:
-    """A record as it is written: defaults left out but for ALWAYS_WRITTEN, in field order."""
-    data = record.model_dump(mode="python", exclude_defaults=True)
-    for name in ALWAYS_WRITTEN & set(type(record).model_fields):
-        data[name] = getattr(record, name)
-    order = list(type(record).model_fields)
-    return {key: data[key] for key in order if key in data}
+    """A record as it is written: its fields in order, those holding their default left out
+    but for ALWAYS_WRITTEN. Nested records stay records, so that each is written by the same
+    rule wherever it sits."""
+    data: dict[str, Any] = {}
+    for name, info in type(record).model_fields.items():
+        value = getattr(record, name)
+        if name in ALWAYS_WRITTEN or value != info.get_default(call_default_factory=True):
+            data[name] = value
+    return data
 
 
 def to_yaml(value: Any) -> Any:
@@ -530,12 +540,13 @@ def _fsync_dir(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def locked(root: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
-    """Hold the ledger's write lock: a separate lock file, since data files get replaced."""
+def locked(root: Path, timeout: float | None = None) -> Iterator[None]:
+    """Hold the ledger's write lock: a separate lock file, since data files get replaced.
+    A second writer waits up to `timeout` (LOCK_TIMEOUT) seconds, then gives up."""
     from filelock import FileLock, Timeout
 
     lock_path = root / STATE_DIR / "lock"
-    lock = FileLock(lock_path, timeout=timeout)
+    lock = FileLock(lock_path, timeout=LOCK_TIMEOUT if timeout is None else timeout)
     try:
         lock_path.parent.mkdir(exist_ok=True)
         lock.acquire()
