@@ -91,6 +91,14 @@ def year_folders(root: Path) -> list[Path]:
     return sorted(p for p in root.iterdir() if p.is_dir() and YEAR_FOLDER.match(p.name))
 
 
+def ledger_files(root: Path) -> list[Path]:
+    """Every file the ledger is made of: settings, units, and the year folders' files."""
+    found = [p for p in (root / SETTINGS_FILE, root / UNITS_FILE) if p.exists()]
+    for folder in year_folders(root):
+        found += sorted(folder.glob("*.yaml"))
+    return found
+
+
 def problem_file(root: Path, year: int, unit_id: str) -> Path:
     return root / str(year) / f"{unit_id}.yaml"
 
@@ -203,8 +211,17 @@ def load(root: Path, *, overrides: Mapping[Path, str] | None = None) -> tuple[Le
                 "add units with `auditledger add-unit ID --name 名称`",
             )
         )
-    for folder in year_folders(root):
-        for path in sorted(folder.glob("*.y*ml")):
+    # Files an edit is about to create are read from `overrides` like the others.
+    top = root.resolve()
+    pending = {
+        root / p.relative_to(top)
+        for p in reader.overrides
+        if p.is_relative_to(top) and len(p.relative_to(top).parts) == 2 and p.suffix == ".yaml"
+    }
+    folders = set(year_folders(root)) | {p.parent for p in pending if YEAR_FOLDER.match(p.parent.name)}
+    for folder in sorted(folders):
+        on_disk = set(folder.glob("*.y*ml")) if folder.is_dir() else set()
+        for path in sorted(on_disk | {p for p in pending if p.parent == folder}):
             if path.suffix == ".yml":
                 reader.diagnostics.append(
                     Diagnostic(
