@@ -257,7 +257,7 @@ def test_an_edit_to_a_broken_file_is_refused(small: CLI) -> None:
     before = snapshot(small.root)
     run = small("add-problem", *GOOD)
     assert run.exit_code == 2
-    assert "the change was refused" in run.stderr
+    assert "the change would make the ledger invalid, so nothing was written" in run.stderr
     assert "invalid-choice" in run.stderr
     assert snapshot(small.root) == before
 

@@ -36,6 +36,8 @@ class Diagnostic:
     hint: str = ""
     severity: Severity = Severity.error
     pointer: Pointer = field(default=(), compare=False)
+    cell: str | None = field(default=None, compare=False)
+    """For a spreadsheet: `sheet!row:column` (or `row:column` in a CSV file), in place of line and column."""
 
     @classmethod
     def at(
@@ -61,7 +63,9 @@ class Diagnostic:
         if self.path is None:
             return "auditledger"
         parts = [display_path(self.path)]
-        if self.line is not None:
+        if self.cell is not None:
+            parts.append(self.cell)
+        elif self.line is not None:
             parts.append(str(self.line))
             if self.col is not None:
                 parts.append(str(self.col))
@@ -76,7 +80,7 @@ class Diagnostic:
         return " ".join(text.splitlines())
 
     def to_json(self) -> dict[str, object]:
-        return {
+        found: dict[str, object] = {
             "path": display_path(self.path) if self.path else None,
             "line": self.line,
             "col": self.col,
@@ -85,6 +89,9 @@ class Diagnostic:
             "message": self.message,
             "hint": self.hint,
         }
+        if self.cell is not None:
+            found["cell"] = self.cell  # a spreadsheet's `sheet!row:column`
+        return found
 
 
 def display_path(path: Path) -> str:

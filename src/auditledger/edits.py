@@ -51,14 +51,14 @@ def editing(root: Path) -> Iterator[Ledger]:
         yield ledger
 
 
-def commit(root: Path, changes: list[FileChange]) -> None:
+def commit(root: Path, changes: list[FileChange], what: str = "the change") -> None:
     """Write the changes if the ledger, read back with them, has no error in those files."""
     _, diagnostics = load(root, overrides={c.path: c.text for c in changes})
     changed = {c.path.resolve() for c in changes}
     errors = [d for d in diagnostics if d.is_error and d.path is not None and d.path.resolve() in changed]
     if errors:
         raise AuditLedgerError(
-            "the change was refused because it would make the ledger invalid; nothing was written",
+            f"{what} would make the ledger invalid, so nothing was written",
             diagnostics=errors,
         )
     for change in changes:
@@ -97,13 +97,9 @@ def add_unit(ledger: Ledger, unit: Unit) -> FileChange:
             f"--parent: unit '{unit.parent}' does not exist",
             hint=did_you_mean(unit.parent, ledger.units) or "add the parent unit first",
         )
-    path = ledger.root / UNITS_FILE
-    if not path.exists():
-        doc = store.Document.new(path, _header("units", "责任单位（整改责任部门单位）"), {"units": [unit]})
-    else:
-        doc = store.Document.load(path)
-        _list_in(doc, "units").append(store.to_yaml(unit))
-    return FileChange(path, doc.dumps(), doc.original)
+    batch = Batch(ledger)
+    batch.add_unit(unit)
+    return batch.changes()[0]
 
 
 # --- problems ----------------------------------------------------------------------------
@@ -141,30 +137,16 @@ def new_problem(ledger: Ledger, fields: Mapping[str, Any]) -> Problem:
 
 
 def add_problem(ledger: Ledger, problem: Problem) -> FileChange:
-    path = problem_file(ledger.root, problem.year, problem.unit)
-    if not path.exists():
-        title = f"{ledger.unit_name(problem.unit)} {problem.year}年度审计查出问题整改台账"
-        doc = store.Document.new(path, _header("problems", title, depth=1), {"problems": [problem]})
-    else:
-        doc = store.Document.load(path)
-        _list_in(doc, "problems").append(store.to_yaml(problem))
-    return FileChange(path, doc.dumps(), doc.original)
+    batch = Batch(ledger)
+    batch.add_problem(problem, ledger.unit_name(problem.unit))
+    return batch.changes()[0]
 
 
 def replace_problem(ledger: Ledger, old: Problem, new: Problem) -> FileChange:
     """The change that turns `old` into `new` in its file, touching only changed fields."""
-    origin = ledger.origin_of(old.id)
-    if origin is None:
-        raise AuditLedgerError(f"problem {old.id} is not in the ledger")
-    doc = store.Document.load(origin.path)
-    mapping = next((item for item in _list_in(doc, "problems") if str(item.get("id")) == old.id), None)
-    if mapping is None:
-        raise AuditLedgerError(
-            f"problem {old.id} is no longer in {origin.path}",
-            hint="the file changed on disk; run the command again",
-        )
-    store.update_record(mapping, old, new)
-    return FileChange(origin.path, doc.dumps(), doc.original)
+    batch = Batch(ledger)
+    batch.replace_problem(old, new)
+    return batch.changes()[0]
 
 
 def replace_year(ledger: Ledger, new: YearMeta) -> FileChange:
@@ -181,6 +163,48 @@ def replace_year(ledger: Ledger, new: YearMeta) -> FileChange:
 
 def year_meta(ledger: Ledger, year: int) -> YearMeta:
     return ledger.years.get(year) or build(YearMeta, {"year": year})
+
+
+class Batch:
+    """Many records added or changed at once, one document per file, for one commit."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.documents: dict[Path, store.Document] = {}
+
+    def _document(self, path: Path, header: list[str], key: str) -> store.Document:
+        if path not in self.documents:
+            self.documents[path] = (
+                store.Document.load(path) if path.exists() else store.Document.new(path, header, {key: []})
+            )
+        return self.documents[path]
+
+    def add_unit(self, unit: Unit) -> None:
+        path = self.ledger.root / UNITS_FILE
+        _list_in(
+            self._document(path, _header("units", "责任单位（整改责任部门单位）"), "units"), "units"
+        ).append(store.to_yaml(unit))
+
+    def add_problem(self, problem: Problem, unit_name: str) -> None:
+        path = problem_file(self.ledger.root, problem.year, problem.unit)
+        title = f"{unit_name} {problem.year}年度审计查出问题整改台账"
+        doc = self._document(path, _header("problems", title, depth=1), "problems")
+        _list_in(doc, "problems").append(store.to_yaml(problem))
+
+    def replace_problem(self, old: Problem, new: Problem) -> None:
+        origin = self.ledger.origin_of(old.id)
+        if origin is None:
+            raise AuditLedgerError(f"problem {old.id} is not in the ledger")
+        doc = self._document(origin.path, [], "problems")
+        mapping = next((item for item in _list_in(doc, "problems") if str(item.get("id")) == old.id), None)
+        if mapping is None:
+            raise AuditLedgerError(
+                f"problem {old.id} is no longer in {origin.path}", hint="run the command again"
+            )
+        store.update_record(mapping, old, new)
+
+    def changes(self) -> list[FileChange]:
+        return [FileChange(path, doc.dumps(), doc.original) for path, doc in sorted(self.documents.items())]
 
 
 def _list_in(doc: store.Document, key: str) -> Any:

@@ -354,17 +354,38 @@ class Document:
             mapping.yaml_set_start_comment("\n".join(header))
         return cls(path, None, mapping)
 
-    def dumps(self) -> str:
+    def dumps(self, canonical: bool = False) -> str:
         """The document as text, with the original file's BOM and CRLF line ends if it had them,
-        so that an edit changes only the lines it means to."""
+        so that an edit changes only the lines it means to; `canonical`: LF and no BOM."""
         out = io.StringIO()
         _round_trip().dump(self.data, out)
         text = out.getvalue()
+        if canonical:
+            return text
         if self.original is not None and b"\r\n" in self.original:
             text = text.replace("\n", "\r\n")
         if self.original is not None and self.original.startswith(b"\xef\xbb\xbf"):
             text = "\ufeff" + text
         return text
+
+
+def canonical(path: Path) -> tuple[str, bytes] | AuditLedgerError | None:
+    """The file in the canonical layout, with its original bytes, when that differs from the
+    file; None when it is canonical already; the error when it cannot be formatted. The
+    layout changes only the form: a file whose data would change is not formatted."""
+    try:
+        document = Document.load(path)
+    except AuditLedgerError as exc:
+        return exc
+    text = document.dumps(canonical=True)
+    original = document.original or b""
+    if text.encode("utf-8") == original:
+        return None
+    before, _ = parse(path, original.decode("utf-8-sig"))
+    after, found = parse(path, text)
+    if found or before != after:
+        return AuditLedgerError(f"{path}: formatting would change its data", hint="please report this file")
+    return text, original
 
 
 def dumps(data: Any) -> str:
@@ -447,6 +468,20 @@ def _set_key(mapping: CommentedMap, key: str, old: Any, new: Any, order: list[st
 # --- where data came from ----------------------------------------------------------------
 
 
+def read_mapping(path: Path) -> dict[str, str]:
+    """A small YAML mapping of text to text (an import's column mapping)."""
+    text, found = read_text(path)
+    if text is not None:
+        data, found = parse(path, text)
+        if not found and isinstance(data, dict) and all(isinstance(v, str) for v in data.values()):
+            return {str(k): v for k, v in data.items()}
+    raise AuditLedgerError(
+        f"{path}: not a mapping of column headers to field names"
+        + (f" ({found[0].render()})" if found else ""),
+        hint="write one `表头: field` per line, e.g. `问题概述: title`",
+    )
+
+
 def digest(root: Path, texts: Mapping[Path, str]) -> str:
     """sha256 over the files' paths (relative to `root`) and texts, in path order."""
     sha = hashlib.sha256()
@@ -454,6 +489,35 @@ def digest(root: Path, texts: Mapping[Path, str]) -> str:
         name = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
         sha.update(name.encode("utf-8") + b"\0" + texts[path].encode("utf-8") + b"\0")
     return sha.hexdigest()
+
+
+def git_checkout(root: Path, revision: str, into: Path) -> Path:
+    """The ledger folder as it was at `revision`, written out under `into`; its root there."""
+    import tarfile
+
+    def git(*args: str) -> subprocess.CompletedProcess[bytes]:
+        try:
+            return subprocess.run(
+                ["git", "-C", str(root), *args], capture_output=True, timeout=60, check=False
+            )
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise AuditLedgerError(f"cannot run git: {exc}", hint="install git") from exc
+
+    prefix = git("rev-parse", "--show-prefix")
+    if prefix.returncode != 0:
+        raise AuditLedgerError(
+            f"{root} is not in a git repository", hint="`diff` reads the ledger's history from git"
+        )
+    archive = git("archive", "--format=tar", revision, ".")
+    if archive.returncode != 0:
+        message = archive.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise AuditLedgerError(
+            f"git cannot read revision '{revision}': {message[-1] if message else 'unknown error'}",
+            hint="name a commit, branch or tag, e.g. HEAD~1",
+        )
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(into, filter="data")
+    return into  # git archive names entries relative to the folder it runs in
 
 
 def git_revision(root: Path) -> str | None:
@@ -478,7 +542,7 @@ def git_revision(root: Path) -> str | None:
 # --- writing files -----------------------------------------------------------------------
 
 
-def write_atomic(path: Path, text: str, *, expected: bytes | None) -> None:
+def write_atomic(path: Path, text: str | bytes, *, expected: bytes | None) -> None:
     """Replace `path` with `text` so that a crash leaves the old file or the new, never half.
 
     `expected` is the file's content when it was read for editing (None for a new file);
@@ -497,7 +561,7 @@ def write_atomic(path: Path, text: str, *, expected: bytes | None) -> None:
         fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         tmp = Path(tmp_name)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
@@ -513,8 +577,8 @@ def write_atomic(path: Path, text: str, *, expected: bytes | None) -> None:
         ) from exc
 
 
-def write_output(path: Path, text: str) -> None:
-    """Write a rendered report (not a ledger file): atomically, replacing whatever is there."""
+def write_output(path: Path, text: str | bytes) -> None:
+    """Write a report or an export (not a ledger file): atomically, replacing whatever is there."""
     try:
         current = path.read_bytes() if path.exists() else None
     except OSError as exc:

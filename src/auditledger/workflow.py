@@ -85,7 +85,7 @@ def update(problem: Problem, request: Update, on: date, by: str | None, note: st
         action = _transition(problem, request, fields, on, by)
     if not fields:
         raise refuse(f"nothing to change for {problem.id}", "pass --status or another option to change")
-    return _with_history(problem, fields, on, by, action, note)
+    return with_history(problem, fields, on, by, action, note)
 
 
 def _transition(problem: Problem, request: Update, fields: dict[str, Any], on: date, by: str | None) -> str:
@@ -134,7 +134,7 @@ def extend(problem: Problem, to: date, reason: str, approved_by: str, on: date) 
             f"the new deadline {to} is not after the current one ({problem.deadline})",
             "an extension moves the deadline later",
         )
-    return _with_history(problem, {"deadline": to}, on, approved_by, "extend", reason)
+    return with_history(problem, {"deadline": to}, on, approved_by, "extend", reason)
 
 
 def add_milestone(problem: Problem, due: date, text: str, on: date, by: str | None) -> Problem:
@@ -145,7 +145,7 @@ def add_milestone(problem: Problem, due: date, text: str, on: date, by: str | No
         )
     milestone = build(Milestone, {"due": due, "text": text})
     milestones = sorted([*problem.milestones, milestone], key=lambda m: m.due)
-    return _with_history(problem, {"milestones": milestones}, on, by, "milestone", None)
+    return with_history(problem, {"milestones": milestones}, on, by, "milestone", None)
 
 
 def finish_milestone(problem: Problem, done: date, number: int | None, by: str | None) -> Problem:
@@ -162,7 +162,7 @@ def finish_milestone(problem: Problem, done: date, number: int | None, by: str |
         m.model_copy(update={"done": done}) if i == chosen else m
         for i, m in enumerate(problem.milestones, start=1)
     ]
-    return _with_history(problem, {"milestones": milestones}, done, by, "milestone", None)
+    return with_history(problem, {"milestones": milestones}, done, by, "milestone", None)
 
 
 def track(problem: Problem, entry: Mapping[str, Any]) -> Problem:
@@ -170,7 +170,7 @@ def track(problem: Problem, entry: Mapping[str, Any]) -> Problem:
     return problem.model_copy(update={"tracking": [*problem.tracking, record]})
 
 
-def _with_history(
+def with_history(
     problem: Problem, fields: Mapping[str, Any], on: date, by: str | None, action: str, note: str | None
 ) -> Problem:
     changed = build(Problem, {**problem.model_dump(), **fields}, PROBLEM_OPTIONS)

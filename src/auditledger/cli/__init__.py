@@ -116,6 +116,7 @@ def main() -> None:
 
 # The command modules register themselves on `app` when imported.
 import auditledger.cli.browse  # noqa: E402
+import auditledger.cli.interchange  # noqa: E402
 import auditledger.cli.ledger  # noqa: E402
 import auditledger.cli.report  # noqa: E402
 import auditledger.cli.workflow  # noqa: E402, F401

@@ -1,0 +1,243 @@
+"""Spreadsheets in and out: `import` and `export`."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from auditledger.cli import command, state
+from auditledger.cli.options import LangOption, day_or_today
+from auditledger.diagnostics import AuditLedgerError
+
+
+class ExportFormat(str, Enum):
+    xlsx = "xlsx"
+    csv = "csv"
+    json = "json"
+
+
+@command("import")
+def import_problems(
+    file: Annotated[
+        Path, typer.Argument(help="The problem list: .xlsx or .csv (UTF-8 or GB18030).", dir_okay=False)
+    ],
+    year: Annotated[int, typer.Option(help="The audit year the problems belong to.")],
+    sheet: Annotated[str | None, typer.Option(help="The sheet to read (default: the first).")] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            help="A YAML file mapping other column headers to fields, e.g. `问题概述: title`.", dir_okay=False
+        ),
+    ] = None,
+    create_units: Annotated[
+        bool, typer.Option("--create-units", help="Add units the list names that units.yaml lacks.")
+    ] = False,
+    update: Annotated[
+        bool,
+        typer.Option("--update", help="Apply changed cells to problems already in the ledger, with history."),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
+    ] = False,
+    on: Annotated[
+        str | None, typer.Option("--date", help="The date of the history entries (default: today).")
+    ] = None,
+    by: Annotated[str | None, typer.Option(help="Who imports, for the history entries.")] = None,
+) -> None:
+    """Import a problem list (问题清单) or a filled-in 整改情况清单: all rows or none."""
+    from auditledger import edits, store
+    from auditledger.interchange import importing
+    from auditledger.interchange.columns import BY_FIELD, match, normalise
+    from auditledger.interchange.sheets import read_table
+
+    day = day_or_today(on, "--date")
+    fields = None
+    if mapping is not None:
+        raw = store.read_mapping(mapping)
+        bad = sorted(v for v in raw.values() if v not in BY_FIELD)
+        if bad:
+            raise AuditLedgerError(
+                f"{mapping}: unknown field names {', '.join(bad)}", hint=f"use one of: {', '.join(BY_FIELD)}"
+            )
+        fields = {normalise(k): v for k, v in raw.items()}
+    table = read_table(
+        file, sheet, lambda header: match(header, fields) is not None, "整改情况清单" if update else None
+    )
+    options = importing.Options(
+        on=day, year=year, update=update, create_units=create_units, by=by, mapping=fields
+    )
+    root = state().root()
+    with edits.editing(root) as ledger:
+        found = importing.plan(ledger, table, options)
+        errors = [d for d in found.diagnostics if d.is_error]
+        if errors:
+            raise AuditLedgerError(
+                f"{file}: {len(errors)} problems in the list; nothing was imported", diagnostics=errors
+            )
+        if dry_run:
+            for line in _summary(found, dry_run):
+                typer.echo(line)
+            return
+        batch = edits.Batch(ledger)
+        names = {u.id: u.name for u in found.units}
+        for unit in found.units:
+            batch.add_unit(unit)
+        for problem in found.added:
+            batch.add_problem(problem, names.get(problem.unit) or ledger.unit_name(problem.unit))
+        for old, new in found.updated:
+            batch.replace_problem(old, new)
+        edits.commit(root, batch.changes(), what="the imported problems")
+    for line in _summary(found, dry_run):
+        typer.echo(line)
+
+
+def _summary(found: object, dry_run: bool) -> list[str]:
+    from auditledger.interchange.importing import Plan
+
+    assert isinstance(found, Plan)
+    verb = "would " if dry_run else ""
+    lines = [f"{verb}add unit {u.id} {u.name}" for u in found.units]
+    lines += [f"{verb}add {p.id} {p.title}" for p in found.added]
+    for old, new in found.updated:
+        described = "; ".join(f"{c.field}: {c.old} → {c.new}" for c in new.history[-1].changes)
+        lines.append(f"{verb}update {old.id}: {described}")
+    lines.append(
+        f"{len(found.added)} added, {len(found.updated)} updated, "
+        f"{len(found.unchanged)} already in the ledger"
+        + (f", {len(found.units)} units added" if found.units else "")
+        + (" (dry run: nothing written)" if dry_run else "")
+    )
+    return lines
+
+
+@command("export")
+def export(
+    year: Annotated[int, typer.Option(help="The audit year.")],
+    output_format: Annotated[
+        ExportFormat, typer.Option("--format", help="xlsx, csv or json.")
+    ] = ExportFormat.xlsx,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="The file to write (xlsx needs one).", dir_okay=False),
+    ] = None,
+    unit: Annotated[list[str] | None, typer.Option(help="Only this lead unit; repeatable.")] = None,
+) -> None:
+    """Export a year's problems as a spreadsheet (问题清单, 整改责任清单, 整改情况清单), CSV or JSON."""
+    from auditledger import store
+    from auditledger.checks import did_you_mean
+    from auditledger.cli.browse import read_ledger
+    from auditledger.interchange import exporting
+    from auditledger.interchange.sheets import csv_text, xlsx_bytes
+    from auditledger.queries import problem_record
+    from auditledger.render.tabular import to_json
+
+    if output_format is ExportFormat.xlsx and output is None:
+        raise AuditLedgerError("--format xlsx needs --output FILE", hint="e.g. --output 2023整改台账.xlsx")
+    ledger = read_ledger()
+    for name in unit or ():
+        if name not in ledger.units:
+            raise AuditLedgerError(f"--unit: no unit with id '{name}'", hint=did_you_mean(name, ledger.units))
+    problems = [p for p in ledger.problems if p.year == year and (not unit or p.unit in unit)]
+    data: str | bytes
+    if output_format is ExportFormat.json:
+        data = to_json([problem_record(ledger, p) for p in problems])
+    elif output_format is ExportFormat.csv:
+        fields = [*exporting.LIST, *(f for f in exporting.STATUS if f not in exporting.LIST)]
+        headers = [exporting.HEADERS[f] for f in fields]
+        data = "\ufeff" + csv_text(
+            headers, [[exporting.value(ledger, p, f) for f in fields] for p in problems]
+        )
+    else:
+        data = xlsx_bytes(exporting.workbook_sheets(ledger, problems), exporting.baseline(ledger, problems))
+    if output is None:
+        assert isinstance(data, str)
+        typer.echo(data, nl=False)
+    else:
+        store.write_output(output, data)
+        typer.echo(f"wrote {len(problems)} problems to {output}", err=True)
+
+
+class ReviewFormat(str, Enum):
+    text = "text"
+    md = "md"
+    json = "json"
+
+
+@command("diff")
+def diff(
+    old: Annotated[
+        str, typer.Argument(metavar="[REV1]", help="The earlier revision (default: HEAD).")
+    ] = "HEAD",
+    new: Annotated[
+        str | None, typer.Argument(metavar="[REV2]", help="The later revision (default: the working tree).")
+    ] = None,
+    output_format: Annotated[
+        ReviewFormat, typer.Option("--format", help="text, md or json.")
+    ] = ReviewFormat.text,
+    lang: LangOption = None,
+) -> None:
+    """What changed in the ledger between two git revisions, problem by problem, for review."""
+    import tempfile
+
+    from auditledger import store
+    from auditledger.loader import load
+    from auditledger.render.review import render
+    from auditledger.render.tabular import to_json
+    from auditledger.review import compare
+
+    root = state().root()
+    with tempfile.TemporaryDirectory(prefix="auditledger-diff-") as scratch:
+        before, old_found = load(store.git_checkout(root, old, Path(scratch) / "old"))
+        after, new_found = load(store.git_checkout(root, new, Path(scratch) / "new") if new else root)
+    for name, found_here in ((old, old_found), (new or "the working tree", new_found)):
+        errors = sum(1 for d in found_here if d.is_error)
+        if errors:
+            typer.echo(
+                f"warning: {name} has {errors} errors; records with errors are left out of the comparison",
+                err=True,
+            )
+    found = compare(before, after)
+    if output_format is ReviewFormat.json:
+        typer.echo(
+            to_json(
+                {
+                    "problems": [p.to_json() for p in found.problems],
+                    "records": [r.to_json() for r in found.records],
+                }
+            ),
+            nl=False,
+        )
+    else:
+        language = (lang or after.settings.language).value
+        typer.echo(render(found, language, output_format is ReviewFormat.md), nl=False)
+
+
+@command("fmt")
+def fmt(
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Change nothing; exit 1 and name the files that are not canonical."),
+    ] = False,
+) -> None:
+    """Rewrite ledger files in the canonical layout that every write produces."""
+    from auditledger import edits, store
+    from auditledger.loader import ledger_files
+
+    root = state().root()
+    with edits.editing(root):
+        results = [(path, store.canonical(path)) for path in ledger_files(root)]
+    broken = [(path, found) for path, found in results if isinstance(found, AuditLedgerError)]
+    changed = [(path, found) for path, found in results if isinstance(found, tuple)]
+    for _, error in broken:
+        typer.echo(f"{error.message}; {error.hint}", err=True)
+    for path, (text, original) in changed:
+        if check:
+            typer.echo(f"{path}: not in the canonical layout (run `auditledger fmt`)")
+        else:
+            store.write_atomic(path, text, expected=original)
+            typer.echo(f"formatted {path}")
+    if broken or (check and changed):
+        raise typer.Exit(1)

@@ -1,0 +1,1 @@
+"""Spreadsheets in and out: `.xlsx` and `.csv` import and export. The only home of openpyxl."""

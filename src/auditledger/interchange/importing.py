@@ -1,0 +1,433 @@
+"""A spreadsheet of problems turned into a plan: problems to add, problems to update, units to
+create, and every bad cell as a diagnostic. Nothing is written here; `edits` writes a plan
+only when it has no error. May import: model, diagnostics, loader (its error wording), edits,
+workflow, interchange.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from pydantic import ValidationError
+
+from auditledger.diagnostics import Diagnostic
+from auditledger.interchange.columns import BY_FIELD, COLUMNS, match
+from auditledger.interchange.sheets import Table
+from auditledger.loader import describe_error
+from auditledger.model import (
+    Choice,
+    HistoryEntry,
+    Ledger,
+    Problem,
+    RectificationType,
+    RectifyMethod,
+    Status,
+    Unit,
+    money_from_text,
+)
+from auditledger.workflow import changes
+
+EDITABLE = tuple(column.field for column in COLUMNS if column.field not in ("id", "done"))
+"""The fields an import sets or updates; `id` only names the problem."""
+
+
+@dataclass
+class Plan:
+    """What an import would do."""
+
+    added: list[Problem] = field(default_factory=list)
+    updated: list[tuple[Problem, Problem]] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    units: list[Unit] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Options:
+    year: int
+    on: date
+    update: bool = False
+    create_units: bool = False
+    by: str | None = None
+    mapping: dict[str, str] | None = None
+
+
+class _Row:
+    """One row's cells by field, with where each came from."""
+
+    def __init__(self, table: Table, number: int, columns: dict[int, str], values: list[Any]) -> None:
+        self.table, self.number = table, number
+        self.cells: dict[str, tuple[int, Any]] = {}
+        for column, name in columns.items():
+            value = values[column - 1] if column - 1 < len(values) else None
+            if isinstance(value, str):
+                value = value.strip()
+            if value not in (None, ""):
+                self.cells[name] = (column, value)
+
+    def place(self, name: str) -> str:
+        column = self.cells[name][0] if name in self.cells else 1
+        return self.table.place(self.number, column)
+
+
+def plan(ledger: Ledger, table: Table, options: Options) -> Plan:
+    """Read every row; collect every bad cell; match rows to problems already in the ledger."""
+    result = Plan()
+    columns = {col: name for col, header in table.headers if (name := match(header, options.mapping))}
+    if "title" not in columns.values() and not options.update:
+        result.diagnostics.append(
+            _at(table, table.header_row, 1, "no 问题摘要 (title) column", "map one with --mapping")
+        )
+        return result
+    units = _UnitIndex(ledger, options.create_units)
+    year_problems = [p for p in ledger.problems if p.year == options.year]
+    by_audit_no = {p.audit_no: p for p in year_problems if p.audit_no}
+    next_number = _next_number(ledger, options.year)
+    seen: dict[str, int] = {}
+    for number, values in table.rows:
+        row = _Row(table, number, columns, values)
+        fields, errors = _read_cells(row, units)
+        result.diagnostics += errors
+        if errors:
+            continue
+        key = str(fields.get("id") or fields.get("audit_no") or "")
+        if key and key in seen:
+            result.diagnostics.append(
+                _cell(
+                    row,
+                    "id" if "id" in fields else "audit_no",
+                    f"'{key}' is on row {seen[key]} too",
+                    "keep one row",
+                )
+            )
+            continue
+        seen[key] = number
+        existing = ledger.problems_by_id.get(str(fields["id"])) if "id" in fields else None
+        if existing is None and fields.get("audit_no"):
+            existing = by_audit_no.get(str(fields["audit_no"]))
+        if existing is None and "id" in fields and options.update:
+            result.diagnostics.append(
+                _cell(
+                    row,
+                    "id",
+                    f"no problem with id '{fields['id']}'",
+                    "leave 台账编号 empty for a new problem",
+                )
+            )
+            continue
+        if existing is not None:
+            if not options.update:
+                result.unchanged.append(existing.id)
+                continue
+            updated = _update(row, existing, fields, table, options, result)
+            if updated is None:
+                result.unchanged.append(existing.id)
+            else:
+                result.updated.append((existing, updated))
+            continue
+        ident = str(fields.pop("id", "") or f"{options.year}-{next_number:03d}")
+        next_number += 1
+        problem = _new(row, ident, fields, options, result)
+        if problem is not None:
+            result.added.append(problem)
+    result.diagnostics += units.unknown_diagnostics()
+    result.units = units.created
+    return result
+
+
+# --- cells -------------------------------------------------------------------------------
+
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_YES = {"是", "已完成", "完成", "y", "yes", "true", "1", "√"}
+_NO = {"否", "未完成", "n", "no", "false", "0", "×"}
+_SPLIT_UNITS = re.compile(r"[、,，;；/\n]+")
+
+
+def _read_cells(row: _Row, units: _UnitIndex) -> tuple[dict[str, Any], list[Diagnostic]]:
+    fields: dict[str, Any] = {}
+    errors: list[Diagnostic] = []
+    for name, (_, value) in row.cells.items():
+        try:
+            parsed = _parse(name, value, row, units)
+        except ValueError as exc:
+            message, _, hint = str(exc).partition("|")
+            errors.append(_cell(row, name, f"{BY_FIELD[name].header}: {message}", hint))
+            continue
+        if parsed is not None:
+            fields[name] = parsed
+    return fields, errors
+
+
+def _parse(name: str, value: Any, row: _Row, units: _UnitIndex) -> Any:
+    if name in ("deadline", "completed_on"):
+        return _date(value)
+    if name in ("amount", "rectified_amount"):
+        return _amount(value)
+    if name in ("rules_count", "accountable"):
+        return _count(value)
+    if name == "type":
+        return _choice(RectificationType, value)
+    if name == "status":
+        return _choice(Status, value)
+    if name in ("done", "prominent", "systemic"):
+        text = str(value).strip().lower()
+        if text in _YES:
+            return True
+        if text in _NO:
+            return False
+        raise ValueError(f"'{value}' is neither 是 nor 否|write 是 or 否")
+    if name in ("unit", "supervisor"):
+        return units.find(str(value), row.place(name))
+    if name == "cooperating":
+        return [
+            units.find(part.strip(), row.place(name))
+            for part in _SPLIT_UNITS.split(str(value))
+            if part.strip()
+        ]
+    if name in ("measures", "evidence"):
+        return [line.strip() for line in str(value).splitlines() if line.strip()]
+    if name in ("id", "audit_no") and isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    found = _DATE.match(text)
+    if found:
+        try:
+            return date(*(int(part) for part in found.groups()))
+        except ValueError:
+            pass
+    raise ValueError(f"'{value}' is not a date|write it as 2024-06-30, 2024/6/30 or 2024年6月30日")
+
+
+def _amount(value: Any) -> Decimal:
+    if isinstance(value, bool):
+        raise ValueError(f"'{value}' is not an amount|write the amount in 万元, e.g. 1234.56")
+    if isinstance(value, int | float):
+        number: Decimal | str = Decimal(repr(value))
+    else:
+        number = money_from_text(str(value))
+    if not isinstance(number, Decimal) or not number.is_finite() or number < 0:
+        raise ValueError(f"'{value}' is not an amount|write the amount in 万元, e.g. 1,234.56 or 1234.56万元")
+    return number
+
+
+def _count(value: Any) -> int:
+    text = unicodedata.normalize("NFKC", str(value)).strip().removesuffix("项").removesuffix("人")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        number = Decimal(-1)
+    if number < 0 or number != number.to_integral_value():
+        raise ValueError(f"'{value}' is not a whole number|write a count such as 3")
+    return int(number)
+
+
+def _choice(cls: type[Choice], value: Any) -> Choice:
+    try:
+        return cls.parse(str(value))
+    except ValueError:
+        raise ValueError(f"'{value}' is not a valid value|use one of: {cls.choices()}") from None
+
+
+class _UnitIndex:
+    """Units found by id, by name, or by name without the jurisdiction's; unknown names
+    collected, or created as units when asked."""
+
+    def __init__(self, ledger: Ledger, create: bool) -> None:
+        self.ledger, self.create = ledger, create
+        self.names: dict[str, str] = {}
+        for unit in ledger.units.values():
+            for key in (unit.id, unit.name, ledger.unit_short_name(unit.id)):
+                self.names.setdefault(_fold(key), unit.id)
+        self.unknown: dict[str, list[str]] = defaultdict(list)
+        self.created: list[Unit] = []
+        self.taken = set(ledger.units)
+
+    def find(self, name: str, place: str) -> str:
+        key = _fold(name)
+        if key in self.names:
+            return self.names[key]
+        if not self.create:
+            self.unknown[name].append(place)
+            return "unknown"
+        ident = next(f"u{n:03d}" for n in range(1, 10_000) if f"u{n:03d}" not in self.taken)
+        self.taken.add(ident)
+        self.created.append(Unit(id=ident, name=name))
+        self.names[key] = ident
+        return ident
+
+    def unknown_diagnostics(self) -> list[Diagnostic]:
+        return [
+            Diagnostic(
+                self.ledger.root,
+                None,
+                None,
+                "unknown-unit",
+                f"unit '{name}' is not in units.yaml ({len(places)} rows, first at {places[0]})",
+                "add it with `auditledger add-unit ID --name 名称`, or pass --create-units",
+            )
+            for name, places in sorted(self.unknown.items())
+        ]
+
+
+def _fold(name: str) -> str:
+    return re.sub(r"\s", "", unicodedata.normalize("NFKC", name)).lower()
+
+
+# --- rows to problems ---------------------------------------------------------------------
+
+
+def _next_number(ledger: Ledger, year: int) -> int:
+    pattern = re.compile(rf"^{year}-(\d+)$")
+    return max((int(m.group(1)) for p in ledger.problems if (m := pattern.match(p.id))), default=0) + 1
+
+
+def _model_fields(fields: dict[str, Any], base: Problem | None, on: date) -> dict[str, Any]:
+    """Row values as Problem fields: 是/否 and the rectified total folded in."""
+    data = dict(fields)
+    done = data.pop("done", None)
+    if done is not None and "status" not in data:
+        data["status"] = Status.rectified if done else Status.in_progress
+    status = data.get("status", base.status if base else Status.not_started)
+    if "rectified_amount" in data:
+        total = data.pop("rectified_amount")
+        others = {m: v for m, v in (base.rectified if base else {}).items() if m is not RectifyMethod.other}
+        rest = total - sum(others.values(), Decimal(0))
+        if rest < 0:
+            raise ValueError(f"is less than the amounts already rectified by method ({sum(others.values())})")
+        data["rectified"] = {**others, RectifyMethod.other: rest} if rest or not others else others
+    if (
+        Status.parse(str(status.value if isinstance(status, Status) else status)).finished
+        and not data.get("completed_on")
+        and not (base and base.completed_on)
+    ):
+        data["completed_on"] = on
+    return data
+
+
+def _new(row: _Row, ident: str, fields: dict[str, Any], options: Options, result: Plan) -> Problem | None:
+    try:
+        data = _model_fields(fields, None, options.on)
+    except ValueError as exc:
+        result.diagnostics.append(_cell(row, "rectified_amount", f"已整改金额 {exc}", "correct the amount"))
+        return None
+    return _validate(row, {"id": ident, "year": options.year, **data}, result)
+
+
+def _update(
+    row: _Row, existing: Problem, fields: dict[str, Any], table: Table, options: Options, result: Plan
+) -> Problem | None:
+    fields.pop("id", None)
+    baseline = table.baseline.get(existing.id, {})
+    for name in list(fields):
+        current = _current(existing, name)
+        if name in baseline and _same(fields[name], baseline[name]):
+            del fields[name]  # not changed in the spreadsheet
+        elif name in baseline and not _same(current, baseline[name]) and not _same(current, fields[name]):
+            result.diagnostics.append(
+                _cell(
+                    row,
+                    name,
+                    f"{BY_FIELD[name].header} was changed in the ledger since the export "
+                    f"(ledger: {_show(current)}, spreadsheet: {_show(fields[name])})",
+                    "export again and redo this change, or edit the ledger directly",
+                )
+            )
+            return None
+        elif _same(current, fields[name]):
+            del fields[name]
+    if not fields:
+        return None
+    try:
+        data = _model_fields(fields, existing, options.on)
+    except ValueError as exc:
+        result.diagnostics.append(_cell(row, "rectified_amount", f"已整改金额 {exc}", "correct the amount"))
+        return None
+    changed = _validate(row, {**existing.model_dump(), **data}, result)
+    if changed is None:
+        return None
+    found = changes(existing, changed)
+    if not found:
+        return None
+    note = f"imported from {table.file.name}" + (f" ({table.sheet})" if table.sheet else "")
+    entry = HistoryEntry(date=options.on, by=options.by, action="import", changes=found, note=note)
+    return changed.model_copy(update={"history": [*existing.history, entry]})
+
+
+def _current(problem: Problem, name: str) -> Any:
+    if name == "rectified_amount":
+        return problem.rectified_amount
+    if name == "done":
+        return problem.status.finished
+    if name == "rules_count":
+        return problem.rules_made
+    return getattr(problem, name, None)
+
+
+def _same(a: Any, b: Any) -> bool:
+    return bool(plain(a) == plain(b))
+
+
+def plain(value: Any) -> Any:
+    """A value as the baseline sheet stores it: text for dates, amounts and codes."""
+    if isinstance(value, Choice):
+        return value.value
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value else "0"
+    if isinstance(value, float):
+        return plain(Decimal(repr(value)))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, str):
+        stripped = value.strip()
+        try:
+            return plain(Decimal(stripped)) if re.fullmatch(r"-?\d+(\.\d+)?", stripped) else stripped
+        except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
+            return stripped
+    return value
+
+
+def _show(value: Any) -> str:
+    shown = plain(value)
+    return "；".join(map(str, shown)) if isinstance(shown, list) else str(shown)
+
+
+def _validate(row: _Row, data: dict[str, Any], result: Plan) -> Problem | None:
+    try:
+        return Problem.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            code, message, hint = describe_error(error, loc, Problem)
+            name = str(loc[0]) if loc else "title"
+            name = "rectified_amount" if name == "rectified" else name
+            header = BY_FIELD[name].header if name in BY_FIELD else name
+            if code == "missing-field":
+                message, hint = f"no {header} in this row", f"fill in {header}"
+            result.diagnostics.append(_cell(row, name, message, hint, code))
+        return None
+
+
+def _cell(row: _Row, name: str, message: str, hint: str, code: str = "import-cell") -> Diagnostic:
+    return Diagnostic(row.table.file, None, None, code, message, hint, cell=row.place(name))
+
+
+def _at(table: Table, row: int, column: int, message: str, hint: str) -> Diagnostic:
+    return Diagnostic(table.file, None, None, "import-cell", message, hint, cell=table.place(row, column))
