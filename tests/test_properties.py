@@ -107,8 +107,8 @@ def problems(draw: st.DrawFn) -> Problem:
         raise
 
 
-def write(path: Path, problem: Problem) -> str:
-    return store.Document.new(path, ["# a test file"], ProblemsFile(problems=[problem])).dumps()
+def write(path: Path, *problems: Problem) -> str:
+    return store.Document.new(path, ["# a test file"], ProblemsFile(problems=list(problems))).dumps()
 
 
 def read(path: Path, text: str) -> Problem:
@@ -291,3 +291,59 @@ def test_fuzzed_sample_files_give_diagnostics_never_exceptions(tmp_path: Path) -
         finally:
             path.write_bytes(original)
     assert diagnosed > 0
+
+
+# --- import(export(ledger)) ---------------------------------------------------------------
+
+LEDGER_UNITS = ("czj", "jyj")
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(batch=st.lists(problems(), min_size=1, max_size=4, unique_by=lambda p: p.id))
+def test_import_of_an_export_gives_the_ledger_back(
+    batch: list[Problem], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Any valid problems, exported and imported into an empty ledger, export the same again:
+    every column the list carries survives the round trip."""
+    from typer.testing import CliRunner
+
+    from auditledger.cli import app
+    from tests.conftest import SETTINGS, UNITS
+
+    year = 2024
+    batch = [
+        p.model_copy(
+            update={"year": year, "id": f"{year}-{n:03d}", "unit": LEDGER_UNITS[n % 2], "cooperating": []}
+        )
+        for n, p in enumerate(batch, start=1)
+    ]
+    base = tmp_path_factory.mktemp("roundtrip")
+    roots = []
+    for name in ("source", "target"):
+        root = base / name
+        (root / str(year)).mkdir(parents=True)
+        (root / "auditledger.yaml").write_text(SETTINGS, encoding="utf-8")
+        (root / "units.yaml").write_text(UNITS, encoding="utf-8")
+        roots.append(root)
+    source, target = roots
+    for unit in LEDGER_UNITS:
+        mine = [p for p in batch if p.unit == unit]
+        if mine:
+            (source / str(year) / f"{unit}.yaml").write_text(write(PATH, *mine), encoding="utf-8")
+    runner = CliRunner(env={"AUDITLEDGER_LEDGER": None})
+
+    def cli(root: Path, *args: str) -> str:
+        result = runner.invoke(app, ["--ledger", str(root), *args])
+        assert result.exit_code == 0, result.stderr
+        return result.stdout
+
+    assume(runner.invoke(app, ["--ledger", str(source), "check"]).exit_code == 0)  # a valid ledger
+
+    exported = cli(source, "export", "--year", str(year), "--format", "csv")
+    (base / "list.csv").write_text(exported, encoding="utf-8")
+    cli(target, "import", str(base / "list.csv"), "--year", str(year), "--date", "2026-11-24")
+    assert cli(target, "export", "--year", str(year), "--format", "csv") == exported
