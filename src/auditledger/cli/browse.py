@@ -80,9 +80,9 @@ def emit_problems(
     elif output_format is TableFormat.csv:
         typer.echo(to_csv((problem_row(ledger, p) for p in problems), ROW_FIELDS), nl=False)
     else:
-        from auditledger.render.text import console, problems_table
+        from auditledger.render.text import emit, problems_table
 
-        console().print(problems_table(ledger, problems, (lang or ledger.settings.language).value))
+        emit(problems_table(ledger, problems, (lang or ledger.settings.language).value))
 
 
 @command("show")

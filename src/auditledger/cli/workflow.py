@@ -33,7 +33,7 @@ def _edit_problem(problem_id: str, change: Callable[[Problem], Problem]) -> tupl
     with edits.editing(root) as ledger:
         old = _problem(ledger, problem_id)
         new = change(old)
-        edits.commit(root, [edits.replace_problem(ledger, old, new)])
+        edits.commit(ledger, [edits.replace_problem(ledger, old, new)])
     return old, new
 
 
@@ -55,7 +55,7 @@ def _edit_year(year: int, change: Callable[[YearMeta, Ledger], YearMeta]) -> Yea
     root = state().root()
     with edits.editing(root) as ledger:
         new = change(edits.year_meta(ledger, year), ledger)
-        edits.commit(root, [edits.replace_year(ledger, new)])
+        edits.commit(ledger, [edits.replace_year(ledger, new)])
     return new
 
 
@@ -253,10 +253,10 @@ def overdue(
         columns = ["kind", "id", "year", "unit", "due", "days_overdue", "level", "what"]
         typer.echo(to_csv((d.to_json() for d in rows), columns), nl=False)
     else:
-        from auditledger.render.text import console, overdue_table
+        from auditledger.render.text import emit, overdue_table
 
         language = (lang or ledger.settings.language).value
-        console().print(overdue_table(ledger, rows, day, language))
+        emit(overdue_table(ledger, rows, day, language))
     if fail and any(d.level is Level.overdue for d in rows):
         raise typer.Exit(1)
 

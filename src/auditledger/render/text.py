@@ -10,6 +10,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import IO, TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -82,6 +83,59 @@ def console(file: IO[str] | None = None) -> Console:
     stream = file or sys.stdout
     width = None if stream.isatty() else int(os.environ.get("COLUMNS", "160"))
     return Console(file=stream, width=width, highlight=False, soft_wrap=False)
+
+
+LARGE = 300
+"""Tables longer than this are printed plainly: Rich needs seconds to lay out thousands of rows."""
+PLAIN_CELL = 48
+
+
+def emit(table: Table, file: IO[str] | None = None) -> None:
+    """Print a table: with Rich's boxes and wrapping for a screenful of rows; longer ones as
+    aligned plain columns, long cells cut with …, no colours."""
+    if table.row_count <= LARGE:
+        console(file).print(table)
+        return
+    stream = file or sys.stdout
+    columns = table.columns
+    grid = [[_plain(cell) for cell in column.cells] for column in columns]
+    headers = [_plain(column.header) for column in columns]
+    footers = [_plain(column.footer) for column in columns] if table.show_footer else []
+    widths = [
+        min(max(cell_len(text) for text in [headers[i], *grid[i], *(footers[i : i + 1])]), PLAIN_CELL)
+        for i in range(len(columns))
+    ]
+
+    def line(cells: Sequence[str]) -> str:
+        parts = []
+        for column, text, width in zip(columns, cells, widths, strict=True):
+            text = _cut(text, width)
+            pad = " " * (width - cell_len(text))
+            parts.append(pad + text if column.justify == "right" else text + pad)
+        return "  ".join(parts).rstrip()
+
+    out = [_plain(table.title)] if table.title else []
+    out += [line(headers), "  ".join("─" * w for w in widths)]
+    out += [line([grid[c][r] for c in range(len(columns))]) for r in range(table.row_count)]
+    if footers:
+        out += ["  ".join("─" * w for w in widths), line(footers)]
+    if table.caption:
+        out.append(_plain(table.caption))
+    stream.write("\n".join(out) + "\n")
+
+
+def _plain(value: Any) -> str:
+    if value is None:
+        return ""
+    return value.plain if isinstance(value, Text) else str(value).replace("\n", " ")
+
+
+def _cut(text: str, width: int) -> str:
+    if cell_len(text) <= width:
+        return text
+    while cell_len(text) > width - 1:
+        text = text[:-1]
+    return text + "…"
 
 
 def show_money(value: Decimal) -> str:
