@@ -26,6 +26,7 @@ from auditledger.loader import (
     describe_error,
     load,
     problem_file,
+    reload,
 )
 from auditledger.model import Ledger, Problem, Settings, Unit, UnitsFile, YearMeta
 
@@ -51,9 +52,10 @@ def editing(root: Path) -> Iterator[Ledger]:
         yield ledger
 
 
-def commit(root: Path, changes: list[FileChange], what: str = "the change") -> None:
-    """Write the changes if the ledger, read back with them, has no error in those files."""
-    _, diagnostics = load(root, overrides={c.path: c.text for c in changes})
+def commit(ledger: Ledger, changes: list[FileChange], what: str = "the change") -> None:
+    """Write the changes if the ledger, read back with them, has no error in those files.
+    Only the changed files are read again; the checks across records run on the whole."""
+    _, diagnostics = reload(ledger, {c.path: c.text for c in changes})
     changed = {c.path.resolve() for c in changes}
     errors = [d for d in diagnostics if d.is_error and d.path is not None and d.path.resolve() in changed]
     if errors:

@@ -7,6 +7,7 @@ its file, line and column. May import: model, diagnostics, store, checks.
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 from collections import defaultdict
@@ -14,13 +15,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from auditledger import store
+from auditledger import __version__, store
 from auditledger.checks import run_checks
 from auditledger.diagnostics import AuditLedgerError, Diagnostic, Pointer, sort_diagnostics
 from auditledger.model import (
+    CONTROL_CHARACTERS,
     ID_RULES,
+    NO_CONTROL_PATTERN,
+    SCHEMA_VERSION,
     Choice,
     Ledger,
     Located,
@@ -38,6 +42,7 @@ YEAR_FOLDER = re.compile(r"^\d{4}$")
 ENV_VAR = "AUDITLEDGER_LEDGER"
 
 M = TypeVar("M", bound=BaseModel)
+R = TypeVar("R")
 
 FILE_CODES = {
     "yaml-syntax": "the file is not valid YAML",
@@ -106,10 +111,12 @@ def problem_file(root: Path, year: int, unit_id: str) -> Path:
 class _Reader:
     """Reads files once, keeps their text for locating diagnostics, collects diagnostics."""
 
-    def __init__(self, overrides: Mapping[Path, str]) -> None:
+    def __init__(self, overrides: Mapping[Path, str], cache: store.Cache | None) -> None:
         self.overrides = {Path(p).resolve(): text for p, text in overrides.items()}
         self.texts: dict[Path, str] = {}
+        self.shas: dict[Path, str] = {}
         self.diagnostics: list[Diagnostic] = []
+        self.cache = cache
 
     def read(self, path: Path) -> Any:
         text = self.overrides.get(path.resolve())
@@ -119,6 +126,7 @@ class _Reader:
             if text is None:
                 return None
         self.texts[path] = text
+        self.shas[path] = store.text_sha(text)
         data, found = store.parse(path, text)
         self.diagnostics += found
         return data
@@ -145,6 +153,27 @@ class _Reader:
         except ValidationError as exc:
             self.diagnostics += [validation_diagnostic(path, pointer, error, model) for error in exc.errors()]
             return None
+
+    def problems(self, path: Path) -> list[Located[Problem]]:
+        """A problem file's records: from the cache when the file is unchanged since it was
+        cached, else read, validated and cached when it has no diagnostics."""
+        if self.cache is None or path.resolve() in self.overrides:
+            return self.records(Problem, path, "problems")
+        stamp = store.Stamp.of(path)  # before reading: a change after it makes the entry stale
+        entry = self.cache.get(path, stamp)
+        if entry is not None:
+            try:
+                problems = _problem_list().validate_json(entry["records"])
+                self.shas[path] = str(entry["sha256"])
+                return [Located(p, Origin(path, ("problems", i))) for i, p in enumerate(problems)]
+            except (ValidationError, ValueError, TypeError, KeyError):
+                self.cache.forget(path)
+        before = len(self.diagnostics)
+        found = self.records(Problem, path, "problems")
+        if len(self.diagnostics) == before and path in self.shas:
+            records = _problem_list().dump_json([e.record for e in found]).decode("utf-8")
+            self.cache.put(path, stamp, self.shas[path], records)
+        return found
 
     def records(self, model: type[M], path: Path, key: str) -> list[Located[M]]:
         """The valid records of the list under `key`; every invalid one diagnosed."""
@@ -181,13 +210,17 @@ class _Reader:
         return found
 
 
-def load(root: Path, *, overrides: Mapping[Path, str] | None = None) -> tuple[Ledger, list[Diagnostic]]:
+def load(
+    root: Path, *, overrides: Mapping[Path, str] | None = None, cache: bool = True
+) -> tuple[Ledger, list[Diagnostic]]:
     """Read and check the whole ledger under `root`.
 
     `overrides` gives the text of files as they would be after an edit, so an edit is
-    checked exactly as a later read would see it.
+    checked exactly as a later read would see it. Problem files unchanged since the last read
+    come from the read cache (`store.Cache`), unless `cache` is false or AUDITLEDGER_NO_CACHE is set.
     """
-    reader = _Reader(overrides or {})
+    use_cache = cache and not os.environ.get("AUDITLEDGER_NO_CACHE")
+    reader = _Reader(overrides or {}, store.Cache.open(root, CACHE_KEY) if use_cache else None)
     settings_path = root / SETTINGS_FILE
     settings_data = reader.mapping(settings_path, reader.read(settings_path), "settings")
     settings = (
@@ -219,6 +252,7 @@ def load(root: Path, *, overrides: Mapping[Path, str] | None = None) -> tuple[Le
         if p.is_relative_to(top) and len(p.relative_to(top).parts) == 2 and p.suffix == ".yaml"
     }
     folders = set(year_folders(root)) | {p.parent for p in pending if YEAR_FOLDER.match(p.parent.name)}
+    walked: list[Path] = []
     for folder in sorted(folders):
         on_disk = set(folder.glob("*.y*ml")) if folder.is_dir() else set()
         for path in sorted(on_disk | {p for p in pending if p.parent == folder}):
@@ -239,11 +273,61 @@ def load(root: Path, *, overrides: Mapping[Path, str] | None = None) -> tuple[Le
                 if meta is not None:
                     ledger.year_entries.append(Located(meta, Origin(path)))
             else:
-                ledger.problem_entries += reader.records(Problem, path, "problems")
+                ledger.problem_entries += reader.problems(path)
+                walked.append(path)
 
-    ledger.digest = store.digest(root, reader.texts)
+    ledger.digest = store.digest(root, reader.shas)
+    if reader.cache is not None:
+        reader.cache.keep_only(walked)
+        reader.cache.save()
     diagnostics = reader.diagnostics + run_checks(ledger)
     return ledger, sort_diagnostics(_with_lines(diagnostics, reader.texts))
+
+
+def reload(ledger: Ledger, overrides: Mapping[Path, str]) -> tuple[Ledger, list[Diagnostic]]:
+    """The ledger as it would be with some files' texts replaced: only those files are read;
+    the checks across records run on the whole. Diagnostics of other files carry no line."""
+    reader = _Reader(overrides, None)
+    changed = set(reader.overrides)
+    root = ledger.root
+
+    def kept(entries: list[Located[R]]) -> list[Located[R]]:
+        return [e for e in entries if e.origin.path.resolve() not in changed]
+
+    settings_path = root / SETTINGS_FILE
+    settings = ledger.settings
+    if settings_path.resolve() in changed:
+        data = reader.mapping(settings_path, reader.read(settings_path), "settings")
+        settings = (
+            reader.validate(Settings, data, settings_path, ()) if data is not None else None
+        ) or settings
+    new = Ledger(root, settings, ledger.settings_origin, kept(ledger.unit_entries), kept(ledger.year_entries))
+    new.problem_entries = kept(ledger.problem_entries)
+    top = root.resolve()
+    for resolved in sorted(changed):
+        if not resolved.is_relative_to(top):
+            continue
+        path = root / resolved.relative_to(top)
+        if path.name == UNITS_FILE and path.parent == root:
+            new.unit_entries += reader.records(Unit, path, "units")
+        elif path.parent.parent == root and YEAR_FOLDER.match(path.parent.name) and path.suffix == ".yaml":
+            if path.name == YEAR_FILE:
+                data = reader.mapping(path, reader.read(path), "year")
+                meta = reader.validate(YearMeta, data, path, ()) if data is not None else None
+                if meta is not None:
+                    new.year_entries.append(Located(meta, Origin(path)))
+            else:
+                new.problem_entries += reader.problems(path)
+    diagnostics = reader.diagnostics + run_checks(new)
+    return new, sort_diagnostics(_with_lines(diagnostics, reader.texts))
+
+
+CACHE_KEY = f"auditledger {__version__}, schema {SCHEMA_VERSION}"
+
+
+@functools.cache
+def _problem_list() -> TypeAdapter[list[Problem]]:
+    return TypeAdapter(list[Problem])
 
 
 def _with_lines(diagnostics: list[Diagnostic], texts: Mapping[Path, str]) -> list[Diagnostic]:
@@ -302,6 +386,13 @@ def describe_error(error: Any, loc: Pointer, model: type[BaseModel]) -> tuple[st
             "invalid-amount",
             f"{name}: {shown} is not a valid amount ({_reason(error)})",
             "write amounts in 万元 as plain numbers, not negative, e.g. 1234.56",
+        )
+    if kind == "string_pattern_mismatch" and error["ctx"]["pattern"] == NO_CONTROL_PATTERN:
+        character = next(ch for ch in str(value) if re.match(f"[{CONTROL_CHARACTERS}]", ch))
+        return (
+            "invalid-value",
+            f"{name}: text holds the control character U+{ord(character):04X}",
+            "remove it (it often comes from text pasted from another program)",
         )
     if kind == "string_pattern_mismatch" and error["ctx"]["pattern"] in ID_RULES:
         return (

@@ -6,7 +6,6 @@ No I/O here; every other module may import this one.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,7 +16,6 @@ from pathlib import Path
 from typing import Annotated, Any, Generic, Self, TypeVar
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -206,14 +204,10 @@ DEFAULT_CATEGORIES = (
 
 # --- field types -------------------------------------------------------------------------
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def _no_control_characters(text: str) -> str:
-    found = _CONTROL.search(text)
-    if found:
-        raise ValueError(f"text holds the control character U+{ord(found.group()):04X}; remove it")
-    return text
+CONTROL_CHARACTERS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029"
+NO_CONTROL_PATTERN = f"^[^{CONTROL_CHARACTERS}]*$"
+"""Text holds no C0/C1 control character (but tab and line breaks) and no U+2028/U+2029.
+A pattern, not a Python validator, so that validation stays in pydantic's core."""
 
 
 def _number_to_text(value: Any) -> Any:
@@ -223,11 +217,9 @@ def _number_to_text(value: Any) -> Any:
     return value
 
 
-Text = Annotated[str, StringConstraints(min_length=1), AfterValidator(_no_control_characters)]
+Text = Annotated[str, StringConstraints(min_length=1, pattern=NO_CONTROL_PATTERN)]
 Line = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
-    AfterValidator(_no_control_characters),
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500, pattern=NO_CONTROL_PATTERN)
 ]
 UNIT_ID_PATTERN = r"^[a-z][a-z0-9_-]{0,31}$"
 PROBLEM_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"

@@ -465,6 +465,101 @@ def _set_key(mapping: CommentedMap, key: str, old: Any, new: Any, order: list[st
     mapping.insert(position, key, to_yaml(new))
 
 
+# --- the read cache ------------------------------------------------------------------------
+
+CACHE_FILE = "cache.json"
+RACY_SECONDS = 2.0
+"""A file changed this recently may change again within the same mtime tick: not cached."""
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What identifies a file's content for the cache: size and modification time."""
+
+    size: int
+    mtime_ns: int
+
+    @classmethod
+    def of(cls, path: Path) -> Stamp | None:
+        try:
+            found = path.stat()
+        except OSError:
+            return None
+        return cls(found.st_size, found.st_mtime_ns)
+
+
+class Cache:
+    """Validated records of the ledger's files under `.auditledger/cache.json`, each entry keyed
+    by the file's path, size and modification time, the whole keyed by the tool's version.
+
+    It is never trusted: an entry whose stamp differs is ignored, and a cache that cannot be
+    read or parsed is thrown away and rebuilt. Deleting it changes no result, only speed.
+    """
+
+    def __init__(self, root: Path, key: str, entries: dict[str, Any]) -> None:
+        self.root, self.key, self.entries = root, key, entries
+        self.dirty = False
+
+    @classmethod
+    def open(cls, root: Path, key: str) -> Cache:
+        import json
+
+        try:
+            data = json.loads((root / STATE_DIR / CACHE_FILE).read_bytes())
+            entries = data["files"] if data.get("key") == key and isinstance(data.get("files"), dict) else {}
+        except (OSError, ValueError, TypeError, AttributeError, KeyError):
+            entries = {}
+        return cls(root, key, entries)
+
+    def _name(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def get(self, path: Path, stamp: Stamp | None) -> dict[str, Any] | None:
+        entry = self.entries.get(self._name(path))
+        if stamp is None or not isinstance(entry, dict):
+            return None
+        if entry.get("size") != stamp.size or entry.get("mtime_ns") != stamp.mtime_ns:
+            return None
+        return entry
+
+    def put(self, path: Path, stamp: Stamp | None, sha: str, records: str) -> None:
+        import time
+
+        if stamp is None or time.time_ns() - stamp.mtime_ns < RACY_SECONDS * 1e9:
+            return
+        self.entries[self._name(path)] = {
+            "size": stamp.size,
+            "mtime_ns": stamp.mtime_ns,
+            "sha256": sha,
+            "records": records,
+        }
+        self.dirty = True
+
+    def forget(self, path: Path) -> None:
+        if self.entries.pop(self._name(path), None) is not None:
+            self.dirty = True
+
+    def keep_only(self, paths: Sequence[Path]) -> None:
+        """Drop the entries of files that are gone."""
+        names = {self._name(p) for p in paths}
+        for name in [n for n in self.entries if n not in names]:
+            del self.entries[name]
+            self.dirty = True
+
+    def save(self) -> None:
+        """Write the cache if it changed; a ledger that cannot be written to simply has none."""
+        import json
+
+        if not self.dirty:
+            return
+        path = self.root / STATE_DIR / CACHE_FILE
+        text = json.dumps({"key": self.key, "files": self.entries}, ensure_ascii=False, separators=(",", ":"))
+        with contextlib.suppress(OSError, AuditLedgerError):
+            path.parent.mkdir(exist_ok=True)
+            current = path.read_bytes() if path.exists() else None
+            write_atomic(path, text, expected=current)
+
+
 # --- where data came from ----------------------------------------------------------------
 
 
@@ -482,12 +577,16 @@ def read_mapping(path: Path) -> dict[str, str]:
     )
 
 
-def digest(root: Path, texts: Mapping[Path, str]) -> str:
-    """sha256 over the files' paths (relative to `root`) and texts, in path order."""
+def text_sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def digest(root: Path, shas: Mapping[Path, str]) -> str:
+    """sha256 over the files' paths (relative to `root`) and the sha256 of their texts, in path order."""
     sha = hashlib.sha256()
-    for path in sorted(texts, key=lambda p: p.as_posix()):
+    for path in sorted(shas, key=lambda p: p.as_posix()):
         name = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
-        sha.update(name.encode("utf-8") + b"\0" + texts[path].encode("utf-8") + b"\0")
+        sha.update(name.encode("utf-8") + b"\0" + shas[path].encode("ascii") + b"\0")
     return sha.hexdigest()
 
 
@@ -536,7 +635,7 @@ def git_revision(root: Path) -> str | None:
     commit = git("rev-parse", "--short=12", "HEAD")
     if not commit:
         return None
-    return commit + ("+" if git("status", "--porcelain", "--", ".") else "")
+    return commit + ("+" if git("status", "--porcelain", "--", ".", f":!{STATE_DIR}") else "")
 
 
 # --- writing files -----------------------------------------------------------------------

@@ -89,7 +89,7 @@ def import_problems(
             batch.add_problem(problem, names.get(problem.unit) or ledger.unit_name(problem.unit))
         for old, new in found.updated:
             batch.replace_problem(old, new)
-        edits.commit(root, batch.changes(), what="the imported problems")
+        edits.commit(ledger, batch.changes(), what="the imported problems")
     for line in _summary(found, dry_run):
         typer.echo(line)
 

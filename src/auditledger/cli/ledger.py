@@ -53,7 +53,7 @@ def add_unit(
     root = state().root()
     unit = edits.build(Unit, {"id": unit_id, "name": name, "kind": kind, "parent": parent})
     with edits.editing(root) as ledger:
-        edits.commit(root, [edits.add_unit(ledger, unit)])
+        edits.commit(ledger, [edits.add_unit(ledger, unit)])
     typer.echo(f"added unit {unit.id} {unit.name}")
 
 
@@ -123,7 +123,7 @@ def add_problem(
     root = state().root()
     with edits.editing(root) as ledger:
         problem = edits.new_problem(ledger, fields)
-        edits.commit(root, [edits.add_problem(ledger, problem)])
+        edits.commit(ledger, [edits.add_problem(ledger, problem)])
     typer.echo(problem.id)
 
 

@@ -1,0 +1,128 @@
+"""The read cache is invisible: every result is the same with it, without it, and after any
+change to the files; a broken cache is thrown away and rebuilt."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from auditledger import store
+from tests.conftest import CLI
+
+COMMANDS = [
+    ("check", "--format", "json"),
+    ("list", "--format", "json"),
+    ("overdue", "--as-of", "2026-11-24", "--format", "json"),
+    ("report", "--year", "2024", "--as-of", "2026-11-24"),
+    ("show", "2024-002", "--format", "json"),
+]
+CACHE = Path(".auditledger") / store.CACHE_FILE
+
+
+def outputs(cli: CLI) -> list[str]:
+    return [cli(*command).stdout for command in COMMANDS]
+
+
+def age(root: Path, seconds: float = 10) -> None:
+    """Make every file older than the racy window, so that the cache takes them."""
+    past = time.time() - seconds
+    for path in root.rglob("*.yaml"):
+        os.utime(path, (past, past))
+
+
+@pytest.fixture
+def cached(sample: CLI) -> CLI:
+    age(sample.root)
+    sample("check")
+    assert (sample.root / CACHE).exists()
+    return sample
+
+
+def problem_files(cli: CLI) -> int:
+    return sum(1 for p in cli.root.glob("20*/*.yaml") if p.name != "_year.yaml")
+
+
+def entries(cli: CLI) -> dict[str, object]:
+    data = json.loads((cli.root / CACHE).read_text(encoding="utf-8"))
+    return data["files"]  # type: ignore[no-any-return]
+
+
+def test_results_are_the_same_with_and_without_the_cache(
+    cached: CLI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warm = outputs(cached)
+    assert len(entries(cached)) == problem_files(cached)  # every problem file of the sample
+    (cached.root / CACHE).unlink()
+    cold = outputs(cached)
+    monkeypatch.setenv("AUDITLEDGER_NO_CACHE", "1")
+    assert warm == cold == outputs(cached)
+
+
+def test_an_edited_file_is_read_again(cached: CLI) -> None:
+    path = cached.root / "2024" / "czj.yaml"
+    text = path.read_text(encoding="utf-8").replace("政府债券资金闲置", "政府债券资金长期闲置")
+    path.write_text(text, encoding="utf-8")
+    assert "政府债券资金长期闲置" in cached("show", "2024-002").stdout
+
+
+def test_an_edit_of_the_same_size_and_second_is_read_again(cached: CLI) -> None:
+    path = cached.root / "2024" / "czj.yaml"
+    before = path.stat()
+    text = path.read_text(encoding="utf-8").replace("政府债券资金闲置", "政府债券资金闲散", 1)
+    assert len(text.encode()) == before.st_size  # the same size
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns + 1))  # and a nanosecond later
+    shown = json.loads(cached("show", "2024-002", "--format", "json").stdout)
+    assert shown["title"] == "政府债券资金闲散"
+
+
+def test_added_removed_and_touched_files_are_picked_up(cached: CLI) -> None:
+    new = cached.root / "2024" / "gzw2.yaml"
+    (cached.root / "units.yaml").write_text(
+        (cached.root / "units.yaml").read_text(encoding="utf-8") + "  - id: gzw2\n    name: 示例市国资委二\n",
+        encoding="utf-8",
+    )
+    new.write_text(
+        "problems:\n  - id: 2024-099\n    year: 2024\n    title: 新增问题\n    amount: 1\n    unit: gzw2\n"
+        "    type: immediate\n    deadline: 2025-09-30\n",
+        encoding="utf-8",
+    )
+    assert cached("show", "2024-099").exit_code == 0
+    new.unlink()
+    assert cached("show", "2024-099").exit_code == 2
+    assert "2024/gzw2.yaml" not in entries(cached)
+    touched = cached.root / "2024" / "czj.yaml"
+    os.utime(touched)
+    assert cached("show", "2024-002").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "garbage", [b"", b"{", b'{"key": 1}', b"\x00\xff" * 100, b'{"key": "x", "files": []}']
+)
+def test_a_broken_cache_is_ignored_and_rebuilt(cached: CLI, garbage: bytes) -> None:
+    expected = outputs(cached)
+    (cached.root / CACHE).write_bytes(garbage)
+    assert outputs(cached) == expected
+    assert len(entries(cached)) == problem_files(cached)
+
+
+def test_a_corrupt_entry_is_not_trusted(cached: CLI) -> None:
+    path = cached.root / CACHE
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["files"]["2024/czj.yaml"]["records"] = '[{"id": "2024-002", "title": 5}]'
+    path.write_text(json.dumps(data), encoding="utf-8")
+    expected_title = "政府债券资金闲置"
+    assert expected_title in cached("show", "2024-002").stdout
+
+
+def test_files_changed_just_now_are_not_cached(sample: CLI) -> None:
+    path = sample.root / "2024" / "czj.yaml"
+    age(sample.root)
+    os.utime(path)  # changed this instant: its mtime may not move on the next change
+    sample("check")
+    assert "2024/czj.yaml" not in entries(sample)
+    assert "2024/jyj.yaml" in entries(sample)
