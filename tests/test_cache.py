@@ -126,3 +126,21 @@ def test_files_changed_just_now_are_not_cached(sample: CLI) -> None:
     sample("check")
     assert "2024/czj.yaml" not in entries(sample)
     assert "2024/jyj.yaml" in entries(sample)
+
+
+def test_files_parsed_in_parallel_give_the_same_ledger(sample: CLI, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large ledgers are parsed on every core; the results are those of one process."""
+    broken = sample.root / "2024" / "czj.yaml"
+    broken.write_text(
+        broken.read_text(encoding="utf-8").replace("deadline: 2025-12-31", "deadline: 2025-13-31")
+    )
+    monkeypatch.setenv("AUDITLEDGER_NO_CACHE", "1")
+    alone = outputs(sample)
+    monkeypatch.setattr(store, "PARALLEL_FILES", 1)
+    monkeypatch.setattr(store, "PARALLEL_BYTES", 0)
+    calls: list[int] = []
+    read_many = store.read_many
+    monkeypatch.setattr(store, "read_many", lambda paths: calls.append(len(paths)) or read_many(paths))
+    assert outputs(sample) == alone
+    assert calls and calls[0] == problem_files(sample) + 3  # the year files too
+    assert "2024/czj.yaml" in alone[0] and "invalid-date" in alone[0]

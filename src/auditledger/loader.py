@@ -117,8 +117,27 @@ class _Reader:
         self.shas: dict[Path, str] = {}
         self.diagnostics: list[Diagnostic] = []
         self.cache = cache
+        self.parsed: dict[Path, tuple[str | None, Any, list[Diagnostic]]] = {}
+
+    def prefetch(self, paths: list[Path]) -> None:
+        """Parse the files the cache cannot give, on every core when there are many: parsing
+        YAML is most of a cold read."""
+        wanted = [
+            p
+            for p in paths
+            if p.resolve() not in self.overrides
+            and (self.cache is None or self.cache.get(p, store.Stamp.of(p)) is None)
+        ]
+        self.parsed.update(store.read_many(wanted))
 
     def read(self, path: Path) -> Any:
+        if path in self.parsed:
+            text, data, found = self.parsed.pop(path)
+            self.diagnostics += found
+            if text is not None:
+                self.texts[path] = text
+                self.shas[path] = store.text_sha(text)
+            return data
         text = self.overrides.get(path.resolve())
         if text is None:
             text, found = store.read_text(path)
@@ -253,6 +272,9 @@ def load(
     }
     folders = set(year_folders(root)) | {p.parent for p in pending if YEAR_FOLDER.match(p.parent.name)}
     walked: list[Path] = []
+    reader.prefetch(
+        [p for folder in sorted(folders) if folder.is_dir() for p in sorted(folder.glob("*.yaml"))]
+    )
     for folder in sorted(folders):
         on_disk = set(folder.glob("*.y*ml")) if folder.is_dir() else set()
         for path in sorted(on_disk | {p for p in pending if p.parent == folder}):

@@ -233,6 +233,43 @@ def parse(path: Path, text: str) -> tuple[Any, list[Diagnostic]]:
         ]
 
 
+PARALLEL_FILES = 64
+PARALLEL_BYTES = 1 << 20
+
+
+def read_and_parse(path: Path) -> tuple[str | None, Any, list[Diagnostic]]:
+    """One file's text, its data and what was wrong with it."""
+    text, found = read_text(path)
+    if text is None:
+        return None, None, found
+    data, parsed = parse(path, text)
+    return text, data, found + parsed
+
+
+def read_many(paths: Sequence[Path]) -> dict[Path, tuple[str | None, Any, list[Diagnostic]]]:
+    """`read_and_parse` for many files: in a pool of processes, one per core, when there are
+    enough to pay for it (at least PARALLEL_FILES files and PARALLEL_BYTES bytes); else none."""
+    workers = min(os.cpu_count() or 1, 8)
+    if workers < 2 or len(paths) < PARALLEL_FILES:
+        return {}
+    sizes = [Stamp.of(p) for p in paths]
+    if sum(s.size for s in sizes if s) < PARALLEL_BYTES:
+        return {}
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # no fork on this platform: read in this process
+        return {}
+    chunk = max(1, len(paths) // (workers * 4))
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            return dict(zip(paths, pool.map(read_and_parse, paths, chunksize=chunk), strict=True))
+    except (OSError, RuntimeError):  # a pool cannot start here: read in this process
+        return {}
+
+
 def _yaml_diagnostic(path: Path, exc: MarkedYAMLError, text: str = "") -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark is not None else None
