@@ -21,6 +21,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    field_validator,
     model_validator,
 )
 
@@ -202,6 +203,23 @@ DEFAULT_CATEGORIES = (
     "违纪违法问题线索",
 )
 
+DEFAULT_PLAN_WEIGHTS = {
+    "prevalent": Decimal(2),
+    "recurring": Decimal(3),
+    "nature": Decimal(3),
+    "amount": Decimal(2),
+    "record": Decimal(1),
+    "public_concern": Decimal(2),
+    "budget_focus": Decimal(1),
+}
+DEFAULT_PLAN_METHODS = (
+    TrackingMethod.special_inquiry,
+    TrackingMethod.site_visit,
+    TrackingMethod.seminar,
+    TrackingMethod.document_review,
+    TrackingMethod.spot_check,
+)
+
 # --- field types -------------------------------------------------------------------------
 
 CONTROL_CHARACTERS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029"
@@ -298,11 +316,28 @@ class Settings(Record):
         description="Days after an unsatisfied vote by which the re-report is due, "
         "when the next meeting's date is not given",
     )
+    plan_weights: dict[str, Annotated[Decimal, Field(ge=0, le=100)]] = Field(
+        default_factory=lambda: dict(DEFAULT_PLAN_WEIGHTS),
+        description="Weights of the criteria that rank candidates for prominent problems "
+        "(prevalent, recurring, nature, amount, record, public_concern, budget_focus)",
+    )
+    plan_methods: list[TrackingMethod] = Field(
+        default_factory=lambda: list(DEFAULT_PLAN_METHODS),
+        description="Tracking methods the plan proposes (专题询问, 实地察看, …)",
+    )
     templates: Line | None = Field(
         default=None,
         description="A folder of report templates, relative to the ledger folder, that replace "
         "the shipped ones file by file",
     )
+
+    @field_validator("plan_weights")
+    @classmethod
+    def _known_criteria(cls, weights: dict[str, Decimal]) -> dict[str, Decimal]:
+        unknown = sorted(set(weights) - set(DEFAULT_PLAN_WEIGHTS))
+        if unknown:
+            raise ValueError(f"unknown criteria {', '.join(unknown)}; use {', '.join(DEFAULT_PLAN_WEIGHTS)}")
+        return {**DEFAULT_PLAN_WEIGHTS, **weights}
 
 
 class Unit(Record):
@@ -466,6 +501,10 @@ class Problem(Record):
     prominent_reasons: list[ProminentReason] = Field(default_factory=list)
     systemic: bool = Field(default=False, description="体制机制性问题")
     recurring_from: list[ProblemId] = Field(default_factory=list, description="Earlier problems it repeats")
+    tags: list[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]] = Field(
+        default_factory=list,
+        description="Tags, e.g. public_concern (代表和群众关心), budget_focus (预算审查重点)",
+    )
     type: RectificationType = Field(description="整改类型")
     deadline: date = Field(description="整改时限")
     milestones: list[Milestone] = Field(default_factory=list)

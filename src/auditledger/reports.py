@@ -38,6 +38,8 @@ class Kind(str, Enum):
     rectification = "rectification"
     unit = "unit"
     plan_status = "plan-status"
+    plan = "plan"
+    stats = "stats"
 
 
 def percent(part: int, whole: int) -> Decimal | None:

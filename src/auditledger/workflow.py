@@ -23,6 +23,7 @@ from auditledger.model import (
     HistoryEntry,
     Milestone,
     Problem,
+    ProminentReason,
     RectificationType,
     RectifyMethod,
     Settings,
@@ -57,6 +58,10 @@ class Update:
     evidence: str | None = None
     reason: str | None = None
     next_steps: str | None = None
+    prominent: bool | None = None
+    """Confirm (True) or drop (False) the problem as prominent; `reason` then says why."""
+    recurring_from: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
 
 
 def refuse(message: str, hint: str = "") -> AuditLedgerError:
@@ -76,8 +81,24 @@ def update(problem: Problem, request: Update, on: date, by: str | None, note: st
         fields["rules_count"] = request.rules
     if request.accountable is not None:
         fields["accountable"] = request.accountable
-    if request.reason:
+    choosing = request.prominent is not None and request.prominent is not problem.prominent
+    if request.reason and not choosing:
         fields["reason"] = request.reason
+    if choosing:
+        fields["prominent"] = request.prominent
+        if request.prominent and request.reason:
+            named = [r for r in ProminentReason if r.zh in request.reason or r.value in request.reason]
+            fields["prominent_reasons"] = [
+                *problem.prominent_reasons,
+                *(r for r in named if r not in problem.prominent_reasons),
+            ]
+            note = note or request.reason
+    new_links = [link for link in request.recurring_from if link not in problem.recurring_from]
+    if new_links:
+        fields["recurring_from"] = [*problem.recurring_from, *new_links]
+    new_tags = [tag for tag in request.tags if tag not in problem.tags]
+    if new_tags:
+        fields["tags"] = [*problem.tags, *new_tags]
     if request.next_steps:
         fields["next_steps"] = request.next_steps
     action = "update"

@@ -115,6 +115,7 @@ def main() -> None:
 
 
 # The command modules register themselves on `app` when imported.
+import auditledger.cli.analysis  # noqa: E402
 import auditledger.cli.browse  # noqa: E402
 import auditledger.cli.interchange  # noqa: E402
 import auditledger.cli.ledger  # noqa: E402

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from enum import Enum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
@@ -35,6 +36,13 @@ class TextFormat(str, Enum):
     json = "json"
 
 
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", help="The day to judge by, YYYY-MM-DD (default: today).")
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write to this file instead of printing.", dir_okay=False),
+]
 LangOption = Annotated[
     Lang | None, typer.Option("--lang", help="Language of labels (default: the ledger's setting).")
 ]

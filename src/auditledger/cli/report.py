@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from auditledger.cli import command
-from auditledger.cli.options import LangOption, day_or_today
+from auditledger.cli.options import AsOfOption, LangOption, OutputOption, day_or_today
 from auditledger.diagnostics import AuditLedgerError
 
 
@@ -40,14 +40,9 @@ def report(
     ] = ReportKind.rectification,
     unit: Annotated[str | None, typer.Option(help="The unit, for --kind unit.")] = None,
     output_format: Annotated[ReportFormat, typer.Option("--format", help="md or html.")] = ReportFormat.md,
-    as_of: Annotated[
-        str | None, typer.Option(help="The data cut-off the report states, YYYY-MM-DD (default: today).")
-    ] = None,
+    as_of: AsOfOption = None,
     lang: LangOption = None,
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Write to this file instead of printing.", dir_okay=False),
-    ] = None,
+    output: OutputOption = None,
     templates: Annotated[
         Path | None,
         typer.Option(
@@ -85,7 +80,14 @@ def report(
         (lang or ledger.settings.language).value,
         folders,
     )
+    write_or_print(text, output)
+
+
+def write_or_print(text: str, output: Path | None) -> None:
+    """Print the text, or write it to `output`."""
     if output is None:
         typer.echo(text, nl=False)
     else:
+        from auditledger import store
+
         store.write_output(output, text)

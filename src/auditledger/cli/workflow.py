@@ -99,11 +99,24 @@ def update(
     ] = None,
     reason: Annotated[str | None, typer.Option(help="Why it is not finished; required to reopen.")] = None,
     next_steps: Annotated[str | None, typer.Option(help="Next steps (下一步计划).")] = None,
+    prominent: Annotated[
+        bool | None,
+        typer.Option(
+            "--prominent/--not-prominent",
+            help="Confirm it as a prominent problem (突出问题), with --reason saying why; or drop it.",
+        ),
+    ] = None,
+    recurring_from: Annotated[
+        list[str] | None, typer.Option(help="An earlier problem it repeats (confirms a match); repeatable.")
+    ] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option(help="A tag, e.g. public_concern or budget_focus; repeatable.")
+    ] = None,
     on: DateOption = None,
     by: ByOption = None,
     note: Annotated[str | None, typer.Option(help="A note for the history entry.")] = None,
 ) -> None:
-    """Update a problem's rectification; appends one dated history entry."""
+    """Update a problem's rectification, prominence or links; appends one dated history entry."""
     from auditledger import workflow
     from auditledger.model import RectifyMethod, Status, money_from_text
 
@@ -117,6 +130,9 @@ def update(
         evidence=evidence,
         reason=reason,
         next_steps=next_steps,
+        prominent=prominent,
+        recurring_from=tuple(recurring_from or ()),
+        tags=tuple(tag or ()),
     )
     day = _day(on)
     _, new = _edit_problem(problem_id, lambda p: workflow.update(p, request, day, by, note))

@@ -40,6 +40,17 @@ class Bar:
     """Printed after the bar, e.g. `12/14`."""
 
 
+def _opening(title: str, height: int) -> list[str]:
+    """The start of a chart: its size, accessible name and title line."""
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" '
+        f'width="{WIDTH}" height="{height}" role="img" aria-label="{escape(title)}" '
+        f'font-family="{FONT}" font-size="12" fill="{INK}">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="0" y="16" font-size="14" font-weight="bold">{escape(title)}</text>',
+    ]
+
+
 def _x(value: Decimal) -> str:
     return str(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
@@ -51,11 +62,7 @@ def stacked(title: str, bars: Sequence[Bar], legend: tuple[str, str]) -> Markup:
     scale_to = max((b.done + b.open for b in bars), default=Decimal(0)) or Decimal(1)
     span = Decimal(WIDTH - LABEL_WIDTH - VALUE_WIDTH)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" '
-        f'width="{WIDTH}" height="{height}" role="img" aria-label="{escape(title)}" '
-        f'font-family="{FONT}" font-size="12" fill="{INK}">',
-        f"<title>{escape(title)}</title>",
-        f'<text x="0" y="16" font-size="14" font-weight="bold">{escape(title)}</text>',
+        *_opening(title, height),
         f'<rect x="{LABEL_WIDTH}" y="26" width="10" height="10" fill="{DONE}"/>',
         f'<text x="{LABEL_WIDTH + 14}" y="35">{escape(legend[0])}</text>',
         f'<rect x="{LABEL_WIDTH + 110}" y="26" width="10" height="10" fill="{OPEN}"/>',
@@ -109,6 +116,50 @@ def _amounts(overall: Overall, words: dict[str, str]) -> Markup:
     return stacked(words["chart_amounts"], [bar], (words["rectified_short"], words["outstanding_short"]))
 
 
+def trend(title: str, points: Sequence[tuple[str, Decimal]], unit: str) -> Markup:
+    """A line across years: one point per year, its value printed above it."""
+    height, left, top, bottom = 220, 50, 40, 30
+    span_x = Decimal(WIDTH - left - 30)
+    span_y = Decimal(height - top - bottom)
+    highest = max((v for _, v in points), default=Decimal(0)) or Decimal(1)
+    step = span_x / max(len(points) - 1, 1)
+    coords = [
+        (Decimal(left) + step * i, Decimal(top) + span_y - span_y * value / highest)
+        for i, (_, value) in enumerate(points)
+    ]
+    parts = [
+        *_opening(title, height),
+        f'<line x1="{left}" y1="{top + span_y}" x2="{WIDTH - 20}" y2="{top + span_y}" stroke="#999999"/>',
+    ]
+    if len(coords) > 1:
+        path = " ".join(f"{_x(x)},{_x(y)}" for x, y in coords)
+        parts.append(f'<polyline points="{path}" fill="none" stroke="{DONE}" stroke-width="2"/>')
+    for (name, value), (x, y) in zip(points, coords, strict=True):
+        parts += [
+            f'<circle cx="{_x(x)}" cy="{_x(y)}" r="4" fill="{DONE}"/>',
+            f'<text x="{_x(x)}" y="{_x(y - 10)}" text-anchor="middle">{escape(f"{value}{unit}")}</text>',
+            f'<text x="{_x(x)}" y="{height - 10}" text-anchor="middle">{escape(name)}</text>',
+        ]
+    parts.append("</svg>")
+    return Markup("\n".join(parts))
+
+
+def _stats(page: Any, words: dict[str, str]) -> dict[str, Markup]:
+    bars = [
+        Bar(row.label, Decimal(row.done), Decimal(row.problems - row.done), f"{row.done}/{row.problems}")
+        for row in page.rows[:TOP_GROUPS]
+    ]
+    found = {"groups": stacked(words["chart_groups"], bars, (words["done"], words["open"]))}
+    if page.by == "year" and len(page.rows) > 1:
+        found["trend"] = trend(
+            words["chart_trend"], [(row.label, row.completion or Decimal(0)) for row in page.rows], "%"
+        )
+    return found
+
+
+TOP_GROUPS = 15
+
+
 def for_report(data: Any, lang: str) -> dict[str, Markup]:
     """The charts a report's HTML shows, by name."""
     words = catalogue(lang)
@@ -126,6 +177,8 @@ def for_report(data: Any, lang: str) -> dict[str, Markup]:
         }
     if isinstance(data, PlanStatus):
         return {"types": _types(data.overall, lang, words), "amounts": _amounts(data.overall, words)}
-    if isinstance(data, UnitReport):
+    if hasattr(data, "rows") and hasattr(data, "by"):
+        return _stats(data, words)
+    if isinstance(data, UnitReport) or not hasattr(data, "overall"):
         return {}
     raise TypeError(f"no charts for {type(data).__name__}")

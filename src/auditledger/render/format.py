@@ -88,6 +88,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "suggestion": ("建议", "Suggestion"),
     "text": ("内容", "Text"),
     "kind": ("类别", "Kind"),
+    "score": ("得分", "Score"),
+    "reasons": ("理由", "Reasons"),
+    "confirmed": ("已确认", "Confirmed"),
+    "rank": ("排名", "Rank"),
     "received": ("收到日期", "Received"),
     "answered": ("答复日期", "Answered"),
     "cooperating": ("配合单位", "Cooperating units"),
@@ -96,6 +100,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "chart_units": ("未完成问题较多的责任单位", "Units with the most open problems"),
     "chart_amounts": ("问题金额整改情况（万元）", "Problem amounts (10k yuan)"),
     "rectified_short": ("已整改", "Rectified"),
+    "chart_groups": ("各组问题完成情况", "Problems done by group"),
+    "chart_trend": ("历年完成率", "Completion rate by year"),
     "outstanding_short": ("未整改", "Outstanding"),
 }
 

@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from auditledger.diagnostics import AuditLedgerError
 from auditledger.model import Choice
+from auditledger.planning import CRITERION_NAMES
 from auditledger.render import charts
 from auditledger.render.format import amount_text, counted, day, money, ordinal, pct, punctuation, words
 from auditledger.reports import Kind
@@ -99,6 +100,7 @@ def environment(output: Format, lang: str, folders: Sequence[Path]) -> jinja2.En
         iso=lambda value: value.isoformat() if value else "—",
         ordinal=lambda value: ordinal(value, lang),
         n=lambda count, noun: counted(count, noun, lang),
+        criterion=lambda name: CRITERION_NAMES[name][0 if lang == "zh" else 1],
     )
     env.globals.update(t=words(lang), p=punctuation(lang), lang=lang, zh=lang == "zh")
     return env

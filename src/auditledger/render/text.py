@@ -1,5 +1,5 @@
-"""Terminal tables (Rich) for problems and deadlines, in Chinese or English. May import: model, queries,
-deadlines."""
+"""Terminal tables (Rich) for problems, deadlines, recurrences and statistics, in Chinese or English.
+May import: model, queries, deadlines, recurrence, stats."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from auditledger.model import Choice, Ledger, Problem
 
 if TYPE_CHECKING:
     from auditledger.deadlines import Due
+    from auditledger.recurrence import Match
+    from auditledger.stats import Row as StatsRow
 
 LABELS: dict[str, tuple[str, str]] = {
     "id": ("编号", "ID"),
@@ -293,3 +295,96 @@ def _show(ledger: Ledger, name: str, value: Any, lang: str) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def recurring_table(ledger: Ledger, found: Sequence[Match], lang: str) -> Table:
+    """Confirmed links, then suggested matches with their scores."""
+    zh = lang == "zh"
+    table = Table(
+        header_style="bold", title="以往年度同类问题" if zh else "Recurring problems", title_justify="left"
+    )
+    for chinese, english, ratio in (
+        ("编号", "ID", None),
+        ("问题", "Problem", 2),
+        ("以往年度问题", "Earlier problem", None),
+        ("以往问题", "Earlier title", 2),
+        ("责任单位", "Unit", 1),
+        ("相似度", "Score", None),
+        ("状态", "Link", None),
+    ):
+        table.add_column(
+            chinese if zh else english,
+            ratio=ratio,
+            overflow="fold",
+            justify="right" if english == "Score" else "left",
+        )
+    for match in found:
+        state = ("已确认" if zh else "confirmed") if match.confirmed else ("建议" if zh else "suggested")
+        table.add_row(
+            match.problem.id,
+            Text(match.problem.title),
+            match.earlier.id,
+            Text(match.earlier.title),
+            Text(ledger.unit_short_name(match.problem.unit)),
+            "—" if match.confirmed else f"{match.score:.2f}",
+            state,
+        )
+    if not found:
+        table.add_row("", "无" if zh else "none", "", "", "", "", "")
+    return table
+
+
+STATS_COLUMNS = (
+    ("problems", "问题数", "Problems"),
+    ("amount", "问题金额（万元）", "Amount"),
+    ("rectified", "已整改（万元）", "Rectified"),
+    ("completion", "完成率", "Done"),
+    ("overdue", "逾期", "Overdue"),
+    ("days", "平均整改天数", "Days to rectify"),
+    ("extensions", "延期次数", "Extensions"),
+    ("recurrence", "反复出现率", "Recurring"),
+)
+GROUPS = {
+    "unit": ("责任单位", "Unit"),
+    "category": ("问题类别", "Category"),
+    "type": ("整改类型", "Type"),
+    "year": ("年度", "Year"),
+    "cause": ("原因环节", "Cause link"),
+}
+
+
+def stats_table(rows: Sequence[StatsRow], total: StatsRow, by: str, as_of: date, lang: str) -> Table:
+    zh = lang == "zh"
+    table = Table(
+        header_style="bold",
+        show_footer=True,
+        footer_style="bold",
+        title=f"截至 {as_of} 的问题统计" if zh else f"Problems as of {as_of}",
+        title_justify="left",
+        caption=("百分比四舍五入保留一位小数" if zh else "percentages rounded half up to one decimal place")
+        + ("；一个问题有多个原因环节时分别计入" if zh and by == "cause" else "")
+        + ("; a problem with several cause links counts under each" if not zh and by == "cause" else ""),
+    )
+    table.add_column(GROUPS[by][0 if zh else 1], footer=label("total", lang), overflow="fold")
+    cells = [stats_cells(total)]
+    for (_, chinese, english), footer in zip(STATS_COLUMNS, cells[0], strict=True):
+        table.add_column(chinese if zh else english, justify="right", footer=footer, no_wrap=True)
+    for row in rows:
+        table.add_row(Text(row.label), *stats_cells(row))
+    return table
+
+
+def stats_cells(row: StatsRow) -> list[str]:
+    def pct(value: Decimal | None) -> str:
+        return "—" if value is None else f"{value}%"
+
+    return [
+        str(row.problems),
+        show_money(row.amount),
+        show_money(row.rectified),
+        pct(row.completion),
+        str(row.overdue),
+        "—" if row.days_to_rectify is None else str(row.days_to_rectify),
+        str(row.extensions),
+        pct(row.recurrence),
+    ]

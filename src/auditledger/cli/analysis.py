@@ -1,0 +1,153 @@
+"""Analysis across the ledger: the tracking plan, recurring problems, statistics."""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from auditledger.cli import command
+from auditledger.cli.options import AsOfOption, LangOption, OutputOption, day_or_today
+from auditledger.cli.report import ReportFormat, write_or_print
+from auditledger.diagnostics import AuditLedgerError
+
+
+@command("plan")
+def plan(
+    year: Annotated[int, typer.Option(help="The audit year.")],
+    top: Annotated[int, typer.Option(min=1, help="How many candidates to list.")] = 10,
+    output_format: Annotated[ReportFormat, typer.Option("--format", help="md or html.")] = ReportFormat.md,
+    as_of: AsOfOption = None,
+    lang: LangOption = None,
+    output: OutputOption = None,
+) -> None:
+    """The tracking-supervision plan (跟踪监督工作方案): candidates for prominent problems, scored."""
+    from auditledger import __version__, planning, reports, store
+    from auditledger.cli.browse import read_ledger
+    from auditledger.render.report import Format, render
+
+    day = day_or_today(as_of, "--as-of")
+    ledger = read_ledger()
+    provenance = reports.Provenance(__version__, day, ledger.digest, store.git_revision(ledger.root))
+    data = planning.plan(ledger, year, top, provenance)
+    folders = [ledger.root / ledger.settings.templates] if ledger.settings.templates else []
+    language = (lang or ledger.settings.language).value
+    write_or_print(render(data, reports.Kind.plan, Format(output_format.value), language, folders), output)
+
+
+class TableFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+@command("recurring")
+def recurring(
+    year: Annotated[list[int] | None, typer.Option(help="Only problems of this year; repeatable.")] = None,
+    min_score: Annotated[
+        float, typer.Option(min=0, max=1, help="Lowest score of a suggested match (0 to 1).")
+    ] = 0.5,
+    output_format: Annotated[
+        TableFormat, typer.Option("--format", help="table or json.")
+    ] = TableFormat.table,
+    lang: LangOption = None,
+) -> None:
+    """Problems that recur from earlier years: confirmed links, then suggested matches (历年比对)."""
+    from auditledger.cli.browse import read_ledger
+    from auditledger.recurrence import matches
+    from auditledger.render.tabular import to_json
+
+    ledger = read_ledger()
+    found = matches(ledger, year or None, min_score)
+    if output_format is TableFormat.json:
+        typer.echo(to_json([m.to_json() for m in found]), nl=False)
+        return
+    from auditledger.render.text import emit, recurring_table
+
+    emit(recurring_table(ledger, found, (lang or ledger.settings.language).value))
+
+
+class StatsBy(str, Enum):
+    unit = "unit"
+    category = "category"
+    type = "type"
+    year = "year"
+    cause = "cause"
+
+
+class StatsFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    html = "html"
+
+
+@command("stats")
+def stats(
+    by: Annotated[StatsBy, typer.Option(help="unit, category, type, year or cause.")] = StatsBy.unit,
+    years: Annotated[
+        str | None, typer.Option(help="Audit years: 2023, 2021-2023 or 2021,2023 (default: all).")
+    ] = None,
+    as_of: AsOfOption = None,
+    output_format: Annotated[StatsFormat, typer.Option("--format", help="table, json, csv or html.")] = (
+        StatsFormat.table
+    ),
+    lang: LangOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Problems, amounts, completion, overdue, days to rectify, extensions and recurrence, by group."""
+    from auditledger import stats as statistics
+    from auditledger.cli.browse import read_ledger
+    from auditledger.render.tabular import to_csv, to_json
+
+    day = day_or_today(as_of, "--as-of")
+    chosen = _years(years)
+    ledger = read_ledger()
+    language = (lang or ledger.settings.language).value
+    rows = statistics.group(ledger, statistics.By(by.value), day, chosen, language)
+    whole = statistics.totals(rows, ledger, day, chosen)
+    if output_format is StatsFormat.json:
+        write_or_print(
+            to_json(
+                {
+                    "by": by.value,
+                    "as_of": day.isoformat(),
+                    "rows": [r.to_json() for r in rows],
+                    "total": whole.to_json(),
+                }
+            ),
+            output,
+        )
+    elif output_format is StatsFormat.csv:
+        data = [r.to_json() for r in rows]
+        write_or_print(to_csv(data, list(data[0]) if data else ["key"]), output)
+    elif output_format is StatsFormat.html:
+        from auditledger import __version__, reports, store
+        from auditledger.render.report import Format, render
+
+        provenance = reports.Provenance(__version__, day, ledger.digest, store.git_revision(ledger.root))
+        data_year = max(chosen) if chosen else max((p.year for p in ledger.problems), default=day.year)
+        page = statistics.Page(
+            reports.heading(ledger, reports.Kind.stats, data_year, provenance), by.value, rows, whole, chosen
+        )
+        write_or_print(render(page, reports.Kind.stats, Format.html, language), output)
+    else:
+        from auditledger.render.text import emit, stats_table
+
+        emit(stats_table(rows, whole, by.value, day, language))
+
+
+def _years(text: str | None) -> list[int]:
+    if not text:
+        return []
+    found: list[int] = []
+    for part in text.split(","):
+        match = re.fullmatch(r"\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?", part)
+        if not match or (match.group(2) and int(match.group(2)) < int(match.group(1))):
+            raise AuditLedgerError(
+                f"--years: '{text}' is not a list of years", hint="e.g. 2023, 2021-2023 or 2021,2023"
+            )
+        first, last = int(match.group(1)), int(match.group(2) or match.group(1))
+        found += range(first, last + 1)
+    return sorted(set(found))
