@@ -75,6 +75,7 @@ year: 2023
 audit_report:
   title: 关于测试市2023年度市级预算执行和其他财政收支的审计工作报告
   heard_on: 2024-06-26
+  disclosure: {published: 2024-07-05, where: 测试市人大常委会网站}
 """
 
 PROBLEM = """\

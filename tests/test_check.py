@@ -111,7 +111,7 @@ CASES: dict[str, tuple[dict[str, str | None], str]] = {
             "2023/_year.yaml": YEAR + "suggestions:\n  - {id: 2023-S1, deputy: 王代表, text: 建议, "
             "received: 2024-07-10, problems: [2023-009]}\n"
         },
-        "2023/_year.yaml:6:75",
+        "2023/_year.yaml:7:75",
     ),
     "milestones-out-of-order": (
         {
@@ -128,6 +128,13 @@ CASES: dict[str, tuple[dict[str, str | None], str]] = {
     "unknown-category": (
         {"2023/czj.yaml": problem(category="category: 财政管里")},
         "2023/czj.yaml:5:5",
+    ),
+    "recommendation-unanswered": (
+        {
+            "2023/_year.yaml": YEAR + "rectification_report: {heard_on: 2024-12-24}\nrecommendations:\n"
+            "  - {id: 2023-A1, text: 健全机制}\n"
+        },
+        "2023/_year.yaml:8:5",
     ),
     "evidence-outside": (
         {"2023/czj.yaml": problem(evidence="evidence: [整改报告, ../../etc/passwd]")},
@@ -202,7 +209,7 @@ def test_a_vote_on_an_unknown_unit(make_ledger: Callable[..., Path]) -> None:
     )
     run = CLI(make_ledger({"2023/_year.yaml": YEAR + vote}))("check")
     assert run.exit_code == 1
-    assert "_year.yaml:6:" in run.stdout and "unit voted on 'jtjj' is not in units.yaml" in run.stdout
+    assert "_year.yaml:7:" in run.stdout and "unit voted on 'jtjj' is not in units.yaml" in run.stdout
 
 
 def test_hint_suggests_the_unit_meant(make_ledger: Callable[..., Path]) -> None:

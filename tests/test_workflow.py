@@ -271,7 +271,15 @@ def test_due_soon_window_and_finished_problems(ledger_with: Callable[..., CLI]) 
     assert overdue(cli, "2024-08-30") == []  # 31 days ahead, window 30
     assert len(overdue(cli, "2024-08-31")) == 1  # 30 days ahead
     assert overdue(cli, "2024-08-30", "--within", "31")[0]["level"] == "due_soon"
-    assert overdue(ledger_with("rectified", MEASURE + "    completed_on: 2024-09-01\n"), "2025-01-01") == []
+    finished = ledger_with("rectified", MEASURE + "    completed_on: 2024-09-01\n")
+    assert [r["kind"] for r in overdue(finished, "2025-01-01")] == ["disclosure"]  # no longer its deadline
+    published = "    disclosure: {published: 2024-09-10, where: 网站}\n"
+    assert (
+        overdue(
+            ledger_with("rectified", MEASURE + "    completed_on: 2024-09-01\n" + published), "2025-01-01"
+        )
+        == []
+    )
 
 
 def test_milestone_overdue(ledger_with: Callable[..., CLI]) -> None:
@@ -484,7 +492,16 @@ def test_overdue_fail_flag_and_table(sample: CLI) -> None:
     assert run.exit_code == 1
     assert "逾期 512 天" in run.stdout and "住房和城乡建设局" in run.stdout
     kinds = {r["kind"] for r in overdue(sample, "2026-11-24")}
-    assert kinds == {"problem", "milestone", "resolution", "opinion", "suggestion", "vote"}
+    assert kinds == {
+        "problem",
+        "milestone",
+        "resolution",
+        "opinion",
+        "suggestion",
+        "vote",
+        "question",
+        "disclosure",
+    }
     assert {r["unit"] for r in overdue(sample, "2026-11-24", "--unit", "czj")} == {"czj"}
 
 

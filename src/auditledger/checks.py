@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from auditledger.diagnostics import Diagnostic, Pointer, Severity
-from auditledger.model import Ledger, Origin, Resolution, Status, Suggestion
+from auditledger.model import Ledger, Origin, Status
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def check_duplicate_unit(ledger: Ledger) -> Iterator[Finding]:
 
 @check("unknown-unit")
 def check_unknown_unit(ledger: Ledger) -> Iterator[Finding]:
-    """A problem, unit or vote names a unit that is not in units.yaml."""
+    """A problem, unit, vote, recommendation or hearing names a unit that is not in units.yaml."""
     for unit_entry in ledger.unit_entries:
         parent = unit_entry.record.parent
         if parent is not None and parent not in ledger.units:
@@ -110,11 +110,29 @@ def check_unknown_unit(ledger: Ledger) -> Iterator[Finding]:
             if unit_id not in ledger.units:
                 yield _unknown_unit(ledger, entry.origin, pointer, unit_id, role)
     for year_entry in ledger.year_entries:
-        for index, vote in enumerate(year_entry.record.votes):
+        meta = year_entry.record
+        for index, vote in enumerate(meta.votes):
             if vote.target != "report" and vote.target not in ledger.units:
                 yield _unknown_unit(
                     ledger, year_entry.origin, ("votes", index, "target"), vote.target, "unit voted on"
                 )
+        year_units: list[tuple[Pointer, str, str]] = [
+            (("recommendations", i, "units", j), u, "department addressed")
+            for i, rec in enumerate(meta.recommendations)
+            for j, u in enumerate(rec.units)
+        ]
+        for i, hearing in enumerate(meta.hearings):
+            year_units += [
+                (("hearings", i, "attendees", j, "unit"), a.unit, "attending unit")
+                for j, a in enumerate(hearing.attendees)
+            ]
+            year_units += [
+                (("hearings", i, "questions", j, "to"), q.to, "unit asked")
+                for j, q in enumerate(hearing.questions)
+            ]
+        for pointer, unit_id, role in year_units:
+            if unit_id not in ledger.units:
+                yield _unknown_unit(ledger, year_entry.origin, pointer, unit_id, role)
 
 
 def _unknown_unit(ledger: Ledger, origin: Origin, field: Pointer, unit_id: str, role: str) -> Finding:
@@ -251,23 +269,28 @@ def check_broken_recurring_link(ledger: Ledger) -> Iterator[Finding]:
 
 @check("unknown-problem-link")
 def check_unknown_problem_link(ledger: Ledger) -> Iterator[Finding]:
-    """A resolution or deputy's suggestion names a problem that is not in the ledger."""
+    """A resolution, suggestion, recommendation or question names a problem that is not in the ledger."""
     for entry in ledger.year_entries:
         meta = entry.record
-        linked: list[tuple[str, Sequence[Resolution | Suggestion]]] = [
-            ("resolutions", meta.resolutions),
-            ("suggestions", meta.suggestions),
+        linked: list[tuple[Pointer, str, Sequence[str]]] = [
+            *((("resolutions", i), r.id, r.problems) for i, r in enumerate(meta.resolutions)),
+            *((("suggestions", i), r.id, r.problems) for i, r in enumerate(meta.suggestions)),
+            *((("recommendations", i), r.id, r.problems) for i, r in enumerate(meta.recommendations)),
         ]
-        for key, records in linked:
-            for index, record in enumerate(records):
-                for position, problem_id in enumerate(record.problems):
-                    if problem_id not in ledger.problems_by_id:
-                        yield Finding(
-                            entry.origin,
-                            (key, index, "problems", position),
-                            f"{record.id} names problem '{problem_id}', which is not in the ledger",
-                            did_you_mean(problem_id, ledger.problems_by_id) or "correct the id or remove it",
-                        )
+        linked += [
+            (("hearings", i, "questions", j), f"{hearing.id} question {j + 1}", question.problems)
+            for i, hearing in enumerate(meta.hearings)
+            for j, question in enumerate(hearing.questions)
+        ]
+        for pointer, name, problems in linked:
+            for position, problem_id in enumerate(problems):
+                if problem_id not in ledger.problems_by_id:
+                    yield Finding(
+                        entry.origin,
+                        (*pointer, "problems", position),
+                        f"{name} names problem '{problem_id}', which is not in the ledger",
+                        did_you_mean(problem_id, ledger.problems_by_id) or "correct the id or remove it",
+                    )
 
 
 @check("milestones-out-of-order")
@@ -374,3 +397,25 @@ def check_evidence_missing(ledger: Ledger) -> Iterator[Finding]:
                 f"evidence file '{text}' does not exist",
                 "add the file at that path relative to the ledger folder, or correct the path",
             )
+
+
+# --- recommendations ---------------------------------------------------------------------
+
+
+@check("recommendation-unanswered", Severity.warning)
+def check_recommendation_unanswered(ledger: Ledger) -> Iterator[Finding]:
+    """An audit recommendation has no response by the day the rectification report is heard."""
+    for entry in ledger.year_entries:
+        meta = entry.record
+        heard = meta.rectification_report.heard_on if meta.rectification_report else None
+        if heard is None:
+            continue
+        for index, recommendation in enumerate(meta.recommendations):
+            if recommendation.response is None or (recommendation.responded or heard) > heard:
+                yield Finding(
+                    entry.origin,
+                    ("recommendations", index),
+                    f"recommendation {recommendation.id} has no response by the hearing on {heard}",
+                    f"record it with `auditledger recommendation update {recommendation.id} --response TEXT "
+                    "--status adopted --date D`",
+                )

@@ -34,6 +34,8 @@ class Kind(str, Enum):
     opinion = "opinion"
     suggestion = "suggestion"
     vote = "vote"
+    question = "question"
+    disclosure = "disclosure"
 
 
 @dataclass(frozen=True)
@@ -90,8 +92,18 @@ def watch(ledger: Ledger, as_of: date, within: int | None = None) -> list[Due]:
         if level is not None:
             found.append(Due(kind, ident, year, unit, due, (as_of - due).days, level, what, reason))
 
+    settings = ledger.settings
     for problem in ledger.problems:
         if problem.status.finished:
+            if problem.completed_on is not None and problem.disclosure is None:
+                add(
+                    Kind.disclosure,
+                    problem.id,
+                    problem.year,
+                    problem.unit,
+                    problem.completed_on + timedelta(days=settings.disclosure_days),
+                    problem.title,
+                )
             continue
         add(Kind.problem, problem.id, problem.year, problem.unit, problem.deadline, problem.title)
         for number, milestone in enumerate(problem.milestones, start=1):
@@ -104,8 +116,31 @@ def watch(ledger: Ledger, as_of: date, within: int | None = None) -> list[Due]:
                     milestone.due,
                     milestone.text,
                 )
-    settings = ledger.settings
     for meta in ledger.years.values():
+        for name, report in (
+            ("audit_report", meta.audit_report),
+            ("rectification_report", meta.rectification_report),
+        ):
+            if report is not None and report.heard_on is not None and report.disclosure is None:
+                add(
+                    Kind.disclosure,
+                    f"{meta.year}/{name}",
+                    meta.year,
+                    None,
+                    report.heard_on + timedelta(days=settings.disclosure_days),
+                    report.title or name,
+                )
+        for hearing in meta.hearings:
+            for number, question in enumerate(hearing.questions, start=1):
+                if question.due is not None and question.answered is None:
+                    add(
+                        Kind.question,
+                        f"{hearing.id}/Q{number}",
+                        meta.year,
+                        question.to,
+                        question.due,
+                        question.text,
+                    )
         for resolution in meta.resolutions:
             if resolution.reported is None:
                 add(

@@ -184,6 +184,21 @@ class ResolutionKind(Choice):
     opinion = "opinion", "审议意见", "deliberation opinions"
 
 
+class RecommendationStatus(Choice):
+    """How the government answered an audit recommendation (审计建议)."""
+
+    adopted = "adopted", "已采纳", "adopted", "采纳"
+    partly = "partly", "部分采纳", "partly adopted"
+    not_adopted = "not_adopted", "未采纳", "not adopted", "不采纳"
+    in_progress = "in_progress", "正在研究", "under study", "研究中"
+
+
+class HearingKind(Choice):
+    report = "report", "听取审议整改情况报告", "hearing of the rectification report", "整改情况报告"
+    unit = "unit", "听取责任单位报告", "hearing of a responsible unit", "单位报告"
+    inquiry = "inquiry", "专题询问", "special inquiry", "询问"
+
+
 class VoteResult(Choice):
     satisfied = "satisfied", "满意", "satisfied"
     basically_satisfied = "basically_satisfied", "基本满意", "basically satisfied"
@@ -316,6 +331,9 @@ class Settings(Record):
         description="Days after an unsatisfied vote by which the re-report is due, "
         "when the next meeting's date is not given",
     )
+    disclosure_days: Annotated[int, Field(ge=1, le=3650)] = Field(
+        default=30, description="Days after completion by which a rectification result is to be published"
+    )
     plan_weights: dict[str, Annotated[Decimal, Field(ge=0, le=100)]] = Field(
         default_factory=lambda: dict(DEFAULT_PLAN_WEIGHTS),
         description="Weights of the criteria that rank candidates for prominent problems "
@@ -349,12 +367,20 @@ class Unit(Record):
     parent: UnitId | None = Field(default=None, description="Supervising department (主管部门)")
 
 
+class Disclosure(Record):
+    """Where and when something was made public (信息公开)."""
+
+    published: date
+    where: Line = Field(description="e.g. 示例市人大常委会网站")
+
+
 class Report(Record):
     """A report heard by the standing committee."""
 
     title: Line | None = None
     heard_on: date | None = Field(default=None, description="The day the committee heard it")
     cutoff: date | None = Field(default=None, description="Data cut-off date (数据截止日期)")
+    disclosure: Disclosure | None = Field(default=None, description="Its publication in full")
 
 
 RecordId = Annotated[str, StringConstraints(pattern=r"^\d{4}-[A-Z]\d{1,4}$")]
@@ -418,6 +444,50 @@ class Vote(Record):
         return self
 
 
+class Recommendation(Record):
+    """An audit recommendation (审计建议) of the audit work report, mainly on institutions and
+    mechanisms, and the government's answer."""
+
+    id: RecordId
+    text: Text
+    problems: list[ProblemId] = Field(default_factory=list)
+    units: list[UnitId] = Field(default_factory=list, description="The departments addressed")
+    response: Text | None = None
+    status: RecommendationStatus | None = None
+    responded: dt.date | None = None
+
+
+class Attendee(Record):
+    unit: UnitId
+    head: Line | None = Field(
+        default=None, description="The unit's head who attended (a name: left out of public reports)"
+    )
+
+
+class Question(Record):
+    """A question asked at a hearing, to a unit, and its answer."""
+
+    by: Line | None = Field(default=None, description="Who asked (left out of public reports)")
+    to: UnitId
+    text: Text
+    problems: list[ProblemId] = Field(default_factory=list)
+    answer: Text | None = None
+    due: dt.date | None = Field(
+        default=None, description="When a written answer promised at the hearing is due"
+    )
+    answered: dt.date | None = None
+
+
+class Hearing(Record):
+    """A hearing of the standing committee (听取和审议, 专题询问)."""
+
+    id: RecordId
+    date: dt.date
+    kind: HearingKind
+    attendees: list[Attendee] = Field(default_factory=list)
+    questions: list[Question] = Field(default_factory=list)
+
+
 class YearMeta(Record):
     """`<year>/_year.yaml`: the audit year (年度), the reports on it, and what followed."""
 
@@ -427,6 +497,8 @@ class YearMeta(Record):
     resolutions: list[Resolution] = Field(default_factory=list, description="决议和审议意见")
     suggestions: list[Suggestion] = Field(default_factory=list, description="代表意见建议")
     votes: list[Vote] = Field(default_factory=list, description="满意度测评")
+    recommendations: list[Recommendation] = Field(default_factory=list, description="审计建议")
+    hearings: list[Hearing] = Field(default_factory=list, description="听取和审议、专题询问")
 
 
 class Source(Record):
@@ -474,6 +546,20 @@ class TrackingEntry(Record):
     finding: Text = Field(description="What was found or done")
     by: Line | None = None
     internal: bool = Field(default=False, description="Left out of published reports")
+
+
+class TypicalCase(Record):
+    """A problem chosen for in-depth analysis (典型案例), and what the analysis found."""
+
+    reason: Text = Field(description="Why it was chosen")
+    chosen: date
+    methods: list[TrackingMethod] = Field(
+        default_factory=list, description="座谈调研, 实地察看, 调阅资料, 随机抽查"
+    )
+    causes: list[CauseLink] = Field(default_factory=list, description="The links where the causes lie")
+    findings: Text | None = Field(default=None, description="What was found on site")
+    conclusions: Text | None = None
+    proposals: Text | None = None
 
 
 class Problem(Record):
@@ -531,6 +617,8 @@ class Problem(Record):
         default=1, description="Rectification round: 1, then one more each time it is reopened"
     )
     tracking: list[TrackingEntry] = Field(default_factory=list, description="跟踪检查记录")
+    case: TypicalCase | None = Field(default=None, description="Chosen as a typical case (典型案例)")
+    disclosure: Disclosure | None = Field(default=None, description="Publication of its result")
     history: list[HistoryEntry] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -596,6 +684,8 @@ class Ledger:
     digest: str = ""
     """sha256 over the ledger files read, their paths and contents: names the data a report
     was made from."""
+    public: bool = False
+    """Redacted for publication (`reports.public_ledger`)."""
 
     @cached_property
     def units(self) -> dict[str, Unit]:

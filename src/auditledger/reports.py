@@ -8,18 +8,24 @@ are rounded half up to one decimal place (`PERCENT_RULE`). May import: model, de
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
+from typing import Any
 
 from auditledger.deadlines import add_months
 from auditledger.diagnostics import AuditLedgerError
 from auditledger.model import (
+    Hearing,
     Ledger,
+    Located,
     Problem,
+    Question,
+    Recommendation,
     RectificationType,
     RectifyMethod,
     Resolution,
@@ -40,6 +46,7 @@ class Kind(str, Enum):
     plan_status = "plan-status"
     plan = "plan"
     stats = "stats"
+    cases = "cases"
 
 
 def percent(part: int, whole: int) -> Decimal | None:
@@ -178,6 +185,28 @@ class VoteLine:
 
 
 @dataclass(frozen=True)
+class RecommendationLine:
+    recommendation: Recommendation
+    units: list[str]
+    """The departments addressed, by name."""
+
+
+@dataclass(frozen=True)
+class QuestionLine:
+    question: Question
+    to: str
+    """The unit asked, by name."""
+
+
+@dataclass(frozen=True)
+class HearingLine:
+    hearing: Hearing
+    attendees: list[tuple[str, str | None]]
+    """(unit name, head) of each unit that attended."""
+    questions: list[QuestionLine]
+
+
+@dataclass(frozen=True)
 class Provenance:
     version: str
     as_of: date
@@ -196,6 +225,8 @@ class Heading:
     as_of: date
     meta: YearMeta | None
     provenance: Provenance
+    public: bool = False
+    """The version for publication: no personal names, contact details or internal notes."""
 
 
 @dataclass(frozen=True)
@@ -209,6 +240,8 @@ class RectificationReport:
     resolutions: list[ResolutionLine]
     suggestions: list[Suggestion]
     votes: list[VoteLine]
+    recommendations: list[RecommendationLine]
+    hearings: list[HearingLine]
 
     @property
     def top_units(self) -> list[UnitLine]:
@@ -244,6 +277,7 @@ class PlanStatus:
     overdue: list[Item]
     resolutions: list[ResolutionLine]
     votes: list[VoteLine]
+    hearings: list[HearingLine]
 
     @property
     def prominent_totals(self) -> Totals:
@@ -259,6 +293,7 @@ def item(ledger: Ledger, problem: Problem, as_of: date) -> Item:
 
 def heading(ledger: Ledger, kind: Kind, year: int, provenance: Provenance) -> Heading:
     return Heading(
+        public=ledger.public,
         kind=kind,
         body=ledger.settings.name,
         jurisdiction=ledger.settings.jurisdiction or "",
@@ -370,6 +405,25 @@ def vote_lines(ledger: Ledger, meta: YearMeta | None, as_of: date) -> list[VoteL
     ]
 
 
+def recommendation_lines(ledger: Ledger, meta: YearMeta | None) -> list[RecommendationLine]:
+    return [
+        RecommendationLine(r, [ledger.unit_name(u) for u in r.units])
+        for r in (meta.recommendations if meta else [])
+    ]
+
+
+def hearing_lines(ledger: Ledger, meta: YearMeta | None, as_of: date) -> list[HearingLine]:
+    return [
+        HearingLine(
+            h,
+            [(ledger.unit_name(a.unit), a.head) for a in h.attendees],
+            [QuestionLine(q, ledger.unit_name(q.to)) for q in h.questions],
+        )
+        for h in sorted(meta.hearings if meta else [], key=lambda h: (h.date, h.id))
+        if h.date <= as_of
+    ]
+
+
 def rectification(ledger: Ledger, year: int, provenance: Provenance) -> RectificationReport:
     as_of = provenance.as_of
     items = year_items(ledger, year, as_of)
@@ -385,6 +439,8 @@ def rectification(ledger: Ledger, year: int, provenance: Provenance) -> Rectific
         resolutions=resolution_lines(ledger, meta, as_of),
         suggestions=[s for s in (meta.suggestions if meta else []) if s.received <= as_of],
         votes=vote_lines(ledger, meta, as_of),
+        recommendations=recommendation_lines(ledger, meta),
+        hearings=hearing_lines(ledger, meta, as_of),
     )
 
 
@@ -423,4 +479,79 @@ def plan_status(ledger: Ledger, year: int, provenance: Provenance) -> PlanStatus
         ),
         resolutions=resolution_lines(ledger, meta, as_of),
         votes=vote_lines(ledger, meta, as_of),
+        hearings=hearing_lines(ledger, meta, as_of),
     )
+
+
+# --- typical cases -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CasesReport:
+    """The typical-case analysis (典型案例剖析) of a year."""
+
+    heading: Heading
+    cases: list[Item]
+
+
+def cases(ledger: Ledger, year: int, provenance: Provenance) -> CasesReport:
+    items = year_items(ledger, year, provenance.as_of)
+    return CasesReport(heading(ledger, Kind.cases, year, provenance), [i for i in items if i.problem.case])
+
+
+# --- the version for publication ---------------------------------------------------------
+
+_CONTACTS = re.compile(
+    r"(?<!\d)1[3-9]\d{9}(?!\d)"  # mobile numbers
+    r"|(?<!\d)0\d{2,3}[-－ ]?\d{7,8}(?!\d)"  # landlines
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
+    r"|(?<!\d)\d{17}[\dXx](?!\d)"  # identity card numbers
+)
+REDACTED = "［已隐去］"
+
+
+def scrub(text: str) -> str:
+    """Text with telephone numbers, e-mail addresses and identity numbers taken out."""
+    return _CONTACTS.sub(REDACTED, text)
+
+
+def _scrubbed(value: Any) -> Any:
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, dict):
+        return {k: _scrubbed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrubbed(v) for v in value]
+    return value
+
+
+def public_ledger(ledger: Ledger) -> Ledger:
+    """The ledger as a published report may show it: no responsible persons, checkers, authors of
+    changes, deputies', askers' or heads' names, no internal tracking records or history notes,
+    and no telephone numbers, e-mail addresses or identity numbers in any text."""
+    problems = []
+    for entry in ledger.problem_entries:
+        p = entry.record
+        data = p.model_dump()
+        data.update(
+            responsible_person=None,
+            checked_by=None,
+            history=[{**h, "by": None, "note": None} for h in data["history"]],
+            tracking=[{**t, "by": None} for t in data["tracking"] if not t["internal"]],
+        )
+        problems.append(Located(Problem.model_validate(_scrubbed(data)), entry.origin))
+    years = []
+    for year_entry in ledger.year_entries:
+        data = year_entry.record.model_dump()
+        for suggestion in data["suggestions"]:
+            suggestion["deputy"] = "人大代表"
+        for hearing in data["hearings"]:
+            for attendee in hearing["attendees"]:
+                attendee["head"] = None
+            for question in hearing["questions"]:
+                question["by"] = None
+        years.append(Located(YearMeta.model_validate(_scrubbed(data)), year_entry.origin))
+    clean = Ledger(ledger.root, ledger.settings, ledger.settings_origin, ledger.unit_entries, years, problems)
+    clean.digest = ledger.digest
+    clean.public = True
+    return clean

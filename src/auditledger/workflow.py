@@ -20,15 +20,19 @@ from auditledger.diagnostics import AuditLedgerError
 from auditledger.edits import build
 from auditledger.model import (
     Change,
+    Disclosure,
     HistoryEntry,
     Milestone,
     Problem,
     ProminentReason,
+    Question,
     RectificationType,
     RectifyMethod,
+    Report,
     Settings,
     Status,
     TrackingEntry,
+    TypicalCase,
     YearMeta,
 )
 
@@ -231,6 +235,11 @@ def changes(old: BaseModel, new: BaseModel) -> list[Change]:
 def _plain(value: Any) -> Any:
     if isinstance(value, Milestone):
         return f"{value.due} {value.text}" + (f" (done {value.done})" if value.done else "")
+    if isinstance(value, BaseModel):  # a nested record (a typical case, a disclosure): its fields in a line
+        fields = value.model_dump(mode="json", exclude_defaults=True)
+        return "; ".join(
+            f"{k}: {'、'.join(map(str, v)) if isinstance(v, list) else v}" for k, v in fields.items()
+        )
     if isinstance(value, list):
         return [str(_plain(item)) for item in value]
     if isinstance(value, Enum):
@@ -240,7 +249,7 @@ def _plain(value: Any) -> Any:
 
 # --- the year's records ------------------------------------------------------------------
 
-LISTS = {"R": "resolutions", "S": "suggestions", "V": "votes"}
+LISTS = {"R": "resolutions", "S": "suggestions", "V": "votes", "A": "recommendations", "H": "hearings"}
 
 
 def next_record_id(meta: YearMeta, letter: str) -> str:
@@ -280,3 +289,86 @@ def vote(settings: Settings, fields: dict[str, Any], next_meeting: date | None) 
     if result.value == "unsatisfied":
         fields["rereport_due"] = rereport_due(settings, fields["date"], next_meeting)
     return fields
+
+
+# --- typical cases, hearings, disclosure --------------------------------------------------
+
+
+def choose_case(problem: Problem, reason: str, on: date) -> Problem:
+    if problem.case is not None:
+        raise refuse(
+            f"{problem.id} is already a typical case", "add its analysis with `auditledger case note`"
+        )
+    case = build(TypicalCase, {"reason": reason, "chosen": on}, {"reason": "--reason"})
+    return with_history(problem, {"case": case}, on, None, "case", reason)
+
+
+def note_case(problem: Problem, fields: Mapping[str, Any], on: date) -> Problem:
+    if problem.case is None:
+        raise refuse(
+            f"{problem.id} is not a typical case", f"choose it first with `auditledger case add {problem.id}`"
+        )
+    case = problem.case
+    given = {k: v for k, v in fields.items() if v not in (None, [])}
+    if not given:
+        raise refuse(
+            f"nothing to note for {problem.id}",
+            "pass --finding, --conclusion, --proposal, --cause or --method",
+        )
+    merged = {**case.model_dump(), **given}
+    for key in ("methods", "causes"):
+        if key in given:
+            merged[key] = [*getattr(case, key), *(v for v in given[key] if v not in getattr(case, key))]
+    new_case = build(TypicalCase, merged)
+    return with_history(problem, {"case": new_case}, on, None, "case_note", None)
+
+
+def _hearing_index(meta: YearMeta, hearing_id: str) -> int:
+    index = next((i for i, h in enumerate(meta.hearings) if h.id == hearing_id), None)
+    if index is None:
+        raise AuditLedgerError(
+            f"no hearing {hearing_id} in {meta.year}", hint="add it with `auditledger hearing add`"
+        )
+    return index
+
+
+def add_question(meta: YearMeta, hearing_id: str, fields: Mapping[str, Any]) -> tuple[YearMeta, int]:
+    index = _hearing_index(meta, hearing_id)
+    hearing = meta.hearings[index]
+    question = build(Question, {k: v for k, v in fields.items() if v is not None})
+    hearings = list(meta.hearings)
+    hearings[index] = hearing.model_copy(update={"questions": [*hearing.questions, question]})
+    return meta.model_copy(update={"hearings": hearings}), len(hearing.questions) + 1
+
+
+def answer_question(meta: YearMeta, hearing_id: str, number: int, text: str, on: date) -> YearMeta:
+    index = _hearing_index(meta, hearing_id)
+    hearing = meta.hearings[index]
+    if not 1 <= number <= len(hearing.questions):
+        raise AuditLedgerError(
+            f"{hearing_id} has no question {number}", hint=f"it has {len(hearing.questions)}"
+        )
+    questions = list(hearing.questions)
+    old = questions[number - 1]
+    questions[number - 1] = build(
+        Question, {**old.model_dump(), "answer": text, "answered": on}, {"answer": "--text"}
+    )
+    hearings = list(meta.hearings)
+    hearings[index] = hearing.model_copy(update={"questions": questions})
+    return meta.model_copy(update={"hearings": hearings})
+
+
+def disclose(problem: Problem, on: date, where: str) -> Problem:
+    if not problem.status.finished:
+        raise refuse(
+            f"{problem.id} is {problem.status.zh}: only a rectification result can be published",
+            "record its completion first with `auditledger update --status 已整改`",
+        )
+    disclosure = build(Disclosure, {"published": on, "where": where}, {"published": "--date"})
+    return with_history(problem, {"disclosure": disclosure}, on, None, "disclose", None)
+
+
+def disclose_report(meta: YearMeta, name: str, on: date, where: str) -> YearMeta:
+    report = getattr(meta, name) or build(Report, {})
+    disclosure = build(Disclosure, {"published": on, "where": where}, {"published": "--date"})
+    return meta.model_copy(update={name: report.model_copy(update={"disclosure": disclosure})})

@@ -119,6 +119,7 @@ import auditledger.cli.analysis  # noqa: E402
 import auditledger.cli.browse  # noqa: E402
 import auditledger.cli.interchange  # noqa: E402
 import auditledger.cli.ledger  # noqa: E402
+import auditledger.cli.oversight  # noqa: E402
 import auditledger.cli.report  # noqa: E402
 import auditledger.cli.workflow  # noqa: E402, F401
 

@@ -26,6 +26,7 @@ class ReportKind(str, Enum):
     rectification = "rectification"
     unit = "unit"
     plan_status = "plan-status"
+    cases = "cases"
 
 
 @command("report")
@@ -35,7 +36,7 @@ def report(
         ReportKind,
         typer.Option(
             help="rectification: the 整改情况报告; unit: one unit's 整改责任清单 (with --unit); "
-            "plan-status: a one-page status for a hearing."
+            "plan-status: a one-page status for a hearing; cases: the typical-case analysis (典型案例)."
         ),
     ] = ReportKind.rectification,
     unit: Annotated[str | None, typer.Option(help="The unit, for --kind unit.")] = None,
@@ -43,6 +44,13 @@ def report(
     as_of: AsOfOption = None,
     lang: LangOption = None,
     output: OutputOption = None,
+    public: Annotated[
+        bool,
+        typer.Option(
+            "--public",
+            help="The version for publication: no personal names, contact details or internal notes.",
+        ),
+    ] = False,
     templates: Annotated[
         Path | None,
         typer.Option(
@@ -61,9 +69,13 @@ def report(
     if kind is ReportKind.unit and not unit:
         raise AuditLedgerError("--kind unit needs --unit", hint="name the unit, e.g. --unit czj")
     ledger = read_ledger()
+    if public:
+        ledger = reports.public_ledger(ledger)
     provenance = reports.Provenance(__version__, day, ledger.digest, store.git_revision(ledger.root))
-    data: reports.RectificationReport | reports.UnitReport | reports.PlanStatus
-    if kind is ReportKind.unit:
+    data: reports.RectificationReport | reports.UnitReport | reports.PlanStatus | reports.CasesReport
+    if kind is ReportKind.cases:
+        data = reports.cases(ledger, year, provenance)
+    elif kind is ReportKind.unit:
         assert unit is not None
         data = reports.unit_report(ledger, year, unit, provenance)
     elif kind is ReportKind.plan_status:

@@ -61,8 +61,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "evidence": ("佐证材料", "Evidence"),
     "reason": ("未整改到位原因", "Why unfinished"),
     "next_steps": ("下一步计划", "Next steps"),
+    "findings": ("发现", "Findings"),
+    "conclusions": ("结论", "Conclusions"),
+    "proposals": ("建议", "Proposals"),
     "round": ("整改轮次", "Rectification round"),
     "tracking": ("跟踪检查记录", "Tracking records"),
+    "tags": ("标签", "Tags"),
+    "case": ("典型案例", "Typical case"),
+    "disclosure": ("信息公开", "Disclosure"),
     "history": ("变更记录", "History"),
 }
 WORDS: dict[str, tuple[str, str]] = {
@@ -193,6 +199,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "opinion": ("审议意见", "deliberation opinions"),
     "suggestion": ("代表建议", "deputy's suggestion"),
     "vote": ("测评后再报告", "re-report after vote"),
+    "question": ("询问书面答复", "written answer to a question"),
+    "disclosure": ("信息公开", "publication"),
 }
 
 
@@ -288,6 +296,20 @@ def _show(ledger: Ledger, name: str, value: Any, lang: str) -> str:
         return show_money(value)
     if isinstance(value, bool):
         return label("yes", lang)
+    if name == "disclosure":
+        return f"{value.published} {value.where}"
+    if name == "case":
+        parts = [value.reason, f"({value.chosen})"]
+        parts += [
+            f"{label(k, lang)}: {v}"
+            for k, v in (
+                ("findings", value.findings),
+                ("conclusions", value.conclusions),
+                ("proposals", value.proposals),
+            )
+            if v
+        ]
+        return "\n".join(parts)
     if isinstance(value, Choice):
         return value.label(lang)
     if isinstance(value, list):
