@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from auditledger.cli import app
 from tests.conftest import REPO, SAMPLE
 
-READ_ONLY = {"list", "show", "check", "overdue", "sample", "report", "plan", "recurring", "stats"}
+READ_ONLY = {"list", "show", "check", "overdue", "sample", "report", "plan", "recurring", "stats", "query"}
 
 
 def examples() -> list[tuple[str, list[str]]]:

@@ -151,3 +151,51 @@ def _years(text: str | None) -> list[int]:
         first, last = int(match.group(1)), int(match.group(2) or match.group(1))
         found += range(first, last + 1)
     return sorted(set(found))
+
+
+class QueryFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+@command("query")
+def query(
+    statement: Annotated[str, typer.Argument(metavar="SQL", help="One SQL statement (SQLite), read-only.")],
+    output_format: Annotated[
+        QueryFormat, typer.Option("--format", help="table, csv or json.")
+    ] = QueryFormat.table,
+) -> None:
+    """Ask the ledger anything in SQL: tables problems, units, cooperating, measures, rectified,
+    milestones, tracking, history, changes, resolutions, suggestions, votes, recommendations, links."""
+    import sqlite3
+
+    from auditledger import sql
+    from auditledger.cli.browse import read_ledger
+    from auditledger.render.tabular import to_csv, to_json
+
+    db = sql.build(read_ledger())
+    try:
+        columns, rows = sql.run(db, statement)
+    except (sqlite3.Error, sqlite3.Warning) as exc:
+        raise AuditLedgerError(
+            f"query: {exc}",
+            hint="see the tables in the README (`auditledger query` section); the database is read-only",
+        ) from None
+    records = [dict(zip(columns, row, strict=True)) for row in rows]
+    if output_format is QueryFormat.json:
+        typer.echo(to_json(records), nl=False)
+    elif output_format is QueryFormat.csv:
+        typer.echo(to_csv(records, columns), nl=False)
+    else:
+        from rich.table import Table
+        from rich.text import Text
+
+        from auditledger.render.text import emit
+
+        table = Table(header_style="bold")
+        for column in columns:
+            table.add_column(column, overflow="fold")
+        for row in rows:
+            table.add_row(*(Text("" if v is None else str(v)) for v in row))
+        emit(table)

@@ -17,6 +17,7 @@ class ExportFormat(str, Enum):
     xlsx = "xlsx"
     csv = "csv"
     json = "json"
+    sqlite = "sqlite"
 
 
 @command("import")
@@ -134,15 +135,23 @@ def export(
     from auditledger.queries import problem_record
     from auditledger.render.tabular import to_json
 
-    if output_format is ExportFormat.xlsx and output is None:
-        raise AuditLedgerError("--format xlsx needs --output FILE", hint="e.g. --output 2023整改台账.xlsx")
+    if output_format in (ExportFormat.xlsx, ExportFormat.sqlite) and output is None:
+        raise AuditLedgerError(
+            f"--format {output_format.value} needs --output FILE", hint="e.g. --output 2023整改台账.xlsx"
+        )
     ledger = read_ledger()
     for name in unit or ():
         if name not in ledger.units:
             raise AuditLedgerError(f"--unit: no unit with id '{name}'", hint=did_you_mean(name, ledger.units))
     problems = [p for p in ledger.problems if p.year == year and (not unit or p.unit in unit)]
     data: str | bytes
-    if output_format is ExportFormat.json:
+    if output_format is ExportFormat.sqlite:
+        from auditledger import sql
+
+        db = sql.build(ledger)  # the whole ledger: SQL selects years and units itself
+        data = db.serialize()
+        problems = ledger.problems
+    elif output_format is ExportFormat.json:
         data = to_json([problem_record(ledger, p) for p in problems])
     elif output_format is ExportFormat.csv:
         fields = [*exporting.LIST, *(f for f in exporting.STATUS if f not in exporting.LIST)]
