@@ -174,7 +174,7 @@ def test_code_is_reported_at_its_place(
 def test_sample_ledger_passes(sample: CLI) -> None:
     run = sample("check")
     assert run.exit_code == 0, run.stdout
-    assert run.lines == ["47 problems, 16 units, 3 years: 0 errors, 0 warnings"]
+    assert run.lines == ["47 problems, 16 units, 3 years, 1 lower-level ledger: 0 errors, 0 warnings"]
 
 
 def test_all_errors_at_once_in_json(make_ledger: Callable[..., Path]) -> None:

@@ -12,7 +12,19 @@ from typer.testing import CliRunner
 from auditledger.cli import app
 from tests.conftest import REPO, SAMPLE
 
-READ_ONLY = {"list", "show", "check", "overdue", "sample", "report", "plan", "recurring", "stats", "query"}
+READ_ONLY = {
+    "list",
+    "show",
+    "check",
+    "overdue",
+    "sample",
+    "report",
+    "plan",
+    "recurring",
+    "stats",
+    "query",
+    "rollup",
+}
 
 
 def examples() -> list[tuple[str, list[str]]]:

@@ -240,6 +240,7 @@ def test_tracking_records(ledger_with: Callable[..., CLI]) -> None:
             "method": "site_visit",
             "finding": "资金已拨付",
             "by": "监督处",
+            "deputies": [],
             "internal": False,
         }
     ]

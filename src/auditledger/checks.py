@@ -106,6 +106,8 @@ def check_unknown_unit(ledger: Ledger) -> Iterator[Finding]:
             named.append((("supervisor",), problem.supervisor, "supervising department"))
         if problem.lower_government:
             named.append((("lower_government",), problem.lower_government, "lower-level government"))
+        if problem.budget_department:
+            named.append((("budget_department",), problem.budget_department, "budget department"))
         for pointer, unit_id, role in named:
             if unit_id not in ledger.units:
                 yield _unknown_unit(ledger, entry.origin, pointer, unit_id, role)

@@ -163,6 +163,14 @@ def replace_year(ledger: Ledger, new: YearMeta) -> FileChange:
     return FileChange(path, doc.dumps(), doc.original)
 
 
+def replace_settings(ledger: Ledger, new: Settings) -> FileChange:
+    """The change that writes new settings, touching only the fields that changed."""
+    path = ledger.root / SETTINGS_FILE
+    doc = store.Document.load(path)
+    store.update_record(doc.data, ledger.settings, new)
+    return FileChange(path, doc.dumps(), doc.original)
+
+
 def year_meta(ledger: Ledger, year: int) -> YearMeta:
     return ledger.years.get(year) or build(YearMeta, {"year": year})
 

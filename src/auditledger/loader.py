@@ -352,6 +352,17 @@ def _problem_list() -> TypeAdapter[list[Problem]]:
     return TypeAdapter(list[Problem])
 
 
+def locate_lines(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Line and column for diagnostics made after loading, reading their files again."""
+    texts: dict[Path, str] = {}
+    for d in diagnostics:
+        if d.line is None and d.path is not None and d.path not in texts:
+            text, _ = store.read_text(d.path)
+            if text is not None:
+                texts[d.path] = text
+    return _with_lines(diagnostics, texts)
+
+
 def _with_lines(diagnostics: list[Diagnostic], texts: Mapping[Path, str]) -> list[Diagnostic]:
     """Find line and column for the diagnostics that have only a pointer, one parse per file."""
     wanted: dict[Path, list[Pointer]] = defaultdict(list)

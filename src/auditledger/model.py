@@ -199,6 +199,15 @@ class HearingKind(Choice):
     inquiry = "inquiry", "专题询问", "special inquiry", "询问"
 
 
+class DeputyKind(Choice):
+    """How a deputy (人大代表) takes part in the tracking."""
+
+    liaison = "liaison", "联系代表", "liaison deputy"
+    budget_liaison = "budget_liaison", "预算审查联系代表", "budget-review liaison deputy"
+    proposer = "proposer", "提出相关议案建议代表", "deputy who proposed related motions"
+    expert = "expert", "专业领域代表", "deputy with expertise in the field"
+
+
 class VoteResult(Choice):
     satisfied = "satisfied", "满意", "satisfied"
     basically_satisfied = "basically_satisfied", "基本满意", "basically satisfied"
@@ -298,6 +307,13 @@ class Record(BaseModel):
 # --- records -----------------------------------------------------------------------------
 
 
+class LowerLedger(Record):
+    """A lower-level committee's ledger (typically a git submodule), by path and jurisdiction."""
+
+    path: Line = Field(description="Relative to this ledger's folder")
+    name: Line = Field(description="The jurisdiction, e.g. 东山区")
+
+
 class Settings(Record):
     """`auditledger.yaml`: who keeps the ledger and how it is reported."""
 
@@ -342,6 +358,13 @@ class Settings(Record):
     plan_methods: list[TrackingMethod] = Field(
         default_factory=lambda: list(DEFAULT_PLAN_METHODS),
         description="Tracking methods the plan proposes (专题询问, 实地察看, …)",
+    )
+    lower: list[LowerLedger] = Field(
+        default_factory=list, description="Lower-level ledgers supervised jointly (上下联动)"
+    )
+    asset_categories: list[Line] = Field(
+        default_factory=lambda: ["国有企业资产", "金融资产", "行政事业性国有资产", "自然资源资产"],
+        description="Categories that `report --kind assets` covers (国有资产)",
     )
     templates: Line | None = Field(
         default=None,
@@ -538,6 +561,11 @@ class HistoryEntry(Record):
     note: Text | None = None
 
 
+class Deputy(Record):
+    name: Line
+    kind: DeputyKind
+
+
 class TrackingEntry(Record):
     """A dated check or supervision action on a problem (跟踪检查, 专题询问, 约谈, …)."""
 
@@ -545,7 +573,15 @@ class TrackingEntry(Record):
     method: TrackingMethod
     finding: Text = Field(description="What was found or done")
     by: Line | None = None
+    deputies: list[Deputy] = Field(default_factory=list, description="Deputies (人大代表) who took part")
     internal: bool = Field(default=False, description="Left out of published reports")
+
+
+class Counterpart(Record):
+    """The same problem in another level's ledger: the jurisdiction and its id there."""
+
+    ledger: Line = Field(description="The other ledger's jurisdiction, e.g. 东山区 or 示例市")
+    id: ProblemId
 
 
 class TypicalCase(Record):
@@ -619,6 +655,15 @@ class Problem(Record):
     tracking: list[TrackingEntry] = Field(default_factory=list, description="跟踪检查记录")
     case: TypicalCase | None = Field(default=None, description="Chosen as a typical case (典型案例)")
     disclosure: Disclosure | None = Field(default=None, description="Publication of its result")
+    counterpart: Counterpart | None = Field(
+        default=None, description="The same problem in a lower- or upper-level ledger (上下联动)"
+    )
+    budget_department: UnitId | None = Field(
+        default=None, description="The budget department (预算部门) it concerns"
+    )
+    budget_items: list[Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z.-]{1,32}$")]] = Field(
+        default_factory=list, description="Budget item codes (预算项目编码) it concerns"
+    )
     history: list[HistoryEntry] = Field(default_factory=list)
 
     @model_validator(mode="after")

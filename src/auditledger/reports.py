@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
@@ -20,6 +20,7 @@ from typing import Any
 from auditledger.deadlines import add_months
 from auditledger.diagnostics import AuditLedgerError
 from auditledger.model import (
+    DeputyKind,
     Hearing,
     Ledger,
     Located,
@@ -47,6 +48,9 @@ class Kind(str, Enum):
     plan = "plan"
     stats = "stats"
     cases = "cases"
+    rollup = "rollup"
+    budget_review = "budget-review"
+    assets = "assets"
 
 
 def percent(part: int, whole: int) -> Decimal | None:
@@ -207,6 +211,29 @@ class HearingLine:
 
 
 @dataclass(frozen=True)
+class DeputyLine:
+    """A deputy's part in the year's tracking."""
+
+    name: str
+    kind: DeputyKind
+    activities: int
+    problems: list[str]
+
+
+def deputy_lines(items: Sequence[Item]) -> list[DeputyLine]:
+    found: dict[tuple[str, DeputyKind], tuple[int, set[str]]] = {}
+    for item in items:
+        for entry in item.problem.tracking:
+            if entry.internal:
+                continue
+            for deputy in entry.deputies:
+                count, problems = found.get((deputy.name, deputy.kind), (0, set()))
+                found[(deputy.name, deputy.kind)] = (count + 1, problems | {item.problem.id})
+    ordered = sorted(found.items(), key=lambda kv: (kv[0][0], kv[0][1].value))
+    return [DeputyLine(name, kind, count, sorted(problems)) for (name, kind), (count, problems) in ordered]
+
+
+@dataclass(frozen=True)
 class Provenance:
     version: str
     as_of: date
@@ -242,6 +269,9 @@ class RectificationReport:
     votes: list[VoteLine]
     recommendations: list[RecommendationLine]
     hearings: list[HearingLine]
+    deputies: list[DeputyLine]
+    rollup: list[Any] = field(default_factory=list)
+    """With --with-lower: levels.RollupRow per jurisdiction."""
 
     @property
     def top_units(self) -> list[UnitLine]:
@@ -441,6 +471,7 @@ def rectification(ledger: Ledger, year: int, provenance: Provenance) -> Rectific
         votes=vote_lines(ledger, meta, as_of),
         recommendations=recommendation_lines(ledger, meta),
         hearings=hearing_lines(ledger, meta, as_of),
+        deputies=deputy_lines(items),
     )
 
 
@@ -537,7 +568,11 @@ def public_ledger(ledger: Ledger) -> Ledger:
             responsible_person=None,
             checked_by=None,
             history=[{**h, "by": None, "note": None} for h in data["history"]],
-            tracking=[{**t, "by": None} for t in data["tracking"] if not t["internal"]],
+            tracking=[
+                {**t, "by": None, "deputies": [{**d, "name": "人大代表"} for d in t["deputies"]]}
+                for t in data["tracking"]
+                if not t["internal"]
+            ],
         )
         problems.append(Located(Problem.model_validate(_scrubbed(data)), entry.origin))
     years = []
@@ -555,3 +590,84 @@ def public_ledger(ledger: Ledger) -> Ledger:
     clean.digest = ledger.digest
     clean.public = True
     return clean
+
+
+# --- budget review and state-owned assets ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DepartmentBlock:
+    """One budget department's open or recurring problems and what the committee said of them."""
+
+    unit: str
+    name: str
+    items: list[Item]
+    amount: Decimal
+    outstanding: Decimal
+    opinions: list[Resolution]
+
+
+@dataclass(frozen=True)
+class BudgetReview:
+    """Input to the preliminary review of the next budget (初步审查意见): the problems of this and
+    earlier years still open, or recurring, by budget department."""
+
+    heading: Heading
+    departments: list[DepartmentBlock]
+
+
+def budget_review(ledger: Ledger, year: int, provenance: Provenance) -> BudgetReview:
+    as_of = provenance.as_of
+    year_items(ledger, year, as_of)  # refuses a year without problems
+    chosen = [
+        item(ledger, p, as_of)
+        for p in ledger.problems
+        if p.year <= year and (not item(ledger, p, as_of).done or p.recurring_from)
+    ]
+    opinions: dict[str, list[Resolution]] = defaultdict(list)
+    for meta in ledger.years.values():
+        for resolution in meta.resolutions:
+            for problem_id in resolution.problems:
+                opinions[problem_id].append(resolution)
+    groups: dict[str, list[Item]] = defaultdict(list)
+    for entry in chosen:
+        groups[entry.problem.budget_department or entry.problem.unit].append(entry)
+    blocks = []
+    for unit, group in sorted(groups.items(), key=lambda kv: (-total(i.outstanding for i in kv[1]), kv[0])):
+        said = {r.id: r for i in group for r in opinions.get(i.problem.id, [])}
+        blocks.append(
+            DepartmentBlock(
+                unit,
+                ledger.unit_name(unit),
+                sorted(group, key=lambda i: (i.problem.year, i.problem.id)),
+                total(i.problem.amount for i in group),
+                total(i.outstanding for i in group),
+                [said[k] for k in sorted(said)],
+            )
+        )
+    return BudgetReview(heading(ledger, Kind.budget_review, year, provenance), blocks)
+
+
+@dataclass(frozen=True)
+class AssetsReport:
+    """The state-owned assets section (国有资产管理情况): problems of the asset categories."""
+
+    heading: Heading
+    categories: list[CategoryBlock]
+    accountable: dict[str, int]
+    overall: Overall | None
+
+
+def assets(ledger: Ledger, year: int, provenance: Provenance) -> AssetsReport:
+    items = [
+        i
+        for i in year_items(ledger, year, provenance.as_of)
+        if i.problem.category in ledger.settings.asset_categories
+    ]
+    blocks = [b for b in categories(ledger, items) if b.name in ledger.settings.asset_categories]
+    return AssetsReport(
+        heading(ledger, Kind.assets, year, provenance),
+        blocks,
+        {b.name: sum(i.problem.accountable for i in b.items) for b in blocks},
+        overall(items) if items else None,
+    )

@@ -66,6 +66,10 @@ class Update:
     """Confirm (True) or drop (False) the problem as prominent; `reason` then says why."""
     recurring_from: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    counterpart: tuple[str, str] | None = None
+    """(jurisdiction, id): the same problem in a lower- or upper-level ledger."""
+    budget_department: str | None = None
+    budget_items: tuple[str, ...] = ()
 
 
 def refuse(message: str, hint: str = "") -> AuditLedgerError:
@@ -100,6 +104,13 @@ def update(problem: Problem, request: Update, on: date, by: str | None, note: st
     new_links = [link for link in request.recurring_from if link not in problem.recurring_from]
     if new_links:
         fields["recurring_from"] = [*problem.recurring_from, *new_links]
+    if request.budget_department is not None:
+        fields["budget_department"] = request.budget_department
+    new_items = [code for code in request.budget_items if code not in problem.budget_items]
+    if new_items:
+        fields["budget_items"] = [*problem.budget_items, *new_items]
+    if request.counterpart is not None:
+        fields["counterpart"] = {"ledger": request.counterpart[0], "id": request.counterpart[1]}
     new_tags = [tag for tag in request.tags if tag not in problem.tags]
     if new_tags:
         fields["tags"] = [*problem.tags, *new_tags]

@@ -199,3 +199,37 @@ def query(
         for row in rows:
             table.add_row(*(Text("" if v is None else str(v)) for v in row))
         emit(table)
+
+
+class RollupFormat(str, Enum):
+    md = "md"
+    html = "html"
+    json = "json"
+
+
+@command("rollup")
+def rollup(
+    year: Annotated[int, typer.Option(help="The audit year.")],
+    output_format: Annotated[
+        RollupFormat, typer.Option("--format", help="md, html or json.")
+    ] = RollupFormat.md,
+    as_of: AsOfOption = None,
+    lang: LangOption = None,
+    output: OutputOption = None,
+) -> None:
+    """This ledger's and the lower-level ledgers' headline figures for a year, side by side."""
+    from auditledger import __version__, levels, reports, store
+    from auditledger.cli.browse import read_ledger
+    from auditledger.render.tabular import to_json
+
+    day = day_or_today(as_of, "--as-of")
+    ledger = read_ledger()
+    provenance = reports.Provenance(__version__, day, ledger.digest, store.git_revision(ledger.root))
+    data = levels.rollup_report(ledger, year, provenance)
+    if output_format is RollupFormat.json:
+        write_or_print(to_json([row.to_json() for row in data.rows]), output)
+        return
+    from auditledger.render.report import Format, render
+
+    language = (lang or ledger.settings.language).value
+    write_or_print(render(data, reports.Kind.rollup, Format(output_format.value), language), output)

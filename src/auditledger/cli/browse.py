@@ -29,6 +29,23 @@ def read_ledger() -> Ledger:
     return ledger
 
 
+WithLowerOption = Annotated[
+    bool,
+    typer.Option(
+        "--with-lower", help="Include the lower-level ledgers (上下联动), with a jurisdiction column."
+    ),
+]
+
+
+def levels_of(ledger: Ledger, with_lower: bool) -> list[tuple[str, Ledger]]:
+    """This ledger alone, or it and its lower-level ledgers, each with its jurisdiction."""
+    if not with_lower:
+        return [("", ledger)]
+    from auditledger.levels import lower_levels, own_name
+
+    return [(own_name(ledger), ledger), *((level.name, level.ledger) for level in lower_levels(ledger))]
+
+
 @command("list")
 def list_problems(
     year: Annotated[list[int] | None, typer.Option(help="Audit year; repeatable.")] = None,
@@ -50,6 +67,7 @@ def list_problems(
         TableFormat, typer.Option("--format", help="table, json or csv.")
     ] = TableFormat.table,
     lang: LangOption = None,
+    with_lower: WithLowerOption = False,
 ) -> None:
     """List problems, filtered (问题清单)."""
     from auditledger.model import RectificationType, Status
@@ -65,7 +83,26 @@ def list_problems(
         unfinished=unfinished,
     )
     ledger = read_ledger()
-    emit_problems(ledger, select(ledger.problems, criteria), output_format, lang)
+    levels = levels_of(ledger, with_lower)
+    if len(levels) == 1:
+        emit_problems(ledger, select(ledger.problems, criteria), output_format, lang)
+        return
+    from auditledger.queries import ROW_FIELDS, problem_row
+    from auditledger.render.tabular import to_csv, to_json
+
+    rows = [
+        {"jurisdiction": name, **problem_row(level, p)}
+        for name, level in levels
+        for p in select(level.problems, criteria)
+    ]
+    if output_format is TableFormat.json:
+        typer.echo(to_json(rows), nl=False)
+    elif output_format is TableFormat.csv:
+        typer.echo(to_csv(rows, ["jurisdiction", *ROW_FIELDS]), nl=False)
+    else:
+        for name, level in levels:
+            typer.echo(f"【{name}】")
+            emit_problems(level, select(level.problems, criteria), output_format, lang)
 
 
 def emit_problems(

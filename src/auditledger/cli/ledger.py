@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from auditledger.cli import command, state
+from auditledger.cli import app, command, state
 from auditledger.cli.options import TextFormat
 from auditledger.diagnostics import AuditLedgerError, display_path
 
@@ -150,6 +150,14 @@ def check(
     from auditledger.render.tabular import to_json
 
     ledger, diagnostics = load(state().root())
+    lowers = []
+    if ledger.settings.lower:
+        from auditledger.levels import counterparts, lower_levels
+
+        lowers = lower_levels(ledger)
+        diagnostics = (
+            diagnostics + [d for level in lowers for d in level.diagnostics] + counterparts(ledger, lowers)
+        )
     errors = sum(d.is_error for d in diagnostics)
     warnings = len(diagnostics) - errors
     if output_format is TextFormat.json:
@@ -168,7 +176,9 @@ def check(
             typer.echo(diagnostic.render())
         typer.echo(
             f"{len(ledger.problem_entries)} problems, {len(ledger.unit_entries)} units, "
-            f"{len(ledger.years)} years: {errors} errors, {warnings} warnings"
+            f"{len(ledger.years)} years"
+            + (f", {len(lowers)} lower-level ledger{'s' if len(lowers) > 1 else ''}" if lowers else "")
+            + f": {errors} errors, {warnings} warnings"
         )
     if errors:
         raise typer.Exit(1)
@@ -191,3 +201,51 @@ def schema(
     edits.write_files(changes)
     for change in changes:
         typer.echo(display_path(change.path))
+
+
+lower_app = typer.Typer(help="Lower-level ledgers supervised jointly (上下联动).", no_args_is_help=True)
+app.add_typer(lower_app, name="lower")
+
+
+@command("add", target=lower_app)
+def lower_add(
+    path: Annotated[str, typer.Argument(help="The lower-level ledger's folder, relative to this ledger.")],
+    name: Annotated[str, typer.Option(help="Its jurisdiction, e.g. 东山区.")],
+) -> None:
+    """Register a lower-level ledger (a folder, typically a git submodule)."""
+    from auditledger import edits
+    from auditledger.loader import SETTINGS_FILE
+
+    root = state().root()
+    if Path(path).is_absolute() or ".." in Path(path).parts:
+        raise AuditLedgerError(
+            f"'{path}' must be a folder inside this ledger", hint="give a relative path, e.g. lower/dsq"
+        )
+    if not (root / path / SETTINGS_FILE).exists():
+        raise AuditLedgerError(
+            f"{root / path} holds no {SETTINGS_FILE}",
+            hint="create it with `auditledger init` or check out the submodule",
+        )
+    with edits.editing(root) as ledger:
+        if any(entry.name == name or entry.path == path for entry in ledger.settings.lower):
+            raise AuditLedgerError(f"lower-level ledger '{name}' ({path}) is already registered")
+        settings = edits.build(
+            type(ledger.settings),
+            {
+                **ledger.settings.model_dump(),
+                "lower": [*ledger.settings.model_dump()["lower"], {"path": path, "name": name}],
+            },
+        )
+        edits.commit(ledger, [edits.replace_settings(ledger, settings)])
+    typer.echo(f"added lower-level ledger {name} ({path})")
+
+
+@command("list", target=lower_app)
+def lower_list() -> None:
+    """The lower-level ledgers, with their problems and errors."""
+    from auditledger.cli.browse import read_ledger
+    from auditledger.levels import lower_levels
+
+    for level in lower_levels(read_ledger()):
+        errors = sum(d.is_error for d in level.diagnostics)
+        typer.echo(f"{level.name}\t{level.path}\t{len(level.ledger.problems)} problems\t{errors} errors")

@@ -27,6 +27,8 @@ class ReportKind(str, Enum):
     unit = "unit"
     plan_status = "plan-status"
     cases = "cases"
+    budget_review = "budget-review"
+    assets = "assets"
 
 
 @command("report")
@@ -36,7 +38,8 @@ def report(
         ReportKind,
         typer.Option(
             help="rectification: the 整改情况报告; unit: one unit's 整改责任清单 (with --unit); "
-            "plan-status: a one-page status for a hearing; cases: the typical-case analysis (典型案例)."
+            "plan-status: a one-page status for a hearing; cases: the typical-case analysis (典型案例); "
+            "budget-review: open and recurring problems by budget department; assets: 国有资产."
         ),
     ] = ReportKind.rectification,
     unit: Annotated[str | None, typer.Option(help="The unit, for --kind unit.")] = None,
@@ -50,6 +53,9 @@ def report(
             "--public",
             help="The version for publication: no personal names, contact details or internal notes.",
         ),
+    ] = False,
+    with_lower: Annotated[
+        bool, typer.Option("--with-lower", help="Add the lower-level ledgers' figures (上下联动).")
     ] = False,
     templates: Annotated[
         Path | None,
@@ -72,9 +78,20 @@ def report(
     if public:
         ledger = reports.public_ledger(ledger)
     provenance = reports.Provenance(__version__, day, ledger.digest, store.git_revision(ledger.root))
-    data: reports.RectificationReport | reports.UnitReport | reports.PlanStatus | reports.CasesReport
+    data: (
+        reports.RectificationReport
+        | reports.UnitReport
+        | reports.PlanStatus
+        | reports.CasesReport
+        | reports.BudgetReview
+        | reports.AssetsReport
+    )
     if kind is ReportKind.cases:
         data = reports.cases(ledger, year, provenance)
+    elif kind is ReportKind.budget_review:
+        data = reports.budget_review(ledger, year, provenance)
+    elif kind is ReportKind.assets:
+        data = reports.assets(ledger, year, provenance)
     elif kind is ReportKind.unit:
         assert unit is not None
         data = reports.unit_report(ledger, year, unit, provenance)
@@ -82,6 +99,13 @@ def report(
         data = reports.plan_status(ledger, year, provenance)
     else:
         data = reports.rectification(ledger, year, provenance)
+        if with_lower:
+            import dataclasses
+
+            from auditledger.levels import Level, lower_levels, own_name, rollup
+
+            levels = [Level(own_name(ledger), ledger, []), *lower_levels(ledger)]
+            data = dataclasses.replace(data, rollup=rollup(levels, year, day))
     folders = [templates] if templates else []
     if ledger.settings.templates:
         folders.append(ledger.root / ledger.settings.templates)

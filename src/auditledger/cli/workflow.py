@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from auditledger.cli import app, command, state
+from auditledger.cli.browse import WithLowerOption
 from auditledger.cli.options import LangOption, TableFormat, TextFormat, choice, day_or_today, iso_date
 from auditledger.diagnostics import AuditLedgerError
 
@@ -112,6 +113,18 @@ def update(
     tag: Annotated[
         list[str] | None, typer.Option(help="A tag, e.g. public_concern or budget_focus; repeatable.")
     ] = None,
+    budget_department: Annotated[
+        str | None, typer.Option(help="The budget department (预算部门) it concerns, a unit id.")
+    ] = None,
+    budget_item: Annotated[
+        list[str] | None, typer.Option(help="A budget item code (预算项目编码) it concerns; repeatable.")
+    ] = None,
+    counterpart: Annotated[
+        str | None,
+        typer.Option(
+            help="LEDGER:ID, the same problem in a lower- or upper-level ledger, e.g. 东山区:2025-001."
+        ),
+    ] = None,
     on: DateOption = None,
     by: ByOption = None,
     note: Annotated[str | None, typer.Option(help="A note for the history entry.")] = None,
@@ -133,10 +146,24 @@ def update(
         prominent=prominent,
         recurring_from=tuple(recurring_from or ()),
         tags=tuple(tag or ()),
+        counterpart=_counterpart(counterpart),
+        budget_department=budget_department,
+        budget_items=tuple(budget_item or ()),
     )
     day = _day(on)
     _, new = _edit_problem(problem_id, lambda p: workflow.update(p, request, day, by, note))
     typer.echo(_history_line(new))
+
+
+def _counterpart(value: str | None) -> tuple[str, str] | None:
+    if value is None:
+        return None
+    ledger, sep, ident = value.rpartition(":")
+    if not sep or not ledger.strip() or not ident.strip():
+        raise AuditLedgerError(
+            f"--counterpart: '{value}' is not LEDGER:ID", hint="e.g. --counterpart 东山区:2025-001"
+        )
+    return ledger.strip(), ident.strip()
 
 
 @command("extend")
@@ -196,15 +223,32 @@ def track(
     finding: Annotated[str, typer.Option(help="What was found or done.")],
     by: ByOption = None,
     internal: Annotated[bool, typer.Option("--internal", help="Keep it out of published reports.")] = False,
+    deputy: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="NAME=KIND, a deputy (人大代表) who took part: 联系代表, 预算审查联系代表, "
+            "提出相关议案建议代表 or 专业领域代表; repeatable."
+        ),
+    ] = None,
 ) -> None:
     """Record a tracking check or supervision action (跟踪检查) on a problem."""
     from auditledger import workflow
+    from auditledger.model import DeputyKind
 
+    deputies = []
+    for item in deputy or ():
+        name, sep, kind = item.partition("=")
+        if not sep or not name.strip():
+            raise AuditLedgerError(
+                f"--deputy: '{item}' is not NAME=KIND", hint="e.g. --deputy 王建国=联系代表"
+            )
+        deputies.append({"name": name.strip(), "kind": choice(DeputyKind, kind.strip(), "--deputy")})
     entry = {
         "date": iso_date(on, "--date"),
         "method": method,
         "finding": finding,
         "by": by,
+        "deputies": deputies,
         "internal": internal,
     }
     _, new = _edit_problem(problem_id, lambda p: workflow.track(p, entry))
@@ -252,27 +296,52 @@ def overdue(
     output_format: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table,
     fail: Annotated[bool, typer.Option("--fail", help="Exit 1 when anything is overdue.")] = False,
     lang: LangOption = None,
+    with_lower: WithLowerOption = False,
 ) -> None:
-    """What is overdue or due soon: problems, milestones, resolutions, opinions, suggestions, votes."""
-    from auditledger.cli.browse import read_ledger
+    """What is overdue or due soon: problems, milestones, resolutions, opinions, suggestions, votes,
+    answers promised at hearings, publication."""
+    from auditledger.cli.browse import levels_of, read_ledger
     from auditledger.deadlines import Level, watch
     from auditledger.render.tabular import to_csv, to_json
 
     day = _day(as_of, "--as-of")
     ledger = read_ledger()
-    rows = [
-        d for d in watch(ledger, day, within) if (not unit or d.unit in unit) and (not year or d.year in year)
+    found = [
+        (
+            name,
+            level,
+            [
+                d
+                for d in watch(level, day, within)
+                if (not unit or d.unit in unit) and (not year or d.year in year)
+            ],
+        )
+        for name, level in levels_of(ledger, with_lower)
     ]
+    rows = [d for _, _, due in found for d in due]
     if output_format is TableFormat.json:
-        typer.echo(to_json([d.to_json() for d in rows]), nl=False)
+        typer.echo(
+            to_json(
+                [
+                    {**({"jurisdiction": n} if with_lower else {}), **d.to_json()}
+                    for n, _, due in found
+                    for d in due
+                ]
+            ),
+            nl=False,
+        )
     elif output_format is TableFormat.csv:
         columns = ["kind", "id", "year", "unit", "due", "days_overdue", "level", "what"]
-        typer.echo(to_csv((d.to_json() for d in rows), columns), nl=False)
+        records = [{"jurisdiction": n, **d.to_json()} for n, _, due in found for d in due]
+        typer.echo(to_csv(records, (["jurisdiction"] if with_lower else []) + columns), nl=False)
     else:
         from auditledger.render.text import emit, overdue_table
 
         language = (lang or ledger.settings.language).value
-        emit(overdue_table(ledger, rows, day, language))
+        for name, level, due in found:
+            if with_lower:
+                typer.echo(f"【{name}】")
+            emit(overdue_table(level, due, day, language))
     if fail and any(d.level is Level.overdue for d in rows):
         raise typer.Exit(1)
 
