@@ -239,3 +239,14 @@ def test_deputies_who_took_part_are_listed_and_hidden_in_public(small: CLI) -> N
     assert (
         "王建国" not in public and "刘芳" not in public and "| 人大代表 | 联系代表 | 1 | 2023-001 |" in public
     )
+
+
+def test_stats_with_lower(sample: CLI) -> None:
+    rows = json.loads(
+        sample("stats", "--by", "year", "--with-lower", "--as-of", "2026-11-24", "--format", "json").stdout
+    )
+    assert [(r["jurisdiction"], r["key"], r["problems"]) for r in rows if r["key"] == "2025"] == [
+        ("示例市", "2025", 17),
+        ("东山区", "2025", 3),
+    ]
+    assert "【东山区】" in sample("stats", "--with-lower", "--as-of", "2026-11-24").stdout

@@ -95,6 +95,9 @@ def stats(
     ),
     lang: LangOption = None,
     output: OutputOption = None,
+    with_lower: Annotated[
+        bool, typer.Option("--with-lower", help="Also each lower-level ledger (上下联动), by jurisdiction.")
+    ] = False,
 ) -> None:
     """Problems, amounts, completion, overdue, days to rectify, extensions and recurrence, by group."""
     from auditledger import stats as statistics
@@ -107,6 +110,36 @@ def stats(
     language = (lang or ledger.settings.language).value
     rows = statistics.group(ledger, statistics.By(by.value), day, chosen, language)
     whole = statistics.totals(rows, ledger, day, chosen)
+    if with_lower:
+        from auditledger.cli.browse import levels_of
+
+        levels = levels_of(ledger, True)
+        grouped = [
+            (name, statistics.group(level, statistics.By(by.value), day, chosen, language), level)
+            for name, level in levels
+        ]
+        if output_format is StatsFormat.table:
+            from auditledger.render.text import emit, stats_table
+
+            for name, level_rows, level in grouped:
+                typer.echo(f"【{name}】")
+                emit(
+                    stats_table(
+                        level_rows, statistics.totals(level_rows, level, day, chosen), by.value, day, language
+                    )
+                )
+            return
+        if output_format in (StatsFormat.json, StatsFormat.csv):
+            records = [
+                {"jurisdiction": name, **r.to_json()} for name, level_rows, _ in grouped for r in level_rows
+            ]
+            text = (
+                to_json(records)
+                if output_format is StatsFormat.json
+                else to_csv(records, list(records[0]) if records else ["jurisdiction"])
+            )
+            write_or_print(text, output)
+            return
     if output_format is StatsFormat.json:
         write_or_print(
             to_json(
