@@ -131,3 +131,18 @@ def sample(tmp_path: Path) -> CLI:
     root = tmp_path / "ledgers"
     shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".auditledger"))
     return CLI(root)
+
+
+def raw_problems(root: Path, year: int | None = None) -> list[dict[str, object]]:
+    """The problems as the YAML files hold them, read with the pure loader and nothing of the
+    project: for figures computed independently of it."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    found: list[dict[str, object]] = []
+    folders = [root / str(year)] if year is not None else sorted(root.glob("20*"))
+    for folder in folders:
+        for path in sorted(folder.glob("*.yaml")):
+            if path.name != "_year.yaml":
+                found += yaml.load(path.read_text(encoding="utf-8"))["problems"]
+    return found

@@ -10,9 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from ruamel.yaml import YAML
 
-from tests.conftest import CLI, snapshot
+from tests.conftest import CLI, raw_problems, snapshot
 
 UNITS = """\
 units:
@@ -273,22 +272,13 @@ def test_confirmed_links_come_first(ledger: CLI) -> None:
 # --- statistics against the raw files -------------------------------------------------------
 
 
-def raw(root: Path) -> list[dict[str, object]]:
-    yaml = YAML(typ="safe", pure=True)
-    found: list[dict[str, object]] = []
-    for path in sorted(root.glob("20*/*.yaml")):
-        if path.name != "_year.yaml":
-            found += yaml.load(path.read_text(encoding="utf-8"))["problems"]
-    return found
-
-
 @pytest.mark.parametrize("by", ["unit", "category", "type", "year"])
 def test_stats_equal_independent_counts(sample: CLI, by: str) -> None:
     as_of = date(2026, 11, 24)
     run = sample("stats", "--by", by, "--as-of", as_of.isoformat(), "--format", "json")
     assert run.exit_code == 0, run.stderr
     report = json.loads(run.stdout)
-    problems = raw(sample.root)
+    problems = raw_problems(sample.root)
     key = {"unit": "unit", "category": "category", "type": "type", "year": "year"}[by]
     for row in report["rows"]:
         mine = [p for p in problems if str(p.get(key) or "") == row["key"]]

@@ -9,9 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from ruamel.yaml import YAML
 
-from tests.conftest import CLI, snapshot
+from tests.conftest import CLI, raw_problems, snapshot
 
 LOWER_SETTINGS = "name: 测试市东山区人大常委会预算工作委员会\njurisdiction: 东山区\n"
 LOWER_UNITS = "units:\n  - id: qczj\n    name: 东山区财政局\n"
@@ -144,22 +143,13 @@ def test_with_lower_adds_the_jurisdiction(levels: Callable[..., CLI]) -> None:
     assert "东山区" not in json.dumps(json.loads(cli("list", "--format", "json").stdout), ensure_ascii=False)
 
 
-def raw(root: Path, year: int) -> list[dict[str, object]]:
-    yaml = YAML(typ="safe", pure=True)
-    found: list[dict[str, object]] = []
-    for path in sorted((root / str(year)).glob("*.yaml")):
-        if path.name != "_year.yaml":
-            found += yaml.load(path.read_text(encoding="utf-8"))["problems"]
-    return found
-
-
 def test_rollup_figures_equal_independent_sums(sample: CLI) -> None:
     run = sample("rollup", "--year", "2025", "--as-of", "2026-11-24", "--format", "json")
     assert run.exit_code == 0, run.stderr
     rows = {r["jurisdiction"]: r for r in json.loads(run.stdout)}
     assert list(rows) == ["示例市", "东山区"]
     for name, root in (("示例市", sample.root), ("东山区", sample.root / "lower" / "dsq")):
-        problems = raw(root, 2025)
+        problems = raw_problems(root, 2025)
         done = [p for p in problems if p.get("status") in ("rectified", "closed")]
         amount = sum((Decimal(str(p.get("amount", 0))) for p in problems), Decimal(0))
         rectified = sum(
@@ -193,7 +183,7 @@ def test_assets_report_covers_the_asset_categories(sample: CLI) -> None:
     md = sample("report", "--year", "2024", "--kind", "assets", "--as-of", "2026-11-24").stdout
     headings = [line for line in md.splitlines() if line.startswith("## ")]
     assert headings == ["## 一、国有企业资产", "## 二、行政事业性国有资产", "## 三、自然资源资产"]
-    problems = [p for p in raw(sample.root, 2024) if p.get("category") == "国有企业资产"]
+    problems = [p for p in raw_problems(sample.root, 2024) if p.get("category") == "国有企业资产"]
     accountable = sum(int(p.get("accountable") or 0) for p in problems)  # type: ignore[call-overload]
     assert f"追责问责{accountable}人。" in md.split("## 一、国有企业资产")[1].split("## 二")[0]
     en = sample(

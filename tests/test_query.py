@@ -8,18 +8,7 @@ import sqlite3
 from decimal import Decimal
 from pathlib import Path
 
-from ruamel.yaml import YAML
-
-from tests.conftest import CLI, snapshot
-
-
-def raw(root: Path) -> list[dict[str, object]]:
-    yaml = YAML(typ="safe", pure=True)
-    found: list[dict[str, object]] = []
-    for path in sorted(root.glob("20*/*.yaml")):
-        if path.name != "_year.yaml":
-            found += yaml.load(path.read_text(encoding="utf-8"))["problems"]
-    return found
+from tests.conftest import CLI, raw_problems, snapshot
 
 
 def query(cli: CLI, statement: str) -> list[dict[str, object]]:
@@ -32,7 +21,7 @@ def test_counts_and_exact_sums_by_year(sample: CLI) -> None:
     rows = query(
         sample, "SELECT year, COUNT(*) AS n, SUM(amount_fen) AS fen FROM problems GROUP BY year ORDER BY year"
     )
-    problems = raw(sample.root)
+    problems = raw_problems(sample.root)
     expected = []
     for year in sorted({int(p["year"]) for p in problems}):  # type: ignore[call-overload]
         mine = [p for p in problems if p["year"] == year]
@@ -42,7 +31,7 @@ def test_counts_and_exact_sums_by_year(sample: CLI) -> None:
 
 
 def test_rectified_by_method_and_joins(sample: CLI) -> None:
-    problems = raw(sample.root)
+    problems = raw_problems(sample.root)
     rows = query(
         sample, "SELECT method, SUM(amount_fen) AS fen FROM rectified GROUP BY method ORDER BY method"
     )
@@ -67,7 +56,7 @@ def test_overdue_open_problems_by_date(sample: CLI) -> None:
     )
     expected = sorted(
         str(p["id"])
-        for p in raw(sample.root)
+        for p in raw_problems(sample.root)
         if p.get("status", "not_started") not in ("rectified", "closed") and str(p["deadline"]) < "2026-11-24"
     )
     assert [r["id"] for r in rows] == expected
@@ -110,7 +99,7 @@ def test_export_sqlite_writes_the_same_tables(sample: CLI, tmp_path: Path) -> No
     path = tmp_path / "ledger.sqlite"
     assert sample("export", "--year", "2023", "--format", "sqlite", "-o", str(path)).exit_code == 0
     db = sqlite3.connect(path)
-    assert db.execute("SELECT COUNT(*) FROM problems").fetchone() == (len(raw(sample.root)),)
+    assert db.execute("SELECT COUNT(*) FROM problems").fetchone() == (len(raw_problems(sample.root)),)
     tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"problems", "units", "history", "tracking", "milestones", "suggestions", "votes"} <= tables
     assert "needs --output" in sample("export", "--year", "2023", "--format", "sqlite").stderr

@@ -17,9 +17,8 @@ from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
-from ruamel.yaml import YAML
 
-from tests.conftest import CLI, REPO, snapshot
+from tests.conftest import CLI, REPO, raw_problems, snapshot
 
 GOLDEN = REPO / "tests" / "golden"
 AS_OF = "2024-11-30"
@@ -103,15 +102,6 @@ def test_provenance_names_the_git_commit(golden_ledger: CLI) -> None:
 
 
 # --- the figures, against sums computed here from the raw files ---------------------------
-
-
-def raw_problems(root: Path, year: int) -> list[dict[str, object]]:
-    yaml = YAML(typ="safe", pure=True)
-    found: list[dict[str, object]] = []
-    for path in sorted((root / str(year)).glob("*.yaml")):
-        if path.name != "_year.yaml":
-            found += yaml.load(path.read_text(encoding="utf-8"))["problems"]
-    return found
 
 
 def dec(value: object) -> Decimal:

@@ -10,7 +10,7 @@ import typer
 
 from auditledger.cli import command
 from auditledger.cli.options import AsOfOption, LangOption, OutputOption, day_or_today
-from auditledger.cli.report import ReportFormat, write_or_print
+from auditledger.cli.report import ReportFormat, provenance_of, write_or_print
 from auditledger.diagnostics import AuditLedgerError
 
 
@@ -24,13 +24,13 @@ def plan(
     output: OutputOption = None,
 ) -> None:
     """The tracking-supervision plan (跟踪监督工作方案): candidates for prominent problems, scored."""
-    from auditledger import __version__, planning, reports, store
+    from auditledger import planning, reports
     from auditledger.cli.browse import read_ledger
     from auditledger.render.report import Format, render
 
     day = day_or_today(as_of, "--as-of")
     ledger = read_ledger()
-    provenance = reports.Provenance(__version__, day, ledger.digest, store.git_revision(ledger.root))
+    provenance = provenance_of(ledger, day)
     data = planning.plan(ledger, year, top, provenance)
     folders = [ledger.root / ledger.settings.templates] if ledger.settings.templates else []
     language = (lang or ledger.settings.language).value
@@ -156,10 +156,10 @@ def stats(
         data = [r.to_json() for r in rows]
         write_or_print(to_csv(data, list(data[0]) if data else ["key"]), output)
     elif output_format is StatsFormat.html:
-        from auditledger import __version__, reports, store
+        from auditledger import reports
         from auditledger.render.report import Format, render
 
-        provenance = reports.Provenance(__version__, day, ledger.digest, store.git_revision(ledger.root))
+        provenance = provenance_of(ledger, day)
         data_year = max(chosen) if chosen else max((p.year for p in ledger.problems), default=day.year)
         page = statistics.Page(
             reports.heading(ledger, reports.Kind.stats, data_year, provenance), by.value, rows, whole, chosen
@@ -251,13 +251,13 @@ def rollup(
     output: OutputOption = None,
 ) -> None:
     """This ledger's and the lower-level ledgers' headline figures for a year, side by side."""
-    from auditledger import __version__, levels, reports, store
+    from auditledger import levels, reports
     from auditledger.cli.browse import read_ledger
     from auditledger.render.tabular import to_json
 
     day = day_or_today(as_of, "--as-of")
     ledger = read_ledger()
-    provenance = reports.Provenance(__version__, day, ledger.digest, store.git_revision(ledger.root))
+    provenance = provenance_of(ledger, day)
     data = levels.rollup_report(ledger, year, provenance)
     if output_format is RollupFormat.json:
         write_or_print(to_json([row.to_json() for row in data.rows]), output)

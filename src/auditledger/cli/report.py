@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from auditledger.cli import command
 from auditledger.cli.options import AsOfOption, LangOption, OutputOption, day_or_today
 from auditledger.diagnostics import AuditLedgerError
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from auditledger.model import Ledger
+    from auditledger.reports import Provenance
 
 
 class ReportFormat(str, Enum):
@@ -67,7 +73,7 @@ def report(
     ] = None,
 ) -> None:
     """Render a report in Markdown or HTML (整改情况报告, 责任清单, 跟踪监督情况)."""
-    from auditledger import __version__, reports, store
+    from auditledger import reports
     from auditledger.cli.browse import read_ledger
     from auditledger.render.report import Format, render
 
@@ -77,7 +83,7 @@ def report(
     ledger = read_ledger()
     if public:
         ledger = reports.public_ledger(ledger)
-    provenance = reports.Provenance(__version__, day, ledger.digest, store.git_revision(ledger.root))
+    provenance = provenance_of(ledger, day)
     data: (
         reports.RectificationReport
         | reports.UnitReport
@@ -117,6 +123,14 @@ def report(
         folders,
     )
     write_or_print(text, output)
+
+
+def provenance_of(ledger: Ledger, day: date) -> Provenance:
+    """What a rendered document says it was made from: version, as-of date, digest, commit."""
+    from auditledger import __version__, store
+    from auditledger.reports import Provenance
+
+    return Provenance(__version__, day, ledger.digest, store.git_revision(ledger.root))
 
 
 def write_or_print(text: str, output: Path | None) -> None:
