@@ -119,13 +119,17 @@ class _Reader:
         self.cache = cache
         self.parsed: dict[Path, tuple[str | None, Any, list[Diagnostic]]] = {}
 
+    def overridden(self, path: Path) -> bool:
+        """Whether an edit gives this file's text (resolving paths only when one does)."""
+        return bool(self.overrides) and path.resolve() in self.overrides
+
     def prefetch(self, paths: list[Path]) -> None:
         """Parse the files the cache cannot give, on every core when there are many: parsing
         YAML is most of a cold read."""
         wanted = [
             p
             for p in paths
-            if p.resolve() not in self.overrides
+            if not self.overridden(p)
             and (self.cache is None or self.cache.get(p, store.Stamp.of(p)) is None)
         ]
         self.parsed.update(store.read_many(wanted))
@@ -138,7 +142,7 @@ class _Reader:
                 self.texts[path] = text
                 self.shas[path] = store.text_sha(text)
             return data
-        text = self.overrides.get(path.resolve())
+        text = self.overrides.get(path.resolve()) if self.overrides else None
         if text is None:
             text, found = store.read_text(path)
             self.diagnostics += found
@@ -176,7 +180,7 @@ class _Reader:
     def problems(self, path: Path) -> list[Located[Problem]]:
         """A problem file's records: from the cache when the file is unchanged since it was
         cached, else read, validated and cached when it has no diagnostics."""
-        if self.cache is None or path.resolve() in self.overrides:
+        if self.cache is None or self.overridden(path):
             return self.records(Problem, path, "problems")
         stamp = store.Stamp.of(path)  # before reading: a change after it makes the entry stale
         entry = self.cache.get(path, stamp)
@@ -250,7 +254,7 @@ def load(
     ledger = Ledger(root, settings, Origin(settings_path))
 
     units_path = root / UNITS_FILE
-    if units_path.exists() or units_path.resolve() in reader.overrides:
+    if units_path.exists() or reader.overridden(units_path):
         ledger.unit_entries = reader.records(Unit, units_path, "units")
     else:
         reader.diagnostics.append(
@@ -313,8 +317,13 @@ def reload(ledger: Ledger, overrides: Mapping[Path, str]) -> tuple[Ledger, list[
     changed = set(reader.overrides)
     root = ledger.root
 
+    top = root.resolve()
+    # The changed files as the ledger's own origins name them (root / relative path), so that
+    # keeping the other records needs no path resolution per record.
+    named = {root / p.relative_to(top) for p in changed if p.is_relative_to(top)}
+
     def kept(entries: list[Located[R]]) -> list[Located[R]]:
-        return [e for e in entries if e.origin.path.resolve() not in changed]
+        return [e for e in entries if e.origin.path not in named]
 
     settings_path = root / SETTINGS_FILE
     settings = ledger.settings
@@ -325,7 +334,6 @@ def reload(ledger: Ledger, overrides: Mapping[Path, str]) -> tuple[Ledger, list[
         ) or settings
     new = Ledger(root, settings, ledger.settings_origin, kept(ledger.unit_entries), kept(ledger.year_entries))
     new.problem_entries = kept(ledger.problem_entries)
-    top = root.resolve()
     for resolved in sorted(changed):
         if not resolved.is_relative_to(top):
             continue

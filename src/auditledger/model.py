@@ -13,7 +13,7 @@ from decimal import Decimal
 from enum import Enum
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Generic, Self, TypeVar
+from typing import Annotated, Any, Generic, NamedTuple, Self, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -701,16 +701,15 @@ class ProblemsFile(Record):
 # --- the ledger as loaded ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Origin:
-    """Where a record came from: its file and its place inside it."""
+class Origin(NamedTuple):
+    """Where a record came from: its file and its place inside it. (A named tuple: tens of
+    thousands are made on every read.)"""
 
     path: Path
     pointer: tuple[str | int, ...] = ()
 
 
-@dataclass(frozen=True)
-class Located(Generic[R]):
+class Located(NamedTuple, Generic[R]):
     record: R
     origin: Origin
 
