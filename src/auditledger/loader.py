@@ -129,8 +129,7 @@ class _Reader:
         wanted = [
             p
             for p in paths
-            if not self.overridden(p)
-            and (self.cache is None or self.cache.get(p, store.Stamp.of(p)) is None)
+            if not self.overridden(p) and (self.cache is None or self.cache.get(p, store.Stamp.of(p)) is None)
         ]
         self.parsed.update(store.read_many(wanted))
 
