@@ -310,3 +310,22 @@ def test_mistakes_are_one_line(golden_ledger: CLI, args: list[str], message: str
     run = golden_ledger("report", *args)
     assert run.exit_code == 2
     assert message in run.stderr and "Traceback" not in run.stderr
+
+
+def test_the_templates_setting_reaches_every_rendered_document(sample: CLI) -> None:
+    """plan, stats --format html and rollup use the committee's templates too, not only report."""
+    folder = sample.root / "my-templates"
+    folder.mkdir()
+    (folder / "_text.j2").write_text(
+        (REPO / "templates" / "_text.j2")
+        .read_text(encoding="utf-8")
+        .replace("本稿由 auditledger", "本委员会用 auditledger"),
+        encoding="utf-8",
+    )
+    (folder / "stats.html.j2").write_text("自定义统计 {{ report.total.problems }}\n", encoding="utf-8")
+    settings = sample.root / "auditledger.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "templates: my-templates\n", encoding="utf-8")
+    as_of = ("--as-of", "2026-11-24")
+    assert "本委员会用 auditledger" in sample("plan", "--year", "2025", *as_of).stdout
+    assert "本委员会用 auditledger" in sample("rollup", "--year", "2025", *as_of).stdout
+    assert sample("stats", "--format", "html", *as_of).stdout == "自定义统计 47\n"

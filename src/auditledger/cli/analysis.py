@@ -10,7 +10,7 @@ import typer
 
 from auditledger.cli import command
 from auditledger.cli.options import AsOfOption, LangOption, OutputOption, day_or_today
-from auditledger.cli.report import ReportFormat, provenance_of, write_or_print
+from auditledger.cli.report import ReportFormat, provenance_of, template_folders, write_or_print
 from auditledger.diagnostics import AuditLedgerError
 
 
@@ -32,8 +32,8 @@ def plan(
     ledger = read_ledger()
     provenance = provenance_of(ledger, day)
     data = planning.plan(ledger, year, top, provenance)
-    folders = [ledger.root / ledger.settings.templates] if ledger.settings.templates else []
     language = (lang or ledger.settings.language).value
+    folders = template_folders(ledger)
     write_or_print(render(data, reports.Kind.plan, Format(output_format.value), language, folders), output)
 
 
@@ -164,7 +164,9 @@ def stats(
         page = statistics.Page(
             reports.heading(ledger, reports.Kind.stats, data_year, provenance), by.value, rows, whole, chosen
         )
-        write_or_print(render(page, reports.Kind.stats, Format.html, language), output)
+        write_or_print(
+            render(page, reports.Kind.stats, Format.html, language, template_folders(ledger)), output
+        )
     else:
         from auditledger.render.text import emit, stats_table
 
@@ -265,4 +267,5 @@ def rollup(
     from auditledger.render.report import Format, render
 
     language = (lang or ledger.settings.language).value
-    write_or_print(render(data, reports.Kind.rollup, Format(output_format.value), language), output)
+    folders = template_folders(ledger)
+    write_or_print(render(data, reports.Kind.rollup, Format(output_format.value), language, folders), output)

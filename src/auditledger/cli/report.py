@@ -112,9 +112,7 @@ def report(
 
             levels = [Level(own_name(ledger), ledger, []), *lower_levels(ledger)]
             data = dataclasses.replace(data, rollup=rollup(levels, year, day))
-    folders = [templates] if templates else []
-    if ledger.settings.templates:
-        folders.append(ledger.root / ledger.settings.templates)
+    folders = template_folders(ledger, templates)
     text = render(
         data,
         reports.Kind(kind.value),
@@ -123,6 +121,15 @@ def report(
         folders,
     )
     write_or_print(text, output)
+
+
+def template_folders(ledger: Ledger, explicit: Path | None = None) -> list[Path]:
+    """Where templates are looked up before the shipped ones: `--templates`, then the ledger's
+    `templates` setting. Every rendered document uses this, so a committee's wording applies to all."""
+    folders = [explicit] if explicit else []
+    if ledger.settings.templates:
+        folders.append(ledger.root / ledger.settings.templates)
+    return folders
 
 
 def provenance_of(ledger: Ledger, day: date) -> Provenance:
