@@ -11,6 +11,8 @@ from auditledger.cli.options import choice, choices, iso_date
 from auditledger.cli.workflow import (
     DateOption,
     ProblemsOption,
+    _add_record,
+    _check_problems,
     _day,
     _edit_problem,
     _edit_year,
@@ -61,23 +63,16 @@ def recommendation_add(
     """Record an audit recommendation of the audit work report (审计建议)."""
     from auditledger.model import Recommendation
 
-    added: list[str] = []
+    fields = {"text": text, "problems": problem, "units": unit}
 
-    def change(meta: YearMeta, ledger: Ledger) -> YearMeta:
-        from auditledger import workflow
-        from auditledger.cli.workflow import _check_problems
-
-        fields = {
-            "text": text,
+    def checked(ledger: Ledger) -> dict[str, Any]:
+        return {
+            **fields,
             "problems": _check_problems(ledger, problem),
             "units": _check_units(ledger, unit, "--unit"),
         }
-        new, ident = workflow.add_year_record(meta, "A", fields, Recommendation)
-        added.append(ident)
-        return new
 
-    _edit_year(year, change)
-    typer.echo(added[0])
+    typer.echo(_add_record(year, "A", Recommendation, checked))
 
 
 @command("update", target=recommendation_app)
@@ -170,23 +165,14 @@ def hearing_add(
         if not sep or not name.strip():
             raise AuditLedgerError(f"--head: '{item}' is not UNIT=NAME", hint="e.g. --head czj=王局长")
         heads[unit_id.strip()] = name.strip()
-    added: list[str] = []
+    day, hearing_kind = iso_date(date, "--date"), choice(HearingKind, kind, "--kind")
 
-    def change(meta: YearMeta, ledger: Ledger) -> YearMeta:
-        from auditledger import workflow
-
+    def checked(ledger: Ledger) -> dict[str, Any]:
         units = _check_units(ledger, [*(unit or []), *(u for u in heads if u not in (unit or []))], "--unit")
-        fields = {
-            "date": iso_date(date, "--date"),
-            "kind": choice(HearingKind, kind, "--kind"),
-            "attendees": [{"unit": u, "head": heads.get(u)} for u in units],
-        }
-        new, ident = workflow.add_year_record(meta, "H", fields, Hearing)
-        added.append(ident)
-        return new
+        attendees = [{"unit": u, "head": heads.get(u)} for u in units]
+        return {"date": day, "kind": hearing_kind, "attendees": attendees}
 
-    _edit_year(year, change)
-    typer.echo(added[0])
+    typer.echo(_add_record(year, "H", Hearing, checked))
 
 
 @command("question", target=hearing_app)
@@ -212,8 +198,6 @@ def hearing_question(
     numbers: list[int] = []
 
     def change(meta: YearMeta, ledger: Ledger) -> YearMeta:
-        from auditledger.cli.workflow import _check_problems
-
         _check_units(ledger, [to], "--to")
         new, number = workflow.add_question(
             meta, hearing_id, {**fields, "problems": _check_problems(ledger, problem)}

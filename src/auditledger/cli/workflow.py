@@ -370,14 +370,24 @@ def _check_problems(ledger: Ledger, ids: list[str] | None) -> list[str]:
     return list(ids or ())
 
 
-def _add_record(year: int, letter: str, model: type[Any], fields: dict[str, Any]) -> str:
+def _add_record(
+    year: int,
+    letter: str,
+    model: type[Any],
+    fields: dict[str, Any] | Callable[[Ledger], dict[str, Any]],
+) -> str:
+    """Add a record to the year's metadata and return its id. `fields` is a mapping whose
+    `problems` are checked, or a function of the ledger that checks what it names itself."""
     from auditledger import workflow
 
     added: list[str] = []
 
     def change(meta: YearMeta, ledger: Ledger) -> YearMeta:
-        fields["problems"] = _check_problems(ledger, fields.get("problems"))
-        new, ident = workflow.add_year_record(meta, letter, fields, model)
+        if callable(fields):
+            given = fields(ledger)
+        else:
+            given = {**fields, "problems": _check_problems(ledger, fields.get("problems"))}
+        new, ident = workflow.add_year_record(meta, letter, given, model)
         added.append(ident)
         return new
 
