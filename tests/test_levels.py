@@ -240,3 +240,9 @@ def test_stats_with_lower(sample: CLI) -> None:
         ("东山区", "2025", 3),
     ]
     assert "【东山区】" in sample("stats", "--with-lower", "--as-of", "2026-11-24").stdout
+
+
+def test_a_year_without_problems_is_one_line(sample: CLI) -> None:
+    for args in (["rollup", "--year", "1999"], ["export", "--year", "1999", "--format", "csv"]):
+        run = sample(*args)
+        assert run.exit_code == 2 and "years with problems: 2023, 2024, 2025" in run.stderr, args

@@ -80,6 +80,7 @@ def test_the_database_is_read_only_and_errors_are_one_line(sample: CLI) -> None:
         ("DELETE FROM problems", "attempt to write a readonly database"),
         ("SELECT nosuch FROM problems", "no such column: nosuch"),
         ("SELEC 1", 'near "SELEC": syntax error'),
+        ("  ", "the statement is empty"),
     ]:
         run = sample("query", statement)
         assert (

@@ -178,6 +178,8 @@ class RollupReport:
 
 def rollup_report(ledger: Ledger, year: int, provenance: Provenance) -> RollupReport:
     levels = [Level(own_name(ledger), ledger, []), *lower_levels(ledger)]
+    if not any(p.year == year for level in levels for p in level.ledger.problems):
+        year_items(ledger, year, provenance.as_of)  # refuses, naming the years there are
     return RollupReport(
         heading(ledger, Kind.rollup, year, provenance), rollup(levels, year, provenance.as_of)
     )

@@ -209,6 +209,10 @@ def query(
     from auditledger.cli.browse import read_ledger
     from auditledger.render.tabular import to_csv, to_json
 
+    if not statement.strip():
+        raise AuditLedgerError(
+            "query: the statement is empty", hint='e.g. auditledger query "SELECT * FROM problems LIMIT 5"'
+        )
     db = sql.build(read_ledger())
     try:
         columns, rows = sql.run(db, statement)

@@ -144,6 +144,12 @@ def export(
         if name not in ledger.units:
             raise AuditLedgerError(f"--unit: no unit with id '{name}'", hint=did_you_mean(name, ledger.units))
     problems = [p for p in ledger.problems if p.year == year and (not unit or p.unit in unit)]
+    if not problems and output_format is not ExportFormat.sqlite:
+        years = sorted({p.year for p in ledger.problems if not unit or p.unit in unit})
+        raise AuditLedgerError(
+            f"no problems of {year}" + (f" for {', '.join(unit)}" if unit else "") + " to export",
+            hint=f"years with problems: {', '.join(map(str, years))}" if years else "add problems first",
+        )
     data: str | bytes
     if output_format is ExportFormat.sqlite:
         from auditledger import sql
