@@ -32,6 +32,20 @@ def test_python_dash_m_runs_the_cli() -> None:
     assert result.stdout.strip() == f"auditledger {__version__}"
 
 
+def test_only_the_invoked_command_is_built_and_the_rest_still_answer(small: CLI, tmp_path: Path) -> None:
+    """`main()` builds just the command named on the line; global options before it, groups,
+    help and a mistyped command behave as with every command built."""
+    ledger = str(small.root)
+    listed = _in(tmp_path, "--ledger", ledger, "list", "--format", "json")
+    assert listed.returncode == 0 and json.loads(listed.stdout)
+    grouped = _in(tmp_path, "-L", ledger, "lower", "list")
+    assert grouped.returncode == 0, grouped.stderr
+    helped = _in(tmp_path, "--help")
+    assert helped.returncode == 0 and "overdue" in helped.stdout and "hearing" in helped.stdout
+    mistyped = _in(tmp_path, "--ledger", ledger, "overdu")
+    assert mistyped.returncode == 2 and "Did you mean 'overdue'?" in mistyped.stderr
+
+
 def _in(folder: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if k != "AUDITLEDGER_LEDGER"} | (env or {})
     return subprocess.run(

@@ -1,7 +1,5 @@
 """Analysis across the ledger: the tracking plan, recurring problems, statistics."""
 
-from __future__ import annotations
-
 import re
 from enum import Enum
 from typing import Annotated

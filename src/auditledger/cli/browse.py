@@ -1,7 +1,5 @@
 """Commands that read the ledger: list, show."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -14,7 +12,7 @@ if TYPE_CHECKING:
     from auditledger.model import Ledger, Problem
 
 
-def read_ledger() -> Ledger:
+def read_ledger() -> "Ledger":
     """The ledger for reading; a ledger with errors is still read, with a warning."""
     from auditledger.loader import load
 
@@ -37,7 +35,7 @@ WithLowerOption = Annotated[
 ]
 
 
-def levels_of(ledger: Ledger, with_lower: bool) -> list[tuple[str, Ledger]]:
+def levels_of(ledger: "Ledger", with_lower: bool) -> list[tuple[str, "Ledger"]]:
     """This ledger alone, or it and its lower-level ledgers, each with its jurisdiction."""
     if not with_lower:
         return [("", ledger)]
@@ -106,7 +104,7 @@ def list_problems(
 
 
 def emit_problems(
-    ledger: Ledger, problems: list[Problem], output_format: TableFormat, lang: Lang | None
+    ledger: "Ledger", problems: list["Problem"], output_format: TableFormat, lang: Lang | None
 ) -> None:
     """Print problems as a table, JSON or CSV."""
     from auditledger.queries import ROW_FIELDS, problem_row

@@ -1,7 +1,5 @@
 """Spreadsheets in and out: `import` and `export`."""
 
-from __future__ import annotations
-
 from enum import Enum
 from pathlib import Path
 from typing import Annotated

@@ -1,7 +1,5 @@
 """Commands that create and check the ledger: init, add-unit, add-problem, check, schema."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated, Any

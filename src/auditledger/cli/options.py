@@ -1,7 +1,5 @@
 """Parsing of option values shared by the commands; bad values become one-line errors."""
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from datetime import date
 from enum import Enum

@@ -1,7 +1,5 @@
 """The rest of the supervision: audit recommendations, typical cases, hearings and disclosure."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -39,7 +37,7 @@ app.add_typer(hearing_app, name="hearing")
 UnitsOption = Annotated[list[str] | None, typer.Option("--unit", help="A unit it concerns; repeatable.")]
 
 
-def _check_units(ledger: Ledger, ids: list[str] | None, option: str) -> list[str]:
+def _check_units(ledger: "Ledger", ids: list[str] | None, option: str) -> list[str]:
     from auditledger.checks import did_you_mean
 
     for unit in ids or ():
@@ -65,7 +63,7 @@ def recommendation_add(
 
     fields = {"text": text, "problems": problem, "units": unit}
 
-    def checked(ledger: Ledger) -> dict[str, Any]:
+    def checked(ledger: "Ledger") -> dict[str, Any]:
         return {
             **fields,
             "problems": _check_problems(ledger, problem),
@@ -167,7 +165,7 @@ def hearing_add(
         heads[unit_id.strip()] = name.strip()
     day, hearing_kind = iso_date(date, "--date"), choice(HearingKind, kind, "--kind")
 
-    def checked(ledger: Ledger) -> dict[str, Any]:
+    def checked(ledger: "Ledger") -> dict[str, Any]:
         units = _check_units(ledger, [*(unit or []), *(u for u in heads if u not in (unit or []))], "--unit")
         attendees = [{"unit": u, "head": heads.get(u)} for u in units]
         return {"date": day, "kind": hearing_kind, "attendees": attendees}
@@ -197,7 +195,7 @@ def hearing_question(
     }
     numbers: list[int] = []
 
-    def change(meta: YearMeta, ledger: Ledger) -> YearMeta:
+    def change(meta: "YearMeta", ledger: "Ledger") -> "YearMeta":
         _check_units(ledger, [to], "--to")
         new, number = workflow.add_question(
             meta, hearing_id, {**fields, "problems": _check_problems(ledger, problem)}

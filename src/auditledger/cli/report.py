@@ -1,7 +1,5 @@
 """The `report` command: build a report's data, render it with the templates, print or write it."""
 
-from __future__ import annotations
-
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -123,7 +121,7 @@ def report(
     write_or_print(text, output)
 
 
-def template_folders(ledger: Ledger, explicit: Path | None = None) -> list[Path]:
+def template_folders(ledger: "Ledger", explicit: Path | None = None) -> list[Path]:
     """Where templates are looked up before the shipped ones: `--templates`, then the ledger's
     `templates` setting. Every rendered document uses this, so a committee's wording applies to all."""
     folders = [explicit] if explicit else []
@@ -132,7 +130,7 @@ def template_folders(ledger: Ledger, explicit: Path | None = None) -> list[Path]
     return folders
 
 
-def provenance_of(ledger: Ledger, day: date) -> Provenance:
+def provenance_of(ledger: "Ledger", day: "date") -> "Provenance":
     """What a rendered document says it was made from: version, as-of date, digest, commit."""
     from auditledger import __version__, store
     from auditledger.reports import Provenance

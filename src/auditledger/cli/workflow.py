@@ -1,8 +1,6 @@
 """Commands of the rectification workflow: update, extend, milestone, track, sample, overdue,
 resolution, suggestion, evaluate, vote."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
@@ -27,7 +25,7 @@ def _day(value: str | None, option: str = "--date") -> date:
     return day_or_today(value, option)
 
 
-def _edit_problem(problem_id: str, change: Callable[[Problem], Problem]) -> tuple[Problem, Problem]:
+def _edit_problem(problem_id: str, change: Callable[["Problem"], "Problem"]) -> tuple["Problem", "Problem"]:
     from auditledger import edits
 
     root = state().root()
@@ -38,7 +36,7 @@ def _edit_problem(problem_id: str, change: Callable[[Problem], Problem]) -> tupl
     return old, new
 
 
-def _problem(ledger: Ledger, problem_id: str) -> Problem:
+def _problem(ledger: "Ledger", problem_id: str) -> "Problem":
     from auditledger.checks import did_you_mean
 
     problem = ledger.problems_by_id.get(problem_id)
@@ -50,7 +48,7 @@ def _problem(ledger: Ledger, problem_id: str) -> Problem:
     return problem
 
 
-def _edit_year(year: int, change: Callable[[YearMeta, Ledger], YearMeta]) -> YearMeta:
+def _edit_year(year: int, change: Callable[["YearMeta", "Ledger"], "YearMeta"]) -> "YearMeta":
     from auditledger import edits
 
     root = state().root()
@@ -69,7 +67,7 @@ def _year_of(record_id: str) -> int:
     return int(head)
 
 
-def _history_line(problem: Problem) -> str:
+def _history_line(problem: "Problem") -> str:
     entry = problem.history[-1]
     parts = [f"{c.field}: {c.old if c.old is not None else '—'} → {c.new}" for c in entry.changes]
     return f"{problem.id} {entry.action} ({entry.date}): " + "; ".join(parts)
@@ -364,7 +362,7 @@ ProblemsOption = Annotated[
 ]
 
 
-def _check_problems(ledger: Ledger, ids: list[str] | None) -> list[str]:
+def _check_problems(ledger: "Ledger", ids: list[str] | None) -> list[str]:
     for problem_id in ids or ():
         _problem(ledger, problem_id)
     return list(ids or ())
@@ -374,7 +372,7 @@ def _add_record(
     year: int,
     letter: str,
     model: type[Any],
-    fields: dict[str, Any] | Callable[[Ledger], dict[str, Any]],
+    fields: dict[str, Any] | Callable[["Ledger"], dict[str, Any]],
 ) -> str:
     """Add a record to the year's metadata and return its id. `fields` is a mapping whose
     `problems` are checked, or a function of the ledger that checks what it names itself."""
@@ -382,7 +380,7 @@ def _add_record(
 
     added: list[str] = []
 
-    def change(meta: YearMeta, ledger: Ledger) -> YearMeta:
+    def change(meta: "YearMeta", ledger: "Ledger") -> "YearMeta":
         if callable(fields):
             given = fields(ledger)
         else:
@@ -510,7 +508,7 @@ def evaluate(
     meeting = iso_date(next_meeting, "--next-meeting") if next_meeting else None
     recorded: list[Vote] = []
 
-    def change(meta: YearMeta, ledger: Ledger) -> YearMeta:
+    def change(meta: "YearMeta", ledger: "Ledger") -> "YearMeta":
         if target != "report" and target not in ledger.units:
             raise AuditLedgerError(f"--target: '{target}' is neither `report` nor a unit id")
         new, _ = workflow.add_year_record(meta, "V", workflow.vote(ledger.settings, fields, meeting), Vote)
