@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
+import shutil
 import time
 from pathlib import Path
 
@@ -20,7 +22,7 @@ COMMANDS = [
     ("report", "--year", "2024", "--as-of", "2026-11-24"),
     ("show", "2024-002", "--format", "json"),
 ]
-CACHE = Path(".auditledger") / store.CACHE_FILE
+CACHE = Path(".auditledger") / store.CACHE_DIR
 
 
 def outputs(cli: CLI) -> list[str]:
@@ -46,17 +48,25 @@ def problem_files(cli: CLI) -> int:
     return sum(1 for p in cli.root.glob("20*/*.yaml") if p.name != "_year.yaml")
 
 
-def entries(cli: CLI) -> dict[str, object]:
-    data = json.loads((cli.root / CACHE).read_text(encoding="utf-8"))
-    return data["files"]  # type: ignore[no-any-return]
+def ledger_files(cli: CLI) -> int:
+    """Settings, units, the years' files and the problem files."""
+    return 2 + sum(1 for _ in cli.root.glob("20*/*.yaml"))
+
+
+def entries(cli: CLI) -> set[str]:
+    """The ledger files the cache holds, by their paths relative to the ledger."""
+    folder = cli.root / CACHE
+    names = {p.relative_to(folder).as_posix().removesuffix(".pickle") for p in folder.rglob("*.pickle")}
+    return names - {store.CHECKS_ENTRY}
 
 
 def test_results_are_the_same_with_and_without_the_cache(
     cached: CLI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     warm = outputs(cached)
-    assert len(entries(cached)) == problem_files(cached)  # every problem file of the sample
-    (cached.root / CACHE).unlink()
+    assert len(entries(cached)) == ledger_files(cached)  # every file of the sample
+    assert (cached.root / CACHE / "checks.pickle").exists()
+    shutil.rmtree(cached.root / CACHE)
     cold = outputs(cached)
     monkeypatch.setenv("AUDITLEDGER_NO_CACHE", "1")
     assert warm == cold == outputs(cached)
@@ -100,23 +110,89 @@ def test_added_removed_and_touched_files_are_picked_up(cached: CLI) -> None:
     assert cached("show", "2024-002").exit_code == 0
 
 
-@pytest.mark.parametrize(
-    "garbage", [b"", b"{", b'{"key": 1}', b"\x00\xff" * 100, b'{"key": "x", "files": []}']
-)
+@pytest.mark.parametrize("garbage", [b"", b"{", b"auditledger cache\n", b"\x00\xff" * 100])
 def test_a_broken_cache_is_ignored_and_rebuilt(cached: CLI, garbage: bytes) -> None:
     expected = outputs(cached)
-    (cached.root / CACHE).write_bytes(garbage)
+    for path in (cached.root / CACHE).rglob("*.pickle"):
+        path.write_bytes(garbage)
     assert outputs(cached) == expected
-    assert len(entries(cached)) == problem_files(cached)
+    assert len(entries(cached)) == ledger_files(cached)
+    assert all(p.read_bytes() != garbage for p in (cached.root / CACHE).rglob("*.pickle"))
 
 
 def test_a_corrupt_entry_is_not_trusted(cached: CLI) -> None:
-    path = cached.root / CACHE
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data["files"]["2024/czj.yaml"]["records"] = '[{"id": "2024-002", "title": 5}]'
-    path.write_text(json.dumps(data), encoding="utf-8")
+    path = cached.root / CACHE / "2024" / "czj.yaml.pickle"
+    data = bytearray(path.read_bytes())
+    data[-40] ^= 1  # one bit of the records
+    path.write_bytes(bytes(data))
     expected_title = "政府债券资金闲置"
     assert expected_title in cached("show", "2024-002").stdout
+    assert path.read_bytes() != bytes(data)  # read again and stored anew
+
+
+class Planted:
+    """Unpickling this runs code: what a hostile ledger's cache file would hold."""
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (os.mkdir, (os.environ["PLANTED_MARK"],))
+
+
+def test_a_cache_file_not_signed_with_this_users_key_is_never_unpickled(
+    cached: CLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ledger cloned with someone's .auditledger/ (or one crafted to attack) cannot run code."""
+    mark = tmp_path / "planted"
+    monkeypatch.setenv("PLANTED_MARK", str(mark))
+    expected = outputs(cached)
+    payload = pickle.dumps(Planted())
+    for path in (cached.root / CACHE).rglob("*.pickle"):
+        path.write_bytes(b"auditledger cache\n" + bytes(32) + payload)
+    assert outputs(cached) == expected
+    assert not mark.exists()
+    pickle.loads(payload)  # the control: loading it does run the code
+    assert mark.exists()
+
+
+def test_another_users_cache_is_ignored(cached: CLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = outputs(cached)
+    before = {p: p.read_bytes() for p in (cached.root / CACHE).rglob("*.pickle")}
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
+    assert outputs(cached) == expected
+    assert all(p.read_bytes() != data for p, data in before.items())  # re-signed with the new key
+
+
+def test_checks_across_files_see_a_change_in_one_file(cached: CLI) -> None:
+    """The checks' result is cached for all files as they are; a change in one file that makes
+    a problem in another wrong is found."""
+    assert cached("check").exit_code == 0
+    path = cached.root / "2024" / "jyj.yaml"
+    text = path.read_text(encoding="utf-8")
+    first_id = text.split("- id: ", 1)[1].split("\n", 1)[0]
+    other = cached.root / "2024" / "czj.yaml"
+    other_text = other.read_text(encoding="utf-8")
+    other_id = other_text.split("- id: ", 1)[1].split("\n", 1)[0]
+    other.write_text(other_text.replace(f"- id: {other_id}", f"- id: {first_id}", 1), encoding="utf-8")
+    result = cached("check")
+    assert result.exit_code == 1 and "duplicate-id" in result.stdout
+
+
+def test_evidence_files_are_looked_at_every_time(cached: CLI) -> None:
+    """The checks that look at files beyond the ledger's are never taken from the cache."""
+    evidence = cached.root / "evidence" / "2024" / "report.pdf"
+    evidence.parent.mkdir(parents=True)
+    evidence.write_bytes(b"%PDF-1.4")
+    path = cached.root / "2024" / "czj.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "    evidence:\n", "    evidence:\n      - evidence/2024/report.pdf\n", 1
+        ),
+        encoding="utf-8",
+    )
+    age(cached.root)
+    assert "evidence-missing" not in cached("check").stdout
+    assert "evidence-missing" not in cached("check").stdout  # now from the cache
+    evidence.unlink()
+    assert "evidence-missing" in cached("check").stdout
 
 
 def test_files_changed_just_now_are_not_cached(sample: CLI) -> None:
@@ -125,6 +201,7 @@ def test_files_changed_just_now_are_not_cached(sample: CLI) -> None:
     os.utime(path)  # changed this instant: its mtime may not move on the next change
     sample("check")
     assert "2024/czj.yaml" not in entries(sample)
+    assert not (sample.root / CACHE / "checks.pickle").exists()
     assert "2024/jyj.yaml" in entries(sample)
 
 

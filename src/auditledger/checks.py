@@ -33,6 +33,8 @@ class Check:
     code: str
     severity: Severity
     function: CheckFunction
+    disk: bool = False
+    """Looks at files on disk besides the ledger's records, so its result cannot be cached."""
 
     @property
     def summary(self) -> str:
@@ -43,17 +45,23 @@ CHECKS: dict[str, Check] = {}
 """Every ledger check, by the diagnostic code it reports."""
 
 
-def check(code: str, severity: Severity = Severity.error) -> Callable[[CheckFunction], CheckFunction]:
+def check(
+    code: str, severity: Severity = Severity.error, *, disk: bool = False
+) -> Callable[[CheckFunction], CheckFunction]:
     def register(function: CheckFunction) -> CheckFunction:
-        CHECKS[code] = Check(code, severity, function)
+        CHECKS[code] = Check(code, severity, function, disk)
         return function
 
     return register
 
 
-def run_checks(ledger: Ledger) -> list[Diagnostic]:
+def run_checks(ledger: Ledger, disk: bool | None = None) -> list[Diagnostic]:
+    """Every check's findings; with `disk`, only the checks that do (True) or do not (False)
+    look at files on disk."""
     diagnostics = []
     for item in CHECKS.values():
+        if disk is not None and item.disk != disk:
+            continue
         for finding in item.function(ledger):
             diagnostics.append(
                 Diagnostic.at(
@@ -375,7 +383,7 @@ def _outside(ledger: Ledger, text: str, path: PurePosixPath) -> bool:
     return not (root / path).resolve().is_relative_to(root)
 
 
-@check("evidence-outside")
+@check("evidence-outside", disk=True)
 def check_evidence_outside(ledger: Ledger) -> Iterator[Finding]:
     """An evidence file lies outside the ledger folder (an absolute path, or `..` out of it)."""
     for origin, index, text, path in _evidence(ledger):
@@ -388,7 +396,7 @@ def check_evidence_outside(ledger: Ledger) -> Iterator[Finding]:
             )
 
 
-@check("evidence-missing", Severity.warning)
+@check("evidence-missing", Severity.warning, disk=True)
 def check_evidence_missing(ledger: Ledger) -> Iterator[Finding]:
     """An evidence file inside the ledger does not exist (this check looks at the disk)."""
     for origin, index, text, path in _evidence(ledger):

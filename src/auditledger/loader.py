@@ -6,16 +6,18 @@ its file, line and column. May import: model, diagnostics, store, checks.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
-import functools
+import gc
 import os
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from auditledger import __version__, store
 from auditledger.checks import run_checks
@@ -43,6 +45,7 @@ ENV_VAR = "AUDITLEDGER_LEDGER"
 
 M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R")
+V = TypeVar("V")
 
 FILE_CODES = {
     "yaml-syntax": "the file is not valid YAML",
@@ -117,6 +120,8 @@ class _Reader:
         self.shas: dict[Path, str] = {}
         self.diagnostics: list[Diagnostic] = []
         self.cache = cache
+        self.stamps: dict[Path, store.Stamp] = {}
+        self.fingerprinted = True
         self.parsed: dict[Path, tuple[str | None, Any, list[Diagnostic]]] = {}
 
     def overridden(self, path: Path) -> bool:
@@ -176,26 +181,48 @@ class _Reader:
             self.diagnostics += [validation_diagnostic(path, pointer, error, model) for error in exc.errors()]
             return None
 
-    def problems(self, path: Path) -> list[Located[Problem]]:
-        """A problem file's records: from the cache when the file is unchanged since it was
-        cached, else read, validated and cached when it has no diagnostics."""
+    def cached(self, path: Path, produce: Callable[[], V]) -> V:
+        """What `produce` reads from a file: from the cache when the file is unchanged since it
+        was cached; else produced, and cached when reading it found nothing wrong."""
         if self.cache is None or self.overridden(path):
-            return self.records(Problem, path, "problems")
+            self.fingerprinted = False
+            return produce()
         stamp = store.Stamp.of(path)  # before reading: a change after it makes the entry stale
+        if stamp is None:
+            self.fingerprinted = False
+        else:
+            self.stamps[path] = stamp
         entry = self.cache.get(path, stamp)
         if entry is not None:
-            try:
-                problems = _problem_list().validate_json(entry["records"])
-                self.shas[path] = str(entry["sha256"])
-                return [Located(p, Origin(path, ("problems", i))) for i, p in enumerate(problems)]
-            except (ValidationError, ValueError, TypeError, KeyError):
-                self.cache.forget(path)
+            self.shas[path], value = entry
+            return value  # type: ignore[no-any-return]
         before = len(self.diagnostics)
-        found = self.records(Problem, path, "problems")
+        value = produce()
         if len(self.diagnostics) == before and path in self.shas:
-            records = _problem_list().dump_json([e.record for e in found]).decode("utf-8")
-            self.cache.put(path, stamp, self.shas[path], records)
-        return found
+            self.cache.put(path, stamp, self.shas[path], value)
+        return value
+
+    def entries(self, model: type[M], path: Path, key: str) -> list[Located[M]]:
+        """The valid records of a file's list under `key`, each with its place."""
+        found = self.cached(path, lambda: [e.record for e in self.records(model, path, key)])
+        return [Located(record, Origin(path, (key, i))) for i, record in enumerate(found)]
+
+    def single(self, model: type[M], path: Path, expected: str) -> M | None:
+        """A file that holds one record (settings, a year's meta), if it is valid."""
+
+        def produce() -> M | None:
+            data = self.mapping(path, self.read(path), expected)
+            return self.validate(model, data, path, ()) if data is not None else None
+
+        return self.cached(path, produce)
+
+    def fingerprint(self, root: Path) -> str | None:
+        """The files read, as they are on disk, when every one of them was stamped."""
+        if self.cache is None or not self.fingerprinted:
+            return None
+        if any(stamp.racy() for stamp in self.stamps.values()):
+            return None
+        return store.fingerprint(root, self.stamps)
 
     def records(self, model: type[M], path: Path, key: str) -> list[Located[M]]:
         """The valid records of the list under `key`; every invalid one diagnosed."""
@@ -238,24 +265,28 @@ def load(
     """Read and check the whole ledger under `root`.
 
     `overrides` gives the text of files as they would be after an edit, so an edit is
-    checked exactly as a later read would see it. Problem files unchanged since the last read
-    come from the read cache (`store.Cache`), unless `cache` is false or AUDITLEDGER_NO_CACHE is set.
+    checked exactly as a later read would see it. Files unchanged since the last read, and the
+    checks' result when no file changed, come from the read cache (`store.Cache`), unless
+    `cache` is false or AUDITLEDGER_NO_CACHE is set.
     """
     use_cache = cache and not os.environ.get("AUDITLEDGER_NO_CACHE")
-    reader = _Reader(overrides or {}, store.Cache.open(root, CACHE_KEY) if use_cache else None)
+    with _no_collection():
+        reader = _Reader(overrides or {}, store.Cache.open(root, CACHE_KEY) if use_cache else None)
+        ledger = _read_files(root, reader)
+        diagnostics = reader.diagnostics + _checked(ledger, reader)
+        return ledger, sort_diagnostics(_with_lines(diagnostics, reader.texts))
+
+
+def _read_files(root: Path, reader: _Reader) -> Ledger:
     settings_path = root / SETTINGS_FILE
-    settings_data = reader.mapping(settings_path, reader.read(settings_path), "settings")
-    settings = (
-        reader.validate(Settings, settings_data, settings_path, ()) if settings_data is not None else None
-    )
-    if settings is None:
-        settings = Settings(name=root.name or "ledger")
+    settings = reader.single(Settings, settings_path, "settings") or Settings(name=root.name or "ledger")
     ledger = Ledger(root, settings, Origin(settings_path))
 
     units_path = root / UNITS_FILE
     if units_path.exists() or reader.overridden(units_path):
-        ledger.unit_entries = reader.records(Unit, units_path, "units")
+        ledger.unit_entries = reader.entries(Unit, units_path, "units")
     else:
+        reader.fingerprinted = False
         reader.diagnostics.append(
             Diagnostic(
                 units_path,
@@ -274,7 +305,6 @@ def load(
         if p.is_relative_to(top) and len(p.relative_to(top).parts) == 2 and p.suffix == ".yaml"
     }
     folders = set(year_folders(root)) | {p.parent for p in pending if YEAR_FOLDER.match(p.parent.name)}
-    walked: list[Path] = []
     reader.prefetch(
         [p for folder in sorted(folders) if folder.is_dir() for p in sorted(folder.glob("*.yaml"))]
     )
@@ -293,20 +323,49 @@ def load(
                     )
                 )
             elif path.name == YEAR_FILE:
-                data = reader.mapping(path, reader.read(path), "year")
-                meta = reader.validate(YearMeta, data, path, ()) if data is not None else None
+                meta = reader.single(YearMeta, path, "year")
                 if meta is not None:
                     ledger.year_entries.append(Located(meta, Origin(path)))
             else:
-                ledger.problem_entries += reader.problems(path)
-                walked.append(path)
+                ledger.problem_entries += reader.entries(Problem, path, "problems")
 
     ledger.digest = store.digest(root, reader.shas)
     if reader.cache is not None:
-        reader.cache.keep_only(walked)
-        reader.cache.save()
-    diagnostics = reader.diagnostics + run_checks(ledger)
-    return ledger, sort_diagnostics(_with_lines(diagnostics, reader.texts))
+        reader.cache.keep_only([settings_path, *reader.stamps])
+    return ledger
+
+
+def _checked(ledger: Ledger, reader: _Reader) -> list[Diagnostic]:
+    """The checks' findings: those that read only the ledger's records from the cache when no
+    file changed since they ran; those that look at other files on disk every time."""
+    fingerprint = reader.fingerprint(ledger.root)
+    found: list[Diagnostic] | None = None
+    if reader.cache is not None and fingerprint is not None:
+        stored = reader.cache.checks(fingerprint)
+        if isinstance(stored, list):
+            found = [replace(d, path=ledger.root / d.path) if d.path else d for d in stored]
+    if found is None:
+        found = run_checks(ledger, disk=False)
+        if reader.cache is not None and fingerprint is not None:
+            top = ledger.root
+            stored = [replace(d, path=d.path.relative_to(top)) if d.path else d for d in found]
+            reader.cache.put_checks(fingerprint, stored)
+    return found + run_checks(ledger, disk=True)
+
+
+@contextlib.contextmanager
+def _no_collection() -> Iterator[None]:
+    """Reading allocates hundreds of thousands of objects that all live on and form no cycles;
+    the garbage collector's passes over them cost more than the reading itself. Afterwards they
+    are moved out of its sight (`gc.freeze`); they are still freed when no longer referenced."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def reload(ledger: Ledger, overrides: Mapping[Path, str]) -> tuple[Ledger, list[Diagnostic]]:
@@ -346,17 +405,12 @@ def reload(ledger: Ledger, overrides: Mapping[Path, str]) -> tuple[Ledger, list[
                 if meta is not None:
                     new.year_entries.append(Located(meta, Origin(path)))
             else:
-                new.problem_entries += reader.problems(path)
+                new.problem_entries += reader.records(Problem, path, "problems")
     diagnostics = reader.diagnostics + run_checks(new)
     return new, sort_diagnostics(_with_lines(diagnostics, reader.texts))
 
 
 CACHE_KEY = f"auditledger {__version__}, schema {SCHEMA_VERSION}"
-
-
-@functools.cache
-def _problem_list() -> TypeAdapter[list[Problem]]:
-    return TypeAdapter(list[Problem])
 
 
 def locate_lines(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

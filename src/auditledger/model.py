@@ -50,6 +50,11 @@ class Choice(str, Enum):
         member.aliases = aliases
         return member
 
+    def __reduce_ex__(self, protocol: object) -> tuple[Any, ...]:
+        """Pickled by name, which unpickling looks up without calling the class (the read cache
+        holds tens of thousands)."""
+        return getattr, (type(self), self.name)
+
     @classmethod
     def _missing_(cls, value: object) -> Self | None:
         if not isinstance(value, str):
@@ -299,6 +304,7 @@ class Record(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
+        defer_build=True,  # built on first validation: records read from the cache need none
         str_strip_whitespace=False,
         use_enum_values=False,
     )

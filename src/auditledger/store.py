@@ -504,9 +504,12 @@ def _set_key(mapping: CommentedMap, key: str, old: Any, new: Any, order: list[st
 
 # --- the read cache ------------------------------------------------------------------------
 
-CACHE_FILE = "cache.json"
+CACHE_DIR = "cache"
 RACY_SECONDS = 2.0
 """A file changed this recently may change again within the same mtime tick: not cached."""
+CACHE_KEY_FILE = Path("auditledger") / "cache-key"
+_MAGIC = b"auditledger cache\n"
+_SIGNATURE = hashlib.sha256().digest_size
 
 
 @dataclass(frozen=True)
@@ -524,77 +527,149 @@ class Stamp:
             return None
         return cls(found.st_size, found.st_mtime_ns)
 
+    def racy(self) -> bool:
+        import time
+
+        return time.time_ns() - self.mtime_ns < RACY_SECONDS * 1e9
+
+
+def cache_secret() -> bytes | None:
+    """This user's key for signing cache files (`~/.cache/auditledger/cache-key`, made on first
+    use, readable by the user only); None when there is nowhere to keep it."""
+    try:
+        path = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / CACHE_KEY_FILE
+        try:
+            secret = path.read_bytes()
+        except FileNotFoundError:
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:  # another process made it just now
+                secret = path.read_bytes()
+            else:
+                secret = os.urandom(32)
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(secret)
+    except (OSError, RuntimeError, KeyError):  # no home folder, or not writable
+        return None
+    return secret if len(secret) == 32 else None
+
 
 class Cache:
-    """Validated records of the ledger's files under `.auditledger/cache.json`, each entry keyed
-    by the file's path, size and modification time, the whole keyed by the tool's version.
+    """Validated records of the ledger's files, one signed pickle per file under
+    `.auditledger/cache/`, each stored for the file's size and modification time and the
+    tool's version and schema; and the result of the checks across records, stored for the
+    stamps of every file.
 
-    It is never trusted: an entry whose stamp differs is ignored, and a cache that cannot be
-    read or parsed is thrown away and rebuilt. Deleting it changes no result, only speed.
+    It is never trusted. A file is unpickled only when its HMAC verifies with this user's key,
+    so a cache that came with a cloned ledger cannot run code; an entry stored for another
+    stamp, name or version is ignored; one that cannot be read or loaded is read again from
+    the YAML. Deleting the folder changes no result, only speed. Writes are atomic but not
+    synced: a torn file fails its signature.
     """
 
-    def __init__(self, root: Path, key: str, entries: dict[str, Any]) -> None:
-        self.root, self.key, self.entries = root, key, entries
-        self.dirty = False
+    def __init__(self, root: Path, key: str, secret: bytes) -> None:
+        self.root, self.key, self.secret = root, key, secret
+        self.folder = root / STATE_DIR / CACHE_DIR
+        self.loaded: dict[tuple[str, object], Any] = {}
 
     @classmethod
-    def open(cls, root: Path, key: str) -> Cache:
-        import json
-
-        try:
-            data = json.loads((root / STATE_DIR / CACHE_FILE).read_bytes())
-            entries = data["files"] if data.get("key") == key and isinstance(data.get("files"), dict) else {}
-        except (OSError, ValueError, TypeError, AttributeError, KeyError):
-            entries = {}
-        return cls(root, key, entries)
+    def open(cls, root: Path, key: str) -> Cache | None:
+        secret = cache_secret()
+        return cls(root, key, secret) if secret is not None else None
 
     def _name(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 
-    def get(self, path: Path, stamp: Stamp | None) -> dict[str, Any] | None:
-        entry = self.entries.get(self._name(path))
-        if stamp is None or not isinstance(entry, dict):
-            return None
-        if entry.get("size") != stamp.size or entry.get("mtime_ns") != stamp.mtime_ns:
-            return None
-        return entry
+    def _file(self, name: str) -> Path:
+        return self.folder / f"{name}.pickle"
 
-    def put(self, path: Path, stamp: Stamp | None, sha: str, records: str) -> None:
-        import time
+    def _sign(self, payload: bytes) -> bytes:
+        import hmac
 
-        if stamp is None or time.time_ns() - stamp.mtime_ns < RACY_SECONDS * 1e9:
-            return
-        self.entries[self._name(path)] = {
-            "size": stamp.size,
-            "mtime_ns": stamp.mtime_ns,
-            "sha256": sha,
-            "records": records,
-        }
-        self.dirty = True
+        return hmac.digest(self.secret, payload, "sha256")
+
+    def _read(self, name: str, stored_for: object) -> Any:
+        import hmac
+        import pickle
+
+        try:
+            data = self._file(name).read_bytes()
+        except OSError:
+            return None
+        head = len(_MAGIC) + _SIGNATURE
+        if not data.startswith(_MAGIC) or not hmac.compare_digest(
+            data[len(_MAGIC) : head], self._sign(data[head:])
+        ):
+            return None
+        try:
+            key, stored_name, stored, value = pickle.loads(data[head:])
+        except Exception:  # signed by us, but by a tool whose classes have changed since
+            return None
+        return value if (key, stored_name, stored) == (self.key, name, stored_for) else None
+
+    def _write(self, name: str, stored_for: object, value: Any) -> None:
+        import pickle
+
+        payload = pickle.dumps((self.key, name, stored_for, value), protocol=pickle.HIGHEST_PROTOCOL)
+        path = self._file(name)
+        with contextlib.suppress(OSError):  # a ledger that cannot be written to simply has no cache
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(_MAGIC + self._sign(payload) + payload)
+                os.replace(tmp, path)
+            finally:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp)
+        self.loaded[(name, stored_for)] = value
+
+    def get(self, path: Path, stamp: Stamp | None) -> tuple[str, Any] | None:
+        """The sha256 of the file's text and what was read from it, if cached for `stamp`."""
+        if stamp is None:
+            return None
+        name, stored_for = self._name(path), (stamp.size, stamp.mtime_ns)
+        if (name, stored_for) not in self.loaded:
+            self.loaded[(name, stored_for)] = self._read(name, stored_for)
+        entry = self.loaded[(name, stored_for)]
+        return entry if isinstance(entry, tuple) and len(entry) == 2 else None
+
+    def put(self, path: Path, stamp: Stamp | None, sha: str, value: Any) -> None:
+        if stamp is not None and not stamp.racy():
+            self._write(self._name(path), (stamp.size, stamp.mtime_ns), (sha, value))
 
     def forget(self, path: Path) -> None:
-        if self.entries.pop(self._name(path), None) is not None:
-            self.dirty = True
+        with contextlib.suppress(OSError):
+            self._file(self._name(path)).unlink()
+
+    def checks(self, fingerprint: str) -> Any:
+        """What the checks found, if stored for these files as they are (`fingerprint`)."""
+        return self._read(CHECKS_ENTRY, fingerprint)
+
+    def put_checks(self, fingerprint: str, found: Any) -> None:
+        self._write(CHECKS_ENTRY, fingerprint, found)
 
     def keep_only(self, paths: Sequence[Path]) -> None:
-        """Drop the entries of files that are gone."""
-        names = {self._name(p) for p in paths}
-        for name in [n for n in self.entries if n not in names]:
-            del self.entries[name]
-            self.dirty = True
+        """Remove the entries of files that are gone."""
+        wanted = {self._file(self._name(p)) for p in paths} | {self._file(CHECKS_ENTRY)}
+        with contextlib.suppress(OSError):
+            for found in self.folder.rglob("*.pickle"):
+                if found not in wanted:
+                    found.unlink()
 
-    def save(self) -> None:
-        """Write the cache if it changed; a ledger that cannot be written to simply has none."""
-        import json
 
-        if not self.dirty:
-            return
-        path = self.root / STATE_DIR / CACHE_FILE
-        text = json.dumps({"key": self.key, "files": self.entries}, ensure_ascii=False, separators=(",", ":"))
-        with contextlib.suppress(OSError, AuditLedgerError):
-            path.parent.mkdir(exist_ok=True)
-            current = path.read_bytes() if path.exists() else None
-            write_atomic(path, text, expected=current)
+CHECKS_ENTRY = "checks"
+"""The name the checks' result is kept under: no ledger file is called that."""
+
+
+def fingerprint(root: Path, stamps: Mapping[Path, Stamp]) -> str:
+    """sha256 over the files' names and stamps: the ledger as it is on disk now."""
+    sha = hashlib.sha256()
+    for path in sorted(stamps, key=lambda p: p.as_posix()):
+        stamp = stamps[path]
+        sha.update(f"{path.relative_to(root).as_posix()}\0{stamp.size}\0{stamp.mtime_ns}\n".encode())
+    return sha.hexdigest()
 
 
 # --- where data came from ----------------------------------------------------------------
