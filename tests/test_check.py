@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from auditledger import store
-from auditledger.checks import CHECKS
-from auditledger.loader import FILE_CODES
+from auditledger.checks import CHECKS, run_checks
+from auditledger.loader import FILE_CODES, ledger_files, load
 from tests.conftest import CLI, PROBLEM, UNITS, YEAR
 
 
@@ -241,3 +241,27 @@ def test_duplicate_id_names_the_other_file_with_its_year(make_ledger: Callable[.
     run = CLI(root)("check")
     assert "problem id '2023-001' is used 2 times (also in 2024/czj.yaml)" in run.stdout
     assert "problem id '2023-001' is used 2 times (also in 2023/czj.yaml)" in run.stdout
+
+
+ACROSS_FILES = {
+    "duplicate-id": {
+        "2023/jyj.yaml": problem(unit="unit: jyj").replace("2023/czj", "2023/jyj"),
+    },
+    "duplicate-unit": {"units.yaml": UNITS + "  - id: czj\n    name: 重复的财政局\n"},
+}
+
+
+@pytest.mark.parametrize("code", [*sorted(CHECKS), *(f"{c} across files" for c in ACROSS_FILES)])
+def test_checks_of_some_files_find_what_the_whole_run_finds_there(
+    code: str, make_ledger: Callable[..., Path]
+) -> None:
+    """An edit checks only the files it changes (`Ledger.within`), looking ids and units up in
+    the whole ledger; for each file, that finds exactly what checking everything finds in it."""
+    code, _, across = code.partition(" ")
+    root = make_ledger(ACROSS_FILES[code] if across else CASES[code][0])
+    ledger, _ = load(root, cache=False, checks=False)
+    everything = run_checks(ledger)
+    assert any(d.code == code for d in everything)
+    for path in ledger_files(root):
+        alone = run_checks(ledger.within({path}))
+        assert sorted(map(str, alone)) == sorted(str(d) for d in everything if d.path == path), path

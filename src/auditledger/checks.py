@@ -88,9 +88,10 @@ def did_you_mean(value: str, candidates: Iterable[str]) -> str:
 def check_duplicate_unit(ledger: Ledger) -> Iterator[Finding]:
     """Two units with the same id."""
     seen: dict[str, Origin] = {}
-    for entry in ledger.unit_entries:
+    reported = {entry.origin for entry in ledger.unit_entries}
+    for entry in ledger.everything.unit_entries:
         first = seen.setdefault(entry.record.id, entry.origin)
-        if first is not entry.origin:
+        if first is not entry.origin and entry.origin in reported:
             yield Finding(
                 entry.origin,
                 ("id",),
@@ -157,10 +158,13 @@ def _unknown_unit(ledger: Ledger, origin: Origin, field: Pointer, unit_id: str, 
 def check_duplicate_id(ledger: Ledger) -> Iterator[Finding]:
     """Two problems with the same id."""
     places: dict[str, list[Origin]] = defaultdict(list)
-    for entry in ledger.problem_entries:
+    for entry in ledger.everything.problem_entries:
         places[entry.record.id].append(entry.origin)
+    reported = {entry.origin for entry in ledger.problem_entries}
     for problem_id, origins in places.items():
         for origin in origins if len(origins) > 1 else ():
+            if origin not in reported:
+                continue
             others = sorted({f"{o.path.parent.name}/{o.path.name}" for o in origins if o is not origin})
             yield Finding(
                 origin,

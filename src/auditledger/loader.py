@@ -260,20 +260,21 @@ class _Reader:
 
 
 def load(
-    root: Path, *, overrides: Mapping[Path, str] | None = None, cache: bool = True
+    root: Path, *, overrides: Mapping[Path, str] | None = None, cache: bool = True, checks: bool = True
 ) -> tuple[Ledger, list[Diagnostic]]:
     """Read and check the whole ledger under `root`.
 
     `overrides` gives the text of files as they would be after an edit, so an edit is
     checked exactly as a later read would see it. Files unchanged since the last read, and the
     checks' result when no file changed, come from the read cache (`store.Cache`), unless
-    `cache` is false or AUDITLEDGER_NO_CACHE is set.
+    `cache` is false or AUDITLEDGER_NO_CACHE is set. Without `checks`, only what reading and
+    validating the files finds is reported (an edit checks its own result in `reload`).
     """
     use_cache = cache and not os.environ.get("AUDITLEDGER_NO_CACHE")
     with _no_collection():
         reader = _Reader(overrides or {}, store.Cache.open(root, CACHE_KEY) if use_cache else None)
         ledger = _read_files(root, reader)
-        diagnostics = reader.diagnostics + _checked(ledger, reader)
+        diagnostics = reader.diagnostics + (_checked(ledger, reader) if checks else [])
         return ledger, sort_diagnostics(_with_lines(diagnostics, reader.texts))
 
 
@@ -369,8 +370,9 @@ def _no_collection() -> Iterator[None]:
 
 
 def reload(ledger: Ledger, overrides: Mapping[Path, str]) -> tuple[Ledger, list[Diagnostic]]:
-    """The ledger as it would be with some files' texts replaced: only those files are read;
-    the checks across records run on the whole. Diagnostics of other files carry no line."""
+    """The ledger as it would be with some files' texts replaced, and what is wrong in those
+    files: only they are read, and the checks report on their records alone, looking up ids and
+    units in the whole."""
     reader = _Reader(overrides, None)
     changed = set(reader.overrides)
     root = ledger.root
@@ -406,7 +408,9 @@ def reload(ledger: Ledger, overrides: Mapping[Path, str]) -> tuple[Ledger, list[
                     new.year_entries.append(Located(meta, Origin(path)))
             else:
                 new.problem_entries += reader.records(Problem, path, "problems")
-    diagnostics = reader.diagnostics + run_checks(new)
+    with _no_collection():
+        found = run_checks(new.within(named))
+    diagnostics = reader.diagnostics + found
     return new, sort_diagnostics(_with_lines(diagnostics, reader.texts))
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -736,6 +737,36 @@ class Ledger:
     was made from."""
     public: bool = False
     """Redacted for publication (`reports.public_ledger`)."""
+    whole: Ledger | None = None
+    """For a view of some files (`within`): the ledger they are part of."""
+
+    def within(self, paths: Collection[Path]) -> Ledger:
+        """A view of the records of these files only, that looks things up in the whole ledger:
+        checks run on it report on these files alone, at the cost of their records."""
+        wanted = frozenset(paths)
+
+        def kept(entries: list[Located[R]]) -> list[Located[R]]:
+            return [e for e in entries if e.origin.path in wanted]
+
+        view = Ledger(
+            self.root,
+            self.settings,
+            self.settings_origin,
+            kept(self.unit_entries),
+            kept(self.year_entries),
+            kept(self.problem_entries),
+            self.digest,
+            self.public,
+            self,
+        )
+        for index in ("units", "years", "problems_by_id"):
+            view.__dict__[index] = getattr(self, index)
+        return view
+
+    @property
+    def everything(self) -> Ledger:
+        """The whole ledger, also when this is a view of some files."""
+        return self.whole or self
 
     @cached_property
     def units(self) -> dict[str, Unit]:
