@@ -34,6 +34,7 @@ from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 from ruamel.yaml.representer import RoundTripRepresenter
 
 from auditledger.diagnostics import AuditLedgerError, Diagnostic, Pointer
+from auditledger.model import defaults
 
 STATE_DIR = ".auditledger"
 """Lock and cache files live here, under the ledger root; git ignores it."""
@@ -441,9 +442,9 @@ def record_data(record: BaseModel) -> dict[str, Any]:
     but for ALWAYS_WRITTEN. Nested records stay records, so that each is written by the same
     rule wherever it sits."""
     data: dict[str, Any] = {}
-    for name, info in type(record).model_fields.items():
+    for name, default in defaults(type(record)).items():
         value = getattr(record, name)
-        if name in ALWAYS_WRITTEN or value != info.get_default(call_default_factory=True):
+        if name in ALWAYS_WRITTEN or value != default:
             data[name] = value
     return data
 

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from auditledger.model import Choice, Ledger, Problem
+from auditledger.model import Choice, Ledger, Problem, defaults
 
 if TYPE_CHECKING:
     from auditledger.deadlines import Due
@@ -253,9 +253,9 @@ def problem_table(ledger: Ledger, problem: Problem, lang: str) -> Table:
     table = Table(show_header=False, title=f"{problem.id} {problem.title}", title_justify="left")
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
-    for name, info in type(problem).model_fields.items():
+    for name, default in defaults(type(problem)).items():
         value = getattr(problem, name)
-        if value == info.get_default(call_default_factory=True) and name not in ("status", "amount"):
+        if value == default and name not in ("status", "amount"):
             continue
         table.add_row(label(name, lang), Text(_show(ledger, name, value, lang)))
     if problem.rectified:
