@@ -8,7 +8,9 @@ import json
 from decimal import Decimal
 
 import pytest
+from rich.cells import cell_len
 
+from auditledger.render import text
 from tests.conftest import CLI
 
 
@@ -127,3 +129,29 @@ def test_show_labels_every_field_it_prints(sample: CLI) -> None:
     assert "datetime" not in text and "tracking" not in text
     english = sample("show", "2024-011", "--lang", "en").stdout
     assert "Tracking records" in english and "site visit" in english
+
+
+def test_long_tables_print_as_aligned_plain_columns(sample: CLI, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past `LARGE` rows a table is printed without Rich: the same cells, aligned by display
+    width (a Chinese character takes two columns), long cells cut with …, amounts to the right."""
+    problems = json.loads(sample("list", "--format", "json").stdout)
+    monkeypatch.setattr(text, "LARGE", 2)
+    monkeypatch.setattr(text, "PLAIN_CELL", 20)
+    lines = sample("list").lines
+    rule = next(i for i, line in enumerate(lines) if line.startswith("─"))
+    widths = [len(part) for part in lines[rule].split("  ")]
+    rows = lines[rule + 1 : rule + 1 + len(problems)]
+    assert [row.split()[0] for row in rows] == [p["id"] for p in problems]
+    amount_ends = sum(widths[:7]) + 2 * 6  # display columns up to the end of the amount column
+    for row, problem in zip(rows, problems, strict=True):
+        assert cell_len(row) <= sum(widths) + 2 * (len(widths) - 1)
+        prefix, used = "", 0
+        for char in row:
+            if used >= amount_ends:
+                break
+            prefix, used = prefix + char, used + cell_len(char)
+        assert Decimal(prefix.split()[-1].replace(",", "")) == Decimal(problem["amount"]).quantize(
+            Decimal("0.01")
+        )
+    assert any("…" in row for row in rows), "titles longer than a plain cell are cut"
+    assert max(widths) == text.PLAIN_CELL

@@ -109,27 +109,38 @@ def emit(table: Table, file: IO[str] | None = None) -> None:
     grid = [[_plain(cell) for cell in column.cells] for column in columns]
     headers = [_plain(column.header) for column in columns]
     footers = [_plain(column.footer) for column in columns] if table.show_footer else []
+    sizes = [[_width(text) for text in column] for column in grid]
     widths = [
-        min(max(cell_len(text) for text in [headers[i], *grid[i], *(footers[i : i + 1])]), PLAIN_CELL)
+        min(max([*sizes[i], *(_width(text) for text in [headers[i], *footers[i : i + 1]])]), PLAIN_CELL)
         for i in range(len(columns))
     ]
+    right = [column.justify == "right" for column in columns]
 
-    def line(cells: Sequence[str]) -> str:
+    def line(cells: Sequence[str], sized: Sequence[int] | None = None) -> str:
         parts = []
-        for column, text, width in zip(columns, cells, widths, strict=True):
-            text = _cut(text, width)
-            pad = " " * (width - cell_len(text))
-            parts.append(pad + text if column.justify == "right" else text + pad)
+        for index, text in enumerate(cells):
+            width, size = widths[index], sized[index] if sized else _width(text)
+            if size > width:
+                text = _cut(text, width)
+                size = cell_len(text)
+            pad = " " * (width - size)
+            parts.append(pad + text if right[index] else text + pad)
         return "  ".join(parts).rstrip()
 
     out = [_plain(table.title)] if table.title else []
     out += [line(headers), "  ".join("─" * w for w in widths)]
-    out += [line([grid[c][r] for c in range(len(columns))]) for r in range(table.row_count)]
+    rows = zip(*grid, strict=True)
+    out += [line(cells, sized) for cells, sized in zip(rows, zip(*sizes, strict=True), strict=True)]
     if footers:
         out += ["  ".join("─" * w for w in widths), line(footers)]
     if table.caption:
         out.append(_plain(table.caption))
     stream.write("\n".join(out) + "\n")
+
+
+def _width(text: str) -> int:
+    """Columns the text takes in a terminal (Chinese characters take two)."""
+    return len(text) if text.isascii() else cell_len(text)
 
 
 def _plain(value: Any) -> str:
