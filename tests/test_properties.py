@@ -32,6 +32,7 @@ from auditledger.model import (
     RectifyMethod,
     Status,
 )
+from auditledger.render import report as report_render
 from auditledger.render.report import Format, render
 from tests.conftest import SAMPLE
 
@@ -347,3 +348,21 @@ def test_import_of_an_export_gives_the_ledger_back(
     (base / "list.csv").write_text(exported, encoding="utf-8")
     cli(target, "import", str(base / "list.csv"), "--year", str(year), "--date", "2026-11-24")
     assert cli(target, "export", "--year", str(year), "--format", "csv") == exported
+
+
+def _escaped_by_every_rule(text: str) -> str:
+    """`md_escape` without its shortcut: every rule applied to every value."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = report_render._MD_PUNCTUATION.sub(r"\\\1", text)
+    text = report_render._MD_LINE_START.sub(report_render._escape_marker, text)
+    return report_render._MD_BREAK.sub("<br>", text)
+
+
+@given(
+    st.text(
+        st.sampled_from(list("\\`*_[]|~#$&<>-+=.)0123456789 \t\r\n\u2028\u2029ab中文")) | st.characters(),
+        max_size=40,
+    )
+)
+def test_markdown_escaping_takes_its_shortcut_only_when_no_rule_applies(text: str) -> None:
+    assert report_render.md_escape(text) == _escaped_by_every_rule(text)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import tempfile
 from collections.abc import Callable
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
+from auditledger.render import report as report_render
 from tests.conftest import CLI, REPO, raw_problems, snapshot
 
 GOLDEN = REPO / "tests" / "golden"
@@ -232,6 +234,27 @@ def test_html_escapes_every_value_and_allows_no_script(make_ledger: Callable[...
     )
     assert csp is not None and csp.startswith("default-src 'none'") and "unsafe-inline" not in csp
     assert "http://" not in run.stdout.replace('xmlns="http://www.w3.org/2000/svg"', "")
+
+
+def test_compiled_templates_are_kept_apart_for_markdown_and_html(
+    make_ledger: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Templates compiled once are kept (Jinja's bytecode cache); `_text.j2` serves both
+    formats and compiles differently under each one's escaping, so the kept code of one must
+    never serve the other."""
+    cli = CLI(make_ledger({"2023/czj.yaml": HOSTILE}))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # a cache folder of this test's own
+
+    def both() -> list[str]:
+        return [
+            cli("report", "--year", "2023", "--as-of", AS_OF, *extra).stdout
+            for extra in ([], ["--format", "html"])
+        ]
+
+    kept = both() + both()
+    assert any(p.name.startswith("_jinja2-cache") for p in tmp_path.iterdir())
+    monkeypatch.setattr(report_render, "_compiled_templates", lambda output: None)
+    assert kept == both() + both()
 
 
 # --- templates ----------------------------------------------------------------------------

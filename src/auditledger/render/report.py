@@ -9,6 +9,7 @@ ones, file by file.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import re
 from collections.abc import Sequence
@@ -49,12 +50,19 @@ _MD_BREAK = re.compile(r"[ \t]*(?:\r\n|\r|\n|\u2028|\u2029)[ \t]*")
 _MD_LINE_START = re.compile(r"^(\s*)([-+*]|=+|\d{1,9}[.)])(?=\s|$)")
 
 
+_MD_ANY = re.compile(r"[\\`*_\[\]|~#$&<>\r\n\u2028\u2029]|^\s*[-+*=\d]")
+"""Whatever any of the rules below would change: most values hold none of it."""
+
+
 def md_escape(value: Any) -> str:
     """Text that Markdown shows as written: inline markup, HTML and table pipes escaped, line
     breaks as `<br>` so that a value never ends a paragraph, a list item or a table row."""
     if isinstance(value, Markup):
         return str(value)
-    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = str(value)
+    if not _MD_ANY.search(text):
+        return text
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_PUNCTUATION.sub(r"\\\1", text)
     text = _MD_LINE_START.sub(_escape_marker, text)
     return _MD_BREAK.sub("<br>", text)
@@ -84,6 +92,7 @@ def environment(output: Format, lang: str, folders: Sequence[Path]) -> jinja2.En
     html = output is Format.html
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([*folders, shipped_templates()]),
+        bytecode_cache=_compiled_templates(output),
         undefined=jinja2.StrictUndefined,
         autoescape=html,
         finalize=_finalize_html if html else _finalize_md,
@@ -104,6 +113,26 @@ def environment(output: Format, lang: str, folders: Sequence[Path]) -> jinja2.En
     )
     env.globals.update(t=words(lang), p=punctuation(lang), lang=lang, zh=lang == "zh")
     return env
+
+
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Compiled templates, in a folder of this user's that Jinja checks is private, each keyed
+    by the template's path and checked against its source. A cache that cannot be written is
+    no error: the template is compiled again next time."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def _compiled_templates(output: Format) -> jinja2.BytecodeCache | None:
+    """One cache per output format: Jinja keys compiled templates by path alone, and the same
+    template (`_text.j2`) compiles to other code under HTML's autoescaping than under Markdown's
+    escaping."""
+    try:
+        return _CompiledTemplates(pattern=f"__auditledger_{output.value}_%s.cache")
+    except (OSError, RuntimeError):  # no private temporary folder to be had
+        return None
 
 
 def render(data: Any, kind: Kind, output: Format, lang: str, folders: Sequence[Path] = ()) -> str:
