@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from auditledger import store
+from auditledger.loader import CACHE_KEY
 from tests.conftest import CLI
 
 COMMANDS = [
@@ -55,9 +56,9 @@ def ledger_files(cli: CLI) -> int:
 
 def entries(cli: CLI) -> set[str]:
     """The ledger files the cache holds, by their paths relative to the ledger."""
-    folder = cli.root / CACHE
-    names = {p.relative_to(folder).as_posix().removesuffix(".pickle") for p in folder.rglob("*.pickle")}
-    return names - {store.CHECKS_ENTRY}
+    cache = store.Cache.open(cli.root, CACHE_KEY)
+    assert cache is not None
+    return cache.held()
 
 
 def test_results_are_the_same_with_and_without_the_cache(
@@ -221,3 +222,41 @@ def test_files_parsed_in_parallel_give_the_same_ledger(sample: CLI, monkeypatch:
     assert outputs(sample) == alone
     assert calls and calls[0] == problem_files(sample) + 3  # the year files too
     assert "2024/czj.yaml" in alone[0] and "invalid-date" in alone[0]
+
+
+def test_many_changed_files_are_packed_and_a_few_kept_loose(
+    cached: CLI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read that finds more than LOOSE_ENTRIES files changed writes one pack; fewer are
+    kept loose beside it until they are packed again. Results never differ."""
+    monkeypatch.setattr(store, "LOOSE_ENTRIES", 2)
+    folder = cached.root / CACHE
+    shutil.rmtree(folder)
+
+    def same_as_without_cache() -> bool:
+        with_cache = outputs(cached)
+        monkeypatch.setenv("AUDITLEDGER_NO_CACHE", "1")
+        without = outputs(cached)
+        monkeypatch.delenv("AUDITLEDGER_NO_CACHE")
+        return with_cache == without
+
+    def loose() -> list[str]:
+        return sorted(p.name for p in folder.rglob("*.yaml.pickle"))
+
+    def edit(*names: str) -> None:
+        for name in names:
+            path = cached.root / "2024" / name
+            path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+            past = time.time() - 5  # out of the racy window, and other than any stamp before
+            os.utime(path, (past, past))
+
+    assert same_as_without_cache()
+    assert (folder / "pack.pickle").exists() and loose() == []
+    assert len(entries(cached)) == ledger_files(cached)
+    edit("czj.yaml")
+    assert same_as_without_cache()
+    assert loose() == ["czj.yaml.pickle"]
+    edit("czj.yaml", "jyj.yaml", "fgw.yaml")
+    assert same_as_without_cache()
+    assert loose() == []  # packed again
+    assert len(entries(cached)) == ledger_files(cached)

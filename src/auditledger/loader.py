@@ -332,7 +332,7 @@ def _read_files(root: Path, reader: _Reader) -> Ledger:
 
     ledger.digest = store.digest(root, reader.shas)
     if reader.cache is not None:
-        reader.cache.keep_only([settings_path, *reader.stamps])
+        reader.cache.save([settings_path, *reader.stamps])
     return ledger
 
 

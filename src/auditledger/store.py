@@ -556,11 +556,19 @@ def cache_secret() -> bytes | None:
     return secret if len(secret) == 32 else None
 
 
+Entry = tuple[tuple[int, int], str, Any]
+"""A file's cache entry: the stamp it was stored for, the sha256 of its text, what was read."""
+
+
 class Cache:
-    """Validated records of the ledger's files, one signed pickle per file under
-    `.auditledger/cache/`, each stored for the file's size and modification time and the
-    tool's version and schema; and the result of the checks across records, stored for the
-    stamps of every file.
+    """Validated records of the ledger's files under `.auditledger/cache/`, each entry stored
+    for the file's size and modification time, the whole for the tool's version and schema;
+    and the result of the checks across records, stored for the stamps of every file.
+
+    Like git's objects, entries are packed or loose: a read that found many files changed
+    writes one pack of every entry (one file to read back, and no thousand files to create);
+    one that found a few writes just those, loose, next to the pack, until there are enough
+    loose ones to pack them all again.
 
     It is never trusted. A file is unpickled only when its HMAC verifies with this user's key,
     so a cache that came with a cloned ledger cannot run code; an entry stored for another
@@ -572,7 +580,12 @@ class Cache:
     def __init__(self, root: Path, key: str, secret: bytes) -> None:
         self.root, self.key, self.secret = root, key, secret
         self.folder = root / STATE_DIR / CACHE_DIR
-        self.loaded: dict[tuple[str, object], Any] = {}
+        self._packed: dict[str, Entry] | None = None
+        self._pack_unusable = False
+        self._loose: set[str] | None = None
+        self.used: dict[str, Entry] = {}
+        """The entries this read found current or made: the next pack."""
+        self.fresh: set[str] = set()
 
     @classmethod
     def open(cls, root: Path, key: str) -> Cache | None:
@@ -624,25 +637,74 @@ class Cache:
             finally:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(tmp)
-        self.loaded[(name, stored_for)] = value
+
+    def _pack(self) -> dict[str, Entry]:
+        if self._packed is None:
+            found = self._read(PACK_ENTRY, PACK_ENTRY)
+            self._packed = found if isinstance(found, dict) else {}
+            self._pack_unusable = not isinstance(found, dict) and self._file(PACK_ENTRY).exists()
+        return self._packed
+
+    def loose(self) -> set[str]:
+        """The names of the files with an entry of their own."""
+        if self._loose is None:
+            self._loose = set()
+            with contextlib.suppress(OSError):
+                self._loose = {
+                    p.relative_to(self.folder).as_posix().removesuffix(".pickle")
+                    for p in self.folder.rglob("*.pickle")
+                } - {PACK_ENTRY, CHECKS_ENTRY}
+        return self._loose
 
     def get(self, path: Path, stamp: Stamp | None) -> tuple[str, Any] | None:
         """The sha256 of the file's text and what was read from it, if cached for `stamp`."""
         if stamp is None:
             return None
         name, stored_for = self._name(path), (stamp.size, stamp.mtime_ns)
-        if (name, stored_for) not in self.loaded:
-            self.loaded[(name, stored_for)] = self._read(name, stored_for)
-        entry = self.loaded[(name, stored_for)]
-        return entry if isinstance(entry, tuple) and len(entry) == 2 else None
+        entry = self.used.get(name)
+        if entry is None and name in self.loose():
+            found = self._read(name, stored_for)
+            entry = (stored_for, *found) if isinstance(found, tuple) and len(found) == 2 else None
+        if entry is None or entry[0] != stored_for:
+            entry = self._pack().get(name)
+        if entry is None or entry[0] != stored_for:
+            return None
+        self.used[name] = entry
+        return entry[1], entry[2]
 
     def put(self, path: Path, stamp: Stamp | None, sha: str, value: Any) -> None:
         if stamp is not None and not stamp.racy():
-            self._write(self._name(path), (stamp.size, stamp.mtime_ns), (sha, value))
+            name = self._name(path)
+            self.used[name] = ((stamp.size, stamp.mtime_ns), sha, value)
+            self.fresh.add(name)
 
-    def forget(self, path: Path) -> None:
-        with contextlib.suppress(OSError):
-            self._file(self._name(path)).unlink()
+    def save(self, paths: Sequence[Path]) -> None:
+        """Store what this read made, for the files it read (`paths`): loose while they are
+        few, else one new pack of every current entry; entries of files that are gone go."""
+        names = {self._name(p) for p in paths}
+        loose = self.loose()
+        stale = (set(self._pack()) | loose) - names
+        if not self.fresh and not stale and not self._pack_unusable:
+            return
+        if len(self.fresh | loose) > LOOSE_ENTRIES:
+            self._write(PACK_ENTRY, PACK_ENTRY, {n: e for n, e in self.used.items() if n in names})
+            removed = loose
+        else:
+            for name in sorted(self.fresh):
+                stored_for, sha, value = self.used[name]
+                self._write(name, stored_for, (sha, value))
+            removed = loose & stale
+            if set(self._pack()) & stale:
+                self._write(PACK_ENTRY, PACK_ENTRY, {n: e for n, e in self._pack().items() if n in names})
+            elif self._pack_unusable:
+                removed |= {PACK_ENTRY}
+        for name in removed:
+            with contextlib.suppress(OSError):
+                self._file(name).unlink()
+
+    def held(self) -> set[str]:
+        """The names of the files the cache holds an entry for, packed or loose."""
+        return set(self._pack()) | self.loose()
 
     def checks(self, fingerprint: str) -> Any:
         """What the checks found, if stored for these files as they are (`fingerprint`)."""
@@ -651,15 +713,10 @@ class Cache:
     def put_checks(self, fingerprint: str, found: Any) -> None:
         self._write(CHECKS_ENTRY, fingerprint, found)
 
-    def keep_only(self, paths: Sequence[Path]) -> None:
-        """Remove the entries of files that are gone."""
-        wanted = {self._file(self._name(p)) for p in paths} | {self._file(CHECKS_ENTRY)}
-        with contextlib.suppress(OSError):
-            for found in self.folder.rglob("*.pickle"):
-                if found not in wanted:
-                    found.unlink()
 
-
+LOOSE_ENTRIES = 64
+"""Loose entries beyond this many are packed: reading a pack costs one file, not one each."""
+PACK_ENTRY = "pack"
 CHECKS_ENTRY = "checks"
 """The name the checks' result is kept under: no ledger file is called that."""
 
