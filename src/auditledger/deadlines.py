@@ -6,10 +6,10 @@ Pure functions of the ledger and an explicit `as_of` date. May import: model.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import Enum
+from typing import NamedTuple
 
 from auditledger.model import Ledger, Settings, VoteResult
 
@@ -38,9 +38,9 @@ class Kind(str, Enum):
     disclosure = "disclosure"
 
 
-@dataclass(frozen=True)
-class Due:
-    """One thing that is overdue or due soon."""
+class Due(NamedTuple):
+    """One thing that is overdue or due soon. (A named tuple: at 50,000 problems there are
+    55,000 of them, and a frozen dataclass took three times as long to make.)"""
 
     kind: Kind
     id: str

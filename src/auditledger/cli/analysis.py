@@ -225,16 +225,13 @@ def query(
     elif output_format is QueryFormat.csv:
         typer.echo(to_csv(records, columns), nl=False)
     else:
-        from rich.table import Table
-        from rich.text import Text
+        from auditledger.render.text import Grid, emit
 
-        from auditledger.render.text import emit
-
-        table = Table(header_style="bold")
+        table = Grid()
         for column in columns:
             table.add_column(column, overflow="fold")
         for row in rows:
-            table.add_row(*(Text("" if v is None else str(v)) for v in row))
+            table.add_row(*("" if v is None else str(v) for v in row))
         emit(table)
 
 

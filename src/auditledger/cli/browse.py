@@ -141,6 +141,6 @@ def show(
     if output_format is TextFormat.json:
         typer.echo(to_json(problem_record(ledger, problem)), nl=False)
     else:
-        from auditledger.render.text import console, problem_table
+        from auditledger.render.text import emit, problem_table
 
-        console().print(problem_table(ledger, problem, (lang or ledger.settings.language).value))
+        emit(problem_table(ledger, problem, (lang or ledger.settings.language).value))

@@ -6,18 +6,19 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from rich.cells import cell_len
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from auditledger.model import Choice, Ledger, Problem, defaults
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
     from auditledger.deadlines import Due
     from auditledger.recurrence import Match
     from auditledger.stats import Row as StatsRow
@@ -88,6 +89,8 @@ def label(key: str, lang: str) -> str:
 
 def console(file: IO[str] | None = None) -> Console:
     """A console that does not wrap tables at 80 columns when output is not a terminal."""
+    from rich.console import Console
+
     stream = file or sys.stdout
     width = None if stream.isatty() else int(os.environ.get("COLUMNS", "160"))
     return Console(file=stream, width=width, highlight=False, soft_wrap=False)
@@ -98,18 +101,84 @@ LARGE = 300
 PLAIN_CELL = 48
 
 
-def emit(table: Table, file: IO[str] | None = None) -> None:
+@dataclass
+class Column:
+    header: str = ""
+    footer: str = ""
+    justify: Literal["left", "right"] = "left"
+    ratio: int | None = None
+    overflow: Literal["fold", "ellipsis"] = "ellipsis"
+    no_wrap: bool = False
+    style: str | None = None
+
+
+@dataclass
+class Grid:
+    """A table of text cells, printed by `emit`: through Rich while it is short, as plain
+    aligned columns when it is long. Cells are text, never Rich markup."""
+
+    title: str | None = None
+    caption: str | None = None
+    show_header: bool = True
+    show_footer: bool = False
+    columns: list[Column] = field(default_factory=list)
+    rows: list[Sequence[str]] = field(default_factory=list)
+    styles: list[str | None] = field(default_factory=list)
+    sections: set[int] = field(default_factory=set)
+    """The rows that begin a new section (a line is drawn above them)."""
+
+    def add_column(self, header: str = "", **options: Any) -> None:
+        self.columns.append(Column(header, **options))
+
+    def add_row(self, *cells: str, style: str | None = None) -> None:
+        self.rows.append(cells)
+        self.styles.append(style)
+
+    def add_section(self) -> None:
+        self.sections.add(len(self.rows))
+
+    def rich(self) -> Table:
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(
+            title=self.title,
+            title_justify="left",
+            caption=self.caption,
+            show_header=self.show_header,
+            show_footer=self.show_footer,
+            header_style="bold",
+            footer_style="bold",
+        )
+        for column in self.columns:
+            table.add_column(
+                column.header,
+                footer=column.footer,
+                justify=column.justify,
+                ratio=column.ratio,
+                overflow=column.overflow,
+                no_wrap=column.no_wrap,
+                style=column.style,
+            )
+        for index, (cells, style) in enumerate(zip(self.rows, self.styles, strict=True)):
+            if index in self.sections and index > 0:
+                table.add_section()
+            table.add_row(*(Text(cell) for cell in cells), style=style)
+        return table
+
+
+def emit(grid: Grid, file: IO[str] | None = None) -> None:
     """Print a table: with Rich's boxes and wrapping for a screenful of rows; longer ones as
     aligned plain columns, long cells cut with …, no colours."""
-    if table.row_count <= LARGE:
-        console(file).print(table)
+    if len(grid.rows) <= LARGE:
+        console(file).print(grid.rich())
         return
     stream = file or sys.stdout
-    columns = table.columns
-    grid = [[_plain(cell) for cell in column.cells] for column in columns]
+    columns = grid.columns
+    grid_cells = [[_plain(row[c]) for row in grid.rows] for c in range(len(columns))]
     headers = [_plain(column.header) for column in columns]
-    footers = [_plain(column.footer) for column in columns] if table.show_footer else []
-    sizes = [[_width(text) for text in column] for column in grid]
+    footers = [_plain(column.footer) for column in columns] if grid.show_footer else []
+    sizes = [[_width(text) for text in column] for column in grid_cells]
     widths = [
         min(max([*sizes[i], *(_width(text) for text in [headers[i], *footers[i : i + 1]])]), PLAIN_CELL)
         for i in range(len(columns))
@@ -127,14 +196,15 @@ def emit(table: Table, file: IO[str] | None = None) -> None:
             parts.append(pad + text if right[index] else text + pad)
         return "  ".join(parts).rstrip()
 
-    out = [_plain(table.title)] if table.title else []
-    out += [line(headers), "  ".join("─" * w for w in widths)]
-    rows = zip(*grid, strict=True)
+    out = [_plain(grid.title)] if grid.title else []
+    if grid.show_header:
+        out += [line(headers), "  ".join("─" * w for w in widths)]
+    rows = zip(*grid_cells, strict=True)
     out += [line(cells, sized) for cells, sized in zip(rows, zip(*sizes, strict=True), strict=True)]
     if footers:
         out += ["  ".join("─" * w for w in widths), line(footers)]
-    if table.caption:
-        out.append(_plain(table.caption))
+    if grid.caption:
+        out.append(_plain(grid.caption))
     stream.write("\n".join(out) + "\n")
 
 
@@ -143,10 +213,8 @@ def _width(text: str) -> int:
     return len(text) if text.isascii() else cell_len(text)
 
 
-def _plain(value: Any) -> str:
-    if value is None:
-        return ""
-    return value.plain if isinstance(value, Text) else str(value).replace("\n", " ")
+def _plain(value: str | None) -> str:
+    return "" if value is None else value.replace("\n", " ")
 
 
 def _cut(text: str, width: int) -> str:
@@ -161,11 +229,9 @@ def show_money(value: Decimal) -> str:
     return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
 
 
-def problems_table(ledger: Ledger, problems: Sequence[Problem], lang: str) -> Table:
-    table = Table(
+def problems_table(ledger: Ledger, problems: Sequence[Problem], lang: str) -> Grid:
+    table = Grid(
         show_footer=True,
-        header_style="bold",
-        footer_style="bold",
         caption="★ " + label("prominent", lang) if any(p.prominent for p in problems) else None,
     )
     count = (
@@ -192,8 +258,8 @@ def problems_table(ledger: Ledger, problems: Sequence[Problem], lang: str) -> Ta
     for p in problems:
         table.add_row(
             p.id + (" ★" if p.prominent else ""),
-            Text(p.title),
-            Text(ledger.unit_short_name(p.unit)),
+            p.title,
+            ledger.unit_short_name(p.unit),
             p.type.label(lang),
             p.status.label(lang),
             p.deadline.isoformat(),
@@ -221,11 +287,11 @@ REASONS: dict[str, tuple[str, str]] = {
 }
 
 
-def overdue_table(ledger: Ledger, rows: Sequence[Due], as_of: date, lang: str) -> Table:
+def overdue_table(ledger: Ledger, rows: Sequence[Due], as_of: date, lang: str) -> Grid:
     """Overdue (red) and due-soon (yellow) items, grouped by responsible unit."""
     zh = lang == "zh"
     title = f"截至 {as_of} 逾期和即将到期事项" if zh else f"Overdue and due soon as of {as_of}"
-    table = Table(title=title, title_justify="left", header_style="bold")
+    table = Grid(title=title)
     headers = [
         ("责任单位", "Unit", None),
         ("事项", "Kind", None),
@@ -252,23 +318,23 @@ def overdue_table(ledger: Ledger, rows: Sequence[Due], as_of: date, lang: str) -
         what = row.what
         if row.reason is not None:
             what = f"{what} — {REASONS[row.reason][0 if zh else 1]}"
-        table.add_row(Text(unit), kind, row.id, Text(what), row.due.isoformat(), when, style=style)
+        table.add_row(unit, kind, row.id, what, row.due.isoformat(), when, style=style)
     if not rows:
         table.add_row("", "", "", "无逾期或即将到期事项" if zh else "nothing overdue or due soon", "", "")
     return table
 
 
-def problem_table(ledger: Ledger, problem: Problem, lang: str) -> Table:
+def problem_table(ledger: Ledger, problem: Problem, lang: str) -> Grid:
     """Every field of one problem that differs from its default, one per row (status and
     amount always)."""
-    table = Table(show_header=False, title=f"{problem.id} {problem.title}", title_justify="left")
+    table = Grid(show_header=False, title=f"{problem.id} {problem.title}")
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
     for name, default in defaults(type(problem)).items():
         value = getattr(problem, name)
         if value == default and name not in ("status", "amount"):
             continue
-        table.add_row(label(name, lang), Text(_show(ledger, name, value, lang)))
+        table.add_row(label(name, lang), _show(ledger, name, value, lang))
     if problem.rectified:
         table.add_row(label("rectified_amount", lang), show_money(problem.rectified_amount))
     return table
@@ -330,12 +396,10 @@ def _show(ledger: Ledger, name: str, value: Any, lang: str) -> str:
     return str(value)
 
 
-def recurring_table(ledger: Ledger, found: Sequence[Match], lang: str) -> Table:
+def recurring_table(ledger: Ledger, found: Sequence[Match], lang: str) -> Grid:
     """Confirmed links, then suggested matches with their scores."""
     zh = lang == "zh"
-    table = Table(
-        header_style="bold", title="以往年度同类问题" if zh else "Recurring problems", title_justify="left"
-    )
+    table = Grid(title="以往年度同类问题" if zh else "Recurring problems")
     for chinese, english, ratio in (
         ("编号", "ID", None),
         ("问题", "Problem", 2),
@@ -355,10 +419,10 @@ def recurring_table(ledger: Ledger, found: Sequence[Match], lang: str) -> Table:
         state = ("已确认" if zh else "confirmed") if match.confirmed else ("建议" if zh else "suggested")
         table.add_row(
             match.problem.id,
-            Text(match.problem.title),
+            match.problem.title,
             match.earlier.id,
-            Text(match.earlier.title),
-            Text(ledger.unit_short_name(match.problem.unit)),
+            match.earlier.title,
+            ledger.unit_short_name(match.problem.unit),
             "—" if match.confirmed else f"{match.score:.2f}",
             state,
         )
@@ -386,14 +450,11 @@ GROUPS = {
 }
 
 
-def stats_table(rows: Sequence[StatsRow], total: StatsRow, by: str, as_of: date, lang: str) -> Table:
+def stats_table(rows: Sequence[StatsRow], total: StatsRow, by: str, as_of: date, lang: str) -> Grid:
     zh = lang == "zh"
-    table = Table(
-        header_style="bold",
+    table = Grid(
         show_footer=True,
-        footer_style="bold",
         title=f"截至 {as_of} 的问题统计" if zh else f"Problems as of {as_of}",
-        title_justify="left",
         caption=("百分比四舍五入保留一位小数" if zh else "percentages rounded half up to one decimal place")
         + ("；一个问题有多个原因环节时分别计入" if zh and by == "cause" else "")
         + ("; a problem with several cause links counts under each" if not zh and by == "cause" else ""),
@@ -403,7 +464,7 @@ def stats_table(rows: Sequence[StatsRow], total: StatsRow, by: str, as_of: date,
     for (_, chinese, english), footer in zip(STATS_COLUMNS, cells[0], strict=True):
         table.add_column(chinese if zh else english, justify="right", footer=footer, no_wrap=True)
     for row in rows:
-        table.add_row(Text(row.label), *stats_cells(row))
+        table.add_row(row.label, *stats_cells(row))
     return table
 
 
