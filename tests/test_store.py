@@ -121,6 +121,37 @@ def test_reads_give_exact_decimals_and_dates_as_text(tmp_path: Path) -> None:
     assert data == {"a": Decimal("1234.50"), "b": "2024-13-01"}
 
 
+YAML_1_1_LOOKALIKES = """\
+%YAML 1.1
+---
+a: yes
+b: off
+c: 0o17
+d: 017
+e: 1_000
+f: 1:30
+g: ~
+h: .inf
+i: 2024-01-02
+j: 0x1F
+"""
+
+
+def test_reads_resolve_types_as_ruamel_does_without_the_shortcut(tmp_path: Path) -> None:
+    """`store._Resolver` fixes the YAML version that ruamel's C-backed loader would look up
+    for every scalar; the values must be exactly what ruamel's own resolver gives."""
+    from ruamel.yaml import YAML
+
+    plain = YAML(typ="safe", pure=False)
+    plain.Constructor = store._ReadConstructor
+    for text in [YAML_1_1_LOOKALIKES, YAML_1_1_LOOKALIKES.split("---\n", 1)[1]]:
+        data, diagnostics = store.parse(tmp_path / "x.yaml", text)
+        assert diagnostics == []
+        assert data == plain.load(text)
+        assert data["a"] == "yes" and data["d"] == 17 and data["g"] is None  # YAML 1.2, not 1.1
+    assert plain.resolver.processing_version == store.YAML_VERSION
+
+
 @pytest.mark.parametrize("failing", ["mkstemp", "fsync", "replace"])
 def test_every_step_of_a_write_fails_cleanly(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str
