@@ -260,3 +260,17 @@ def test_many_changed_files_are_packed_and_a_few_kept_loose(
     assert same_as_without_cache()
     assert loose() == []  # packed again
     assert len(entries(cached)) == ledger_files(cached)
+
+
+def test_without_a_place_for_the_key_there_is_no_cache(
+    sample: CLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When no key can be kept (no writable home), nothing is cached and nothing changes."""
+    expected = outputs(sample)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    shutil.rmtree(sample.root / CACHE, ignore_errors=True)
+    age(sample.root)
+    assert outputs(sample) == expected
+    assert not (sample.root / CACHE).exists()
