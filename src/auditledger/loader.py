@@ -120,22 +120,13 @@ class _Reader:
         self.shas: dict[Path, str] = {}
         self.diagnostics: list[Diagnostic] = []
         self.cache = cache
-        self.stamps: dict[Path, store.Stamp] = {}
-        self.fingerprinted = True
+        self.stamps: dict[Path, store.Stamp | None] = {}
         self.parsed: dict[Path, tuple[str | None, Any, list[Diagnostic]]] = {}
-
-    def overridden(self, path: Path) -> bool:
-        """Whether an edit gives this file's text (resolving paths only when one does)."""
-        return bool(self.overrides) and path.resolve() in self.overrides
 
     def prefetch(self, paths: list[Path]) -> None:
         """Parse the files the cache cannot give, on every core when there are many: parsing
         YAML is most of a cold read."""
-        wanted = [
-            p
-            for p in paths
-            if not self.overridden(p) and (self.cache is None or self.cache.get(p, store.Stamp.of(p)) is None)
-        ]
+        wanted = [p for p in paths if self.cache is None or self.cache.get(p, store.Stamp.of(p)) is None]
         self.parsed.update(store.read_many(wanted))
 
     def read(self, path: Path) -> Any:
@@ -184,14 +175,9 @@ class _Reader:
     def cached(self, path: Path, produce: Callable[[], V]) -> V:
         """What `produce` reads from a file: from the cache when the file is unchanged since it
         was cached; else produced, and cached when reading it found nothing wrong."""
-        if self.cache is None or self.overridden(path):
-            self.fingerprinted = False
+        if self.cache is None:
             return produce()
-        stamp = store.Stamp.of(path)  # before reading: a change after it makes the entry stale
-        if stamp is None:
-            self.fingerprinted = False
-        else:
-            self.stamps[path] = stamp
+        stamp = self.stamps[path] = store.Stamp.of(path)  # before reading: a later change makes it stale
         entry = self.cache.get(path, stamp)
         if entry is not None:
             self.shas[path], value = entry
@@ -217,12 +203,14 @@ class _Reader:
         return self.cached(path, produce)
 
     def fingerprint(self, root: Path) -> str | None:
-        """The files read, as they are on disk, when every one of them was stamped."""
-        if self.cache is None or not self.fingerprinted:
+        """The files read, as they are on disk, when every one of them was stamped outside the
+        racy window (a file missing from it, such as units.yaml, is told by its absence)."""
+        stamps = {
+            path: stamp for path, stamp in self.stamps.items() if stamp is not None and not stamp.racy()
+        }
+        if self.cache is None or len(stamps) < len(self.stamps):
             return None
-        if any(stamp.racy() for stamp in self.stamps.values()):
-            return None
-        return store.fingerprint(root, self.stamps)
+        return store.fingerprint(root, stamps)
 
     def records(self, model: type[M], path: Path, key: str) -> list[Located[M]]:
         """The valid records of the list under `key`; every invalid one diagnosed."""
@@ -259,20 +247,17 @@ class _Reader:
         return found
 
 
-def load(
-    root: Path, *, overrides: Mapping[Path, str] | None = None, cache: bool = True, checks: bool = True
-) -> tuple[Ledger, list[Diagnostic]]:
+def load(root: Path, *, cache: bool = True, checks: bool = True) -> tuple[Ledger, list[Diagnostic]]:
     """Read and check the whole ledger under `root`.
 
-    `overrides` gives the text of files as they would be after an edit, so an edit is
-    checked exactly as a later read would see it. Files unchanged since the last read, and the
-    checks' result when no file changed, come from the read cache (`store.Cache`), unless
-    `cache` is false or AUDITLEDGER_NO_CACHE is set. Without `checks`, only what reading and
-    validating the files finds is reported (an edit checks its own result in `reload`).
+    Files unchanged since the last read, and the checks' result when no file changed, come
+    from the read cache (`store.Cache`), unless `cache` is false or AUDITLEDGER_NO_CACHE is
+    set. Without `checks`, only what reading and validating the files finds is reported (an
+    edit checks its own result with `reload`).
     """
     use_cache = cache and not os.environ.get("AUDITLEDGER_NO_CACHE")
     with _no_collection():
-        reader = _Reader(overrides or {}, store.Cache.open(root, CACHE_KEY) if use_cache else None)
+        reader = _Reader({}, store.Cache.open(root, CACHE_KEY) if use_cache else None)
         ledger = _read_files(root, reader)
         diagnostics = reader.diagnostics + (_checked(ledger, reader) if checks else [])
         return ledger, sort_diagnostics(_with_lines(diagnostics, reader.texts))
@@ -284,10 +269,9 @@ def _read_files(root: Path, reader: _Reader) -> Ledger:
     ledger = Ledger(root, settings, Origin(settings_path))
 
     units_path = root / UNITS_FILE
-    if units_path.exists() or reader.overridden(units_path):
+    if units_path.exists():
         ledger.unit_entries = reader.entries(Unit, units_path, "units")
     else:
-        reader.fingerprinted = False
         reader.diagnostics.append(
             Diagnostic(
                 units_path,
@@ -298,20 +282,10 @@ def _read_files(root: Path, reader: _Reader) -> Ledger:
                 "add units with `auditledger add-unit ID --name 名称`",
             )
         )
-    # Files an edit is about to create are read from `overrides` like the others.
-    top = root.resolve()
-    pending = {
-        root / p.relative_to(top)
-        for p in reader.overrides
-        if p.is_relative_to(top) and len(p.relative_to(top).parts) == 2 and p.suffix == ".yaml"
-    }
-    folders = set(year_folders(root)) | {p.parent for p in pending if YEAR_FOLDER.match(p.parent.name)}
-    reader.prefetch(
-        [p for folder in sorted(folders) if folder.is_dir() for p in sorted(folder.glob("*.yaml"))]
-    )
-    for folder in sorted(folders):
-        on_disk = set(folder.glob("*.y*ml")) if folder.is_dir() else set()
-        for path in sorted(on_disk | {p for p in pending if p.parent == folder}):
+    folders = year_folders(root)
+    reader.prefetch([p for folder in folders for p in sorted(folder.glob("*.yaml"))])
+    for folder in folders:
+        for path in sorted(folder.glob("*.y*ml")):
             if path.suffix == ".yml":
                 reader.diagnostics.append(
                     Diagnostic(
@@ -332,7 +306,7 @@ def _read_files(root: Path, reader: _Reader) -> Ledger:
 
     ledger.digest = store.digest(root, reader.shas)
     if reader.cache is not None:
-        reader.cache.save([settings_path, *reader.stamps])
+        reader.cache.save(list(reader.stamps))
     return ledger
 
 
@@ -388,10 +362,7 @@ def reload(ledger: Ledger, overrides: Mapping[Path, str]) -> tuple[Ledger, list[
     settings_path = root / SETTINGS_FILE
     settings = ledger.settings
     if settings_path.resolve() in changed:
-        data = reader.mapping(settings_path, reader.read(settings_path), "settings")
-        settings = (
-            reader.validate(Settings, data, settings_path, ()) if data is not None else None
-        ) or settings
+        settings = reader.single(Settings, settings_path, "settings") or settings
     new = Ledger(root, settings, ledger.settings_origin, kept(ledger.unit_entries), kept(ledger.year_entries))
     new.problem_entries = kept(ledger.problem_entries)
     for resolved in sorted(changed):
@@ -402,8 +373,7 @@ def reload(ledger: Ledger, overrides: Mapping[Path, str]) -> tuple[Ledger, list[
             new.unit_entries += reader.records(Unit, path, "units")
         elif path.parent.parent == root and YEAR_FOLDER.match(path.parent.name) and path.suffix == ".yaml":
             if path.name == YEAR_FILE:
-                data = reader.mapping(path, reader.read(path), "year")
-                meta = reader.validate(YearMeta, data, path, ()) if data is not None else None
+                meta = reader.single(YearMeta, path, "year")
                 if meta is not None:
                     new.year_entries.append(Located(meta, Origin(path)))
             else:
