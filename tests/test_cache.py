@@ -274,3 +274,14 @@ def test_without_a_place_for_the_key_there_is_no_cache(
     age(sample.root)
     assert outputs(sample) == expected
     assert not (sample.root / CACHE).exists()
+
+
+def test_a_damaged_key_is_made_anew(sample: CLI) -> None:
+    key = Path(os.environ["XDG_CACHE_HOME"]) / store.CACHE_KEY_FILE
+    expected = outputs(sample)
+    key.write_bytes(b"short")  # e.g. a first run killed while writing it
+    age(sample.root)
+    assert outputs(sample) == expected
+    assert len(key.read_bytes()) == store.SECRET_BYTES
+    assert key.stat().st_mode & 0o777 == 0o600
+    assert len(entries(sample)) == ledger_files(sample)

@@ -550,25 +550,27 @@ class Stamp:
 
 
 def cache_secret() -> bytes | None:
-    """This user's key for signing cache files (`~/.cache/auditledger/cache-key`, made on first
-    use, readable by the user only); None when there is nowhere to keep it."""
+    """This user's key for signing cache files (`~/.cache/auditledger/cache-key`, readable by
+    the user only), made anew when it is missing or damaged; None when there is nowhere to keep
+    it. Two processes making it at once each use their own: the loser's entries are rebuilt."""
     try:
         path = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / CACHE_KEY_FILE
-        try:
+        with contextlib.suppress(FileNotFoundError):
             secret = path.read_bytes()
-        except FileNotFoundError:
-            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:  # another process made it just now
-                secret = path.read_bytes()
-            else:
-                secret = os.urandom(32)
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(secret)
+            if len(secret) == SECRET_BYTES:
+                return secret
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        secret = os.urandom(SECRET_BYTES)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-key.")  # mode 0600
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(secret)
+        os.replace(tmp, path)
+        return secret
     except (OSError, RuntimeError, KeyError):  # no home folder, or not writable
         return None
-    return secret if len(secret) == 32 else None
+
+
+SECRET_BYTES = 32
 
 
 Entry = tuple[tuple[int, int], str, Any]
