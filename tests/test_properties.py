@@ -8,6 +8,7 @@ The fuzz test is bounded for CI; for a longer run:
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import random
 import shutil
@@ -33,6 +34,7 @@ from auditledger.model import (
     Status,
 )
 from auditledger.render import report as report_render
+from auditledger.render import tabular
 from auditledger.render.report import Format, render
 from tests.conftest import SAMPLE
 
@@ -366,3 +368,19 @@ def _escaped_by_every_rule(text: str) -> str:
 )
 def test_markdown_escaping_takes_its_shortcut_only_when_no_rule_applies(text: str) -> None:
     assert report_render.md_escape(text) == _escaped_by_every_rule(text)
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**63), max_value=2**63 - 1)
+    | st.text(st.characters(exclude_categories=["Cs"])),  # text from files and argv never holds surrogates
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(JSON_VALUES)
+def test_json_output_is_what_the_standard_library_writes(data: Any) -> None:
+    """`to_json` uses orjson for speed; the bytes are those of json.dumps(indent=2)."""
+    assert tabular.to_json(data) == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
