@@ -285,3 +285,21 @@ def test_a_damaged_key_is_made_anew(sample: CLI) -> None:
     assert len(key.read_bytes()) == store.SECRET_BYTES
     assert key.stat().st_mode & 0o777 == 0o600
     assert len(entries(sample)) == ledger_files(sample)
+
+
+def test_readers_at_once_build_the_cache_without_harm(sample: CLI, tmp_path: Path) -> None:
+    """Several commands reading a ledger with no cache at the same moment each write every
+    entry (atomically, over each other); every one gives the same result, and the cache they
+    leave is whole."""
+    import subprocess
+    import sys
+
+    age(sample.root)
+    command = [sys.executable, "-m", "auditledger", "--ledger", str(sample.root), "list", "--format", "json"]
+    env = {**os.environ, "AUDITLEDGER_NO_CACHE": "1"}
+    expected = subprocess.run(command, capture_output=True, text=True, env=env, check=True).stdout
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, text=True) for _ in range(6)]
+    assert [run.communicate()[0] for run in runs] == [expected] * 6
+    assert all(run.returncode == 0 for run in runs)
+    assert len(entries(sample)) == ledger_files(sample)
+    assert subprocess.run(command, capture_output=True, text=True, check=True).stdout == expected
