@@ -303,3 +303,15 @@ def test_readers_at_once_build_the_cache_without_harm(sample: CLI, tmp_path: Pat
     assert all(run.returncode == 0 for run in runs)
     assert len(entries(sample)) == ledger_files(sample)
     assert subprocess.run(command, capture_output=True, text=True, check=True).stdout == expected
+
+
+def test_temporary_files_of_killed_reads_are_swept_once_old(cached: CLI) -> None:
+    folder = cached.root / CACHE
+    old, young = folder / ".pack.pickle.x1.tmp", folder / ".pack.pickle.x2.tmp"
+    for leftover in (old, young):
+        leftover.write_bytes(b"half a pack")
+    past = time.time() - store.LEFTOVER_SECONDS - 60
+    os.utime(old, (past, past))
+    assert cached("check").exit_code == 0
+    assert not old.exists()
+    assert young.exists()  # maybe another reader's write under way

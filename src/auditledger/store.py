@@ -16,6 +16,7 @@ import os
 import re
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -544,8 +545,6 @@ class Stamp:
         return cls(found.st_size, found.st_mtime_ns)
 
     def racy(self) -> bool:
-        import time
-
         return time.time_ns() - self.mtime_ns < RACY_SECONDS * 1e9
 
 
@@ -573,7 +572,7 @@ def cache_secret() -> bytes | None:
 SECRET_BYTES = 32
 
 
-Entry = tuple[tuple[int, int], str, Any]
+Entry = tuple[Stamp, str, Any]
 """A file's cache entry: the stamp it was stored for, the sha256 of its text, what was read."""
 
 
@@ -663,21 +662,27 @@ class Cache:
         return self._packed
 
     def loose(self) -> set[str]:
-        """The names of the files with an entry of their own."""
+        """The names of the files with an entry of their own. Temporary files that a killed
+        read left in the folder (a pack is tens of megabytes) go once they are old: readers
+        write without the lock, so a young one may be another reader's write under way."""
         if self._loose is None:
             self._loose = set()
             with contextlib.suppress(OSError):
-                self._loose = {
-                    p.relative_to(self.folder).as_posix().removesuffix(".pickle")
-                    for p in self.folder.rglob("*.pickle")
-                } - {PACK_ENTRY, CHECKS_ENTRY}
+                for found in self.folder.rglob("*"):
+                    if found.suffix == ".pickle":
+                        self._loose.add(found.relative_to(self.folder).as_posix().removesuffix(".pickle"))
+                    elif found.name.startswith(".") and found.suffix == ".tmp":
+                        stamp = Stamp.of(found)
+                        if stamp is not None and time.time_ns() - stamp.mtime_ns > LEFTOVER_SECONDS * 1e9:
+                            found.unlink()
+                self._loose -= {PACK_ENTRY, CHECKS_ENTRY}
         return self._loose
 
     def get(self, path: Path, stamp: Stamp | None) -> tuple[str, Any] | None:
         """The sha256 of the file's text and what was read from it, if cached for `stamp`."""
         if stamp is None:
             return None
-        name, stored_for = self._name(path), (stamp.size, stamp.mtime_ns)
+        name, stored_for = self._name(path), stamp
         entry = self.used.get(name)
         if entry is None and name in self.loose():
             found = self._read(name, stored_for)
@@ -692,7 +697,7 @@ class Cache:
     def put(self, path: Path, stamp: Stamp | None, sha: str, value: Any) -> None:
         if stamp is not None and not stamp.racy():
             name = self._name(path)
-            self.used[name] = ((stamp.size, stamp.mtime_ns), sha, value)
+            self.used[name] = (stamp, sha, value)
             self.fresh.add(name)
 
     def save(self, paths: Sequence[Path]) -> None:
@@ -731,6 +736,8 @@ class Cache:
         self._write(CHECKS_ENTRY, fingerprint, found)
 
 
+LEFTOVER_SECONDS = 600
+"""A temporary file in the cache folder older than this is left by a killed read."""
 LOOSE_ENTRIES = 64
 """Loose entries beyond this many are packed: reading a pack costs one file, not one each."""
 PACK_ENTRY = "pack"
