@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from auditledger import __version__
 from auditledger.cli import app
-from tests.conftest import CLI, REPO
+from tests.conftest import CLI, REPO, snapshot
 
 
 def test_version() -> None:
@@ -44,6 +44,22 @@ def test_only_the_invoked_command_is_built_and_the_rest_still_answer(small: CLI,
     assert helped.returncode == 0 and "overdue" in helped.stdout and "hearing" in helped.stdout
     mistyped = _in(tmp_path, "--ledger", ledger, "overdu")
     assert mistyped.returncode == 2 and "Did you mean 'overdue'?" in mistyped.stderr
+
+
+def test_an_argument_that_is_not_utf8_is_one_line_and_changes_nothing(small: CLI) -> None:
+    before = snapshot(small.root)
+    for argv in (
+        [b"query", b"select '\xff'"],
+        [b"update", b"2023-001", b"--next-steps", b"\xc4\xe3\xba\xc3"],
+    ):
+        result = subprocess.run(
+            [sys.executable.encode(), b"-m", b"auditledger", b"--ledger", str(small.root).encode(), *argv],
+            capture_output=True,
+        )
+        stderr = result.stderr.decode("utf-8")
+        assert result.returncode == 2, stderr
+        assert stderr.count("\n") == 1 and "is not UTF-8 text" in stderr and "Traceback" not in stderr
+    assert snapshot(small.root) == before
 
 
 def _in(folder: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -134,12 +134,32 @@ def only(name: str | None) -> None:
         app.registered_commands, app.registered_groups = commands, groups
 
 
+def undecodable(argv: list[str]) -> AuditLedgerError | None:
+    """An argument whose bytes are not UTF-8 (Python keeps them as lone surrogates, which no
+    file, report or terminal can take): refused before any command runs."""
+    for position, word in enumerate(argv, start=1):
+        try:
+            word.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = word.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            return AuditLedgerError(
+                f"argument {position} ({shown!r}) is not UTF-8 text",
+                hint="set the terminal to UTF-8 (e.g. LANG=C.UTF-8) and type it again",
+            )
+    return None
+
+
 def main() -> None:
     """The console script."""
     # Reading a ledger allocates hundreds of thousands of objects that live to the end, and
     # no cycles worth collecting: at the default thresholds the collector's passes over them
     # took most of a warm read (0.68 s of 0.8 s for 10,000 problems).
     gc.set_threshold(GC_THRESHOLD, 20, 20)
+    mistake = undecodable(sys.argv[1:])
+    if mistake is not None:
+        for line in mistake.lines():
+            typer.echo(line, err=True)
+        raise SystemExit(mistake.exit_code)
     everything = app.registered_commands, app.registered_groups
     if not any(key.endswith("_COMPLETE") for key in os.environ):  # completion needs them all
         only(invoked(sys.argv[1:]))
