@@ -126,7 +126,7 @@ class _Reader:
     def prefetch(self, paths: list[Path]) -> None:
         """Parse the files the cache cannot give, on every core when there are many: parsing
         YAML is most of a cold read."""
-        wanted = [p for p in paths if self.cache is None or self.cache.get(p, store.Stamp.of(p)) is None]
+        wanted = [p for p in paths if self.cache is None or self.cache.get(p, self.stamp(p)) is None]
         self.parsed.update(store.read_many(wanted))
 
     def read(self, path: Path) -> Any:
@@ -177,7 +177,7 @@ class _Reader:
         was cached; else produced, and cached when reading it found nothing wrong."""
         if self.cache is None:
             return produce()
-        stamp = self.stamps[path] = store.Stamp.of(path)  # before reading: a later change makes it stale
+        stamp = self.stamp(path)
         entry = self.cache.get(path, stamp)
         if entry is not None:
             self.shas[path], value = entry
@@ -201,6 +201,12 @@ class _Reader:
             return self.validate(model, data, path, ()) if data is not None else None
 
         return self.cached(path, produce)
+
+    def stamp(self, path: Path) -> store.Stamp | None:
+        """The file's stamp, taken once and before it is read: a later change makes it stale."""
+        if path not in self.stamps:
+            self.stamps[path] = store.Stamp.of(path)
+        return self.stamps[path]
 
     def fingerprint(self, root: Path) -> str | None:
         """The files read, as they are on disk, when every one of them was stamped outside the
