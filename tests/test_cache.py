@@ -14,7 +14,7 @@ import pytest
 
 from auditledger import store
 from auditledger.loader import CACHE_KEY
-from tests.conftest import CLI
+from tests.conftest import CLI, snapshot
 
 COMMANDS = [
     ("check", "--format", "json"),
@@ -315,3 +315,39 @@ def test_temporary_files_of_killed_reads_are_swept_once_old(cached: CLI) -> None
     assert cached("check").exit_code == 0
     assert not old.exists()
     assert young.exists()  # maybe another reader's write under way
+
+
+def test_cached_problems_stay_packed_until_used(cached: CLI) -> None:
+    """A warm read unpacks no problem file for the checks (their result and the files'
+    summaries are cached); finding one problem unpacks its file alone; all of them are the
+    same as read from the YAML."""
+    from auditledger.loader import load
+
+    ledger, diagnostics = load(cached.root)
+    assert ledger.problem_files and not any(f.unpacked for f in ledger.problem_files)
+    assert ledger.problem_count == len(load(cached.root, cache=False)[0].problem_entries)
+
+    problem = ledger.problem("2024-002")
+    assert problem is not None and problem.title == "政府债券资金闲置"
+    unpacked = [f.path.relative_to(cached.root).as_posix() for f in ledger.problem_files if f.unpacked]
+    assert unpacked == ["2024/czj.yaml"]
+
+    cold, cold_diagnostics = load(cached.root, cache=False)
+    assert ledger.problem_entries == cold.problem_entries
+    assert diagnostics == cold_diagnostics
+
+
+def test_an_edit_is_checked_against_packed_files(cached: CLI) -> None:
+    """`update` unpacks only its own file, yet checks its links against the problems of the
+    other files, packed in the cache: refused without a byte changed, or written."""
+    before = snapshot(cached.root)
+    later = cached("update", "2024-003", "--recurring-from", "2025-003", "--date", "2026-11-24")
+    assert later.exit_code == 2
+    assert "recurs from 2025-003 (2025), which is not from an earlier year" in later.stderr
+    unknown = cached("update", "2024-003", "--recurring-from", "2022-003", "--date", "2026-11-24")
+    assert unknown.exit_code == 2 and "which is not in the ledger" in unknown.stderr
+    assert snapshot(cached.root) == before
+
+    done = cached("update", "2024-003", "--recurring-from", "2023-003", "--date", "2026-11-24")
+    assert done.exit_code == 0, done.stderr
+    assert "recurring_from:\n      - 2023-003" in (cached.root / "2024" / "fgw.yaml").read_text("utf-8")

@@ -265,3 +265,17 @@ def test_checks_of_some_files_find_what_the_whole_run_finds_there(
     for path in ledger_files(root):
         alone = run_checks(ledger.within({path}))
         assert sorted(map(str, alone)) == sorted(str(d) for d in everything if d.path == path), path
+
+
+def test_a_check_finds_a_valid_record_that_follows_an_invalid_one(make_ledger: Callable[..., Path]) -> None:
+    """Records left out for errors do not shift the places of the valid ones after them."""
+    broken = "  - id: 2023-002\n    year: 2023\n"  # no title, unit, deadline...
+    out_of_order = SECOND.replace("2023-002", "2023-003") + (
+        "    milestones: [{due: 2024-08-01, text: 二}, {due: 2024-07-01, text: 一}]\n"
+    )
+    root = make_ledger({"2023/czj.yaml": PROBLEM + broken + out_of_order})
+    for _ in range(2):  # read from the files, then with the cache written by the first run
+        run = CLI(root)("check")
+        assert run.exit_code == 1
+        found = [line for line in run.lines if ": milestones-out-of-order" in line]
+        assert len(found) == 1 and found[0].startswith(f"{root / '2023/czj.yaml'}:20:47:"), run.stdout

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -157,15 +156,13 @@ def _unknown_unit(ledger: Ledger, origin: Origin, field: Pointer, unit_id: str, 
 @check("duplicate-id")
 def check_duplicate_id(ledger: Ledger) -> Iterator[Finding]:
     """Two problems with the same id."""
-    places: dict[str, list[Origin]] = defaultdict(list)
-    for entry in ledger.everything.problem_entries:
-        places[entry.record.id].append(entry.origin)
-    reported = {entry.origin for entry in ledger.problem_entries}
-    for problem_id, origins in places.items():
-        for origin in origins if len(origins) > 1 else ():
-            if origin not in reported:
+    reused = ledger.reused_ids
+    for file in ledger.problem_files:
+        for index, (problem_id, _, _) in enumerate(file.summary()):
+            if problem_id not in reused:
                 continue
-            others = sorted({f"{o.path.parent.name}/{o.path.name}" for o in origins if o is not origin})
+            origin, origins = file.origin(index), reused[problem_id]
+            others = sorted({f"{o.path.parent.name}/{o.path.name}" for o in origins if o != origin})
             yield Finding(
                 origin,
                 ("id",),
@@ -263,20 +260,20 @@ def check_broken_recurring_link(ledger: Ledger) -> Iterator[Finding]:
     for entry in ledger.problem_entries:
         problem = entry.record
         for index, earlier_id in enumerate(problem.recurring_from):
-            earlier = ledger.problems_by_id.get(earlier_id)
+            earlier = ledger.ids.get(earlier_id)
             if earlier is None:
                 yield Finding(
                     entry.origin,
                     ("recurring_from", index),
                     f"problem {problem.id} recurs from '{earlier_id}', which is not in the ledger",
-                    did_you_mean(earlier_id, ledger.problems_by_id) or "correct the id or remove it",
+                    did_you_mean(earlier_id, ledger.ids) or "correct the id or remove it",
                 )
-            elif earlier.year >= problem.year:
+            elif earlier >= problem.year:
                 yield Finding(
                     entry.origin,
                     ("recurring_from", index),
                     f"problem {problem.id} ({problem.year}) recurs from {earlier_id} "
-                    f"({earlier.year}), which is not from an earlier year",
+                    f"({earlier}), which is not from an earlier year",
                     "link only to problems of earlier audit years",
                 )
 
@@ -298,12 +295,12 @@ def check_unknown_problem_link(ledger: Ledger) -> Iterator[Finding]:
         ]
         for pointer, name, problems in linked:
             for position, problem_id in enumerate(problems):
-                if problem_id not in ledger.problems_by_id:
+                if problem_id not in ledger.ids:
                     yield Finding(
                         entry.origin,
                         (*pointer, "problems", position),
                         f"{name} names problem '{problem_id}', which is not in the ledger",
-                        did_you_mean(problem_id, ledger.problems_by_id) or "correct the id or remove it",
+                        did_you_mean(problem_id, ledger.ids) or "correct the id or remove it",
                     )
 
 
@@ -373,11 +370,12 @@ def evidence_path(text: str) -> PurePosixPath | None:
 
 
 def _evidence(ledger: Ledger) -> Iterator[tuple[Origin, int, str, PurePosixPath]]:
-    for entry in ledger.problem_entries:
-        for index, text in enumerate(entry.record.evidence):
-            path = evidence_path(text)
-            if path is not None:
-                yield entry.origin, index, text, path
+    for file in ledger.problem_files:  # the summaries: cached problems stay packed
+        for place, (_, _, evidence) in enumerate(file.summary()):
+            for index, text in enumerate(evidence):
+                path = evidence_path(text)
+                if path is not None:
+                    yield file.origin(place), index, text, path
 
 
 def _outside(ledger: Ledger, text: str, path: PurePosixPath) -> bool:

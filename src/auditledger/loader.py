@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -32,6 +33,7 @@ from auditledger.model import (
     Located,
     Origin,
     Problem,
+    ProblemFile,
     Settings,
     Unit,
     YearMeta,
@@ -178,10 +180,10 @@ class _Reader:
         if self.cache is None:
             return produce()
         stamp = self.stamp(path)
-        entry = self.cache.get(path, stamp)
-        if entry is not None:
-            self.shas[path], value = entry
-            return value  # type: ignore[no-any-return]
+        hit = self.cache.get(path, stamp)
+        if hit is not None:
+            self.shas[path] = hit.sha
+            return hit.value()  # type: ignore[no-any-return]
         before = len(self.diagnostics)
         value = produce()
         if len(self.diagnostics) == before and path in self.shas:
@@ -190,8 +192,29 @@ class _Reader:
 
     def entries(self, model: type[M], path: Path, key: str) -> list[Located[M]]:
         """The valid records of a file's list under `key`, each with its place."""
-        found = self.cached(path, lambda: [e.record for e in self.records(model, path, key)])
-        return [Located(record, Origin(path, (key, i))) for i, record in enumerate(found)]
+        read: list[Located[M]] = []
+
+        def produce() -> list[M]:
+            read.extend(self.records(model, path, key))
+            return [entry.record for entry in read]
+
+        found = self.cached(path, produce)
+        # Read now, with the places of the records valid among invalid ones; or all valid.
+        return read or [Located(record, Origin(path, (key, i))) for i, record in enumerate(found)]
+
+    def problem_file(self, path: Path) -> ProblemFile:
+        """A file's problems: from the cache, left packed until they are used, when the file is
+        unchanged since it was cached; else read, and cached when nothing was wrong."""
+        stamp = self.stamp(path) if self.cache is not None else None
+        hit = self.cache.get(path, stamp) if self.cache is not None else None
+        if hit is not None:
+            self.shas[path] = hit.sha
+            return ProblemFile(path, load=partial(_unpacked, hit), summary=hit.summary)
+        before = len(self.diagnostics)
+        file = ProblemFile(path, self.records(Problem, path, "problems"))
+        if self.cache is not None and len(self.diagnostics) == before and path in self.shas:
+            self.cache.put(path, stamp, self.shas[path], [e.record for e in file.entries], file.summary())
+        return file
 
     def single(self, model: type[M], path: Path, expected: str) -> M | None:
         """A file that holds one record (settings, a year's meta), if it is valid."""
@@ -308,7 +331,7 @@ def _read_files(root: Path, reader: _Reader) -> Ledger:
                 if meta is not None:
                     ledger.year_entries.append(Located(meta, Origin(path)))
             else:
-                ledger.problem_entries += reader.entries(Problem, path, "problems")
+                ledger.problem_files.append(reader.problem_file(path))
 
     ledger.digest = store.digest(root, reader.shas)
     if reader.cache is not None:
@@ -332,6 +355,11 @@ def _checked(ledger: Ledger, reader: _Reader) -> list[Diagnostic]:
             stored = [replace(d, path=d.path.relative_to(top)) if d.path else d for d in found]
             reader.cache.put_checks(fingerprint, stored)
     return found + run_checks(ledger, disk=True)
+
+
+def _unpacked(hit: store.Cached) -> Any:
+    with _no_collection():
+        return hit.value()
 
 
 @contextlib.contextmanager
@@ -369,8 +397,14 @@ def reload(ledger: Ledger, overrides: Mapping[Path, str]) -> tuple[Ledger, list[
     settings = ledger.settings
     if settings_path.resolve() in changed:
         settings = reader.single(Settings, settings_path, "settings") or settings
-    new = Ledger(root, settings, ledger.settings_origin, kept(ledger.unit_entries), kept(ledger.year_entries))
-    new.problem_entries = kept(ledger.problem_entries)
+    new = Ledger(
+        root,
+        settings,
+        ledger.settings_origin,
+        kept(ledger.unit_entries),
+        kept(ledger.year_entries),
+        [file for file in ledger.problem_files if file.path not in named],
+    )
     for resolved in sorted(changed):
         if not resolved.is_relative_to(top):
             continue
@@ -383,14 +417,14 @@ def reload(ledger: Ledger, overrides: Mapping[Path, str]) -> tuple[Ledger, list[
                 if meta is not None:
                     new.year_entries.append(Located(meta, Origin(path)))
             else:
-                new.problem_entries += reader.records(Problem, path, "problems")
+                new.problem_files.append(ProblemFile(path, reader.records(Problem, path, "problems")))
     with _no_collection():
         found = run_checks(new.within(named))
     diagnostics = reader.diagnostics + found
     return new, sort_diagnostics(_with_lines(diagnostics, reader.texts))
 
 
-CACHE_KEY = f"auditledger {__version__}, schema {SCHEMA_VERSION}"
+CACHE_KEY = f"auditledger {__version__}, schema {SCHEMA_VERSION}, cache 2"
 
 
 def locate_lines(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

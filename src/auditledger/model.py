@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -729,6 +729,59 @@ class Located(NamedTuple, Generic[R]):
     origin: Origin
 
 
+Summary = tuple[tuple[str, int, tuple[str, ...]], ...]
+"""What the checks across files need of each problem in a file, known without the problem
+itself: (id, audit year, evidence), in the file's order."""
+
+
+class ProblemFile:
+    """One file's valid problems: read, or still packed in the read cache (`load`), to be
+    unpacked the first time they are asked for. Its `summary` is known either way, so finding
+    a problem by id, or checking an edit against the rest of the ledger, unpacks no other file."""
+
+    __slots__ = ("_entries", "_load", "_summary", "path")
+
+    def __init__(
+        self,
+        path: Path,
+        entries: list[Located[Problem]] | None = None,
+        *,
+        load: Callable[[], list[Problem]] | None = None,
+        summary: Summary | None = None,
+    ) -> None:
+        self.path = path
+        self._entries = entries
+        self._load = load
+        self._summary = summary
+
+    @property
+    def entries(self) -> list[Located[Problem]]:
+        if self._entries is None:
+            assert self._load is not None
+            self._entries = [
+                Located(record, Origin(self.path, ("problems", i))) for i, record in enumerate(self._load())
+            ]
+            self._load = None
+        return self._entries
+
+    @property
+    def unpacked(self) -> bool:
+        return self._entries is not None
+
+    def summary(self) -> Summary:
+        if self._summary is None:
+            self._summary = tuple(
+                (e.record.id, e.record.year, tuple(e.record.evidence)) for e in self.entries
+            )
+        return self._summary
+
+    def origin(self, index: int) -> Origin:
+        """Where the summary's `index`th problem is (valid records may sit among invalid ones)."""
+        if self._entries is not None:
+            return self._entries[index].origin
+        return Origin(self.path, ("problems", index))
+
+
 @dataclass
 class Ledger:
     """Every valid record of a ledger, each with its origin. Invalid records are left out
@@ -739,7 +792,7 @@ class Ledger:
     settings_origin: Origin
     unit_entries: list[Located[Unit]] = field(default_factory=list)
     year_entries: list[Located[YearMeta]] = field(default_factory=list)
-    problem_entries: list[Located[Problem]] = field(default_factory=list)
+    problem_files: list[ProblemFile] = field(default_factory=list)
     digest: str = ""
     """sha256 over the ledger files read, their paths and contents: names the data a report
     was made from."""
@@ -762,12 +815,12 @@ class Ledger:
             self.settings_origin,
             kept(self.unit_entries),
             kept(self.year_entries),
-            kept(self.problem_entries),
+            [f for f in self.problem_files if f.path in wanted],
             self.digest,
             self.public,
             self,
         )
-        for index in ("units", "years", "problems_by_id"):
+        for index in ("units", "years"):
             view.__dict__[index] = getattr(self, index)
         return view
 
@@ -775,6 +828,56 @@ class Ledger:
     def everything(self) -> Ledger:
         """The whole ledger, also when this is a view of some files."""
         return self.whole or self
+
+    @cached_property
+    def problem_entries(self) -> list[Located[Problem]]:
+        """Every valid problem with its origin, file by file (unpacks them all)."""
+        return [entry for file in self.problem_files for entry in file.entries]
+
+    @property
+    def problem_count(self) -> int:
+        return sum(len(file.summary()) for file in self.problem_files)
+
+    @cached_property
+    def ids(self) -> dict[str, int]:
+        """Every problem id of the whole ledger, also for a view, and its audit year (the
+        first's, for an id used twice); from the files' summaries, unpacking none."""
+        if self.whole is not None:
+            return self.whole.ids
+        found: dict[str, int] = {}
+        for file in self.problem_files:
+            for ident, year, _ in file.summary():
+                found.setdefault(ident, year)
+        return found
+
+    @cached_property
+    def reused_ids(self) -> dict[str, list[Origin]]:
+        """Problem ids of the whole ledger used more than once, with each place they are used."""
+        if self.whole is not None:
+            return self.whole.reused_ids
+        seen: set[str] = set()
+        reused: set[str] = set()
+        for file in self.problem_files:
+            for ident, _, _ in file.summary():
+                if ident in seen:
+                    reused.add(ident)
+                seen.add(ident)
+        found: dict[str, list[Origin]] = {}
+        for file in self.problem_files if reused else ():
+            for index, (ident, _, _) in enumerate(file.summary()):
+                if ident in reused:
+                    found.setdefault(ident, []).append(file.origin(index))
+        return found
+
+    def places(self, problem_id: str) -> list[tuple[ProblemFile, int]]:
+        """Each file of the whole ledger that holds a problem with this id, and its place in
+        the file's summary."""
+        return [
+            (file, index)
+            for file in self.everything.problem_files
+            for index, (ident, _, _) in enumerate(file.summary())
+            if ident == problem_id
+        ]
 
     @cached_property
     def units(self) -> dict[str, Unit]:
@@ -798,13 +901,25 @@ class Ledger:
 
     @cached_property
     def problems_by_id(self) -> dict[str, Problem]:
+        """Problems by id (the first of duplicates), of the whole ledger also for a view."""
+        if self.whole is not None:
+            return self.whole.problems_by_id
         found: dict[str, Problem] = {}
         for entry in self.problem_entries:
             found.setdefault(entry.record.id, entry.record)
         return found
 
     def origin_of(self, problem_id: str) -> Origin | None:
-        return next((e.origin for e in self.problem_entries if e.record.id == problem_id), None)
+        places = self.places(problem_id)
+        return places[0][0].origin(places[0][1]) if places else None
+
+    def problem(self, problem_id: str) -> Problem | None:
+        """The problem with this id (the first of duplicates), unpacking only its file."""
+        places = self.places(problem_id)
+        if not places:
+            return None
+        file, index = places[0]
+        return file.entries[index].record
 
     def unit_name(self, unit_id: str) -> str:
         unit = self.units.get(unit_id)

@@ -25,6 +25,7 @@ from auditledger.model import (
     Ledger,
     Located,
     Problem,
+    ProblemFile,
     Question,
     Recommendation,
     RectificationType,
@@ -560,21 +561,24 @@ def public_ledger(ledger: Ledger) -> Ledger:
     """The ledger as a published report may show it: no responsible persons, checkers, authors of
     changes, deputies', askers' or heads' names, no internal tracking records or history notes,
     and no telephone numbers, e-mail addresses or identity numbers in any text."""
-    problems = []
-    for entry in ledger.problem_entries:
-        p = entry.record
-        data = p.model_dump()
-        data.update(
-            responsible_person=None,
-            checked_by=None,
-            history=[{**h, "by": None, "note": None} for h in data["history"]],
-            tracking=[
-                {**t, "by": None, "deputies": [{**d, "name": "人大代表"} for d in t["deputies"]]}
-                for t in data["tracking"]
-                if not t["internal"]
-            ],
-        )
-        problems.append(Located(Problem.model_validate(_scrubbed(data)), entry.origin))
+    files = []
+    for file in ledger.problem_files:
+        problems = []
+        for entry in file.entries:
+            p = entry.record
+            data = p.model_dump()
+            data.update(
+                responsible_person=None,
+                checked_by=None,
+                history=[{**h, "by": None, "note": None} for h in data["history"]],
+                tracking=[
+                    {**t, "by": None, "deputies": [{**d, "name": "人大代表"} for d in t["deputies"]]}
+                    for t in data["tracking"]
+                    if not t["internal"]
+                ],
+            )
+            problems.append(Located(Problem.model_validate(_scrubbed(data)), entry.origin))
+        files.append(ProblemFile(file.path, problems))
     years = []
     for year_entry in ledger.year_entries:
         data = year_entry.record.model_dump()
@@ -586,7 +590,7 @@ def public_ledger(ledger: Ledger) -> Ledger:
             for question in hearing["questions"]:
                 question["by"] = None
         years.append(Located(YearMeta.model_validate(_scrubbed(data)), year_entry.origin))
-    clean = Ledger(ledger.root, ledger.settings, ledger.settings_origin, ledger.unit_entries, years, problems)
+    clean = Ledger(ledger.root, ledger.settings, ledger.settings_origin, ledger.unit_entries, years, files)
     clean.digest = ledger.digest
     clean.public = True
     return clean

@@ -23,7 +23,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 from ruamel.yaml import YAML
@@ -572,8 +572,22 @@ def cache_secret() -> bytes | None:
 SECRET_BYTES = 32
 
 
-Entry = tuple[Stamp, str, Any]
-"""A file's cache entry: the stamp it was stored for, the sha256 of its text, what was read."""
+Entry = tuple[Stamp, str, bytes, Any]
+"""A file's cache entry: the stamp it was stored for, the sha256 of its text, what was read
+(pickled on its own, so that a read unpickles only the files it uses) and a summary of it."""
+
+
+class Cached(NamedTuple):
+    """A file's entry as a read finds it: what was read is unpickled when `value` is called."""
+
+    sha: str
+    blob: bytes
+    summary: Any
+
+    def value(self) -> Any:
+        import pickle
+
+        return pickle.loads(self.blob)  # signed with the entry it came in: made by this tool
 
 
 class Cache:
@@ -678,7 +692,7 @@ class Cache:
                 self._loose -= {PACK_ENTRY, CHECKS_ENTRY}
         return self._loose
 
-    def get(self, path: Path, stamp: Stamp | None) -> tuple[str, Any] | None:
+    def get(self, path: Path, stamp: Stamp | None) -> Cached | None:
         """The sha256 of the file's text and what was read from it, if cached for `stamp`."""
         if stamp is None:
             return None
@@ -686,18 +700,20 @@ class Cache:
         entry = self.used.get(name)
         if entry is None and name in self.loose():
             found = self._read(name, stored_for)
-            entry = (stored_for, *found) if isinstance(found, tuple) and len(found) == 2 else None
+            entry = (stored_for, *found) if isinstance(found, tuple) and len(found) == 3 else None
         if entry is None or entry[0] != stored_for:
             entry = self._pack().get(name)
         if entry is None or entry[0] != stored_for:
             return None
         self.used[name] = entry
-        return entry[1], entry[2]
+        return Cached(*entry[1:])
 
-    def put(self, path: Path, stamp: Stamp | None, sha: str, value: Any) -> None:
+    def put(self, path: Path, stamp: Stamp | None, sha: str, value: Any, summary: Any = None) -> None:
         if stamp is not None and not stamp.racy():
+            import pickle
+
             name = self._name(path)
-            self.used[name] = (stamp, sha, value)
+            self.used[name] = (stamp, sha, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), summary)
             self.fresh.add(name)
 
     def save(self, paths: Sequence[Path]) -> None:
@@ -713,8 +729,8 @@ class Cache:
             removed = loose
         else:
             for name in sorted(self.fresh):
-                stored_for, sha, value = self.used[name]
-                self._write(name, stored_for, (sha, value))
+                stored_for, *stored = self.used[name]
+                self._write(name, stored_for, tuple(stored))
             removed = loose & stale
             if set(self._pack()) & stale:
                 self._write(PACK_ENTRY, PACK_ENTRY, {n: e for n, e in self._pack().items() if n in names})

@@ -173,7 +173,7 @@ def check(
         for diagnostic in diagnostics:
             typer.echo(diagnostic.render())
         typer.echo(
-            f"{len(ledger.problem_entries)} problems, {len(ledger.unit_entries)} units, "
+            f"{ledger.problem_count} problems, {len(ledger.unit_entries)} units, "
             f"{len(ledger.years)} years"
             + (f", {len(lowers)} lower-level ledger{'s' if len(lowers) > 1 else ''}" if lowers else "")
             + f": {errors} errors, {warnings} warnings"

@@ -39,11 +39,11 @@ def _edit_problem(problem_id: str, change: Callable[["Problem"], "Problem"]) -> 
 def _problem(ledger: "Ledger", problem_id: str) -> "Problem":
     from auditledger.checks import did_you_mean
 
-    problem = ledger.problems_by_id.get(problem_id)
+    problem = ledger.problem(problem_id)
     if problem is None:
         raise AuditLedgerError(
             f"no problem with id '{problem_id}'",
-            hint=did_you_mean(problem_id, ledger.problems_by_id) or "see `auditledger list` for the ids",
+            hint=did_you_mean(problem_id, ledger.ids) or "see `auditledger list` for the ids",
         )
     return problem
 
