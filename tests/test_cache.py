@@ -8,6 +8,7 @@ import os
 import pickle
 import shutil
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -321,9 +322,11 @@ def test_cached_problems_stay_packed_until_used(cached: CLI) -> None:
     """A warm read unpacks no problem file for the checks (their result and the files'
     summaries are cached); finding one problem unpacks its file alone; all of them are the
     same as read from the YAML."""
+    from auditledger.deadlines import watch
     from auditledger.loader import load
 
     ledger, diagnostics = load(cached.root)
+    assert watch(ledger, date(2026, 11, 24))  # from the summaries, like the checks
     assert ledger.problem_files and not any(f.unpacked for f in ledger.problem_files)
     assert ledger.problem_count == len(load(cached.root, cache=False)[0].problem_entries)
 

@@ -158,7 +158,7 @@ def check_duplicate_id(ledger: Ledger) -> Iterator[Finding]:
     """Two problems with the same id."""
     reused = ledger.reused_ids
     for file in ledger.problem_files:
-        for index, (problem_id, _, _) in enumerate(file.summary()):
+        for index, (problem_id, *_) in enumerate(file.summary()):
             if problem_id not in reused:
                 continue
             origin, origins = file.origin(index), reused[problem_id]
@@ -371,7 +371,7 @@ def evidence_path(text: str) -> PurePosixPath | None:
 
 def _evidence(ledger: Ledger) -> Iterator[tuple[Origin, int, str, PurePosixPath]]:
     for file in ledger.problem_files:  # the summaries: cached problems stay packed
-        for place, (_, _, evidence) in enumerate(file.summary()):
+        for place, (_, _, evidence, _) in enumerate(file.summary()):
             for index, text in enumerate(evidence):
                 path = evidence_path(text)
                 if path is not None:

@@ -71,51 +71,33 @@ class Due(NamedTuple):
         }
 
 
-def _level(due: date, as_of: date, within: int) -> Level | None:
-    if as_of > due:
-        return Level.overdue
-    if (due - as_of).days <= within:
-        return Level.due_soon
-    return None
-
-
 def watch(ledger: Ledger, as_of: date, within: int | None = None) -> list[Due]:
     """Everything overdue or due within `within` days as of `as_of`, most overdue first
     within each unit; units in id order, things without a unit last."""
     window = ledger.settings.due_soon_days if within is None else within
     found: list[Due] = []
 
+    # Due on or before the horizon: due soon, or overdue. (A window beyond the calendar: all.)
+    horizon = as_of + timedelta(days=min(window, (date.max - as_of).days))
+
     def add(
         kind: Kind, ident: str, year: int, unit: str | None, due: date, what: str, reason: str | None = None
     ) -> None:
-        level = _level(due, as_of, window)
-        if level is not None:
-            found.append(Due(kind, ident, year, unit, due, (as_of - due).days, level, what, reason))
+        if due <= horizon:
+            late = (as_of - due).days
+            level = Level.overdue if late > 0 else Level.due_soon
+            found.append(Due(kind, ident, year, unit, due, late, level, what, reason))
 
     settings = ledger.settings
-    for problem in ledger.problems:
-        if problem.status.finished:
-            if problem.completed_on is not None and problem.disclosure is None:
-                add(
-                    Kind.disclosure,
-                    problem.id,
-                    problem.year,
-                    problem.unit,
-                    problem.completed_on + timedelta(days=settings.disclosure_days),
-                    problem.title,
-                )
+    disclosure = timedelta(days=settings.disclosure_days)
+    for ident, year, lead, title, finished, deadline, completed_on, published, milestones in ledger.dates():
+        if finished:
+            if completed_on is not None and not published:
+                add(Kind.disclosure, ident, year, lead, completed_on + disclosure, title)
             continue
-        add(Kind.problem, problem.id, problem.year, problem.unit, problem.deadline, problem.title)
-        for number, milestone in enumerate(problem.milestones, start=1):
-            if milestone.done is None:
-                add(
-                    Kind.milestone,
-                    f"{problem.id}/M{number}",
-                    problem.year,
-                    problem.unit,
-                    milestone.due,
-                    milestone.text,
-                )
+        add(Kind.problem, ident, year, lead, deadline, title)
+        for number, due, text in milestones:
+            add(Kind.milestone, f"{ident}/M{number}", year, lead, due, text)
     for meta in ledger.years.values():
         for name, report in (
             ("audit_report", meta.audit_report),
@@ -183,11 +165,12 @@ def watch(ledger: Ledger, as_of: date, within: int | None = None) -> list[Due]:
                     vote.date.isoformat(),
                     "rereport",
                 )
-    return sorted(found, key=lambda d: (d.unit is None, d.unit or "", -d.days_overdue, d.kind.value, d.id))
+    # Kind is a str enum: its members order as their values.
+    return sorted(found, key=lambda d: (d.unit is None, d.unit or "", -d.days_overdue, d.kind, d.id))
 
 
 def _unit_of(ledger: Ledger, problem_ids: list[str]) -> str | None:
-    units = {ledger.problems_by_id[p].unit for p in problem_ids if p in ledger.problems_by_id}
+    units = {ledger.problem_units[p] for p in problem_ids if p in ledger.problem_units}
     return units.pop() if len(units) == 1 else None
 
 

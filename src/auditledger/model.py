@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -729,9 +729,30 @@ class Located(NamedTuple, Generic[R]):
     origin: Origin
 
 
-Summary = tuple[tuple[str, int, tuple[str, ...]], ...]
-"""What the checks across files need of each problem in a file, known without the problem
-itself: (id, audit year, evidence), in the file's order."""
+Dates = tuple[str, int, str, str, bool, date, date | None, bool, tuple[tuple[int, date, str], ...]]
+"""What `deadlines.watch` needs of a problem: id, audit year, unit, title, finished, deadline,
+completed on, published, and each milestone not yet done as (number, due, text)."""
+
+
+def dates_of(problem: Problem) -> Dates:
+    return (
+        problem.id,
+        problem.year,
+        problem.unit,
+        problem.title,
+        problem.status.finished,
+        problem.deadline,
+        problem.completed_on,
+        problem.disclosure is not None,
+        tuple((n, m.due, m.text) for n, m in enumerate(problem.milestones, start=1) if m.done is None),
+    )
+
+
+Summary = tuple[tuple[str, int, tuple[str, ...], Dates], ...]
+"""What the checks across files and the deadlines need of each problem in a file, known
+without the problem itself: (id, audit year, evidence, dates), in the file's order. Plain
+tuples: unpickling them costs a fraction of the records. The read cache keeps it: change its
+shape, bump `loader.CACHE_FORMAT`."""
 
 
 class ProblemFile:
@@ -770,9 +791,7 @@ class ProblemFile:
 
     def summary(self) -> Summary:
         if self._summary is None:
-            self._summary = tuple(
-                (e.record.id, e.record.year, tuple(e.record.evidence)) for e in self.entries
-            )
+            self._summary = tuple((p.id, p.year, tuple(p.evidence), dates_of(p)) for p, _ in self.entries)
         return self._summary
 
     def origin(self, index: int) -> Origin:
@@ -846,7 +865,7 @@ class Ledger:
             return self.whole.ids
         found: dict[str, int] = {}
         for file in self.problem_files:
-            for ident, year, _ in file.summary():
+            for ident, year, _, _ in file.summary():
                 found.setdefault(ident, year)
         return found
 
@@ -858,16 +877,33 @@ class Ledger:
         seen: set[str] = set()
         reused: set[str] = set()
         for file in self.problem_files:
-            for ident, _, _ in file.summary():
+            for ident, _, _, _ in file.summary():
                 if ident in seen:
                     reused.add(ident)
                 seen.add(ident)
         found: dict[str, list[Origin]] = {}
         for file in self.problem_files if reused else ():
-            for index, (ident, _, _) in enumerate(file.summary()):
+            for index, (ident, _, _, _) in enumerate(file.summary()):
                 if ident in reused:
                     found.setdefault(ident, []).append(file.origin(index))
         return found
+
+    @cached_property
+    def problem_units(self) -> dict[str, str]:
+        """The lead unit of each problem id (the first's, for an id used twice)."""
+        if self.whole is not None:
+            return self.whole.problem_units
+        found: dict[str, str] = {}
+        for file in self.problem_files:
+            for ident, _, _, dates in file.summary():
+                found.setdefault(ident, dates[2])
+        return found
+
+    def dates(self) -> Iterator[Dates]:
+        """Each problem's `Dates`, from the files' summaries: cached problems stay packed."""
+        for file in self.problem_files:
+            for *_, dates in file.summary():
+                yield dates
 
     def places(self, problem_id: str) -> list[tuple[ProblemFile, int]]:
         """Each file of the whole ledger that holds a problem with this id, and its place in
@@ -875,7 +911,7 @@ class Ledger:
         return [
             (file, index)
             for file in self.everything.problem_files
-            for index, (ident, _, _) in enumerate(file.summary())
+            for index, (ident, _, _, _) in enumerate(file.summary())
             if ident == problem_id
         ]
 
