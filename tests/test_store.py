@@ -182,3 +182,23 @@ def test_a_held_lock_times_out_with_its_path(tmp_path: Path) -> None:
         store.locked(tmp_path, timeout=0.1),
     ):
         pass
+
+
+@pytest.mark.parametrize(
+    ("root", "path"),
+    [
+        ("/l", "/l/2023/czj.yaml"),
+        ("ledgers", "ledgers/units.yaml"),
+        ("/data/ledger", "/data/ledger-old/2023/czj.yaml"),  # a sibling whose name starts alike
+        ("/", "/2023/czj.yaml"),
+        ("/a/b", "/a/b/c/../d.yaml"),
+    ],
+)
+def test_relative_name_is_the_relative_path(root: str, path: str) -> None:
+    try:
+        expected = Path(path).relative_to(root).as_posix()
+    except ValueError:
+        with pytest.raises(ValueError, match="subpath"):
+            store.relative_name(Path(root), Path(path))
+        return
+    assert store.relative_name(Path(root), Path(path)) == expected

@@ -105,8 +105,13 @@ def ledger_files(root: Path) -> list[Path]:
     """Every file the ledger is made of: settings, units, and the year folders' files."""
     found = [p for p in (root / SETTINGS_FILE, root / UNITS_FILE) if p.exists()]
     for folder in year_folders(root):
-        found += sorted(folder.glob("*.yaml"))
+        found += sorted(folder.glob("*.yaml"), key=_name)
     return found
+
+
+def _name(path: Path) -> str:
+    """Files of one folder sort by name (as paths do, without comparing their parts)."""
+    return path.name
 
 
 def problem_file(root: Path, year: int, unit_id: str) -> Path:
@@ -312,9 +317,9 @@ def _read_files(root: Path, reader: _Reader) -> Ledger:
             )
         )
     folders = year_folders(root)
-    reader.prefetch([p for folder in folders for p in sorted(folder.glob("*.yaml"))])
+    reader.prefetch([p for folder in folders for p in sorted(folder.glob("*.yaml"), key=_name)])
     for folder in folders:
-        for path in sorted(folder.glob("*.y*ml")):
+        for path in sorted(folder.glob("*.y*ml"), key=_name):
             if path.suffix == ".yml":
                 reader.diagnostics.append(
                     Diagnostic(

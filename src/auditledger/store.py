@@ -623,7 +623,7 @@ class Cache:
         return cls(root, key, secret) if secret is not None else None
 
     def _name(self, path: Path) -> str:
-        return path.relative_to(self.root).as_posix()
+        return relative_name(self.root, path)
 
     def _file(self, name: str) -> Path:
         return self.folder / f"{name}.pickle"
@@ -764,9 +764,10 @@ CHECKS_ENTRY = "checks"
 def fingerprint(root: Path, stamps: Mapping[Path, Stamp]) -> str:
     """sha256 over the files' names and stamps: the ledger as it is on disk now."""
     sha = hashlib.sha256()
-    for path in sorted(stamps, key=lambda p: p.as_posix()):
-        stamp = stamps[path]
-        sha.update(f"{path.relative_to(root).as_posix()}\0{stamp.size}\0{stamp.mtime_ns}\n".encode())
+    names = {relative_name(root, path): stamp for path, stamp in stamps.items()}
+    for name in sorted(names):
+        stamp = names[name]
+        sha.update(f"{name}\0{stamp.size}\0{stamp.mtime_ns}\n".encode())
     return sha.hexdigest()
 
 
@@ -795,9 +796,19 @@ def digest(root: Path, shas: Mapping[Path, str]) -> str:
     """sha256 over the files' paths (relative to `root`) and the sha256 of their texts, in path order."""
     sha = hashlib.sha256()
     for path in sorted(shas, key=lambda p: p.as_posix()):
-        name = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+        name = relative_name(root, path) if path.is_relative_to(root) else path.as_posix()
         sha.update(name.encode("utf-8") + b"\0" + shas[path].encode("ascii") + b"\0")
     return sha.hexdigest()
+
+
+def relative_name(root: Path, path: Path) -> str:
+    """`path` relative to `root`, written with '/'; by its text when it starts with the root's
+    (pathlib's relative_to costs more than the rest of a warm read of a thousand files)."""
+    text, prefix = str(path), str(root)
+    if text.startswith(prefix) and text[len(prefix) : len(prefix) + 1] == os.sep:
+        name = text[len(prefix) + 1 :]
+        return name if os.sep == "/" else name.replace(os.sep, "/")
+    return path.relative_to(root).as_posix()
 
 
 def git_checkout(root: Path, revision: str, into: Path) -> Path:
