@@ -335,7 +335,12 @@ def test_cached_problems_stay_packed_until_used(cached: CLI) -> None:
     unpacked = [f.path.relative_to(cached.root).as_posix() for f in ledger.problem_files if f.unpacked]
     assert unpacked == ["2024/czj.yaml"]
 
+    of_2023 = ledger.problems_of(2023)
+    assert {f.path.parent.name for f in ledger.problem_files if f.unpacked} == {"2023", "2024"}
+    assert not any(f.unpacked for f in ledger.problem_files if f.path.parent.name == "2025")
+
     cold, cold_diagnostics = load(cached.root, cache=False)
+    assert of_2023 == [p for p in cold.problems if p.year == 2023]
     assert ledger.problem_entries == cold.problem_entries
     assert diagnostics == cold_diagnostics
 

@@ -935,6 +935,22 @@ class Ledger:
         """All problems, sorted by year then id."""
         return sorted((e.record for e in self.problem_entries), key=lambda p: (p.year, p.id))
 
+    def problems_of(self, year: int) -> list[Problem]:
+        """The problems of one audit year, sorted by id: unpacks only the files that hold any."""
+        found = [
+            entry.record
+            for file in self.problem_files
+            if any(summary[1] == year for summary in file.summary())
+            for entry in file.entries
+            if entry.record.year == year
+        ]
+        return sorted(found, key=lambda p: p.id)
+
+    @property
+    def audit_years(self) -> list[int]:
+        """The audit years the problems are of (from the summaries)."""
+        return sorted({summary[1] for file in self.problem_files for summary in file.summary()})
+
     @cached_property
     def problems_by_id(self) -> dict[str, Problem]:
         """Problems by id (the first of duplicates), of the whole ledger also for a view."""

@@ -336,9 +336,9 @@ def heading(ledger: Ledger, kind: Kind, year: int, provenance: Provenance) -> He
 
 
 def year_items(ledger: Ledger, year: int, as_of: date) -> list[Item]:
-    problems = [p for p in ledger.problems if p.year == year]
+    problems = ledger.problems_of(year)
     if not problems:
-        years = sorted({p.year for p in ledger.problems})
+        years = ledger.audit_years
         raise AuditLedgerError(
             f"the ledger has no problems of {year}",
             hint=f"years with problems: {', '.join(map(str, years))}" if years else "add problems first",
