@@ -20,6 +20,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -29,6 +30,7 @@ HERE = Path(__file__).resolve().parent
 DATA = HERE / ".data"
 AS_OF = "2026-11-24"
 UPDATED = "2023-00007"
+GNU_TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None
 """The problem the benchmark's `update` edits."""
 TOOL = [sys.executable, "-m", "auditledger"]
 ENVIRONMENT = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
@@ -53,16 +55,22 @@ def timed(command: list[str], runs: int, before: list[str] | None = None, env: d
     for _ in range(runs):
         if callable(setup):
             setup()
-        started = time.perf_counter()
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                   env={**ENVIRONMENT, **(env or {})})
-        _, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - started
-        if os.waitstatus_to_exitcode(status) not in (0, 1):
+        with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+            # A forked child's peak RSS starts at this (large) process's: GNU time, small,
+            # starts the command and reports its own peak (KB) instead, when it is installed.
+            wrapper = [GNU_TIME, "-f", "%M", "-o", rss.name] if GNU_TIME else []
+            started = time.perf_counter()
+            process = subprocess.Popen([*wrapper, *command], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                       env={**ENVIRONMENT, **(env or {})})
+            _, status, usage = os.wait4(process.pid, 0)
+            elapsed = time.perf_counter() - started
+            code = os.waitstatus_to_exitcode(status)
+            reported = rss.read().split()  # the peak last, after any "Command exited with ..."
+        if code not in (0, 1):
             message = process.stderr.read().decode() if process.stderr else ""
             raise SystemExit(f"failed: {' '.join(command)}\n{message}")
         seconds.append(elapsed)
-        peaks.append(usage.ru_maxrss / 1024)
+        peaks.append(int(reported[-1]) / 1024 if GNU_TIME and reported else usage.ru_maxrss / 1024)
     return statistics.median(seconds), max(peaks)
 
 
