@@ -98,6 +98,16 @@ problems:
     status: in_progress
 """
 
+SECOND = """\
+  - id: 2023-002
+    year: 2023
+    title: 第二个问题
+    amount: 10
+    unit: czj
+    type: phased
+    deadline: 2025-06-30
+"""
+
 
 @pytest.fixture
 def make_ledger(tmp_path: Path) -> Callable[..., Path]:

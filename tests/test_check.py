@@ -11,7 +11,7 @@ import pytest
 from auditledger import store
 from auditledger.checks import CHECKS, run_checks
 from auditledger.loader import FILE_CODES, ledger_files, load
-from tests.conftest import CLI, PROBLEM, UNITS, YEAR
+from tests.conftest import CLI, PROBLEM, SECOND, UNITS, YEAR
 
 
 def problem(**changes: str) -> str:
@@ -27,16 +27,6 @@ def problem(**changes: str) -> str:
             del lines[index]
     return "\n".join(lines) + "\n"
 
-
-SECOND = """\
-  - id: 2023-002
-    year: 2023
-    title: 第二个问题
-    amount: 10
-    unit: czj
-    type: phased
-    deadline: 2025-06-30
-"""
 
 CASES: dict[str, tuple[dict[str, str | None], str]] = {
     # code: (files, expected "path:line:col" of the first diagnostic with that code)

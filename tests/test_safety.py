@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from ruamel.yaml import YAML
@@ -50,19 +51,32 @@ def test_concurrent_writers_lose_nothing(small: CLI) -> None:
     assert findings == sorted(f"{n}-{i}" for n in "ab" for i in range(each))
 
 
+@pytest.mark.parametrize("way", ["own lines", "whole document"])
 def test_a_file_edited_by_hand_meanwhile_is_not_overwritten(
-    small: CLI, monkeypatch: pytest.MonkeyPatch
+    small: CLI, monkeypatch: pytest.MonkeyPatch, way: str
 ) -> None:
+    """Whether the edit read the problem's own lines or the whole file, a hand edit made after
+    that read is kept and the command refuses."""
     path = small.root / "2023" / "czj.yaml"
     by_hand = path.read_text(encoding="utf-8").replace("专项资金下达不及时", "专项资金下达不及时（手改）")
-    dumps = store.Document.dumps
+    dumps, edit_item = store.Document.dumps, store.edit_item
 
     def edit_by_hand_meanwhile(self: store.Document) -> str:
         text = dumps(self)
         self.path.write_text(by_hand, encoding="utf-8")
         return text
 
-    monkeypatch.setattr(store.Document, "dumps", edit_by_hand_meanwhile)
+    def edit_lines_by_hand_meanwhile(*args: Any) -> tuple[str, bytes] | None:
+        edited = edit_item(*args)
+        assert edited is not None
+        path.write_text(by_hand, encoding="utf-8")
+        return edited
+
+    if way == "own lines":
+        monkeypatch.setattr(store, "edit_item", edit_lines_by_hand_meanwhile)
+    else:
+        monkeypatch.setattr(store, "edit_item", lambda *args: None)
+        monkeypatch.setattr(store.Document, "dumps", edit_by_hand_meanwhile)
     run = small(*UPDATE)
     assert run.exit_code == 2
     assert f"error: {path} changed on disk while it was being edited" in run.stderr

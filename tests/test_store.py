@@ -12,7 +12,7 @@ import pytest
 from auditledger import store
 from auditledger.diagnostics import AuditLedgerError
 from auditledger.model import Problem, RectifyMethod, Status
-from tests.conftest import REPO
+from tests.conftest import REPO, SECOND
 
 
 @pytest.mark.parametrize("path", sorted((REPO / "ledgers").rglob("*.yaml")), ids=lambda p: p.name)
@@ -202,3 +202,101 @@ def test_relative_name_is_the_relative_path(root: str, path: str) -> None:
             store.relative_name(Path(root), Path(path))
         return
     assert store.relative_name(Path(root), Path(path)) == expected
+
+
+COMMENTED = (
+    HAND_WRITTEN
+    + "    # 这条注释跟在第一个问题后面\n\n"
+    + SECOND
+    + "    milestones: [{due: 2024-12-31, text: 第一阶段}]\n"
+    + """\
+  - id: 2023-003
+    year: 2023
+    title: 最后一个问题
+    amount: 1
+    unit: czj
+    type: immediate
+    deadline: 2024-06-30   # 末尾注释
+# 文件末尾的注释
+"""
+)
+
+
+def _edited_both_ways(path: Path, problem_id: str) -> tuple[tuple[str, bytes] | None, str]:
+    """One problem edited through its own lines (`edit_item`) and through the whole document."""
+    from auditledger.loader import _Reader
+
+    old = next(
+        e.record for e in _Reader({}, None).records(Problem, path, "problems") if e.record.id == problem_id
+    )
+    new = Problem.model_validate(
+        {
+            **old.model_dump(),
+            "status": "in_progress",
+            "next_steps": "下一步：继续整改",
+            "measures": [*old.measures, "新增一项措施"],
+            "history": [
+                *(h.model_dump() for h in old.history),
+                {"date": "2026-11-24", "action": "update", "note": "备注"},
+            ],
+        }
+    )
+    doc = store.Document.load(path)
+    mapping = next(m for m in doc.data["problems"] if str(m["id"]) == problem_id)
+    store.update_record(mapping, old, new)
+    return store.edit_item(
+        path, "problems", problem_id, lambda m: store.update_record(m, old, new)
+    ), doc.dumps()
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(p for p in (REPO / "ledgers").glob("20*/*.yaml") if p.name != "_year.yaml"),
+    ids=lambda p: p.name,
+)
+def test_editing_a_problems_own_lines_gives_the_whole_documents_bytes(path: Path, tmp_path: Path) -> None:
+    copy = tmp_path / path.name
+    copy.write_bytes(path.read_bytes())
+    for problem_id in [str(m["id"]) for m in store.Document.load(copy).data["problems"]]:
+        edited, whole = _edited_both_ways(copy, problem_id)
+        assert edited is not None, problem_id
+        assert edited == (whole, copy.read_bytes()), problem_id
+
+
+@pytest.mark.parametrize("problem_id", ["2023-001", "2023-002", "2023-003"])
+def test_editing_own_lines_keeps_comments_around_them(problem_id: str, tmp_path: Path) -> None:
+    path = tmp_path / "czj.yaml"
+    path.write_text(COMMENTED, encoding="utf-8")
+    edited, whole = _edited_both_ways(path, problem_id)
+    assert edited is not None
+    assert edited[0] == whole
+    for comment in (
+        "# 财政局台账",
+        "  # 第一个问题",
+        "    # 这条注释跟在第一个问题后面",
+        "# 文件末尾的注释",
+        "# 末尾注释",
+    ):
+        assert comment in edited[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        (COMMENTED.replace("\n", "\r\n"), "CRLF line ends"),
+        (
+            "problems: [{id: 2023-001, year: 2023, title: 标题, amount: 1, unit: czj, type: immediate, "
+            "deadline: 2024-06-30}]\n",
+            "a flow list",
+        ),
+        (COMMENTED.replace("  - id: 2023-001", "  -\n    id: 2023-001"), "the id below its dash"),
+    ],
+)
+def test_a_file_whose_lines_cannot_be_cut_is_left_to_the_whole_document(
+    text: str, why: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "czj.yaml"
+    path.write_bytes(text.encode("utf-8"))
+    edited, whole = _edited_both_ways(path, "2023-001")
+    assert edited is None, why
+    assert "新增一项措施" in whole

@@ -145,7 +145,15 @@ def add_problem(ledger: Ledger, problem: Problem) -> FileChange:
 
 
 def replace_problem(ledger: Ledger, old: Problem, new: Problem) -> FileChange:
-    """The change that turns `old` into `new` in its file, touching only changed fields."""
+    """The change that turns `old` into `new` in its file, touching only changed fields: only
+    the problem's own lines are read round-trip when they can be cut out of the file."""
+    origin = ledger.origin_of(old.id)
+    if origin is not None:
+        edited = store.edit_item(
+            origin.path, "problems", old.id, lambda item: store.update_record(item, old, new)
+        )
+        if edited is not None:
+            return FileChange(origin.path, *edited)
     batch = Batch(ledger)
     batch.replace_problem(old, new)
     return batch.changes()[0]

@@ -17,7 +17,7 @@ import re
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -421,6 +421,78 @@ class Document:
         if self.original is not None and self.original.startswith(b"\xef\xbb\xbf"):
             text = "\ufeff" + text
         return text
+
+
+def edit_item(
+    path: Path, key: str, ident: str, edit: Callable[[CommentedMap], None]
+) -> tuple[str, bytes] | None:
+    """The file's text with one record of its `key` list (the one whose id is `ident`) edited
+    round-trip, and the file's bytes as read; every other line kept as it is. None when the
+    record's lines cannot be cut out cleanly or do not read back in place: the caller edits
+    the whole document instead.
+
+    Reading a file round-trip costs about 6 ms per kilobyte; a unit's file of 50 problems
+    takes a quarter of a second, of which this reads one problem's share."""
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if screen(path, text) or "\r" in text:
+        return None
+    try:
+        root = YAML(typ="safe", pure=False).compose(text)
+    except (YAMLError, RecursionError, ValueError):
+        return None
+    if not isinstance(root, MappingNode):
+        return None
+    items = next((v for k, v in root.value if k.value == key), None)
+    if not isinstance(items, SequenceNode) or items.flow_style:
+        return None
+    index = next(
+        (
+            i
+            for i, item in enumerate(items.value)
+            if isinstance(item, MappingNode)
+            and any(k.value == "id" and v.value == ident for k, v in item.value)
+        ),
+        None,
+    )
+    if index is None:
+        return None
+    lines = text.splitlines(keepends=True)
+    item = items.value[index]
+    first = item.start_mark.line
+    last = items.value[index + 1].start_mark.line if index + 1 < len(items.value) else item.end_mark.line
+    if (
+        item.end_mark.column not in (0, 2)
+        or not lines[first].startswith("  - ")
+        or item.start_mark.column != 4
+    ):
+        return None
+    # The record's lines (with the comments below it, which ruamel keeps with it), a
+    # one-item list at the same indentation as in the file.
+    piece = _round_trip().load("".join(lines[first:last]))
+    if not isinstance(piece, CommentedSeq) or len(piece) != 1 or not isinstance(piece[0], CommentedMap):
+        return None
+    edit(piece[0])
+    out = io.StringIO()
+    _round_trip().dump(piece, out)
+    edited = "".join(lines[:first]) + out.getvalue() + "".join(lines[last:])
+    # The other lines are the file's own: the record must read back alone and in its place.
+    record, found = parse(path, out.getvalue())
+    after, found_after = parse(path, edited)
+    if (
+        found
+        or found_after
+        or not isinstance(record, list)
+        or not isinstance(after, dict)
+        or not isinstance(after.get(key), list)
+        or len(after[key]) != len(items.value)
+        or after[key][index] != record[0]
+    ):
+        return None
+    return ("\ufeff" if raw.startswith(b"\xef\xbb\xbf") else "") + edited, raw
 
 
 def canonical(path: Path) -> tuple[str, bytes] | AuditLedgerError | None:
