@@ -359,3 +359,25 @@ def test_an_edit_is_checked_against_packed_files(cached: CLI) -> None:
     done = cached("update", "2024-003", "--recurring-from", "2023-003", "--date", "2026-11-24")
     assert done.exit_code == 0, done.stderr
     assert "recurring_from:\n      - 2023-003" in (cached.root / "2024" / "fgw.yaml").read_text("utf-8")
+
+
+def test_a_signed_entry_that_no_longer_unpickles_is_read_again(
+    cached: CLI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An entry made by this tool whose classes have changed since (a development version
+    without a new cache key) is read from the YAML, not an internal error."""
+    expected = outputs(cached)
+    monkeypatch.setattr(store, "LOOSE_ENTRIES", 0)  # every entry in the pack
+    shutil.rmtree(cached.root / CACHE)
+    cached("check")
+    cache = store.Cache.open(cached.root, CACHE_KEY)
+    assert cache is not None
+    pack = cache._pack()
+    broken = b"\x80\x05\x8c\x0bauditledger\x94\x8c\x0eNoSuchClass\x94\x93\x94)\x81\x94."
+    assert any(name.endswith("czj.yaml") for name in pack)
+    cache._write(
+        store.PACK_ENTRY,
+        store.PACK_ENTRY,
+        {name: (stamp, sha, broken, summary) for name, (stamp, sha, _, summary) in pack.items()},
+    )
+    assert outputs(cached) == expected

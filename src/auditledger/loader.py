@@ -187,8 +187,10 @@ class _Reader:
         stamp = self.stamp(path)
         hit = self.cache.get(path, stamp)
         if hit is not None:
-            self.shas[path] = hit.sha
-            return hit.value()  # type: ignore[no-any-return]
+            with contextlib.suppress(Exception):  # signed by this tool, as its classes were then
+                value = hit.value()
+                self.shas[path] = hit.sha
+                return value  # type: ignore[no-any-return]
         before = len(self.diagnostics)
         value = produce()
         if len(self.diagnostics) == before and path in self.shas:
@@ -214,7 +216,7 @@ class _Reader:
         hit = self.cache.get(path, stamp) if self.cache is not None else None
         if hit is not None:
             self.shas[path] = hit.sha
-            return ProblemFile(path, load=partial(_unpacked, hit), summary=hit.summary)
+            return ProblemFile(path, load=partial(_unpacked, hit, path), summary=hit.summary)
         before = len(self.diagnostics)
         file = ProblemFile(path, self.records(Problem, path, "problems"))
         if self.cache is not None and len(self.diagnostics) == before and path in self.shas:
@@ -362,9 +364,14 @@ def _checked(ledger: Ledger, reader: _Reader) -> list[Diagnostic]:
     return found + run_checks(ledger, disk=True)
 
 
-def _unpacked(hit: store.Cached) -> Any:
+def _unpacked(hit: store.Cached, path: Path) -> list[Problem]:
+    """A cached file's problems; read again from the file if they no longer unpickle (signed by
+    this tool, but with classes that have changed since without a new cache key)."""
     with _no_collection():
-        return hit.value()
+        try:
+            return hit.value()  # type: ignore[no-any-return]
+        except Exception:
+            return [entry.record for entry in _Reader({}, None).records(Problem, path, "problems")]
 
 
 @contextlib.contextmanager
