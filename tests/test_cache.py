@@ -361,23 +361,37 @@ def test_an_edit_is_checked_against_packed_files(cached: CLI) -> None:
     assert "recurring_from:\n      - 2023-003" in (cached.root / "2024" / "fgw.yaml").read_text("utf-8")
 
 
+def packed(cli: CLI, monkeypatch: pytest.MonkeyPatch) -> store.Cache:
+    """The cache made anew with every entry in the pack."""
+    monkeypatch.setattr(store, "LOOSE_ENTRIES", 0)
+    shutil.rmtree(cli.root / CACHE)
+    cli("check")
+    cache = store.Cache.open(cli.root, CACHE_KEY)
+    assert cache is not None and any(name.endswith("czj.yaml") for name in cache._pack())
+    return cache
+
+
 def test_a_signed_entry_that_no_longer_unpickles_is_read_again(
     cached: CLI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """An entry made by this tool whose classes have changed since (a development version
-    without a new cache key) is read from the YAML, not an internal error."""
+    """Records made by this tool whose classes have changed since (a development version
+    without a new cache key) are read from the YAML, not an internal error."""
     expected = outputs(cached)
-    monkeypatch.setattr(store, "LOOSE_ENTRIES", 0)  # every entry in the pack
-    shutil.rmtree(cached.root / CACHE)
-    cached("check")
-    cache = store.Cache.open(cached.root, CACHE_KEY)
-    assert cache is not None
-    pack = cache._pack()
+    cache = packed(cached, monkeypatch)
     broken = b"\x80\x05\x8c\x0bauditledger\x94\x8c\x0eNoSuchClass\x94\x93\x94)\x81\x94."
-    assert any(name.endswith("czj.yaml") for name in pack)
-    cache._write(
-        store.PACK_ENTRY,
-        store.PACK_ENTRY,
-        {name: (stamp, sha, broken, summary) for name, (stamp, sha, _, summary) in pack.items()},
-    )
+    cache._write(store.RECORDS_ENTRY, cache._generation, dict.fromkeys(cache._pack(), broken))
+    assert outputs(cached) == expected
+
+
+def test_records_of_another_pack_are_not_used(cached: CLI, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pack's summaries are read with the records written with them only: records left by
+    another pack (a reader that repacked meanwhile) are read from the YAML instead."""
+    expected = outputs(cached)
+    cache = packed(cached, monkeypatch)
+    records = cache._read(store.RECORDS_ENTRY, cache._generation)
+    assert isinstance(records, dict) and records
+    swapped = {name: records[name] for name in records}
+    first, second = sorted(n for n in swapped if n.endswith("czj.yaml"))[:2]
+    swapped[first], swapped[second] = swapped[second], swapped[first]
+    cache._write(store.RECORDS_ENTRY, "another generation", swapped)
     assert outputs(cached) == expected

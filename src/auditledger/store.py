@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -644,22 +645,27 @@ def cache_secret() -> bytes | None:
 SECRET_BYTES = 32
 
 
-Entry = tuple[Stamp, str, bytes, Any]
+Entry = tuple[Stamp, str, bytes | None, Any]
 """A file's cache entry: the stamp it was stored for, the sha256 of its text, what was read
-(pickled on its own, so that a read unpickles only the files it uses) and a summary of it."""
+(pickled on its own; None while it lies in the records pack, which is read only when some
+file's records are needed) and a summary of it."""
 
 
 class Cached(NamedTuple):
-    """A file's entry as a read finds it: what was read is unpickled when `value` is called."""
+    """A file's entry as a read finds it: what was read is fetched and unpickled when `value`
+    is called; LookupError when it is no longer there (the pack was written anew meanwhile)."""
 
     sha: str
-    blob: bytes
     summary: Any
+    fetch: Callable[[], bytes | None]
 
     def value(self) -> Any:
         import pickle
 
-        return pickle.loads(self.blob)  # signed with the entry it came in: made by this tool
+        blob = self.fetch()
+        if blob is None:
+            raise LookupError("not in the records pack")
+        return pickle.loads(blob)  # signed with the entry it came in: made by this tool
 
 
 class Cache:
@@ -683,6 +689,9 @@ class Cache:
         self.root, self.key, self.secret = root, key, secret
         self.folder = root / STATE_DIR / CACHE_DIR
         self._packed: dict[str, Entry] | None = None
+        self._generation = ""
+        """Names the pack's records file: a summary is read only with the records made with it."""
+        self._records: dict[str, bytes] | None = None
         self._pack_unusable = False
         self._loose: set[str] | None = None
         self.used: dict[str, Entry] = {}
@@ -741,11 +750,32 @@ class Cache:
                     os.unlink(tmp)
 
     def _pack(self) -> dict[str, Entry]:
+        """The packed entries without their records (`_blob` reads those when they are used):
+        what most reads need, in a file a fraction of the records' size."""
         if self._packed is None:
             found = self._read(PACK_ENTRY, PACK_ENTRY)
-            self._packed = found if isinstance(found, dict) else {}
-            self._pack_unusable = not isinstance(found, dict) and self._file(PACK_ENTRY).exists()
+            usable = isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], dict)
+            self._generation, self._packed = found if usable else ("", {})
+            self._pack_unusable = not usable and self._file(PACK_ENTRY).exists()
         return self._packed
+
+    def _blob(self, name: str) -> bytes | None:
+        entry = self.used.get(name)
+        if entry is not None and entry[2] is not None:
+            return entry[2]
+        if self._records is None:
+            found = self._read(RECORDS_ENTRY, self._generation) if self._generation else None
+            self._records = found if isinstance(found, dict) else {}
+        return self._records.get(name)
+
+    def _write_pack(self, entries: Mapping[str, Entry]) -> None:
+        """A new pack of these entries: their records in one file, the rest in another, both
+        named by a new generation (an entry whose records cannot be found is left out)."""
+        generation = os.urandom(8).hex()
+        blobs = {n: e[2] if e[2] is not None else self._blob(n) for n, e in entries.items()}
+        self._write(RECORDS_ENTRY, generation, {n: b for n, b in blobs.items() if b is not None})
+        packed = {n: (e[0], e[1], None, e[3]) for n, e in entries.items() if blobs[n] is not None}
+        self._write(PACK_ENTRY, PACK_ENTRY, (generation, packed))
 
     def loose(self) -> set[str]:
         """The names of the files with an entry of their own. Temporary files that a killed
@@ -761,7 +791,7 @@ class Cache:
                         stamp = Stamp.of(found)
                         if stamp is not None and time.time_ns() - stamp.mtime_ns > LEFTOVER_SECONDS * 1e9:
                             found.unlink()
-                self._loose -= {PACK_ENTRY, CHECKS_ENTRY}
+                self._loose -= {PACK_ENTRY, RECORDS_ENTRY, CHECKS_ENTRY}
         return self._loose
 
     def get(self, path: Path, stamp: Stamp | None) -> Cached | None:
@@ -778,7 +808,7 @@ class Cache:
         if entry is None or entry[0] != stored_for:
             return None
         self.used[name] = entry
-        return Cached(*entry[1:])
+        return Cached(entry[1], entry[3], partial(self._blob, name))
 
     def put(self, path: Path, stamp: Stamp | None, sha: str, value: Any, summary: Any = None) -> None:
         if stamp is not None and not stamp.racy():
@@ -797,7 +827,7 @@ class Cache:
         if not self.fresh and not stale and not self._pack_unusable:
             return
         if len(self.fresh | loose) > LOOSE_ENTRIES:
-            self._write(PACK_ENTRY, PACK_ENTRY, {n: e for n, e in self.used.items() if n in names})
+            self._write_pack({n: e for n, e in self.used.items() if n in names})
             removed = loose
         else:
             for name in sorted(self.fresh):
@@ -805,7 +835,8 @@ class Cache:
                 self._write(name, stored_for, tuple(stored))
             removed = loose & stale
             if set(self._pack()) & stale:
-                self._write(PACK_ENTRY, PACK_ENTRY, {n: e for n, e in self._pack().items() if n in names})
+                kept = {n: e for n, e in self._pack().items() if n in names}
+                self._write(PACK_ENTRY, PACK_ENTRY, (self._generation, kept))
             elif self._pack_unusable:
                 removed |= {PACK_ENTRY}
         for name in removed:
@@ -829,6 +860,7 @@ LEFTOVER_SECONDS = 600
 LOOSE_ENTRIES = 64
 """Loose entries beyond this many are packed: reading a pack costs one file, not one each."""
 PACK_ENTRY = "pack"
+RECORDS_ENTRY = "records"
 CHECKS_ENTRY = "checks"
 """The name the checks' result is kept under: no ledger file is called that."""
 
