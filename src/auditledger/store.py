@@ -900,7 +900,10 @@ def digest(root: Path, shas: Mapping[Path, str]) -> str:
     """sha256 over the files' paths (relative to `root`) and the sha256 of their texts, in path order."""
     sha = hashlib.sha256()
     for path in sorted(shas, key=lambda p: p.as_posix()):
-        name = relative_name(root, path) if path.is_relative_to(root) else path.as_posix()
+        try:
+            name = relative_name(root, path)
+        except ValueError:  # not under the root
+            name = path.as_posix()
         sha.update(name.encode("utf-8") + b"\0" + shas[path].encode("ascii") + b"\0")
     return sha.hexdigest()
 
