@@ -8,6 +8,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
 
 from auditledger import store
 from auditledger.diagnostics import AuditLedgerError
@@ -299,4 +301,24 @@ def test_a_file_whose_lines_cannot_be_cut_is_left_to_the_whole_document(
     path.write_bytes(text.encode("utf-8"))
     edited, whole = _edited_both_ways(path, "2023-001")
     assert edited is None, why
+    assert "新增一项措施" in whole
+
+
+def test_lines_that_do_not_stand_on_their_own_are_left_to_the_whole_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should a problem's lines not parse apart from their file, the edit is made on the whole
+    document, not ended by the parser's error."""
+    path = tmp_path / "czj.yaml"
+    path.write_text(COMMENTED, encoding="utf-8")
+    load = YAML.load
+
+    def refuse_pieces(self: YAML, stream: object) -> object:
+        if isinstance(stream, str) and stream.startswith("  - "):
+            raise YAMLError("cannot parse this piece")
+        return load(self, stream)
+
+    monkeypatch.setattr(YAML, "load", refuse_pieces)
+    edited, whole = _edited_both_ways(path, "2023-002")
+    assert edited is None
     assert "新增一项措施" in whole

@@ -473,7 +473,10 @@ def edit_item(
         return None
     # The record's lines (with the comments below it, which ruamel keeps with it), a
     # one-item list at the same indentation as in the file.
-    piece = _round_trip().load("".join(lines[first:last]))
+    try:
+        piece = _round_trip().load("".join(lines[first:last]))
+    except (YAMLError, ValueError, RecursionError):  # the lines do not stand on their own
+        return None
     if not isinstance(piece, CommentedSeq) or len(piece) != 1 or not isinstance(piece[0], CommentedMap):
         return None
     edit(piece[0])
