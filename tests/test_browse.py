@@ -122,6 +122,65 @@ def test_show_unknown_id_suggests_the_nearest(sample: CLI) -> None:
     assert run.stderr == "error: no problem with id '2024-0022'; did you mean '2024-002'?\n"
 
 
+def _reference_plain(grid: text.Grid) -> list[str]:
+    """The long-table layout the slow, obvious way: Rich's width of every cell, cut a character
+    at a time."""
+
+    def cut(cell: str, width: int) -> str:
+        if cell_len(cell) <= width:
+            return cell
+        while cell_len(cell) > width - 1:
+            cell = cell[:-1]
+        return cell + "…"
+
+    rows = [[cell.replace("\n", " ") for cell in row] for row in grid.rows]
+    headers = [column.header for column in grid.columns]
+    widths = [
+        min(max(cell_len(row[c]) for row in [headers, *rows]), text.PLAIN_CELL) for c in range(len(headers))
+    ]
+
+    def line(cells: list[str]) -> str:
+        parts = []
+        for c, cell in enumerate(cells):
+            cell = cut(cell, widths[c])
+            pad = " " * (widths[c] - cell_len(cell))
+            parts.append(pad + cell if grid.columns[c].justify == "right" else cell + pad)
+        return "  ".join(parts).rstrip()
+
+    return [line(headers), "  ".join("─" * w for w in widths), *map(line, rows)]
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["财政局", "专项资金分配下达不及时，影响项目按期实施并造成资金闲置", "12.50"],
+        [
+            "\U0001f468\u200d\U0001f469\u200d\U0001f467家\u2764\ufe0f",
+            "fam \U0001f468\u200d\U0001f469\u200d\U0001f467 and \u2764\ufe0f, e\u0301 combining",
+            "ＡＢＣ",
+        ],
+        ["line\nbreak", "…×—·「」 punctuation mixes narrow and wide characters ok", "1,000.00"],
+        ["", "", ""],
+    ],
+)
+def test_long_tables_measure_every_cell_as_rich_does(
+    monkeypatch: pytest.MonkeyPatch, cells: list[str]
+) -> None:
+    """The long-table printer measures widths its own quick way; it must agree with Rich on every
+    kind of text: Chinese, full-width letters, joined emoji, combining marks, cut cells."""
+    monkeypatch.setattr(text, "LARGE", 1)
+    monkeypatch.setattr(text, "PLAIN_CELL", 17)
+    grid = text.Grid()
+    grid.add_column("单位")
+    grid.add_column("What")
+    grid.add_column("金额", justify="right")
+    for n in range(3):
+        grid.add_row(*(cell[n:] for cell in cells))
+    out = io.StringIO()
+    text.emit(grid, out)
+    assert out.getvalue().splitlines() == _reference_plain(grid)
+
+
 def test_show_labels_every_field_it_prints(sample: CLI) -> None:
     text = sample("show", "2024-011").stdout
     assert "跟踪检查记录" in text and "2026-03-18 实地察看 预算工委监督处: 抽查4个农村公路项目" in text

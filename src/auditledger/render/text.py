@@ -173,44 +173,94 @@ def emit(grid: Grid, file: IO[str] | None = None) -> None:
     if len(grid.rows) <= LARGE:
         console(file).print(grid.rich())
         return
-    stream = file or sys.stdout
-    columns = grid.columns
-    grid_cells = [[_plain(row[c]) for row in grid.rows] for c in range(len(columns))]
-    headers = [_plain(column.header) for column in columns]
-    footers = [_plain(column.footer) for column in columns] if grid.show_footer else []
-    sizes = [[_width(text) for text in column] for column in grid_cells]
-    widths = [
-        min(max([*sizes[i], *(_width(text) for text in [headers[i], *footers[i : i + 1]])]), PLAIN_CELL)
-        for i in range(len(columns))
-    ]
-    right = [column.justify == "right" for column in columns]
+    (file or sys.stdout).write("\n".join(_plain_lines(grid)) + "\n")
 
-    def line(cells: Sequence[str], sized: Sequence[int] | None = None) -> str:
-        parts = []
-        for index, text in enumerate(cells):
-            width, size = widths[index], sized[index] if sized else _width(text)
+
+def _plain_lines(grid: Grid) -> list[str]:
+    """The lines of a long table, built a column at a time (it may have tens of thousands of rows)."""
+    count = len(grid.columns)
+    headers = [_plain(column.header) for column in grid.columns]
+    footers = [_plain(column.footer) for column in grid.columns] if grid.show_footer else []
+    cells = [_plain_column([row[c] for row in grid.rows]) for c in range(count)]
+    measure = _Widths()
+    sizes = [measure.all(column) for column in cells]
+    widths = [
+        min(max([*sizes[c], *map(measure, [headers[c], *footers[c : c + 1]])]), PLAIN_CELL)
+        for c in range(count)
+    ]
+    right = [column.justify == "right" for column in grid.columns]
+
+    def fit(column: list[str], sized: list[int], c: int) -> list[str]:
+        width, padded = widths[c], []
+        if max(sized, default=0) <= width:  # nothing to cut: the common case, done in one go
+            if right[c]:
+                return [" " * (width - size) + text for text, size in zip(column, sized, strict=True)]
+            return [text + " " * (width - size) for text, size in zip(column, sized, strict=True)]
+        for text, size in zip(column, sized, strict=True):
             if size > width:
-                text = _cut(text, width)
-                size = cell_len(text)
+                text, size = measure.cut(text, width)
             pad = " " * (width - size)
-            parts.append(pad + text if right[index] else text + pad)
-        return "  ".join(parts).rstrip()
+            padded.append(pad + text if right[c] else text + pad)
+        return padded
+
+    def line(texts: list[str]) -> str:
+        return "  ".join(fit([text], [measure(text)], c)[0] for c, text in enumerate(texts)).rstrip()
 
     out = [_plain(grid.title)] if grid.title else []
     if grid.show_header:
         out += [line(headers), "  ".join("─" * w for w in widths)]
-    rows = zip(*grid_cells, strict=True)
-    out += [line(cells, sized) for cells, sized in zip(rows, zip(*sizes, strict=True), strict=True)]
+    rows = zip(*(fit(cells[c], sizes[c], c) for c in range(count)), strict=True)
+    out += ["  ".join(row).rstrip() for row in rows]
     if footers:
         out += ["  ".join("─" * w for w in widths), line(footers)]
     if grid.caption:
         out.append(_plain(grid.caption))
-    stream.write("\n".join(out) + "\n")
+    return out
 
 
-def _width(text: str) -> int:
-    """Columns the text takes in a terminal (Chinese characters take two)."""
-    return len(text) if text.isascii() else cell_len(text)
+def _plain_column(texts: list[str]) -> list[str]:
+    return [text.replace("\n", " ") for text in texts] if any("\n" in text for text in texts) else texts
+
+
+class _Widths:
+    """Display widths (a Chinese character takes two columns) of many cells: Rich's width of each
+    distinct character, looked up once, then summed per cell in C."""
+
+    def __init__(self) -> None:
+        self.sizes = _CharacterSizes()
+
+    def __call__(self, text: str) -> int:
+        if text.isascii():
+            return len(text)
+        if "\u200d" in text or "\ufe0f" in text:  # joiners change their neighbours' width
+            return cell_len(text)
+        return sum(map(self.sizes.__getitem__, text))
+
+    def all(self, texts: list[str]) -> list[int]:
+        """The width of each text; each distinct text is measured once (columns repeat a lot)."""
+        sizes = {text: self(text) for text in set(texts)}
+        return list(map(sizes.__getitem__, texts))
+
+    def cut(self, text: str, width: int) -> tuple[str, int]:
+        """The longest start of the text that fits in width - 1 columns, then …; and its width."""
+        if "\u200d" in text or "\ufe0f" in text:
+            cut = _cut(text, width)
+            return cut, cell_len(cut)
+        used = 0
+        for index, character in enumerate(text):
+            size = self.sizes[character]
+            if used + size > width - 1:
+                return text[:index] + "…", used + self.sizes["…"]
+            used += size
+        return text, used
+
+
+class _CharacterSizes(dict[str, int]):
+    def __missing__(self, character: str) -> int:
+        from rich.cells import get_character_cell_size
+
+        size = self[character] = get_character_cell_size(character)
+        return size
 
 
 def _plain(value: str | None) -> str:
