@@ -395,3 +395,31 @@ def test_records_of_another_pack_are_not_used(cached: CLI, monkeypatch: pytest.M
     swapped[first], swapped[second] = swapped[second], swapped[first]
     cache._write(store.RECORDS_ENTRY, "another generation", swapped)
     assert outputs(cached) == expected
+
+
+def test_a_read_that_needs_no_problem_reads_only_the_pack(
+    cached: CLI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Settings, units and the years' meta are kept with the summaries: `check` and `overdue`
+    on a warm cache never open the records file (most of the cache's bytes), and still give
+    what the YAML gives."""
+    from auditledger.deadlines import watch
+    from auditledger.loader import load
+
+    expected = outputs(cached)
+    packed(cached, monkeypatch)
+    opened: list[str] = []
+    read = store.Cache._read
+
+    def spy(self: store.Cache, name: str, stored_for: object) -> object:
+        opened.append(name)
+        return read(self, name, stored_for)
+
+    monkeypatch.setattr(store.Cache, "_read", spy)
+    ledger, _ = load(cached.root)
+    due = watch(ledger, date(2026, 11, 24))
+    assert opened and store.RECORDS_ENTRY not in opened
+    cold, _ = load(cached.root, cache=False)
+    assert (ledger.settings, ledger.units, ledger.years) == (cold.settings, cold.units, cold.years)
+    assert due == watch(cold, date(2026, 11, 24))
+    assert outputs(cached) == expected

@@ -772,12 +772,22 @@ class Cache:
         return self._records.get(name)
 
     def _write_pack(self, entries: Mapping[str, Entry]) -> None:
-        """A new pack of these entries: their records in one file, the rest in another, both
-        named by a new generation (an entry whose records cannot be found is left out)."""
+        """A new pack of these entries, both files named by a new generation (an entry whose
+        records cannot be found is left out). The records of files with a summary (problem
+        files) go in one file; the rest (settings, units, years' meta: small, and needed by
+        every read) stay with the summaries, so that a read that needs no problem reads only
+        the pack."""
         generation = os.urandom(8).hex()
         blobs = {n: e[2] if e[2] is not None else self._blob(n) for n, e in entries.items()}
-        self._write(RECORDS_ENTRY, generation, {n: b for n, b in blobs.items() if b is not None})
-        packed = {n: (e[0], e[1], None, e[3]) for n, e in entries.items() if blobs[n] is not None}
+        apart = {n for n, e in entries.items() if e[3] is not None}
+        self._write(
+            RECORDS_ENTRY, generation, {n: b for n, b in blobs.items() if b is not None and n in apart}
+        )
+        packed = {
+            n: (e[0], e[1], None if n in apart else blobs[n], e[3])
+            for n, e in entries.items()
+            if blobs[n] is not None
+        }
         self._write(PACK_ENTRY, PACK_ENTRY, (generation, packed))
 
     def loose(self) -> set[str]:
