@@ -369,27 +369,23 @@ def evidence_path(text: str) -> PurePosixPath | None:
     return PurePosixPath(text.replace("\\", "/"))
 
 
-def _evidence(ledger: Ledger) -> Iterator[tuple[Origin, int, str, PurePosixPath]]:
+def _evidence(ledger: Ledger) -> Iterator[tuple[Origin, int, str, PurePosixPath, bool]]:
+    """Each evidence entry that names a file, and whether that file lies outside the ledger."""
+    root = ledger.root.resolve()
     for file in ledger.problem_files:  # the summaries: cached problems stay packed
         for place, (_, _, evidence, _) in enumerate(file.summary()):
             for index, text in enumerate(evidence):
                 path = evidence_path(text)
                 if path is not None:
-                    yield file.origin(place), index, text, path
-
-
-def _outside(ledger: Ledger, text: str, path: PurePosixPath) -> bool:
-    if _ABSOLUTE.match(text):
-        return True
-    root = ledger.root.resolve()
-    return not (root / path).resolve().is_relative_to(root)
+                    outside = bool(_ABSOLUTE.match(text)) or not (root / path).resolve().is_relative_to(root)
+                    yield file.origin(place), index, text, path, outside
 
 
 @check("evidence-outside", disk=True)
 def check_evidence_outside(ledger: Ledger) -> Iterator[Finding]:
     """An evidence file lies outside the ledger folder (an absolute path, or `..` out of it)."""
-    for origin, index, text, path in _evidence(ledger):
-        if _outside(ledger, text, path):
+    for origin, index, text, _, outside in _evidence(ledger):
+        if outside:
             yield Finding(
                 origin,
                 ("evidence", index),
@@ -401,8 +397,8 @@ def check_evidence_outside(ledger: Ledger) -> Iterator[Finding]:
 @check("evidence-missing", Severity.warning, disk=True)
 def check_evidence_missing(ledger: Ledger) -> Iterator[Finding]:
     """An evidence file inside the ledger does not exist (this check looks at the disk)."""
-    for origin, index, text, path in _evidence(ledger):
-        if not _outside(ledger, text, path) and not (ledger.root / path).exists():
+    for origin, index, text, path, outside in _evidence(ledger):
+        if not outside and not (ledger.root / path).exists():
             yield Finding(
                 origin,
                 ("evidence", index),
