@@ -196,6 +196,9 @@ def test_long_tables_print_as_aligned_plain_columns(sample: CLI, monkeypatch: py
     problems = json.loads(sample("list", "--format", "json").stdout)
     monkeypatch.setattr(text, "LARGE", 2)
     monkeypatch.setattr(text, "PLAIN_CELL", 20)
+    whole = sample("list").stdout
+    monkeypatch.setattr(text, "BLOCK", 3)  # rows are laid out and written a block at a time
+    assert sample("list").stdout == whole
     lines = sample("list").lines
     rule = next(i for i, line in enumerate(lines) if line.startswith("─"))
     widths = [len(part) for part in lines[rule].split("  ")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -173,11 +173,19 @@ def emit(grid: Grid, file: IO[str] | None = None) -> None:
     if len(grid.rows) <= LARGE:
         console(file).print(grid.rich())
         return
-    (file or sys.stdout).write("\n".join(_plain_lines(grid)) + "\n")
+    stream = file or sys.stdout
+    for block in _plain_blocks(grid):
+        if block:
+            stream.write("\n".join(block) + "\n")
 
 
-def _plain_lines(grid: Grid) -> list[str]:
-    """The lines of a long table, built a column at a time (it may have tens of thousands of rows)."""
+BLOCK = 1024
+"""Rows laid out and written at a time: a long table is not held twice in memory as text."""
+
+
+def _plain_blocks(grid: Grid) -> Iterator[list[str]]:
+    """The lines of a long table, a block of rows at a time, each block built a column at a
+    time (a table may have tens of thousands of rows)."""
     count = len(grid.columns)
     headers = [_plain(column.header) for column in grid.columns]
     footers = [_plain(column.footer) for column in grid.columns] if grid.show_footer else []
@@ -206,16 +214,16 @@ def _plain_lines(grid: Grid) -> list[str]:
     def line(texts: list[str]) -> str:
         return "  ".join(fit([text], [measure(text)], c)[0] for c, text in enumerate(texts)).rstrip()
 
-    out = [_plain(grid.title)] if grid.title else []
+    head = [_plain(grid.title)] if grid.title else []
     if grid.show_header:
-        out += [line(headers), "  ".join("─" * w for w in widths)]
-    rows = zip(*(fit(cells[c], sizes[c], c) for c in range(count)), strict=True)
-    out += ["  ".join(row).rstrip() for row in rows]
-    if footers:
-        out += ["  ".join("─" * w for w in widths), line(footers)]
-    if grid.caption:
-        out.append(_plain(grid.caption))
-    return out
+        head += [line(headers), "  ".join("─" * w for w in widths)]
+    yield head
+    for start in range(0, len(grid.rows), BLOCK):
+        block = slice(start, start + BLOCK)
+        rows = zip(*(fit(cells[c][block], sizes[c][block], c) for c in range(count)), strict=True)
+        yield ["  ".join(row).rstrip() for row in rows]
+    tail = ["  ".join("─" * w for w in widths), line(footers)] if footers else []
+    yield tail + ([_plain(grid.caption)] if grid.caption else [])
 
 
 def _plain_column(texts: list[str]) -> list[str]:
