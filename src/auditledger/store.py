@@ -712,7 +712,7 @@ class Cache:
     def _file(self, name: str) -> Path:
         return self.folder / f"{name}.pickle"
 
-    def _sign(self, payload: bytes) -> bytes:
+    def _sign(self, payload: bytes | memoryview) -> bytes:
         import hmac
 
         return hmac.digest(self.secret, payload, "sha256")
@@ -726,12 +726,13 @@ class Cache:
         except OSError:
             return None
         head = len(_MAGIC) + _SIGNATURE
+        payload = memoryview(data)[head:]  # not copied: a pack is megabytes
         if not data.startswith(_MAGIC) or not hmac.compare_digest(
-            data[len(_MAGIC) : head], self._sign(data[head:])
+            data[len(_MAGIC) : head], self._sign(payload)
         ):
             return None
         try:
-            key, stored_name, stored, value = pickle.loads(data[head:])
+            key, stored_name, stored, value = pickle.loads(payload)
         except Exception:  # signed by us, but by a tool whose classes have changed since
             return None
         return value if (key, stored_name, stored) == (self.key, name, stored_for) else None
