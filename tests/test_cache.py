@@ -379,47 +379,59 @@ def test_a_signed_entry_that_no_longer_unpickles_is_read_again(
     expected = outputs(cached)
     cache = packed(cached, monkeypatch)
     broken = b"\x80\x05\x8c\x0bauditledger\x94\x8c\x0eNoSuchClass\x94\x93\x94)\x81\x94."
-    cache._write(store.RECORDS_ENTRY, cache._generation, dict.fromkeys(cache._pack(), broken))
+    cache._write_pack(
+        {name: (stamp, sha, broken, summary) for name, (stamp, sha, _, summary) in cache._pack().items()}
+    )
     assert outputs(cached) == expected
 
 
 def test_records_of_another_pack_are_not_used(cached: CLI, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The pack's summaries are read with the records written with them only: records left by
-    another pack (a reader that repacked meanwhile) are read from the YAML instead."""
+    """A problem file's records are used only if they are the bytes its pack entry signed:
+    records another read wrote meanwhile (here: another file's, which unpickle fine) or a torn
+    records file are read from the YAML instead."""
     expected = outputs(cached)
     cache = packed(cached, monkeypatch)
-    records = cache._read(store.RECORDS_ENTRY, cache._generation)
-    assert isinstance(records, dict) and records
-    swapped = {name: records[name] for name in records}
-    first, second = sorted(n for n in swapped if n.endswith("czj.yaml"))[:2]
-    swapped[first], swapped[second] = swapped[second], swapped[first]
-    cache._write(store.RECORDS_ENTRY, "another generation", swapped)
+    places = {name: entry[2] for name, entry in cache._pack().items() if name.endswith("czj.yaml")}
+    (start, length, _), (other, other_length, _) = sorted(places.values(), key=lambda p: -p[1])[:2]
+    records = cache._file(store.RECORDS_ENTRY)
+    data = records.read_bytes()
+    # The other file's records where this one's lie (pickle reads up to its STOP, the rest is left).
+    planted = data[other : other + other_length] + data[start + other_length : start + length]
+    records.write_bytes(data[:start] + planted + data[start + length :])
+    assert outputs(cached) == expected
+    records.write_bytes(data[: len(data) // 2])  # torn
     assert outputs(cached) == expected
 
 
 def test_a_read_that_needs_no_problem_reads_only_the_pack(
     cached: CLI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Settings, units and the years' meta are kept with the summaries: `check` and `overdue`
-    on a warm cache never open the records file (most of the cache's bytes), and still give
-    what the YAML gives."""
+    """Settings, units and the years' meta are kept with the summaries: a warm `check` or
+    `overdue` reads nothing from the records file (most of the cache's bytes); finding one
+    problem reads its file's records alone. Both give what the YAML gives."""
     from auditledger.deadlines import watch
     from auditledger.loader import load
 
     expected = outputs(cached)
     packed(cached, monkeypatch)
-    opened: list[str] = []
-    read = store.Cache._read
+    cache = store.Cache.open(cached.root, CACHE_KEY)
+    assert cache is not None
+    places = {entry[2]: name for name, entry in cache._pack().items()}
+    read: list[str] = []
+    original = store.Cache._bytes
 
-    def spy(self: store.Cache, name: str, stored_for: object) -> object:
-        opened.append(name)
-        return read(self, name, stored_for)
+    def spy(self: store.Cache, stored: bytes | store.Location) -> bytes | None:
+        if isinstance(stored, tuple):
+            read.append(places[stored])
+        return original(self, stored)
 
-    monkeypatch.setattr(store.Cache, "_read", spy)
+    monkeypatch.setattr(store.Cache, "_bytes", spy)
     ledger, _ = load(cached.root)
     due = watch(ledger, date(2026, 11, 24))
-    assert opened and store.RECORDS_ENTRY not in opened
+    assert read == []
+    problem = ledger.problem("2024-002")
+    assert read == ["2024/czj.yaml"]
     cold, _ = load(cached.root, cache=False)
     assert (ledger.settings, ledger.units, ledger.years) == (cold.settings, cold.units, cold.years)
-    assert due == watch(cold, date(2026, 11, 24))
+    assert due == watch(cold, date(2026, 11, 24)) and problem == cold.problem("2024-002")
     assert outputs(cached) == expected

@@ -648,15 +648,19 @@ def cache_secret() -> bytes | None:
 SECRET_BYTES = 32
 
 
-Entry = tuple[Stamp, str, bytes | None, Any]
+Location = tuple[int, int, bytes]
+"""Where a packed file's records lie in the records file: offset, length and their HMAC."""
+
+Entry = tuple[Stamp, str, bytes | Location, Any]
 """A file's cache entry: the stamp it was stored for, the sha256 of its text, what was read
-(pickled on its own; None while it lies in the records pack, which is read only when some
-file's records are needed) and a summary of it."""
+(pickled on its own; in a pack, a problem file's lies in the records file, read only when
+they are needed) and a summary of it."""
 
 
 class Cached(NamedTuple):
     """A file's entry as a read finds it: what was read is fetched and unpickled when `value`
-    is called; LookupError when it is no longer there (the pack was written anew meanwhile)."""
+    is called; LookupError when it is no longer there (the records file was written anew
+    meanwhile, or damaged)."""
 
     sha: str
     summary: Any
@@ -692,9 +696,6 @@ class Cache:
         self.root, self.key, self.secret = root, key, secret
         self.folder = root / STATE_DIR / CACHE_DIR
         self._packed: dict[str, Entry] | None = None
-        self._generation = ""
-        """Names the pack's records file: a summary is read only with the records made with it."""
-        self._records: dict[str, bytes] | None = None
         self._pack_unusable = False
         self._loose: set[str] | None = None
         self.used: dict[str, Entry] = {}
@@ -741,55 +742,71 @@ class Cache:
         import pickle
 
         payload = pickle.dumps((self.key, name, stored_for, value), protocol=pickle.HIGHEST_PROTOCOL)
+        self._write_bytes(name, [_MAGIC, self._sign(payload), payload])
+
+    def _write_bytes(self, name: str, parts: list[bytes]) -> None:
         path = self._file(name)
         with contextlib.suppress(OSError):  # a ledger that cannot be written to simply has no cache
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
             try:
                 with os.fdopen(fd, "wb") as handle:
-                    handle.write(_MAGIC + self._sign(payload) + payload)
+                    handle.writelines(parts)
                 os.replace(tmp, path)
             finally:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(tmp)
 
     def _pack(self) -> dict[str, Entry]:
-        """The packed entries without their records (`_blob` reads those when they are used):
-        what most reads need, in a file a fraction of the records' size."""
+        """The packed entries, problem files' without their records (`_bytes` reads those when
+        they are used): what most reads need, in a file a fraction of the records' size."""
         if self._packed is None:
             found = self._read(PACK_ENTRY, PACK_ENTRY)
-            usable = isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], dict)
-            self._generation, self._packed = found if usable else ("", {})
-            self._pack_unusable = not usable and self._file(PACK_ENTRY).exists()
+            self._packed = found if isinstance(found, dict) else {}
+            self._pack_unusable = not isinstance(found, dict) and self._file(PACK_ENTRY).exists()
         return self._packed
 
-    def _blob(self, name: str) -> bytes | None:
-        entry = self.used.get(name)
-        if entry is not None and entry[2] is not None:
-            return entry[2]
-        if self._records is None:
-            found = self._read(RECORDS_ENTRY, self._generation) if self._generation else None
-            self._records = found if isinstance(found, dict) else {}
-        return self._records.get(name)
+    def _bytes(self, stored: bytes | Location) -> bytes | None:
+        """Records kept in an entry, or read from where the pack says they lie in the records
+        file: that part alone, and only if it is what the pack signed (the records file may
+        have been written anew by another read since: its parts then fail their HMAC)."""
+        if isinstance(stored, bytes):
+            return stored
+        import hmac
+
+        offset, length, mac = stored
+        try:
+            fd = os.open(self._file(RECORDS_ENTRY), os.O_RDONLY)
+        except OSError:
+            return None
+        try:
+            blob = os.pread(fd, length, offset)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+        return blob if hmac.compare_digest(mac, self._sign(blob)) else None
 
     def _write_pack(self, entries: Mapping[str, Entry]) -> None:
-        """A new pack of these entries, both files named by a new generation (an entry whose
-        records cannot be found is left out). The records of files with a summary (problem
-        files) go in one file; the rest (settings, units, years' meta: small, and needed by
-        every read) stay with the summaries, so that a read that needs no problem reads only
-        the pack."""
-        generation = os.urandom(8).hex()
-        blobs = {n: e[2] if e[2] is not None else self._blob(n) for n, e in entries.items()}
-        apart = {n for n, e in entries.items() if e[3] is not None}
-        self._write(
-            RECORDS_ENTRY, generation, {n: b for n, b in blobs.items() if b is not None and n in apart}
-        )
-        packed = {
-            n: (e[0], e[1], None if n in apart else blobs[n], e[3])
-            for n, e in entries.items()
-            if blobs[n] is not None
-        }
-        self._write(PACK_ENTRY, PACK_ENTRY, (generation, packed))
+        """A new pack of these entries (an entry whose records cannot be found is left out).
+        The records of files with a summary (problem files) go one after another in the records
+        file, each signed in the pack; the rest (settings, units, years' meta: small, and
+        needed by every read) stay in the pack, so that a read that needs no problem reads
+        only the pack, and one that needs a file's problems reads just their bytes."""
+        parts, offset = [_MAGIC], len(_MAGIC)
+        packed: dict[str, Entry] = {}
+        for name, (stamp, sha, stored, summary) in entries.items():
+            blob = self._bytes(stored)
+            if blob is None:
+                continue
+            if summary is None:
+                packed[name] = (stamp, sha, blob, summary)
+            else:
+                packed[name] = (stamp, sha, (offset, len(blob), self._sign(blob)), summary)
+                parts.append(blob)
+                offset += len(blob)
+        self._write_bytes(RECORDS_ENTRY, parts)  # first: the old pack's parts then fail their HMAC
+        self._write(PACK_ENTRY, PACK_ENTRY, packed)
 
     def loose(self) -> set[str]:
         """The names of the files with an entry of their own. Temporary files that a killed
@@ -822,7 +839,7 @@ class Cache:
         if entry is None or entry[0] != stored_for:
             return None
         self.used[name] = entry
-        return Cached(entry[1], entry[3], partial(self._blob, name))
+        return Cached(entry[1], entry[3], partial(self._bytes, entry[2]))
 
     def put(self, path: Path, stamp: Stamp | None, sha: str, value: Any, summary: Any = None) -> None:
         if stamp is not None and not stamp.racy():
@@ -850,7 +867,7 @@ class Cache:
             removed = loose & stale
             if set(self._pack()) & stale:
                 kept = {n: e for n, e in self._pack().items() if n in names}
-                self._write(PACK_ENTRY, PACK_ENTRY, (self._generation, kept))
+                self._write(PACK_ENTRY, PACK_ENTRY, kept)
             elif self._pack_unusable:
                 removed |= {PACK_ENTRY}
         for name in removed:
