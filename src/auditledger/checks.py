@@ -158,7 +158,7 @@ def check_duplicate_id(ledger: Ledger) -> Iterator[Finding]:
     """Two problems with the same id."""
     reused = ledger.reused_ids
     for file in ledger.problem_files:
-        for index, (problem_id, *_) in enumerate(file.summary()):
+        for index, (problem_id, _, _) in enumerate(file.problem_keys()):
             if problem_id not in reused:
                 continue
             origin, origins = file.origin(index), reused[problem_id]

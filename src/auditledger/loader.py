@@ -216,11 +216,14 @@ class _Reader:
         hit = self.cache.get(path, stamp) if self.cache is not None else None
         if hit is not None:
             self.shas[path] = hit.sha
-            return ProblemFile(path, load=partial(_unpacked, hit, path), summary=hit.summary)
+            keys, summary = hit.summary  # the summary may be left packed until it is asked for
+            return ProblemFile(path, load=partial(_unpacked, hit, path), keys=keys, summary=summary)
         before = len(self.diagnostics)
         file = ProblemFile(path, self.records(Problem, path, "problems"))
         if self.cache is not None and len(self.diagnostics) == before and path in self.shas:
-            self.cache.put(path, stamp, self.shas[path], [e.record for e in file.entries], file.summary())
+            # Keys and summary apart: an edit looks only at the other files' keys.
+            summary = (file.problem_keys(), file.summary())
+            self.cache.put(path, stamp, self.shas[path], [e.record for e in file.entries], summary)
         return file
 
     def single(self, model: type[M], path: Path, expected: str) -> M | None:
@@ -436,7 +439,7 @@ def reload(ledger: Ledger, overrides: Mapping[Path, str]) -> tuple[Ledger, list[
     return new, sort_diagnostics(_with_lines(diagnostics, reader.texts))
 
 
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7
 """Bump when what the cache keeps changes shape (an entry, `model.Summary`): older caches are
 then rebuilt, not misread."""
 CACHE_KEY = f"auditledger {__version__}, schema {SCHEMA_VERSION}, cache {CACHE_FORMAT}"

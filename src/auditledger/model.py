@@ -6,6 +6,7 @@ No I/O here; every other module may import this one.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import unicodedata
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
@@ -754,13 +755,23 @@ without the problem itself: (id, audit year, evidence, dates), in the file's ord
 tuples: unpickling them costs a fraction of the records. The read cache keeps it: change its
 shape, bump `loader.CACHE_FORMAT`."""
 
+Keys = tuple[tuple[str, int, str], ...]
+"""Less of it, for finding problems and checking links: (id, audit year, lead unit) of each
+problem in a file, in the file's order. An edit needs only these of the other files."""
+
+
+def keys_of(summary: Summary) -> Keys:
+    # A file's problems mostly share a unit: one string for all, pickled and read back once.
+    return tuple((ident, year, sys.intern(dates[2])) for ident, year, _, dates in summary)
+
 
 class ProblemFile:
     """One file's valid problems: read, or still packed in the read cache (`load`), to be
-    unpacked the first time they are asked for. Its `summary` is known either way, so finding
-    a problem by id, or checking an edit against the rest of the ledger, unpacks no other file."""
+    unpacked the first time they are asked for. Its `keys` and `summary` are known either way
+    (the cache may also keep the summary packed until it is asked for), so finding a problem
+    by id, or checking an edit against the rest of the ledger, unpacks no other file."""
 
-    __slots__ = ("_entries", "_load", "_summary", "path")
+    __slots__ = ("_entries", "_keys", "_load", "_summary", "path")
 
     def __init__(
         self,
@@ -768,12 +779,14 @@ class ProblemFile:
         entries: list[Located[Problem]] | None = None,
         *,
         load: Callable[[], list[Problem]] | None = None,
-        summary: Summary | None = None,
+        summary: Summary | Callable[[], Summary] | None = None,
+        keys: Keys | Callable[[], Keys] | None = None,
     ) -> None:
         self.path = path
         self._entries = entries
         self._load = load
         self._summary = summary
+        self._keys = keys
 
     @property
     def entries(self) -> list[Located[Problem]]:
@@ -789,10 +802,24 @@ class ProblemFile:
     def unpacked(self) -> bool:
         return self._entries is not None
 
+    @property
+    def summarized(self) -> bool:
+        """Whether the summary has been made or read (else it is still packed in the cache)."""
+        return self._summary is not None and not callable(self._summary)
+
     def summary(self) -> Summary:
         if self._summary is None:
             self._summary = tuple((p.id, p.year, tuple(p.evidence), dates_of(p)) for p, _ in self.entries)
+        elif callable(self._summary):
+            self._summary = self._summary()
         return self._summary
+
+    def problem_keys(self) -> Keys:
+        if self._keys is None:
+            self._keys = keys_of(self.summary())
+        elif callable(self._keys):
+            self._keys = self._keys()
+        return self._keys
 
     def origin(self, index: int) -> Origin:
         """Where the summary's `index`th problem is (valid records may sit among invalid ones)."""
@@ -855,7 +882,7 @@ class Ledger:
 
     @property
     def problem_count(self) -> int:
-        return sum(len(file.summary()) for file in self.problem_files)
+        return sum(len(file.problem_keys()) for file in self.problem_files)
 
     @cached_property
     def ids(self) -> dict[str, int]:
@@ -865,7 +892,7 @@ class Ledger:
             return self.whole.ids
         found: dict[str, int] = {}
         for file in self.problem_files:
-            for ident, year, _, _ in file.summary():
+            for ident, year, _ in file.problem_keys():
                 found.setdefault(ident, year)
         return found
 
@@ -877,13 +904,13 @@ class Ledger:
         seen: set[str] = set()
         reused: set[str] = set()
         for file in self.problem_files:
-            for ident, _, _, _ in file.summary():
+            for ident, _, _ in file.problem_keys():
                 if ident in seen:
                     reused.add(ident)
                 seen.add(ident)
         found: dict[str, list[Origin]] = {}
         for file in self.problem_files if reused else ():
-            for index, (ident, _, _, _) in enumerate(file.summary()):
+            for index, (ident, _, _) in enumerate(file.problem_keys()):
                 if ident in reused:
                     found.setdefault(ident, []).append(file.origin(index))
         return found
@@ -895,8 +922,8 @@ class Ledger:
             return self.whole.problem_units
         found: dict[str, str] = {}
         for file in self.problem_files:
-            for ident, _, _, dates in file.summary():
-                found.setdefault(ident, dates[2])
+            for ident, _, unit in file.problem_keys():
+                found.setdefault(ident, unit)
         return found
 
     def dates(self) -> Iterator[Dates]:
@@ -907,11 +934,11 @@ class Ledger:
 
     def places(self, problem_id: str) -> list[tuple[ProblemFile, int]]:
         """Each file of the whole ledger that holds a problem with this id, and its place in
-        the file's summary."""
+        the file's keys."""
         return [
             (file, index)
             for file in self.everything.problem_files
-            for index, (ident, _, _, _) in enumerate(file.summary())
+            for index, (ident, _, _) in enumerate(file.problem_keys())
             if ident == problem_id
         ]
 
@@ -940,7 +967,7 @@ class Ledger:
         found = [
             entry.record
             for file in self.problem_files
-            if any(summary[1] == year for summary in file.summary())
+            if any(key[1] == year for key in file.problem_keys())
             for entry in file.entries
             if entry.record.year == year
         ]
@@ -948,8 +975,8 @@ class Ledger:
 
     @property
     def audit_years(self) -> list[int]:
-        """The audit years the problems are of (from the summaries)."""
-        return sorted({summary[1] for file in self.problem_files for summary in file.summary()})
+        """The audit years the problems are of (from the files' keys)."""
+        return sorted({key[1] for file in self.problem_files for key in file.problem_keys()})
 
     @cached_property
     def problems_by_id(self) -> dict[str, Problem]:

@@ -654,7 +654,10 @@ Location = tuple[int, int, bytes]
 Entry = tuple[Stamp, str, bytes | Location, Any]
 """A file's cache entry: the stamp it was stored for, the sha256 of its text, what was read
 (pickled on its own; in a pack, a problem file's lies in the records file, read only when
-they are needed) and a summary of it."""
+they are needed) and a summary of it: None, or a pair of parts (head, detail). A pack keeps
+each part of every entry pickled together, apart from the entries: all the heads, all the
+details, each unpickled on first use (an edit needs the heads, the deadlines the details).
+A packed entry's parts are then None; `get` gives functions that fetch them."""
 
 
 class Cached(NamedTuple):
@@ -696,6 +699,9 @@ class Cache:
         self.root, self.key, self.secret = root, key, secret
         self.folder = root / STATE_DIR / CACHE_DIR
         self._packed: dict[str, Entry] | None = None
+        self._parts: tuple[bytes, ...] = ()
+        """The packed summaries' heads and details, each part of all the entries pickled together."""
+        self._unpickled: dict[int, dict[str, Any]] = {}
         self._pack_unusable = False
         self._loose: set[str] | None = None
         self.used: dict[str, Entry] = {}
@@ -762,9 +768,18 @@ class Cache:
         they are used): what most reads need, in a file a fraction of the records' size."""
         if self._packed is None:
             found = self._read(PACK_ENTRY, PACK_ENTRY)
-            self._packed = found if isinstance(found, dict) else {}
-            self._pack_unusable = not isinstance(found, dict) and self._file(PACK_ENTRY).exists()
+            usable = isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], tuple)
+            self._packed, self._parts = found if usable else ({}, ())
+            self._pack_unusable = not usable and self._file(PACK_ENTRY).exists()
         return self._packed
+
+    def _part(self, part: int, name: str) -> Any:
+        """A part of a packed summary (that part of all of them is unpickled the first time)."""
+        if part not in self._unpickled:
+            import pickle
+
+            self._unpickled[part] = pickle.loads(self._parts[part])  # signed with the pack
+        return self._unpickled[part][name]
 
     def _bytes(self, stored: bytes | Location) -> bytes | None:
         """Records kept in an entry, or read from where the pack says they lie in the records
@@ -793,8 +808,11 @@ class Cache:
         file, each signed in the pack; the rest (settings, units, years' meta: small, and
         needed by every read) stay in the pack, so that a read that needs no problem reads
         only the pack, and one that needs a file's problems reads just their bytes."""
+        import pickle
+
         parts, offset = [_MAGIC], len(_MAGIC)
         packed: dict[str, Entry] = {}
+        summaries: tuple[dict[str, Any], dict[str, Any]] = ({}, {})
         for name, (stamp, sha, stored, summary) in entries.items():
             blob = self._bytes(stored)
             if blob is None:
@@ -802,11 +820,14 @@ class Cache:
             if summary is None:
                 packed[name] = (stamp, sha, blob, summary)
             else:
-                packed[name] = (stamp, sha, (offset, len(blob), self._sign(blob)), summary)
+                for part, (value, found) in enumerate(zip(summary, summaries, strict=True)):
+                    found[name] = self._part(part, name) if value is None else value
+                packed[name] = (stamp, sha, (offset, len(blob), self._sign(blob)), (None, None))
                 parts.append(blob)
                 offset += len(blob)
         self._write_bytes(RECORDS_ENTRY, parts)  # first: the old pack's parts then fail their HMAC
-        self._write(PACK_ENTRY, PACK_ENTRY, packed)
+        pickled = tuple(pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL) for found in summaries)
+        self._write(PACK_ENTRY, PACK_ENTRY, (packed, pickled))
 
     def loose(self) -> set[str]:
         """The names of the files with an entry of their own. Temporary files that a killed
@@ -839,7 +860,10 @@ class Cache:
         if entry is None or entry[0] != stored_for:
             return None
         self.used[name] = entry
-        return Cached(entry[1], entry[3], partial(self._bytes, entry[2]))
+        summary = entry[3]
+        if summary is not None:
+            summary = tuple(partial(self._part, n, name) if v is None else v for n, v in enumerate(summary))
+        return Cached(entry[1], summary, partial(self._bytes, entry[2]))
 
     def put(self, path: Path, stamp: Stamp | None, sha: str, value: Any, summary: Any = None) -> None:
         if stamp is not None and not stamp.racy():
@@ -867,7 +891,7 @@ class Cache:
             removed = loose & stale
             if set(self._pack()) & stale:
                 kept = {n: e for n, e in self._pack().items() if n in names}
-                self._write(PACK_ENTRY, PACK_ENTRY, kept)
+                self._write(PACK_ENTRY, PACK_ENTRY, (kept, self._parts))
             elif self._pack_unusable:
                 removed |= {PACK_ENTRY}
         for name in removed:
