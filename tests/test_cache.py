@@ -406,10 +406,10 @@ def test_records_of_another_pack_are_not_used(cached: CLI, monkeypatch: pytest.M
 def test_a_read_that_needs_no_problem_reads_only_the_pack(
     cached: CLI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Settings, units and the years' meta are kept with the summaries: a warm `check` or
-    `overdue` reads nothing from the records file (most of the cache's bytes); finding one
-    problem reads its file's records alone; an edit's read unpickles no file's summary, only
-    their keys. All give what the YAML gives."""
+    """Settings, units and the years' meta are kept with the summaries: a warm `check`,
+    `overdue` or `list` reads nothing from the records file (most of the cache's bytes);
+    finding one problem reads its file's records alone; an edit's read unpickles no file's
+    summary, only their keys. All give what the YAML gives."""
     from auditledger.deadlines import watch
     from auditledger.loader import load
 
@@ -433,10 +433,12 @@ def test_a_read_that_needs_no_problem_reads_only_the_pack(
     read.clear()
     ledger, _ = load(cached.root)
     due = watch(ledger, date(2026, 11, 24))
-    assert read == []
+    rows = ledger.rows()  # what `list` and `sample` show
+    assert read == [] and not any(f.unpacked for f in ledger.problem_files)
     problem = ledger.problem("2024-002")
     assert read == ["2024/czj.yaml"]
     cold, _ = load(cached.root, cache=False)
     assert (ledger.settings, ledger.units, ledger.years) == (cold.settings, cold.units, cold.years)
     assert due == watch(cold, date(2026, 11, 24)) and problem == cold.problem("2024-002")
+    assert rows == cold.rows() and len(rows) == len(cold.problems)
     assert outputs(cached) == expected

@@ -216,14 +216,19 @@ class _Reader:
         hit = self.cache.get(path, stamp) if self.cache is not None else None
         if hit is not None:
             self.shas[path] = hit.sha
-            keys, summary = hit.summary  # the summary may be left packed until it is asked for
-            return ProblemFile(path, load=partial(_unpacked, hit, path), keys=keys, summary=summary)
+            # Each part may be left packed until it is asked for.
+            keys, summary, rows = hit.summary
+            rows = rows if callable(rows) else partial(tuple, rows)
+            return ProblemFile(
+                path, load=partial(_unpacked, hit, path), keys=keys, summary=summary, rows=rows
+            )
         before = len(self.diagnostics)
         file = ProblemFile(path, self.records(Problem, path, "problems"))
         if self.cache is not None and len(self.diagnostics) == before and path in self.shas:
-            # Keys and summary apart: an edit looks only at the other files' keys.
-            summary = (file.problem_keys(), file.summary())
-            self.cache.put(path, stamp, self.shas[path], [e.record for e in file.entries], summary)
+            # In parts, as the reads need them: an edit looks only at the other files' keys, the
+            # deadlines and checks at the summaries, `list` at the rows (plain tuples).
+            parts = (file.problem_keys(), file.summary(), tuple(map(tuple, file.rows())))
+            self.cache.put(path, stamp, self.shas[path], [e.record for e in file.entries], parts)
         return file
 
     def single(self, model: type[M], path: Path, expected: str) -> M | None:
@@ -439,7 +444,7 @@ def reload(ledger: Ledger, overrides: Mapping[Path, str]) -> tuple[Ledger, list[
     return new, sort_diagnostics(_with_lines(diagnostics, reader.texts))
 
 
-CACHE_FORMAT = 7
+CACHE_FORMAT = 8
 """Bump when what the cache keeps changes shape (an entry, `model.Summary`): older caches are
 then rebuilt, not misread."""
 CACHE_KEY = f"auditledger {__version__}, schema {SCHEMA_VERSION}, cache {CACHE_FORMAT}"

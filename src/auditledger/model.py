@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import unicodedata
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -755,6 +755,54 @@ without the problem itself: (id, audit year, evidence, dates), in the file's ord
 tuples: unpickling them costs a fraction of the records. The read cache keeps it: change its
 shape, bump `loader.CACHE_FORMAT`."""
 
+
+class Row(NamedTuple):
+    """A problem as `list` shows it, JSON-ready: codes for enumerations, ISO dates, amounts as
+    exact decimal strings. The read cache keeps each file's rows (as plain tuples), so that
+    listing problems unpacks none."""
+
+    id: str
+    year: int
+    audit_no: str | None
+    title: str
+    unit: str
+    category: str | None
+    type: str
+    status: str
+    deadline: str
+    amount: str
+    rectified_amount: str
+    prominent: bool
+    systemic: bool
+    cooperating: tuple[str, ...]
+    completed_on: str | None
+
+
+def money(value: Decimal) -> str:
+    """An amount in 万元 as a decimal string that keeps every digit, never in exponent form."""
+    return format(value, "f")
+
+
+def row_of(problem: Problem) -> Row:
+    return Row(
+        problem.id,
+        problem.year,
+        problem.audit_no,
+        problem.title,
+        problem.unit,
+        problem.category,
+        problem.type.value,
+        problem.status.value,
+        problem.deadline.isoformat(),
+        money(problem.amount),
+        money(problem.rectified_amount),
+        problem.prominent,
+        problem.systemic,
+        tuple(problem.cooperating),
+        problem.completed_on.isoformat() if problem.completed_on else None,
+    )
+
+
 Keys = tuple[tuple[str, int, str], ...]
 """Less of it, for finding problems and checking links: (id, audit year, lead unit) of each
 problem in a file, in the file's order. An edit needs only these of the other files."""
@@ -771,7 +819,7 @@ class ProblemFile:
     (the cache may also keep the summary packed until it is asked for), so finding a problem
     by id, or checking an edit against the rest of the ledger, unpacks no other file."""
 
-    __slots__ = ("_entries", "_keys", "_load", "_summary", "path")
+    __slots__ = ("_entries", "_keys", "_load", "_rows", "_summary", "path")
 
     def __init__(
         self,
@@ -781,12 +829,14 @@ class ProblemFile:
         load: Callable[[], list[Problem]] | None = None,
         summary: Summary | Callable[[], Summary] | None = None,
         keys: Keys | Callable[[], Keys] | None = None,
+        rows: tuple[Row, ...] | Callable[[], Iterable[tuple[Any, ...]]] | None = None,
     ) -> None:
         self.path = path
         self._entries = entries
         self._load = load
         self._summary = summary
         self._keys = keys
+        self._rows = rows
 
     @property
     def entries(self) -> list[Located[Problem]]:
@@ -820,6 +870,13 @@ class ProblemFile:
         elif callable(self._keys):
             self._keys = self._keys()
         return self._keys
+
+    def rows(self) -> tuple[Row, ...]:
+        if self._rows is None:
+            self._rows = tuple(row_of(p) for p, _ in self.entries)
+        elif callable(self._rows):
+            self._rows = tuple(map(Row._make, self._rows()))
+        return self._rows
 
     def origin(self, index: int) -> Origin:
         """Where the summary's `index`th problem is (valid records may sit among invalid ones)."""
@@ -972,6 +1029,12 @@ class Ledger:
             if entry.record.year == year
         ]
         return sorted(found, key=lambda p: p.id)
+
+    def rows(self) -> list[Row]:
+        """Every problem's `Row`, sorted by year then id (from the cache: unpacks no problem)."""
+        return sorted(
+            (row for file in self.problem_files for row in file.rows()), key=lambda r: (r.year, r.id)
+        )
 
     @property
     def audit_years(self) -> list[int]:

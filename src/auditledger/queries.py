@@ -11,7 +11,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from auditledger.model import Ledger, Problem, RectificationType, Status
+from auditledger.model import Ledger, Problem, RectificationType, Row, Status, money
+
+FINISHED = frozenset(s for s in Status if s.finished)
 
 
 @dataclass(frozen=True)
@@ -26,33 +28,34 @@ class Filter:
     prominent: bool | None = None
     unfinished: bool = False
 
-    def keeps(self, problem: Problem) -> bool:
+    def keeps(self, row: Row) -> bool:
+        # Status and RectificationType are str enums: a row's codes compare equal to them.
         return (
-            (not self.years or problem.year in self.years)
-            and (not self.units or problem.unit in self.units)
-            and (not self.statuses or problem.status in self.statuses)
-            and (not self.types or problem.type in self.types)
-            and (not self.categories or problem.category in self.categories)
-            and (self.prominent is None or problem.prominent is self.prominent)
-            and (not self.unfinished or not problem.status.finished)
+            (not self.years or row.year in self.years)
+            and (not self.units or row.unit in self.units)
+            and (not self.statuses or row.status in self.statuses)
+            and (not self.types or row.type in self.types)
+            and (not self.categories or row.category in self.categories)
+            and (self.prominent is None or row.prominent is self.prominent)
+            and (not self.unfinished or row.status not in FINISHED)
         )
 
 
-def select(problems: Iterable[Problem], criteria: Filter) -> list[Problem]:
-    """The problems that pass, sorted by year then id."""
-    return sorted((p for p in problems if criteria.keeps(p)), key=lambda p: (p.year, p.id))
+def select(rows: Iterable[Row], criteria: Filter) -> list[Row]:
+    """The problems' rows that pass, sorted by year then id."""
+    return sorted((r for r in rows if criteria.keeps(r)), key=lambda r: (r.year, r.id))
 
 
-def draw(problems: Sequence[Problem], count: int, seed: int, *, by_unit: bool = False) -> list[Problem]:
+def draw(rows: Sequence[Row], count: int, seed: int, *, by_unit: bool = False) -> list[Row]:
     """A reproducible random draw: `count` problems, or `count` from each lead unit; sorted by id."""
     rng = random.Random(seed)
     if not by_unit:
-        return sorted(rng.sample(list(problems), min(count, len(problems))), key=lambda p: p.id)
-    groups: dict[str, list[Problem]] = defaultdict(list)
-    for problem in sorted(problems, key=lambda p: p.id):
-        groups[problem.unit].append(problem)
-    drawn = [p for unit in sorted(groups) for p in rng.sample(groups[unit], min(count, len(groups[unit])))]
-    return sorted(drawn, key=lambda p: p.id)
+        return sorted(rng.sample(list(rows), min(count, len(rows))), key=lambda r: r.id)
+    groups: dict[str, list[Row]] = defaultdict(list)
+    for row in sorted(rows, key=lambda r: r.id):
+        groups[row.unit].append(row)
+    drawn = [r for unit in sorted(groups) for r in rng.sample(groups[unit], min(count, len(groups[unit])))]
+    return sorted(drawn, key=lambda r: r.id)
 
 
 ROW_FIELDS = (
@@ -75,26 +78,26 @@ ROW_FIELDS = (
 )
 
 
-def problem_row(ledger: Ledger, problem: Problem) -> dict[str, Any]:
-    """One problem as a flat row with English keys, codes for enumerations, ISO dates and
-    amounts as exact decimal strings."""
+def problem_row(ledger: Ledger, row: Row) -> dict[str, Any]:
+    """One problem as a flat row with English keys (`ROW_FIELDS`), codes for enumerations, ISO
+    dates and amounts as exact decimal strings."""
     return {
-        "id": problem.id,
-        "year": problem.year,
-        "audit_no": problem.audit_no,
-        "title": problem.title,
-        "unit": problem.unit,
-        "unit_name": ledger.unit_name(problem.unit),
-        "category": problem.category,
-        "type": problem.type.value,
-        "status": problem.status.value,
-        "deadline": problem.deadline.isoformat(),
-        "amount": money(problem.amount),
-        "rectified_amount": money(problem.rectified_amount),
-        "prominent": problem.prominent,
-        "systemic": problem.systemic,
-        "cooperating": list(problem.cooperating),
-        "completed_on": problem.completed_on.isoformat() if problem.completed_on else None,
+        "id": row.id,
+        "year": row.year,
+        "audit_no": row.audit_no,
+        "title": row.title,
+        "unit": row.unit,
+        "unit_name": ledger.unit_name(row.unit),
+        "category": row.category,
+        "type": row.type,
+        "status": row.status,
+        "deadline": row.deadline,
+        "amount": row.amount,
+        "rectified_amount": row.rectified_amount,
+        "prominent": row.prominent,
+        "systemic": row.systemic,
+        "cooperating": list(row.cooperating),
+        "completed_on": row.completed_on,
     }
 
 
@@ -107,8 +110,3 @@ def problem_record(ledger: Ledger, problem: Problem) -> dict[str, Any]:
     data["rules_made"] = problem.rules_made
     data["unit_name"] = ledger.unit_name(problem.unit)
     return data
-
-
-def money(value: Any) -> str:
-    """An amount in 万元 as a decimal string that keeps every digit, never in exponent form."""
-    return format(value, "f")

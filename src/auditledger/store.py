@@ -654,10 +654,10 @@ Location = tuple[int, int, bytes]
 Entry = tuple[Stamp, str, bytes | Location, Any]
 """A file's cache entry: the stamp it was stored for, the sha256 of its text, what was read
 (pickled on its own; in a pack, a problem file's lies in the records file, read only when
-they are needed) and a summary of it: None, or a pair of parts (head, detail). A pack keeps
-each part of every entry pickled together, apart from the entries: all the heads, all the
-details, each unpickled on first use (an edit needs the heads, the deadlines the details).
-A packed entry's parts are then None; `get` gives functions that fetch them."""
+they are needed) and a summary of it: None, or a tuple of parts. A pack keeps each part of
+every entry pickled together, apart from the entries, each part unpickled on first use (a
+problem file's keys, summary and rows: an edit needs the keys, the deadlines the summaries,
+`list` the rows). A packed entry's parts are then None; `get` gives functions that fetch them."""
 
 
 class Cached(NamedTuple):
@@ -700,7 +700,7 @@ class Cache:
         self.folder = root / STATE_DIR / CACHE_DIR
         self._packed: dict[str, Entry] | None = None
         self._parts: tuple[bytes, ...] = ()
-        """The packed summaries' heads and details, each part of all the entries pickled together."""
+        """The packed summaries' parts, each part of all the entries pickled together."""
         self._unpickled: dict[int, dict[str, Any]] = {}
         self._pack_unusable = False
         self._loose: set[str] | None = None
@@ -812,7 +812,7 @@ class Cache:
 
         parts, offset = [_MAGIC], len(_MAGIC)
         packed: dict[str, Entry] = {}
-        summaries: tuple[dict[str, Any], dict[str, Any]] = ({}, {})
+        summaries: list[dict[str, Any]] = []
         for name, (stamp, sha, stored, summary) in entries.items():
             blob = self._bytes(stored)
             if blob is None:
@@ -820,9 +820,10 @@ class Cache:
             if summary is None:
                 packed[name] = (stamp, sha, blob, summary)
             else:
-                for part, (value, found) in enumerate(zip(summary, summaries, strict=True)):
-                    found[name] = self._part(part, name) if value is None else value
-                packed[name] = (stamp, sha, (offset, len(blob), self._sign(blob)), (None, None))
+                summaries += [{} for _ in summary[len(summaries) :]]
+                for part, value in enumerate(summary):
+                    summaries[part][name] = self._part(part, name) if value is None else value
+                packed[name] = (stamp, sha, (offset, len(blob), self._sign(blob)), (None,) * len(summary))
                 parts.append(blob)
                 offset += len(blob)
         self._write_bytes(RECORDS_ENTRY, parts)  # first: the old pack's parts then fail their HMAC

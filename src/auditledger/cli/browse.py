@@ -9,7 +9,7 @@ from auditledger.cli.options import Lang, LangOption, TableFormat, TextFormat, c
 from auditledger.diagnostics import AuditLedgerError
 
 if TYPE_CHECKING:
-    from auditledger.model import Ledger, Problem
+    from auditledger.model import Ledger, Row
 
 
 def read_ledger() -> "Ledger":
@@ -83,41 +83,39 @@ def list_problems(
     ledger = read_ledger()
     levels = levels_of(ledger, with_lower)
     if len(levels) == 1:
-        emit_problems(ledger, select(ledger.problems, criteria), output_format, lang)
+        emit_problems(ledger, select(ledger.rows(), criteria), output_format, lang)
         return
     from auditledger.queries import ROW_FIELDS, problem_row
-    from auditledger.render.tabular import to_csv, to_json
+    from auditledger.render.tabular import json_bytes, to_csv
 
     rows = [
         {"jurisdiction": name, **problem_row(level, p)}
         for name, level in levels
-        for p in select(level.problems, criteria)
+        for p in select(level.rows(), criteria)
     ]
     if output_format is TableFormat.json:
-        typer.echo(to_json(rows), nl=False)
+        typer.echo(json_bytes(rows), nl=False)
     elif output_format is TableFormat.csv:
         typer.echo(to_csv(rows, ["jurisdiction", *ROW_FIELDS]), nl=False)
     else:
         for name, level in levels:
             typer.echo(f"【{name}】")
-            emit_problems(level, select(level.problems, criteria), output_format, lang)
+            emit_problems(level, select(level.rows(), criteria), output_format, lang)
 
 
-def emit_problems(
-    ledger: "Ledger", problems: list["Problem"], output_format: TableFormat, lang: Lang | None
-) -> None:
-    """Print problems as a table, JSON or CSV."""
+def emit_problems(ledger: "Ledger", rows: list["Row"], output_format: TableFormat, lang: Lang | None) -> None:
+    """Print problems (their `Row`s) as a table, JSON or CSV."""
     from auditledger.queries import ROW_FIELDS, problem_row
-    from auditledger.render.tabular import to_csv, to_json
+    from auditledger.render.tabular import json_bytes, to_csv
 
     if output_format is TableFormat.json:
-        typer.echo(to_json([problem_row(ledger, p) for p in problems]), nl=False)
+        typer.echo(json_bytes([problem_row(ledger, r) for r in rows]), nl=False)
     elif output_format is TableFormat.csv:
-        typer.echo(to_csv((problem_row(ledger, p) for p in problems), ROW_FIELDS), nl=False)
+        typer.echo(to_csv((problem_row(ledger, r) for r in rows), ROW_FIELDS), nl=False)
     else:
         from auditledger.render.text import emit, problems_table
 
-        emit(problems_table(ledger, problems, (lang or ledger.settings.language).value))
+        emit(problems_table(ledger, rows, (lang or ledger.settings.language).value))
 
 
 @command("show")

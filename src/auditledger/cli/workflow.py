@@ -270,7 +270,7 @@ def sample(
     if by not in (None, "unit"):
         raise AuditLedgerError(f"--by: '{by}' is not supported", hint="use --by unit")
     ledger = read_ledger()
-    pool = [p for p in ledger.problems if p.year == year]
+    pool = [r for r in ledger.rows() if r.year == year]
     emit_problems(ledger, draw(pool, count, seed, by_unit=by == "unit"), output_format, lang)
 
 
@@ -300,7 +300,7 @@ def overdue(
     answers promised at hearings, publication."""
     from auditledger.cli.browse import levels_of, read_ledger
     from auditledger.deadlines import Level, watch
-    from auditledger.render.tabular import to_csv, to_json
+    from auditledger.render.tabular import json_bytes, to_csv
 
     day = _day(as_of, "--as-of")
     ledger = read_ledger()
@@ -319,7 +319,7 @@ def overdue(
     rows = [d for _, _, due in found for d in due]
     if output_format is TableFormat.json:
         typer.echo(
-            to_json(
+            json_bytes(
                 [
                     {**({"jurisdiction": n} if with_lower else {}), **d.to_json()}
                     for n, _, due in found

@@ -13,7 +13,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal
 
 from rich.cells import cell_len
 
-from auditledger.model import Choice, Ledger, Problem, defaults
+from auditledger.model import Choice, Ledger, Problem, RectificationType, Row, Status, defaults
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -287,15 +287,13 @@ def show_money(value: Decimal) -> str:
     return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
 
 
-def problems_table(ledger: Ledger, problems: Sequence[Problem], lang: str) -> Grid:
+def problems_table(ledger: Ledger, rows: Sequence[Row], lang: str) -> Grid:
     table = Grid(
         show_footer=True,
-        caption="★ " + label("prominent", lang) if any(p.prominent for p in problems) else None,
+        caption="★ " + label("prominent", lang) if any(r.prominent for r in rows) else None,
     )
     count = (
-        f"{len(problems)} {label('problems', lang)}"
-        if lang == "en"
-        else f"{len(problems)}{label('problems', lang)}"
+        f"{len(rows)} {label('problems', lang)}" if lang == "en" else f"{len(rows)}{label('problems', lang)}"
     )
     table.add_column(label("id", lang), footer=label("total", lang), no_wrap=True)
     table.add_column(label("title", lang), footer=count, ratio=3, overflow="fold")
@@ -303,26 +301,26 @@ def problems_table(ledger: Ledger, problems: Sequence[Problem], lang: str) -> Gr
     table.add_column(label("type", lang), no_wrap=True)
     table.add_column(label("status", lang), no_wrap=True)
     table.add_column(label("deadline", lang), no_wrap=True)
+    amounts = [Decimal(r.amount) for r in rows]
+    rectified = [Decimal(r.rectified_amount) for r in rows]
     table.add_column(
-        label("amount_column", lang),
-        justify="right",
-        footer=show_money(sum((p.amount for p in problems), Decimal(0))),
+        label("amount_column", lang), justify="right", footer=show_money(sum(amounts, Decimal(0)))
     )
     table.add_column(
-        label("rectified_column", lang),
-        justify="right",
-        footer=show_money(sum((p.rectified_amount for p in problems), Decimal(0))),
+        label("rectified_column", lang), justify="right", footer=show_money(sum(rectified, Decimal(0)))
     )
-    for p in problems:
+    types = {t.value: t.label(lang) for t in RectificationType}
+    statuses = {s.value: s.label(lang) for s in Status}
+    for r, amount, done in zip(rows, amounts, rectified, strict=True):
         table.add_row(
-            p.id + (" ★" if p.prominent else ""),
-            p.title,
-            ledger.unit_short_name(p.unit),
-            p.type.label(lang),
-            p.status.label(lang),
-            p.deadline.isoformat(),
-            show_money(p.amount),
-            show_money(p.rectified_amount),
+            r.id + (" ★" if r.prominent else ""),
+            r.title,
+            ledger.unit_short_name(r.unit),
+            types[r.type],
+            statuses[r.status],
+            r.deadline,
+            show_money(amount),
+            show_money(done),
         )
     return table
 
