@@ -373,7 +373,7 @@ def _evidence(ledger: Ledger) -> Iterator[tuple[Origin, int, str, PurePosixPath,
     """Each evidence entry that names a file, and whether that file lies outside the ledger."""
     root = ledger.root.resolve()
     for file in ledger.problem_files:  # the summaries: cached problems stay packed
-        for place, (_, _, evidence, _) in enumerate(file.summary()):
+        for place, evidence in enumerate(file.evidence()):
             for index, text in enumerate(evidence):
                 path = evidence_path(text)
                 if path is not None:

@@ -27,6 +27,7 @@ from auditledger.model import (
     CONTROL_CHARACTERS,
     ID_RULES,
     NO_CONTROL_PATTERN,
+    PARTS,
     SCHEMA_VERSION,
     Choice,
     Ledger,
@@ -34,6 +35,7 @@ from auditledger.model import (
     Origin,
     Problem,
     ProblemFile,
+    Row,
     Settings,
     Unit,
     YearMeta,
@@ -216,19 +218,17 @@ class _Reader:
         hit = self.cache.get(path, stamp) if self.cache is not None else None
         if hit is not None:
             self.shas[path] = hit.sha
-            # Each part may be left packed until it is asked for.
-            keys, summary, rows = hit.summary
-            rows = rows if callable(rows) else partial(tuple, rows)
-            return ProblemFile(
-                path, load=partial(_unpacked, hit, path), keys=keys, summary=summary, rows=rows
-            )
+            # Each part may be left packed until it is asked for; rows are kept as plain tuples.
+            parts = dict(zip(PARTS, hit.summary, strict=True))
+            parts["rows"] = partial(_rows, parts["rows"])
+            return ProblemFile(path, load=partial(_unpacked, hit, path), parts=parts)
         before = len(self.diagnostics)
         file = ProblemFile(path, self.records(Problem, path, "problems"))
         if self.cache is not None and len(self.diagnostics) == before and path in self.shas:
-            # In parts, as the reads need them: an edit looks only at the other files' keys, the
-            # deadlines and checks at the summaries, `list` at the rows (plain tuples).
-            parts = (file.problem_keys(), file.summary(), tuple(map(tuple, file.rows())))
-            self.cache.put(path, stamp, self.shas[path], [e.record for e in file.entries], parts)
+            kept = tuple(
+                tuple(map(tuple, file.rows())) if name == "rows" else file.part(name) for name in PARTS
+            )
+            self.cache.put(path, stamp, self.shas[path], [e.record for e in file.entries], kept)
         return file
 
     def single(self, model: type[M], path: Path, expected: str) -> M | None:
@@ -372,6 +372,10 @@ def _checked(ledger: Ledger, reader: _Reader) -> list[Diagnostic]:
     return found + run_checks(ledger, disk=True)
 
 
+def _rows(cached: Any) -> tuple[Row, ...]:
+    return tuple(map(Row._make, cached() if callable(cached) else cached))
+
+
 def _unpacked(hit: store.Cached, path: Path) -> list[Problem]:
     """A cached file's problems; read again from the file if they no longer unpickle (signed by
     this tool, but with classes that have changed since without a new cache key)."""
@@ -444,8 +448,8 @@ def reload(ledger: Ledger, overrides: Mapping[Path, str]) -> tuple[Ledger, list[
     return new, sort_diagnostics(_with_lines(diagnostics, reader.texts))
 
 
-CACHE_FORMAT = 8
-"""Bump when what the cache keeps changes shape (an entry, `model.Summary`): older caches are
+CACHE_FORMAT = 9
+"""Bump when what the cache keeps changes shape (an entry, `model.PARTS`): older caches are
 then rebuilt, not misread."""
 CACHE_KEY = f"auditledger {__version__}, schema {SCHEMA_VERSION}, cache {CACHE_FORMAT}"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import unicodedata
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -749,13 +749,6 @@ def dates_of(problem: Problem) -> Dates:
     )
 
 
-Summary = tuple[tuple[str, int, tuple[str, ...], Dates], ...]
-"""What the checks across files and the deadlines need of each problem in a file, known
-without the problem itself: (id, audit year, evidence, dates), in the file's order. Plain
-tuples: unpickling them costs a fraction of the records. The read cache keeps it: change its
-shape, bump `loader.CACHE_FORMAT`."""
-
-
 class Row(NamedTuple):
     """A problem as `list` shows it, JSON-ready: codes for enumerations, ISO dates, amounts as
     exact decimal strings. The read cache keeps each file's rows (as plain tuples), so that
@@ -803,23 +796,39 @@ def row_of(problem: Problem) -> Row:
     )
 
 
-Keys = tuple[tuple[str, int, str], ...]
-"""Less of it, for finding problems and checking links: (id, audit year, lead unit) of each
-problem in a file, in the file's order. An edit needs only these of the other files."""
+Key = tuple[str, int, str]
+"""What finding a problem and checking links to it need: its id, audit year and lead unit."""
 
 
-def keys_of(summary: Summary) -> Keys:
+def key_of(problem: Problem) -> Key:
     # A file's problems mostly share a unit: one string for all, pickled and read back once.
-    return tuple((ident, year, sys.intern(dates[2])) for ident, year, _, dates in summary)
+    return (problem.id, problem.year, sys.intern(problem.unit))
+
+
+def evidence_of(problem: Problem) -> tuple[str, ...]:
+    return tuple(problem.evidence)
+
+
+PARTS: dict[str, Callable[[Problem], Any]] = {
+    "keys": key_of,
+    "evidence": evidence_of,
+    "dates": dates_of,
+    "rows": row_of,
+}
+"""What is known of each problem in a file without the problem itself, by what needs it: an
+edit the other files' keys, the evidence checks the evidence, the deadlines the dates, `list`
+the rows. The read cache keeps each part of all files together, unpickled when first asked
+for (plain tuples: unpickling them costs a fraction of the records). Change a part's shape:
+bump `loader.CACHE_FORMAT`."""
 
 
 class ProblemFile:
     """One file's valid problems: read, or still packed in the read cache (`load`), to be
-    unpacked the first time they are asked for. Its `keys` and `summary` are known either way
-    (the cache may also keep the summary packed until it is asked for), so finding a problem
+    unpacked the first time they are asked for. Its `PARTS` are known either way (each may be
+    packed in the cache until it is asked for, or made from the problems), so finding a problem
     by id, or checking an edit against the rest of the ledger, unpacks no other file."""
 
-    __slots__ = ("_entries", "_keys", "_load", "_rows", "_summary", "path")
+    __slots__ = ("_entries", "_load", "_parts", "path")
 
     def __init__(
         self,
@@ -827,16 +836,12 @@ class ProblemFile:
         entries: list[Located[Problem]] | None = None,
         *,
         load: Callable[[], list[Problem]] | None = None,
-        summary: Summary | Callable[[], Summary] | None = None,
-        keys: Keys | Callable[[], Keys] | None = None,
-        rows: tuple[Row, ...] | Callable[[], Iterable[tuple[Any, ...]]] | None = None,
+        parts: dict[str, tuple[Any, ...] | Callable[[], tuple[Any, ...]]] | None = None,
     ) -> None:
         self.path = path
         self._entries = entries
         self._load = load
-        self._summary = summary
-        self._keys = keys
-        self._rows = rows
+        self._parts = parts or {}
 
     @property
     def entries(self) -> list[Located[Problem]]:
@@ -852,34 +857,35 @@ class ProblemFile:
     def unpacked(self) -> bool:
         return self._entries is not None
 
-    @property
-    def summarized(self) -> bool:
-        """Whether the summary has been made or read (else it is still packed in the cache)."""
-        return self._summary is not None and not callable(self._summary)
+    def has(self, part: str) -> bool:
+        """Whether the part has been made or read (else it is still packed in the cache, or
+        not yet made)."""
+        return part in self._parts and not callable(self._parts[part])
 
-    def summary(self) -> Summary:
-        if self._summary is None:
-            self._summary = tuple((p.id, p.year, tuple(p.evidence), dates_of(p)) for p, _ in self.entries)
-        elif callable(self._summary):
-            self._summary = self._summary()
-        return self._summary
+    def part(self, name: str) -> tuple[Any, ...]:
+        """The part `name` of `PARTS` for each problem, in the file's order."""
+        found = self._parts.get(name)
+        if found is None:
+            found = tuple(map(PARTS[name], (entry.record for entry in self.entries)))
+        elif callable(found):
+            found = found()
+        self._parts[name] = found
+        return found
 
-    def problem_keys(self) -> Keys:
-        if self._keys is None:
-            self._keys = keys_of(self.summary())
-        elif callable(self._keys):
-            self._keys = self._keys()
-        return self._keys
+    def problem_keys(self) -> tuple[Key, ...]:
+        return self.part("keys")
+
+    def evidence(self) -> tuple[tuple[str, ...], ...]:
+        return self.part("evidence")
+
+    def dates(self) -> tuple[Dates, ...]:
+        return self.part("dates")
 
     def rows(self) -> tuple[Row, ...]:
-        if self._rows is None:
-            self._rows = tuple(row_of(p) for p, _ in self.entries)
-        elif callable(self._rows):
-            self._rows = tuple(map(Row._make, self._rows()))
-        return self._rows
+        return self.part("rows")
 
     def origin(self, index: int) -> Origin:
-        """Where the summary's `index`th problem is (valid records may sit among invalid ones)."""
+        """Where the file's `index`th valid problem is (valid records may sit among invalid ones)."""
         if self._entries is not None:
             return self._entries[index].origin
         return Origin(self.path, ("problems", index))
@@ -986,8 +992,7 @@ class Ledger:
     def dates(self) -> Iterator[Dates]:
         """Each problem's `Dates`, from the files' summaries: cached problems stay packed."""
         for file in self.problem_files:
-            for *_, dates in file.summary():
-                yield dates
+            yield from file.dates()
 
     def places(self, problem_id: str) -> list[tuple[ProblemFile, int]]:
         """Each file of the whole ledger that holds a problem with this id, and its place in
