@@ -50,8 +50,9 @@ _MD_BREAK = re.compile(r"[ \t]*(?:\r\n|\r|\n|\u2028|\u2029)[ \t]*")
 _MD_LINE_START = re.compile(r"^(\s*)([-+*]|=+|\d{1,9}[.)])(?=\s|$)")
 
 
-_MD_ANY = re.compile(r"[\\`*_\[\]|~#$&<>\r\n\u2028\u2029]|^\s*[-+*=\d]")
-"""Whatever any of the rules below would change: most values hold none of it."""
+_MD_ANY = re.compile(r"[\\`*_\[\]|~#$&<>\r\n\u2028\u2029]|" + _MD_LINE_START.pattern)
+"""Whatever any of the rules below would change: most values hold none of it (ids, dates and
+amounts start with a digit, but are no list marker: they are not looked at twice)."""
 
 
 def md_escape(value: Any) -> str:
