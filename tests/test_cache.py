@@ -224,6 +224,17 @@ def test_files_parsed_in_parallel_give_the_same_ledger(sample: CLI, monkeypatch:
     assert calls and calls[0] == problem_files(sample) + 3  # the year files too
     assert "2024/czj.yaml" in alone[0] and "invalid-date" in alone[0]
 
+    # A pool that breaks half-way (a worker fails): the files it did not give are read here.
+    parent, read_and_parse = os.getpid(), store.read_and_parse
+
+    def failing_in_workers(path: Path) -> store.Parsed:
+        if os.getpid() != parent and path.name == "czj.yaml":
+            raise MemoryError("a worker ran out of memory")
+        return read_and_parse(path)
+
+    monkeypatch.setattr(store, "read_and_parse", failing_in_workers)
+    assert outputs(sample) == alone
+
 
 def test_many_changed_files_are_packed_and_a_few_kept_loose(
     cached: CLI, monkeypatch: pytest.MonkeyPatch

@@ -130,17 +130,18 @@ class _Reader:
         self.diagnostics: list[Diagnostic] = []
         self.cache = cache
         self.stamps: dict[Path, store.Stamp | None] = {}
-        self.parsed: dict[Path, tuple[str | None, Any, list[Diagnostic]]] = {}
+        self.parsed = store.Prefetched()
 
     def prefetch(self, paths: list[Path]) -> None:
         """Parse the files the cache cannot give, on every core when there are many: parsing
         YAML is most of a cold read."""
         wanted = [p for p in paths if self.cache is None or self.cache.get(p, self.stamp(p)) is None]
-        self.parsed.update(store.read_many(wanted))
+        self.parsed = store.read_many(wanted)
 
     def read(self, path: Path) -> Any:
-        if path in self.parsed:
-            text, data, found = self.parsed.pop(path)
+        parsed = self.parsed.take(path)
+        if parsed is not None:
+            text, data, found = parsed
             self.diagnostics += found
             if text is not None:
                 self.texts[path] = text
@@ -328,6 +329,18 @@ def _read_files(root: Path, reader: _Reader) -> Ledger:
         )
     folders = year_folders(root)
     reader.prefetch([p for folder in folders for p in sorted(folder.glob("*.yaml"), key=_name)])
+    try:
+        _read_folders(folders, ledger, reader)
+    finally:
+        reader.parsed.close()
+    ledger.digest = store.digest(root, reader.shas)
+    if reader.cache is not None:
+        reader.cache.save(list(reader.stamps))
+    return ledger
+
+
+def _read_folders(folders: list[Path], ledger: Ledger, reader: _Reader) -> None:
+    """The year folders' files, in the order they were prefetched."""
     for folder in folders:
         for path in sorted(folder.glob("*.y*ml"), key=_name):
             if path.suffix == ".yml":
@@ -347,11 +360,6 @@ def _read_files(root: Path, reader: _Reader) -> Ledger:
                     ledger.year_entries.append(Located(meta, Origin(path)))
             else:
                 ledger.problem_files.append(reader.problem_file(path))
-
-    ledger.digest = store.digest(root, reader.shas)
-    if reader.cache is not None:
-        reader.cache.save(list(reader.stamps))
-    return ledger
 
 
 def _checked(ledger: Ledger, reader: _Reader) -> list[Diagnostic]:

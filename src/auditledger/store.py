@@ -264,28 +264,65 @@ def read_and_parse(path: Path) -> tuple[str | None, Any, list[Diagnostic]]:
     return text, data, found + parsed
 
 
-def read_many(paths: Sequence[Path]) -> dict[Path, tuple[str | None, Any, list[Diagnostic]]]:
+Parsed = tuple[str | None, Any, list[Diagnostic]]
+
+
+class Prefetched:
+    """Files being parsed in a pool of processes, handed out as the pool finishes them, in the
+    order they were asked for: the reader validates one file while the pool parses the next.
+    A file the pool cannot give (it broke) is read here instead."""
+
+    def __init__(
+        self, paths: Sequence[Path] = (), pool: Any = None, results: Iterator[Parsed] | None = None
+    ) -> None:
+        self.pending = list(reversed(paths))
+        self.coming = set(paths)
+        self.done: dict[Path, Parsed] = {}
+        self.pool, self.results = pool, results or iter(())
+
+    def take(self, path: Path) -> Parsed | None:
+        """The file's text, data and diagnostics, if it was prefetched (then only once)."""
+        if path not in self.coming:
+            return None
+        self.coming.discard(path)
+        while path not in self.done:
+            ahead = self.pending.pop()
+            try:
+                self.done[ahead] = next(self.results)
+            except Exception:  # the pool broke (a worker killed): read the rest here
+                self.results = iter(())
+                self.done[ahead] = read_and_parse(ahead)
+        return self.done.pop(path)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+
+def read_many(paths: Sequence[Path]) -> Prefetched:
     """`read_and_parse` for many files: in a pool of processes, one per core, when there are
-    enough to pay for it (at least PARALLEL_FILES files and PARALLEL_BYTES bytes); else none."""
+    enough to pay for it (at least PARALLEL_FILES files and PARALLEL_BYTES bytes); else none
+    are prefetched. Close what it returns when done."""
     workers = min(os.cpu_count() or 1, 8)
     if workers < 2 or len(paths) < PARALLEL_FILES:
-        return {}
+        return Prefetched()
     sizes = [Stamp.of(p) for p in paths]
     if sum(s.size for s in sizes if s) < PARALLEL_BYTES:
-        return {}
+        return Prefetched()
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:  # no fork on this platform: read in this process
-        return {}
-    chunk = max(1, len(paths) // (workers * 4))
+        return Prefetched()
+    chunk = max(1, len(paths) // (workers * 8))
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            return dict(zip(paths, pool.map(read_and_parse, paths, chunksize=chunk), strict=True))
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        return Prefetched(paths, pool, pool.map(read_and_parse, paths, chunksize=chunk))
     except (OSError, RuntimeError):  # a pool cannot start here: read in this process
-        return {}
+        return Prefetched()
 
 
 def _yaml_diagnostic(path: Path, exc: MarkedYAMLError, text: str = "") -> Diagnostic:
