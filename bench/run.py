@@ -189,7 +189,8 @@ def measure_import(size: int) -> Figure:
 # --- peers -------------------------------------------------------------------------------
 
 
-def peer_taskwarrior(size: int, runs: int) -> Figure | None:
+def task_command(size: int) -> list[str] | None:
+    """`task overdue` on `size` generated tasks (made the first time), if taskwarrior is installed."""
     if not shutil.which("task"):
         return None
     folder = DATA / f"task-{size}"
@@ -204,12 +205,19 @@ def peer_taskwarrior(size: int, runs: int) -> Figure | None:
         source = folder / "tasks.json"
         source.write_text("\n".join(json.dumps(t) for t in tasks), encoding="utf-8")
         subprocess.run(["task", f"rc:{rc}", "import", str(source)], check=True, capture_output=True)
-    env = {"TASKRC": str(rc)}
-    seconds, rss = timed(["task", f"rc:{rc}", "rc.gc=off", "overdue"], 5, env=env)
+    return ["task", f"rc:{rc}", "rc.gc=off", "overdue"]
+
+
+def peer_taskwarrior(size: int, runs: int) -> Figure | None:
+    command = task_command(size)
+    if command is None:
+        return None
+    seconds, rss = timed(command, 5)
     return Figure("peer: task overdue", size, "warm", seconds, rss)
 
 
-def peer_hledger(size: int, runs: int) -> Figure | None:
+def hledger_command(size: int) -> list[str] | None:
+    """`hledger check` on a journal of `size` generated transactions, if hledger is installed."""
     if not shutil.which("hledger"):
         return None
     journal = DATA / f"hledger-{size}.journal"
@@ -221,7 +229,14 @@ def peer_hledger(size: int, runs: int) -> Figure | None:
             lines += [f"{day.isoformat()} 专项资金 {n}", f"    expenses:u{rng.randrange(200):03d}  {rng.randrange(1, 10**6) / 100:.2f} CNY",
                       "    assets:bank", ""]
         journal.write_text("\n".join(lines), encoding="utf-8")
-    seconds, rss = timed(["hledger", "-f", str(journal), "check"], 5)
+    return ["hledger", "-f", str(journal), "check"]
+
+
+def peer_hledger(size: int, runs: int) -> Figure | None:
+    command = hledger_command(size)
+    if command is None:
+        return None
+    seconds, rss = timed(command, 5)
     return Figure("peer: hledger check", size, "warm", seconds, rss)
 
 
@@ -258,6 +273,39 @@ def table(figures: list[Figure]) -> str:
     return "\n".join(rows)
 
 
+HEAD_TO_HEAD = (("overdue", task_command), ("check", hledger_command), ("list --format json", hledger_command))
+"""Ours against the peer the issue sets it against."""
+
+
+def head_to_head(size: int, runs: int) -> list[dict[str, object]]:
+    """Each of our warm commands and its peer run by turns, `runs` times each: on a machine whose
+    speed drifts by 10-20 % from minute to minute, the ratio of two figures measured minutes
+    apart says little; measured by turns, both see the same machine."""
+    root = ledger(size)
+    ours = {
+        "overdue": ["overdue", "--as-of", AS_OF],
+        "check": ["check"],
+        "list --format json": ["list", "--format", "json"],
+    }
+    found = []
+    for what, peer in HEAD_TO_HEAD:
+        theirs = peer(size)
+        if theirs is None:
+            continue
+        command = [*TOOL, "--ledger", str(root), *ours[what]]
+        subprocess.run(command, stdout=subprocess.DEVNULL, check=False)  # warm the cache
+        a, b = [], []
+        for _ in range(runs):
+            a.append(timed(command, 1)[0])
+            b.append(timed(theirs, 1)[0])
+        mine, other = statistics.median(a), statistics.median(b)
+        found.append({"size": size, "ours": what, "peer": " ".join(theirs[:1] + theirs[-1:]), "ours_s": mine,
+                      "peer_s": other, "ratio": mine / other})
+        print(f"{size:>6} by turns: {what:<20} {mine:5.2f} s  {theirs[0]} {other:5.2f} s  ratio {mine / other:.2f}",
+              flush=True)
+    return found
+
+
 def ratios(figures: list[Figure]) -> list[str]:
     def find(what: str, size: int, mode: str = "warm") -> Figure | None:
         return next((f for f in figures if f.what == what and f.size == size and f.mode == mode), None)
@@ -284,6 +332,7 @@ def main() -> None:
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(auditledger.__file__).parent)],
                    env=ENVIRONMENT, check=True)
     figures = baseline(args.runs)
+    turns: list[dict[str, object]] = []
     for size in sizes:
         runs = args.runs if size <= 10_000 else min(args.runs, 3)
         figures += measure(size, runs)
@@ -294,6 +343,7 @@ def main() -> None:
             if found:
                 figures.append(found)
                 print(f"{size:>6} {found.what:<22} {found.seconds:6.2f} s", flush=True)
+        turns += head_to_head(size, 11 if size <= 10_000 else 5)
     machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
     report = table(figures)
     print()
@@ -301,9 +351,12 @@ def main() -> None:
     print(report)
     for line in ratios(figures):
         print(line)
+    print("By turns (ours, the peer, ours, ...; medians):")
+    for t in turns:
+        print(f"{t['size']:>6}: `{t['ours']}` {t['ours_s']:.2f} s / `{t['peer']}` {t['peer_s']:.2f} s = {t['ratio']:.2f}")
     (HERE / "results.json").write_text(
         json.dumps({"machine": machine, "date": date.today().isoformat(), "figures": [f.__dict__ for f in figures],
-                    "ratios": ratios(figures)}, ensure_ascii=False, indent=2) + "\n",
+                    "ratios": ratios(figures), "by_turns": turns}, ensure_ascii=False, indent=2) + "\n",
         encoding="utf-8",
     )
 
