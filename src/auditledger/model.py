@@ -950,7 +950,7 @@ class Ledger:
     @cached_property
     def ids(self) -> dict[str, int]:
         """Every problem id of the whole ledger, also for a view, and its audit year (the
-        first's, for an id used twice); from the files' summaries, unpacking none."""
+        first's, for an id used twice); from the files' keys, unpacking none."""
         if self.whole is not None:
             return self.whole.ids
         found: dict[str, int] = {}
@@ -990,7 +990,7 @@ class Ledger:
         return found
 
     def dates(self) -> Iterator[Dates]:
-        """Each problem's `Dates`, from the files' summaries: cached problems stay packed."""
+        """Each problem's `Dates`, from the files' dates parts: cached problems stay packed."""
         for file in self.problem_files:
             yield from file.dates()
 

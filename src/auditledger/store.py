@@ -693,8 +693,8 @@ Entry = tuple[Stamp, str, bytes | Location, Any]
 (pickled on its own; in a pack, a problem file's lies in the records file, read only when
 they are needed) and a summary of it: None, or a tuple of parts. A pack keeps each part of
 every entry pickled together, apart from the entries, each part unpickled on first use (a
-problem file's keys, summary and rows: an edit needs the keys, the deadlines the summaries,
-`list` the rows). A packed entry's parts are then None; `get` gives functions that fetch them."""
+problem file's `model.PARTS`: an edit needs the keys, the deadlines the dates, `list` the
+rows). A packed entry's parts are then None; `get` gives functions that fetch them."""
 
 
 class Cached(NamedTuple):
