@@ -327,10 +327,10 @@ def _read_files(root: Path, reader: _Reader) -> Ledger:
                 "add units with `auditledger add-unit ID --name 名称`",
             )
         )
-    folders = year_folders(root)
-    reader.prefetch([p for folder in folders for p in sorted(folder.glob("*.yaml"), key=_name)])
+    files = [p for folder in year_folders(root) for p in sorted(folder.glob("*.y*ml"), key=_name)]
+    reader.prefetch([p for p in files if p.suffix == ".yaml"])
     try:
-        _read_folders(folders, ledger, reader)
+        _read_year_files(files, ledger, reader)
     finally:
         reader.parsed.close()
     ledger.digest = store.digest(root, reader.shas)
@@ -339,27 +339,26 @@ def _read_files(root: Path, reader: _Reader) -> Ledger:
     return ledger
 
 
-def _read_folders(folders: list[Path], ledger: Ledger, reader: _Reader) -> None:
+def _read_year_files(files: list[Path], ledger: Ledger, reader: _Reader) -> None:
     """The year folders' files, in the order they were prefetched."""
-    for folder in folders:
-        for path in sorted(folder.glob("*.y*ml"), key=_name):
-            if path.suffix == ".yml":
-                reader.diagnostics.append(
-                    Diagnostic(
-                        path,
-                        None,
-                        None,
-                        "stray-file",
-                        "not read: ledger files end in .yaml",
-                        f"rename it to {path.stem}.yaml",
-                    )
+    for path in files:
+        if path.suffix == ".yml":
+            reader.diagnostics.append(
+                Diagnostic(
+                    path,
+                    None,
+                    None,
+                    "stray-file",
+                    "not read: ledger files end in .yaml",
+                    f"rename it to {path.stem}.yaml",
                 )
-            elif path.name == YEAR_FILE:
-                meta = reader.single(YearMeta, path, "year")
-                if meta is not None:
-                    ledger.year_entries.append(Located(meta, Origin(path)))
-            else:
-                ledger.problem_files.append(reader.problem_file(path))
+            )
+        elif path.name == YEAR_FILE:
+            meta = reader.single(YearMeta, path, "year")
+            if meta is not None:
+                ledger.year_entries.append(Located(meta, Origin(path)))
+        else:
+            ledger.problem_files.append(reader.problem_file(path))
 
 
 def _checked(ledger: Ledger, reader: _Reader) -> list[Diagnostic]:
