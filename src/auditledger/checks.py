@@ -260,7 +260,7 @@ def check_broken_recurring_link(ledger: Ledger) -> Iterator[Finding]:
     for entry in ledger.problem_entries:
         problem = entry.record
         for index, earlier_id in enumerate(problem.recurring_from):
-            earlier = ledger.ids.get(earlier_id)
+            earlier = ledger.ids.get(earlier_id)  # (id, year, unit)
             if earlier is None:
                 yield Finding(
                     entry.origin,
@@ -268,12 +268,12 @@ def check_broken_recurring_link(ledger: Ledger) -> Iterator[Finding]:
                     f"problem {problem.id} recurs from '{earlier_id}', which is not in the ledger",
                     did_you_mean(earlier_id, ledger.ids) or "correct the id or remove it",
                 )
-            elif earlier >= problem.year:
+            elif earlier[1] >= problem.year:
                 yield Finding(
                     entry.origin,
                     ("recurring_from", index),
                     f"problem {problem.id} ({problem.year}) recurs from {earlier_id} "
-                    f"({earlier}), which is not from an earlier year",
+                    f"({earlier[1]}), which is not from an earlier year",
                     "link only to problems of earlier audit years",
                 )
 
@@ -372,7 +372,7 @@ def evidence_path(text: str) -> PurePosixPath | None:
 def _evidence(ledger: Ledger) -> Iterator[tuple[Origin, int, str, PurePosixPath, bool]]:
     """Each evidence entry that names a file, and whether that file lies outside the ledger."""
     root = ledger.root.resolve()
-    for file in ledger.problem_files:  # the summaries: cached problems stay packed
+    for file in ledger.problem_files:  # the evidence parts: cached problems stay packed
         for place, evidence in enumerate(file.evidence()):
             for index, text in enumerate(evidence):
                 path = evidence_path(text)

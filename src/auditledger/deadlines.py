@@ -170,7 +170,7 @@ def watch(ledger: Ledger, as_of: date, within: int | None = None) -> list[Due]:
 
 
 def _unit_of(ledger: Ledger, problem_ids: list[str]) -> str | None:
-    units = {ledger.problem_units[p] for p in problem_ids if p in ledger.problem_units}
+    units = {ledger.ids[p][2] for p in problem_ids if p in ledger.ids}
     return units.pop() if len(units) == 1 else None
 
 

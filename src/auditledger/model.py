@@ -948,15 +948,15 @@ class Ledger:
         return sum(len(file.problem_keys()) for file in self.problem_files)
 
     @cached_property
-    def ids(self) -> dict[str, int]:
-        """Every problem id of the whole ledger, also for a view, and its audit year (the
-        first's, for an id used twice); from the files' keys, unpacking none."""
+    def ids(self) -> dict[str, Key]:
+        """Every problem id of the whole ledger, also for a view, with its `Key` (id, audit year,
+        lead unit; the first's, for an id used twice): from the files' keys, unpacking none."""
         if self.whole is not None:
             return self.whole.ids
-        found: dict[str, int] = {}
+        found: dict[str, Key] = {}
         for file in self.problem_files:
-            for ident, year, _ in file.problem_keys():
-                found.setdefault(ident, year)
+            for key in file.problem_keys():
+                found.setdefault(key[0], key)
         return found
 
     @cached_property
@@ -976,17 +976,6 @@ class Ledger:
             for index, (ident, _, _) in enumerate(file.problem_keys()):
                 if ident in reused:
                     found.setdefault(ident, []).append(file.origin(index))
-        return found
-
-    @cached_property
-    def problem_units(self) -> dict[str, str]:
-        """The lead unit of each problem id (the first's, for an id used twice)."""
-        if self.whole is not None:
-            return self.whole.problem_units
-        found: dict[str, str] = {}
-        for file in self.problem_files:
-            for ident, _, unit in file.problem_keys():
-                found.setdefault(ident, unit)
         return found
 
     def dates(self) -> Iterator[Dates]:
