@@ -62,6 +62,8 @@ def test_a_fresh_ledger_takes_units_and_problems(tmp_path: Path) -> None:
         "立行立改",
         "--deadline",
         "2025-09-30",
+        "--date",
+        "2024-07-01",
     )
     assert run.exit_code == 0, run.stderr
     assert run.stdout == "2024-001\n"
@@ -81,6 +83,9 @@ def test_a_fresh_ledger_takes_units_and_problems(tmp_path: Path) -> None:
         "    type: immediate\n"
         "    deadline: 2025-09-30\n"
         "    status: not_started\n"
+        "    history:\n"
+        "      - date: 2024-07-01\n"
+        "        action: create\n"
     )
     assert cli("check").exit_code == 0
 

@@ -395,7 +395,7 @@ def test_diff_lists_what_changed_for_review(tmp_path: Path) -> None:
             "--approved-by",
             "副市长",
             "--date",
-            "2026-11-20",
+            "2026-11-25",
         ).exit_code
         == 0
     )

@@ -76,6 +76,17 @@ def test_recommendations_are_answered_and_reported(cli: CLI) -> None:
         "response": "已出台管理办法",
         "status": "adopted",
         "responded": date(2024, 12, 1),
+        "history": [  # it stands from the audit work report's hearing; the answer is kept as a change
+            {"date": date(2024, 6, 26), "action": "create"},
+            {
+                "date": date(2024, 12, 1),
+                "changes": [
+                    {"field": "response", "new": "已出台管理办法"},
+                    {"field": "status", "new": "adopted"},
+                    {"field": "responded", "new": date(2024, 12, 1)},
+                ],
+            },
+        ],
     }
     md = cli("report", "--year", "2023", "--as-of", "2024-12-31").stdout
     assert (

@@ -205,8 +205,9 @@ def test_extension_keeps_the_old_deadline_in_history(ledger_with: Callable[..., 
 
 def test_milestones_are_added_in_order_and_finished(ledger_with: Callable[..., CLI]) -> None:
     cli = ledger_with("in_progress")
-    assert cli("milestone", "2023-001", "--due", "2024-08-31", "--text", "第二阶段").exit_code == 0
-    assert cli("milestone", "2023-001", "--due", "2024-06-30", "--text", "第一阶段").exit_code == 0
+    added = ("--date", "2024-05-10")
+    assert cli("milestone", "2023-001", "--due", "2024-08-31", "--text", "第二阶段", *added).exit_code == 0
+    assert cli("milestone", "2023-001", "--due", "2024-06-30", "--text", "第一阶段", *added).exit_code == 0
     assert cli("milestone", "2023-001", "--done", "2024-06-28").exit_code == 0
     milestones = record(cli)["milestones"]
     assert milestones == [
@@ -214,7 +215,11 @@ def test_milestones_are_added_in_order_and_finished(ledger_with: Callable[..., C
         {"due": "2024-08-31", "text": "第二阶段", "done": None},
     ]
     assert record(cli)["history"][-1]["changes"] == [  # type: ignore[index]
-        {"field": "milestones", "old": "2024-06-30 第一阶段", "new": "2024-06-30 第一阶段 (done 2024-06-28)"}
+        {
+            "field": "milestones",
+            "old": {"due": "2024-06-30", "text": "第一阶段"},
+            "new": {"due": "2024-06-30", "text": "第一阶段", "done": "2024-06-28"},
+        }
     ]
     assert cli("check").exit_code == 0
 

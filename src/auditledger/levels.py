@@ -1,6 +1,6 @@
 """Ledgers of several levels (上下联动): the lower-level ledgers a ledger names, the problems
 linked across them (checked both ways), and their headline figures side by side.
-May import: model, diagnostics, loader, reports.
+May import: model, diagnostics, loader, asof, reports.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from auditledger.asof import ledger_on
 from auditledger.diagnostics import Diagnostic
 from auditledger.loader import SETTINGS_FILE, load, locate_lines
 from auditledger.model import Ledger, Located, Problem
@@ -32,9 +33,18 @@ def own_name(ledger: Ledger) -> str:
     return ledger.settings.jurisdiction or ledger.settings.name
 
 
+_READ: dict[int, tuple[Ledger, list[Level]]] = {}
+"""The lower levels already read for a ledger (by identity): a command that checks them before
+it renders reads each once."""
+
+
 def lower_levels(ledger: Ledger) -> list[Level]:
     """The lower-level ledgers the settings name, each loaded and checked on its own; a missing
-    one is a diagnostic of the settings file."""
+    one is a diagnostic of the settings file. For the ledger as it stood on a day, each lower
+    ledger as it stood on that day."""
+    known = _READ.get(id(ledger))
+    if known is not None and known[0] is ledger:
+        return known[1]
     levels = []
     for entry in ledger.settings.lower:
         root = ledger.root / entry.path
@@ -51,7 +61,10 @@ def lower_levels(ledger: Ledger) -> list[Level]:
             levels.append(Level(entry.name, empty, [missing], entry.path))
             continue
         lower, found = load(root)
+        if ledger.as_of is not None:
+            lower = ledger_on(lower, ledger.as_of)
         levels.append(Level(entry.name, lower, found, entry.path))
+    _READ[id(ledger)] = (ledger, levels)
     return levels
 
 

@@ -6,6 +6,7 @@ No I/O here; every other module may import this one.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import sys
 import unicodedata
 from collections.abc import Callable, Collection, Iterator
@@ -30,7 +31,7 @@ from pydantic import (
 R = TypeVar("R")
 
 # Bump when a record's shape changes, so caches of validated records are rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class Choice(str, Enum):
@@ -406,6 +407,36 @@ class Unit(Record):
     parent: UnitId | None = Field(default=None, description="Supervising department (主管部门)")
 
 
+Value = str | int | Decimal | bool | date | list[Any] | dict[str, Any] | None
+"""What a history entry records of a value: a scalar, a list, or a nested record's fields."""
+
+
+class Change(Record):
+    """One field's change, from old to new value. `field` may name a key of a mapping or a field
+    of a nested record (`rectified.recovered`, `case.findings`). A change of a list field whose
+    `old` is empty and whose `new` is one item added that item."""
+
+    field: Annotated[str, StringConstraints(pattern=r"^[a-z_]+(\.[a-z_]+)?$")]
+    old: Value = None
+    new: Value = None
+
+
+class HistoryEntry(Record):
+    """A dated change to a record, kept in the record itself, oldest first. `action` `create`
+    marks when the record came into the ledger."""
+
+    date: dt.date
+    by: Line | None = None
+    action: Annotated[str, StringConstraints(pattern=r"^[a-z_]+$")] = "update"
+    changes: list[Change] = Field(default_factory=list)
+    note: Text | None = None
+
+
+History = Annotated[
+    list[HistoryEntry], Field(default_factory=list, description="Dated changes, oldest first")
+]
+
+
 class Disclosure(Record):
     """Where and when something was made public (信息公开)."""
 
@@ -420,6 +451,7 @@ class Report(Record):
     heard_on: date | None = Field(default=None, description="The day the committee heard it")
     cutoff: date | None = Field(default=None, description="Data cut-off date (数据截止日期)")
     disclosure: Disclosure | None = Field(default=None, description="Its publication in full")
+    history: History
 
 
 RecordId = Annotated[str, StringConstraints(pattern=r"^\d{4}-[A-Z]\d{1,4}$")]
@@ -437,6 +469,7 @@ class Resolution(Record):
     reported: dt.date | None = Field(
         default=None, description="When the government reported how it implemented it"
     )
+    history: History
 
 
 class Suggestion(Record):
@@ -451,6 +484,7 @@ class Suggestion(Record):
     copied: dt.date | None = Field(
         default=None, description="When the answer was copied to the budget working committee"
     )
+    history: History
 
 
 class Vote(Record):
@@ -471,6 +505,7 @@ class Vote(Record):
     copied_to_government: dt.date | None = Field(default=None, description="抄送本级政府")
     rereport_due: dt.date | None = Field(default=None, description="When the re-report is due")
     rereported: dt.date | None = None
+    history: History
 
     @model_validator(mode="after")
     def _votes_fit_members(self) -> Self:
@@ -494,6 +529,7 @@ class Recommendation(Record):
     response: Text | None = None
     status: RecommendationStatus | None = None
     responded: dt.date | None = None
+    history: History
 
 
 class Attendee(Record):
@@ -515,6 +551,7 @@ class Question(Record):
         default=None, description="When a written answer promised at the hearing is due"
     )
     answered: dt.date | None = None
+    history: History
 
 
 class Hearing(Record):
@@ -525,6 +562,7 @@ class Hearing(Record):
     kind: HearingKind
     attendees: list[Attendee] = Field(default_factory=list)
     questions: list[Question] = Field(default_factory=list)
+    history: History
 
 
 class YearMeta(Record):
@@ -554,27 +592,6 @@ class Milestone(Record):
     due: date
     text: Line
     done: date | None = None
-
-
-Value = str | int | Decimal | bool | date | list[str] | None
-
-
-class Change(Record):
-    """One field's change, from old to new value."""
-
-    field: Annotated[str, StringConstraints(pattern=r"^[a-z_]+(\.[a-z_]+)?$")]
-    old: Value = None
-    new: Value = None
-
-
-class HistoryEntry(Record):
-    """A dated change to a problem, kept in its own record."""
-
-    date: dt.date
-    by: Line | None = None
-    action: Annotated[str, StringConstraints(pattern=r"^[a-z_]+$")] = "update"
-    changes: list[Change] = Field(default_factory=list)
-    note: Text | None = None
 
 
 class Deputy(Record):
@@ -809,11 +826,33 @@ def evidence_of(problem: Problem) -> tuple[str, ...]:
     return tuple(problem.evidence)
 
 
+def latest_of(problem: Problem) -> date:
+    """The latest day anything is recorded to have happened to the problem (its history, checks,
+    completion, closing, milestones done, publication, choice as a case): the as-of view of any
+    later day takes it as it stands."""
+    found = [entry.date for entry in problem.history]
+    found += [entry.date for entry in problem.tracking]
+    found += [m.done for m in problem.milestones if m.done is not None]
+    found += [d for d in (problem.completed_on, problem.closed_on) if d is not None]
+    if problem.disclosure is not None:
+        found.append(problem.disclosure.published)
+    if problem.case is not None:
+        found.append(problem.case.chosen)
+    return max(found, default=date.min)
+
+
+def sha_of(problem: Problem) -> str:
+    """sha256 of the problem's data (not its file's text), for the digest of the as-of view."""
+    return hashlib.sha256(problem.model_dump_json().encode("utf-8")).hexdigest()
+
+
 PARTS: dict[str, Callable[[Problem], Any]] = {
     "keys": key_of,
     "evidence": evidence_of,
     "dates": dates_of,
     "rows": row_of,
+    "latest": latest_of,
+    "sha": sha_of,
 }
 """What is known of each problem in a file without the problem itself, by what needs it: an
 edit the other files' keys, the evidence checks the evidence, the deadlines the dates, `list`
@@ -909,6 +948,10 @@ class Ledger:
     """Redacted for publication (`reports.public_ledger`)."""
     whole: Ledger | None = None
     """For a view of some files (`within`): the ledger they are part of."""
+    as_of: date | None = None
+    """For the ledger as it stood on a day (`asof.ledger_on`): that day."""
+    left_out: tuple[str, ...] = ()
+    """The errors of the records left out, which a document made anyway (`--allow-errors`) names."""
 
     def within(self, paths: Collection[Path]) -> Ledger:
         """A view of the records of these files only, that looks things up in the whole ledger:
@@ -928,6 +971,8 @@ class Ledger:
             self.digest,
             self.public,
             self,
+            self.as_of,
+            self.left_out,
         )
         for index in ("units", "years"):
             view.__dict__[index] = getattr(self, index)

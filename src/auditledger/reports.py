@@ -240,6 +240,8 @@ class Provenance:
     as_of: date
     digest: str
     revision: str | None
+    left_out: tuple[str, ...] = ()
+    """Errors of records the document leaves out (made with `--allow-errors`): it says so at its top."""
 
 
 @dataclass(frozen=True)
@@ -593,6 +595,8 @@ def public_ledger(ledger: Ledger) -> Ledger:
     clean = Ledger(ledger.root, ledger.settings, ledger.settings_origin, ledger.unit_entries, years, files)
     clean.digest = ledger.digest
     clean.public = True
+    clean.as_of = ledger.as_of
+    clean.left_out = ledger.left_out
     return clean
 
 

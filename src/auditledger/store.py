@@ -1011,24 +1011,23 @@ def relative_name(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise AuditLedgerError(f"cannot run git: {exc}", hint="install git") from exc
+
+
 def git_checkout(root: Path, revision: str, into: Path) -> Path:
     """The ledger folder as it was at `revision`, written out under `into`; its root there."""
     import tarfile
 
-    def git(*args: str) -> subprocess.CompletedProcess[bytes]:
-        try:
-            return subprocess.run(
-                ["git", "-C", str(root), *args], capture_output=True, timeout=60, check=False
-            )
-        except (OSError, subprocess.SubprocessError) as exc:
-            raise AuditLedgerError(f"cannot run git: {exc}", hint="install git") from exc
-
-    prefix = git("rev-parse", "--show-prefix")
+    prefix = _git(root, "rev-parse", "--show-prefix")
     if prefix.returncode != 0:
         raise AuditLedgerError(
-            f"{root} is not in a git repository", hint="`diff` reads the ledger's history from git"
+            f"{root} is not in a git repository", hint="the ledger's history is read from git"
         )
-    archive = git("archive", "--format=tar", revision, ".")
+    archive = _git(root, "archive", "--format=tar", revision, ".")
     if archive.returncode != 0:
         message = archive.stderr.decode("utf-8", "replace").strip().splitlines()
         raise AuditLedgerError(
@@ -1040,9 +1039,44 @@ def git_checkout(root: Path, revision: str, into: Path) -> Path:
     return into  # git archive names entries relative to the folder it runs in
 
 
+_SNAPSHOTS: dict[Path, tuple[str, tempfile.TemporaryDirectory[str]]] = {}
+"""Ledgers written out from git (`git_snapshot`), each with its commit; removed at exit."""
+
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def git_snapshot(root: Path, revision: str) -> Path:
+    """The ledger as committed at `revision` (a commit, branch or tag, or a day YYYY-MM-DD for
+    the last commit on or before it), written out to a temporary folder that goes at exit; the
+    working tree is not touched. `git_revision` of the folder names the commit."""
+    if ISO_DAY.match(revision):
+        found = _git(root, "rev-list", "-1", f"--before={revision} 23:59:59", "HEAD")
+        if found.returncode != 0 or not found.stdout.strip():
+            raise AuditLedgerError(
+                f"--at {revision}: no commit of the ledger on or before that day",
+                hint="`git log` lists the commits and their dates",
+            )
+        revision = found.stdout.decode().strip()
+    resolved = _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+    if resolved.returncode != 0:
+        raise AuditLedgerError(
+            f"--at {revision}: git knows no such commit, branch or tag here",
+            hint="name a commit, branch or tag (e.g. HEAD~1, v2025) or a day YYYY-MM-DD",
+        )
+    commit = resolved.stdout.decode().strip()
+    folder = tempfile.TemporaryDirectory(prefix="auditledger-at-")
+    into = Path(folder.name).resolve()
+    git_checkout(root, commit, into)
+    _SNAPSHOTS[into] = (commit, folder)
+    return into
+
+
 def git_revision(root: Path) -> str | None:
     """The commit the ledger folder is at, with `+` when its files have uncommitted changes;
     None outside a git repository or without git."""
+
+    if root in _SNAPSHOTS:
+        return _SNAPSHOTS[root][0][:12]
 
     def git(*args: str) -> str | None:
         try:

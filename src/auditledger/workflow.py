@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -35,6 +35,9 @@ from auditledger.model import (
     TypicalCase,
     YearMeta,
 )
+
+H = TypeVar("H", bound=BaseModel)
+"""A record that keeps a `history`."""
 
 LIFECYCLE = list(Status)
 """未整改 → 整改中 → 部分整改 → 已整改 → 已销号; moving left is reopening."""
@@ -209,50 +212,76 @@ def track(problem: Problem, entry: Mapping[str, Any]) -> Problem:
 def with_history(
     problem: Problem, fields: Mapping[str, Any], on: date, by: str | None, action: str, note: str | None
 ) -> Problem:
-    changed = build(Problem, {**problem.model_dump(), **fields}, PROBLEM_OPTIONS)
-    found = changes(problem, changed)
+    return recorded(problem, fields, on, by, action, note, PROBLEM_OPTIONS)
+
+
+def recorded(
+    record: H,
+    fields: Mapping[str, Any],
+    on: date,
+    by: str | None,
+    action: str,
+    note: str | None,
+    options: Mapping[str, str] | None = None,
+) -> H:
+    """`record` with `fields` changed and one history entry that says what changed and when.
+    Refused when nothing changes, and when `on` is before the record's latest entry: the history
+    is kept in date order, so that the record as it stood on any day can be rebuilt from it."""
+    changed = build(type(record), {**record.model_dump(), **fields}, options)
+    found = changes(record, changed)
+    ident = getattr(record, "id", "the record")
     if not found:
-        raise refuse(f"nothing changes: {problem.id} already has these values")
+        raise refuse(f"nothing changes: {ident} already has these values")
+    history: list[HistoryEntry] = record.history  # type: ignore[attr-defined]  # every H keeps one
+    if history and on < history[-1].date:
+        raise refuse(
+            f"the change is dated {on}, before the latest recorded change of {ident} ({history[-1].date})",
+            "record changes in date order: date it on or after the latest; a --note can say what it corrects",
+        )
     entry = build(HistoryEntry, {"date": on, "by": by, "action": action, "note": note, "changes": found})
-    return changed.model_copy(update={"history": [*problem.history, entry]})
+    return changed.model_copy(update={"history": [*history, entry]})
 
 
 def changes(old: BaseModel, new: BaseModel) -> list[Change]:
-    """Field by field, what changed; lists that grew name only their new items."""
+    """Field by field, what changed, so exactly that the change can be undone (`asof`): lists
+    that grew name only their new items, a nested record that changed names its changed fields
+    (`case.findings`), other values are written whole."""
     found = []
     for name in type(new).model_fields:
         before, after = getattr(old, name), getattr(new, name)
         if name in ("history", "tracking") or before == after:
             continue
-        if isinstance(before, dict) and isinstance(after, dict):
+        if isinstance(before, BaseModel) and type(before) is type(after):
+            found += [
+                change.model_copy(update={"field": f"{name}.{change.field}"})
+                for change in changes(before, after)
+            ]
+        elif isinstance(before, dict) and isinstance(after, dict):
             for key in sorted({*before, *after}, key=str):
                 if before.get(key) != after.get(key):
                     found.append(
-                        Change(field=f"{name}.{key}", old=_plain(before.get(key)), new=_plain(after.get(key)))
+                        Change(field=f"{name}.{key}", old=plain(before.get(key)), new=plain(after.get(key)))
                     )
         elif isinstance(before, list) and isinstance(after, list) and after[: len(before)] == before:
-            found += [Change(field=name, new=_plain(item)) for item in after[len(before) :]]
+            found += [Change(field=name, new=plain(item)) for item in after[len(before) :]]
         elif isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
             found += [
-                Change(field=name, old=_plain(b), new=_plain(a))
+                Change(field=name, old=plain(b), new=plain(a))
                 for b, a in zip(before, after, strict=True)
                 if a != b
             ]
         else:
-            found.append(Change(field=name, old=_plain(before), new=_plain(after)))
+            found.append(Change(field=name, old=plain(before), new=plain(after)))
     return found
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, Milestone):
-        return f"{value.due} {value.text}" + (f" (done {value.done})" if value.done else "")
-    if isinstance(value, BaseModel):  # a nested record (a typical case, a disclosure): its fields in a line
-        fields = value.model_dump(mode="json", exclude_defaults=True)
-        return "; ".join(
-            f"{k}: {'、'.join(map(str, v)) if isinstance(v, list) else v}" for k, v in fields.items()
-        )
+def plain(value: Any) -> Any:
+    """A value as a history entry records it: codes for enumerations, a nested record's fields
+    (those not at their default) as a mapping, JSON's types otherwise."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", exclude_defaults=True)
     if isinstance(value, list):
-        return [str(_plain(item)) for item in value]
+        return [plain(item) for item in value]
     if isinstance(value, Enum):
         return value.value  # an enumeration: its code
     return value
@@ -270,15 +299,19 @@ def next_record_id(meta: YearMeta, letter: str) -> str:
 
 
 def add_year_record(
-    meta: YearMeta, letter: str, fields: Mapping[str, Any], model: type[BaseModel]
+    meta: YearMeta, letter: str, fields: Mapping[str, Any], model: type[BaseModel], on: date | None = None
 ) -> tuple[YearMeta, str]:
+    """The year's metadata with a new record; with `on`, the record's history begins with a
+    `create` entry of that day (for records with no date of their own, e.g. recommendations)."""
     ident = next_record_id(meta, letter)
-    record = build(model, {"id": ident, **fields})
+    created = [] if on is None else [{"date": on, "action": "create"}]
+    record = build(model, {"id": ident, **fields, "history": created})
     key = LISTS[letter]
     return meta.model_copy(update={key: [*getattr(meta, key), record]}), ident
 
 
-def update_year_record(meta: YearMeta, ident: str, fields: Mapping[str, Any]) -> YearMeta:
+def update_year_record(meta: YearMeta, ident: str, fields: Mapping[str, Any], on: date) -> YearMeta:
+    """The year's metadata with one of its records changed, the change kept in its history."""
     key = LISTS.get(ident.split("-")[-1][:1], "")
     records = list(getattr(meta, key, []))
     index = next((i for i, r in enumerate(records) if r.id == ident), None)
@@ -287,8 +320,7 @@ def update_year_record(meta: YearMeta, ident: str, fields: Mapping[str, Any]) ->
     given = {k: v for k, v in fields.items() if v is not None}
     if not given:
         raise refuse(f"nothing to change for {ident}", "pass one of the options")
-    old = records[index]
-    records[index] = build(type(old), {**old.model_dump(), **given})
+    records[index] = recorded(records[index], given, on, None, "update", None)
     return meta.model_copy(update={key: records})
 
 
@@ -353,6 +385,7 @@ def add_question(meta: YearMeta, hearing_id: str, fields: Mapping[str, Any]) -> 
 
 
 def answer_question(meta: YearMeta, hearing_id: str, number: int, text: str, on: date) -> YearMeta:
+    """The question answered; an earlier answer stays in the question's history."""
     index = _hearing_index(meta, hearing_id)
     hearing = meta.hearings[index]
     if not 1 <= number <= len(hearing.questions):
@@ -360,9 +393,14 @@ def answer_question(meta: YearMeta, hearing_id: str, number: int, text: str, on:
             f"{hearing_id} has no question {number}", hint=f"it has {len(hearing.questions)}"
         )
     questions = list(hearing.questions)
-    old = questions[number - 1]
-    questions[number - 1] = build(
-        Question, {**old.model_dump(), "answer": text, "answered": on}, {"answer": "--text"}
+    questions[number - 1] = recorded(
+        questions[number - 1],
+        {"answer": text, "answered": on},
+        on,
+        None,
+        "answer",
+        None,
+        {"answer": "--text"},
     )
     hearings = list(meta.hearings)
     hearings[index] = hearing.model_copy(update={"questions": questions})
@@ -380,6 +418,9 @@ def disclose(problem: Problem, on: date, where: str) -> Problem:
 
 
 def disclose_report(meta: YearMeta, name: str, on: date, where: str) -> YearMeta:
+    """The report's publication; an earlier one stays in the report's history."""
     report = getattr(meta, name) or build(Report, {})
     disclosure = build(Disclosure, {"published": on, "where": where}, {"published": "--date"})
-    return meta.model_copy(update={name: report.model_copy(update={"disclosure": disclosure})})
+    return meta.model_copy(
+        update={name: recorded(report, {"disclosure": disclosure}, on, None, "disclose", None)}
+    )

@@ -7,7 +7,14 @@ from typing import Annotated
 import typer
 
 from auditledger.cli import command
-from auditledger.cli.options import AsOfOption, LangOption, OutputOption, day_or_today
+from auditledger.cli.options import (
+    AllowErrorsOption,
+    AsOfOption,
+    AtOption,
+    LangOption,
+    OutputOption,
+    day_or_today,
+)
 from auditledger.cli.report import ReportFormat, provenance_of, template_folders, write_or_print
 from auditledger.diagnostics import AuditLedgerError
 
@@ -18,6 +25,8 @@ def plan(
     top: Annotated[int, typer.Option(min=1, help="How many candidates to list.")] = 10,
     output_format: Annotated[ReportFormat, typer.Option("--format", help="md or html.")] = ReportFormat.md,
     as_of: AsOfOption = None,
+    at: AtOption = None,
+    allow_errors: AllowErrorsOption = False,
     lang: LangOption = None,
     output: OutputOption = None,
 ) -> None:
@@ -27,7 +36,7 @@ def plan(
     from auditledger.render.report import Format, render
 
     day = day_or_today(as_of, "--as-of")
-    ledger = read_ledger()
+    ledger = read_ledger(day, at=at, strict=True, allow_errors=allow_errors)
     provenance = provenance_of(ledger, day)
     data = planning.plan(ledger, year, top, provenance)
     language = (lang or ledger.settings.language).value
@@ -49,6 +58,7 @@ def recurring(
     output_format: Annotated[
         TableFormat, typer.Option("--format", help="table or json.")
     ] = TableFormat.table,
+    at: AtOption = None,
     lang: LangOption = None,
 ) -> None:
     """Problems that recur from earlier years: confirmed links, then suggested matches (历年比对)."""
@@ -56,7 +66,7 @@ def recurring(
     from auditledger.recurrence import matches
     from auditledger.render.tabular import to_json
 
-    ledger = read_ledger()
+    ledger = read_ledger(at=at)
     found = matches(ledger, year or None, min_score)
     if output_format is TableFormat.json:
         typer.echo(to_json([m.to_json() for m in found]), nl=False)
@@ -88,6 +98,8 @@ def stats(
         str | None, typer.Option(help="Audit years: 2023, 2021-2023 or 2021,2023 (default: all).")
     ] = None,
     as_of: AsOfOption = None,
+    at: AtOption = None,
+    allow_errors: AllowErrorsOption = False,
     output_format: Annotated[StatsFormat, typer.Option("--format", help="table, json, csv or html.")] = (
         StatsFormat.table
     ),
@@ -104,7 +116,7 @@ def stats(
 
     day = day_or_today(as_of, "--as-of")
     chosen = _years(years)
-    ledger = read_ledger()
+    ledger = read_ledger(day, at=at, strict=True, allow_errors=allow_errors, with_lower=with_lower)
     language = (lang or ledger.settings.language).value
     rows = statistics.group(ledger, statistics.By(by.value), day, chosen, language)
     whole = statistics.totals(rows, ledger, day, chosen)
@@ -198,6 +210,8 @@ def query(
     output_format: Annotated[
         QueryFormat, typer.Option("--format", help="table, csv or json.")
     ] = QueryFormat.table,
+    as_of: AsOfOption = None,
+    at: AtOption = None,
 ) -> None:
     """Ask the ledger anything in SQL: tables problems, units, cooperating, measures, rectified,
     milestones, tracking, history, changes, resolutions, suggestions, votes, recommendations, links."""
@@ -211,7 +225,7 @@ def query(
         raise AuditLedgerError(
             "query: the statement is empty", hint='e.g. auditledger query "SELECT * FROM problems LIMIT 5"'
         )
-    db = sql.build(read_ledger())
+    db = sql.build(read_ledger(day_or_today(as_of, "--as-of"), at=at))
     try:
         columns, rows = sql.run(db, statement)
     except (sqlite3.Error, sqlite3.Warning) as exc:
@@ -248,6 +262,8 @@ def rollup(
         RollupFormat, typer.Option("--format", help="md, html or json.")
     ] = RollupFormat.md,
     as_of: AsOfOption = None,
+    at: AtOption = None,
+    allow_errors: AllowErrorsOption = False,
     lang: LangOption = None,
     output: OutputOption = None,
 ) -> None:
@@ -257,7 +273,7 @@ def rollup(
     from auditledger.render.tabular import to_json
 
     day = day_or_today(as_of, "--as-of")
-    ledger = read_ledger()
+    ledger = read_ledger(day, at=at, strict=True, allow_errors=allow_errors, with_lower=True)
     provenance = provenance_of(ledger, day)
     data = levels.rollup_report(ledger, year, provenance)
     if output_format is RollupFormat.json:

@@ -5,26 +5,92 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from auditledger.cli import command, state
-from auditledger.cli.options import Lang, LangOption, TableFormat, TextFormat, choices
+from auditledger.cli.options import (
+    AsOfOption,
+    AtOption,
+    Lang,
+    LangOption,
+    TableFormat,
+    TextFormat,
+    choices,
+    day_or_today,
+)
 from auditledger.diagnostics import AuditLedgerError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import date
+    from pathlib import Path
+
+    from auditledger.diagnostics import Diagnostic
     from auditledger.model import Ledger, Row
 
 
-def read_ledger() -> "Ledger":
-    """The ledger for reading; a ledger with errors is still read, with a warning."""
+def read_ledger(
+    day: "date | Callable[[Ledger], date] | None" = None,
+    *,
+    at: str | None = None,
+    strict: bool = False,
+    allow_errors: bool = False,
+    with_lower: bool = False,
+) -> "Ledger":
+    """The ledger for reading: as committed at the git revision `at`, and as it stood at the end
+    of `day` (`asof.ledger_on`; a function of the present ledger that names the day, when that
+    depends on the ledger), with its lower-level ledgers likewise when `with_lower`.
+
+    Records with errors are left out. Commands that make documents are `strict`: a ledger with
+    errors (this one, or a lower-level one it takes in) is refused with every diagnostic, exit 1,
+    unless `allow_errors`, and then the document names what was left out (`Ledger.left_out`).
+    Other commands read on with a warning."""
+    from datetime import date
+
+    from auditledger import store
+    from auditledger.asof import ledger_on
     from auditledger.loader import load
 
-    ledger, diagnostics = load(state().root())
-    errors = [d for d in diagnostics if d.is_error]
-    if errors:
-        typer.echo(
-            f"warning: the ledger has {len(errors)} errors; records with errors are left out "
-            f"(run `auditledger check`)",
-            err=True,
+    root = state().root()
+    if at:
+        root = store.git_snapshot(root, at)
+    ledger, diagnostics = load(root)
+    if day is not None:
+        ledger = ledger_on(ledger, day if isinstance(day, date) else day(ledger))
+    errors = [(ledger.root, "", d) for d in diagnostics if d.is_error]
+    if with_lower and ledger.settings.lower:
+        from auditledger.levels import lower_levels
+
+        for level in lower_levels(ledger):
+            errors += [(ledger.root, level.name, d) for d in level.diagnostics if d.is_error]
+    if not errors:
+        return ledger
+    if strict and not allow_errors:
+        raise AuditLedgerError(
+            f"the ledger has {len(errors)} error{'s' if len(errors) > 1 else ''}, so this document would "
+            "leave records out",
+            hint="fix them (`auditledger check`), or pass --allow-errors to make it anyway with the "
+            "records left out named at its top",
+            diagnostics=[d for _, _, d in errors],
+            exit_code=1,
         )
+    if strict:
+        ledger.left_out = tuple(_left_out(root, name, d) for root, name, d in errors)
+    typer.echo(
+        f"warning: the ledger has {len(errors)} errors; records with errors are left out "
+        f"(run `auditledger check`)",
+        err=True,
+    )
     return ledger
+
+
+def _left_out(root: "Path", level: str, diagnostic: "Diagnostic") -> str:
+    """A diagnostic as a document names it: the file relative to the ledger, so that the same
+    ledger gives the same document wherever it lies."""
+    from auditledger.store import relative_name
+
+    where = relative_name(root, diagnostic.path) if diagnostic.path else ""
+    for number in (diagnostic.line, diagnostic.col):
+        if number is not None:
+            where += f":{number}"
+    return f"{'【' + level + '】' if level else ''}{where}: {diagnostic.code}: {diagnostic.message}"
 
 
 WithLowerOption = Annotated[
@@ -64,10 +130,12 @@ def list_problems(
     output_format: Annotated[
         TableFormat, typer.Option("--format", help="table, json or csv.")
     ] = TableFormat.table,
+    as_of: AsOfOption = None,
+    at: AtOption = None,
     lang: LangOption = None,
     with_lower: WithLowerOption = False,
 ) -> None:
-    """List problems, filtered (问题清单)."""
+    """List problems, filtered (问题清单), as they stood on a day."""
     from auditledger.model import RectificationType, Status
     from auditledger.queries import Filter, select
 
@@ -80,7 +148,7 @@ def list_problems(
         prominent=True if prominent else None,
         unfinished=unfinished,
     )
-    ledger = read_ledger()
+    ledger = read_ledger(day_or_today(as_of, "--as-of"), at=at, with_lower=with_lower)
     levels = levels_of(ledger, with_lower)
     if len(levels) == 1:
         emit_problems(ledger, select(ledger.rows(), criteria), output_format, lang)
@@ -122,14 +190,16 @@ def emit_problems(ledger: "Ledger", rows: list["Row"], output_format: TableForma
 def show(
     problem_id: Annotated[str, typer.Argument(metavar="ID", help="The problem's id, e.g. 2023-017.")],
     output_format: Annotated[TextFormat, typer.Option("--format", help="text or json.")] = TextFormat.text,
+    as_of: AsOfOption = None,
+    at: AtOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Show one problem with every field and its history."""
+    """Show one problem with every field and its history, as it stood on a day."""
     from auditledger.checks import did_you_mean
     from auditledger.queries import problem_record
     from auditledger.render.tabular import to_json
 
-    ledger = read_ledger()
+    ledger = read_ledger(day_or_today(as_of, "--as-of"), at=at)
     problem = ledger.problems_by_id.get(problem_id)
     if problem is None:
         raise AuditLedgerError(

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from auditledger.cli import command, state
-from auditledger.cli.options import LangOption, day_or_today
+from auditledger.cli.options import AllowErrorsOption, AsOfOption, AtOption, LangOption, day_or_today
 from auditledger.diagnostics import AuditLedgerError
 
 
@@ -123,6 +123,9 @@ def export(
         typer.Option("--output", "-o", help="The file to write (xlsx needs one).", dir_okay=False),
     ] = None,
     unit: Annotated[list[str] | None, typer.Option(help="Only this lead unit; repeatable.")] = None,
+    as_of: AsOfOption = None,
+    at: AtOption = None,
+    allow_errors: AllowErrorsOption = False,
 ) -> None:
     """Export a year's problems as a spreadsheet (问题清单, 整改责任清单, 整改情况清单), CSV or JSON."""
     from auditledger import store
@@ -137,7 +140,7 @@ def export(
         raise AuditLedgerError(
             f"--format {output_format.value} needs --output FILE", hint="e.g. --output 2023整改台账.xlsx"
         )
-    ledger = read_ledger()
+    ledger = read_ledger(day_or_today(as_of, "--as-of"), at=at, strict=True, allow_errors=allow_errors)
     for name in unit or ():
         if name not in ledger.units:
             raise AuditLedgerError(f"--unit: no unit with id '{name}'", hint=did_you_mean(name, ledger.units))

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from auditledger.cli import app, command, state
-from auditledger.cli.options import TextFormat
+from auditledger.cli.options import TextFormat, day_or_today
 from auditledger.diagnostics import AuditLedgerError, display_path
 
 
@@ -93,8 +93,13 @@ def add_problem(
     problem_id: Annotated[
         str | None, typer.Option("--id", help="Id (default: YEAR-NNN, the next free number).")
     ] = None,
+    on: Annotated[
+        str | None,
+        typer.Option("--date", help="When it came into the ledger, YYYY-MM-DD (default: today)."),
+    ] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who added it.")] = None,
 ) -> None:
-    """Add an audit-found problem (审计查出问题) and print its id."""
+    """Add an audit-found problem (审计查出问题) and print its id; its history begins that day."""
     from auditledger import edits
     from auditledger.model import money_from_text
 
@@ -114,6 +119,7 @@ def add_problem(
         "recurring_from": recurring_from or None,
         "type": type_,
         "deadline": deadline,
+        "history": [{"date": day_or_today(on, "--date"), "by": by, "action": "create"}],
     }
     _ask_for_missing(fields)
     if isinstance(fields["amount"], str):

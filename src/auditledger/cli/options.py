@@ -37,6 +37,23 @@ class TextFormat(str, Enum):
 AsOfOption = Annotated[
     str | None, typer.Option("--as-of", help="The day to judge by, YYYY-MM-DD (default: today).")
 ]
+AtOption = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        metavar="REV",
+        help="The ledger as committed in git at REV: a commit, branch or tag, or a day YYYY-MM-DD "
+        "for the last commit on or before it. The working tree is not touched.",
+    ),
+]
+AllowErrorsOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-errors",
+        help="Make the document although the ledger has errors; it then names the records left out "
+        "at its top.",
+    ),
+]
 OutputOption = Annotated[
     Path | None,
     typer.Option("--output", "-o", help="Write to this file instead of printing.", dir_okay=False),

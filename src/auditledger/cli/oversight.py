@@ -21,6 +21,8 @@ from auditledger.cli.workflow import (
 from auditledger.diagnostics import AuditLedgerError
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from auditledger.model import Ledger, YearMeta
 
 recommendation_app = typer.Typer(
@@ -57,6 +59,13 @@ def recommendation_add(
     text: Annotated[str, typer.Option(help="The recommendation.")],
     problem: ProblemsOption = None,
     unit: UnitsOption = None,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            help="Since when it stands, YYYY-MM-DD (default: the day the audit work report was heard).",
+        ),
+    ] = None,
 ) -> None:
     """Record an audit recommendation of the audit work report (审计建议)."""
     from auditledger.model import Recommendation
@@ -70,7 +79,12 @@ def recommendation_add(
             "units": _check_units(ledger, unit, "--unit"),
         }
 
-    typer.echo(_add_record(year, "A", Recommendation, checked))
+    def created(meta: "YearMeta") -> "date":
+        """Recommendations are made in the audit work report: they date from its hearing."""
+        report = meta.audit_report
+        return _day(on) if on or not report or not report.heard_on else report.heard_on
+
+    typer.echo(_add_record(year, "A", Recommendation, checked, created))
 
 
 @command("update", target=recommendation_app)
@@ -89,9 +103,10 @@ def recommendation_update(
         "response": response,
         "status": choice(RecommendationStatus, status, "--status") if status else None,
     }
+    day = _day(on)
     if response or status:
-        fields["responded"] = _day(on)
-    _update_record(record_id, fields)
+        fields["responded"] = day
+    _update_record(record_id, fields, day)
 
 
 # --- typical cases -----------------------------------------------------------------------

@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from auditledger.cli import command
-from auditledger.cli.options import AsOfOption, LangOption, OutputOption, day_or_today
+from auditledger.cli.options import (
+    AllowErrorsOption,
+    AtOption,
+    LangOption,
+    OutputOption,
+    iso_date,
+)
 from auditledger.diagnostics import AuditLedgerError
 
 if TYPE_CHECKING:
@@ -48,7 +54,16 @@ def report(
     ] = ReportKind.rectification,
     unit: Annotated[str | None, typer.Option(help="The unit, for --kind unit.")] = None,
     output_format: Annotated[ReportFormat, typer.Option("--format", help="md or html.")] = ReportFormat.md,
-    as_of: AsOfOption = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="The day the figures are of, YYYY-MM-DD (default: the cut-off of the year's "
+            "rectification report in _year.yaml, else today).",
+        ),
+    ] = None,
+    at: AtOption = None,
+    allow_errors: AllowErrorsOption = False,
     lang: LangOption = None,
     output: OutputOption = None,
     public: Annotated[
@@ -75,10 +90,17 @@ def report(
     from auditledger.cli.browse import read_ledger
     from auditledger.render.report import Format, render
 
-    day = day_or_today(as_of, "--as-of")
     if kind is ReportKind.unit and not unit:
         raise AuditLedgerError("--kind unit needs --unit", hint="name the unit, e.g. --unit czj")
-    ledger = read_ledger()
+    ledger = read_ledger(
+        iso_date(as_of, "--as-of") if as_of else lambda present: cutoff_of(present, year),
+        at=at,
+        strict=True,
+        allow_errors=allow_errors,
+        with_lower=with_lower,
+    )
+    assert ledger.as_of is not None
+    day = ledger.as_of
     if public:
         ledger = reports.public_ledger(ledger)
     provenance = provenance_of(ledger, day)
@@ -121,6 +143,22 @@ def report(
     write_or_print(text, output)
 
 
+def cutoff_of(ledger: "Ledger", year: int) -> "date":
+    """The data cut-off of the year's rectification report, said on standard error; else today."""
+    from datetime import date
+
+    meta = ledger.years.get(year)
+    report = meta.rectification_report if meta else None
+    if report is None or report.cutoff is None:
+        return date.today()
+    typer.echo(
+        f"as of {report.cutoff}, the data cut-off of the {year} rectification report "
+        f"({year}/_year.yaml); pass --as-of to choose another day",
+        err=True,
+    )
+    return report.cutoff
+
+
 def template_folders(ledger: "Ledger", explicit: Path | None = None) -> list[Path]:
     """Where templates are looked up before the shipped ones: `--templates`, then the ledger's
     `templates` setting. Every rendered document uses this, so a committee's wording applies to all."""
@@ -133,9 +171,11 @@ def template_folders(ledger: "Ledger", explicit: Path | None = None) -> list[Pat
 def provenance_of(ledger: "Ledger", day: "date") -> "Provenance":
     """What a rendered document says it was made from: version, as-of date, digest, commit."""
     from auditledger import __version__, store
+    from auditledger.asof import digest_of
     from auditledger.reports import Provenance
 
-    return Provenance(__version__, day, ledger.digest, store.git_revision(ledger.root))
+    digest = digest_of(ledger) if ledger.as_of is not None else ledger.digest
+    return Provenance(__version__, day, digest, store.git_revision(ledger.root), ledger.left_out)
 
 
 def write_or_print(text: str, output: Path | None) -> None:

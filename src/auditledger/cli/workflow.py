@@ -9,7 +9,16 @@ import typer
 
 from auditledger.cli import app, command, state
 from auditledger.cli.browse import WithLowerOption
-from auditledger.cli.options import LangOption, TableFormat, TextFormat, choice, day_or_today, iso_date
+from auditledger.cli.options import (
+    AsOfOption,
+    AtOption,
+    LangOption,
+    TableFormat,
+    TextFormat,
+    choice,
+    day_or_today,
+    iso_date,
+)
 from auditledger.diagnostics import AuditLedgerError
 
 if TYPE_CHECKING:
@@ -261,6 +270,8 @@ def sample(
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same draw.")],
     by: Annotated[str | None, typer.Option(help="`unit`: draw --count from each unit.")] = None,
     output_format: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table,
+    as_of: AsOfOption = None,
+    at: AtOption = None,
     lang: LangOption = None,
 ) -> None:
     """Draw problems at random for spot checks (随机抽查), reproducibly."""
@@ -269,7 +280,7 @@ def sample(
 
     if by not in (None, "unit"):
         raise AuditLedgerError(f"--by: '{by}' is not supported", hint="use --by unit")
-    ledger = read_ledger()
+    ledger = read_ledger(_day(as_of, "--as-of"), at=at)
     pool = [r for r in ledger.rows() if r.year == year]
     emit_problems(ledger, draw(pool, count, seed, by_unit=by == "unit"), output_format, lang)
 
@@ -279,9 +290,8 @@ def sample(
 
 @command("overdue")
 def overdue(
-    as_of: Annotated[
-        str | None, typer.Option(help="The day to judge by, YYYY-MM-DD (default: today).")
-    ] = None,
+    as_of: AsOfOption = None,
+    at: AtOption = None,
     within: Annotated[
         int | None,
         typer.Option(
@@ -303,7 +313,7 @@ def overdue(
     from auditledger.render.tabular import json_bytes, to_csv
 
     day = _day(as_of, "--as-of")
-    ledger = read_ledger()
+    ledger = read_ledger(day, at=at, with_lower=with_lower)
     found = [
         (
             name,
@@ -373,9 +383,12 @@ def _add_record(
     letter: str,
     model: type[Any],
     fields: dict[str, Any] | Callable[["Ledger"], dict[str, Any]],
+    created: date | Callable[["YearMeta"], date] | None = None,
 ) -> str:
     """Add a record to the year's metadata and return its id. `fields` is a mapping whose
-    `problems` are checked, or a function of the ledger that checks what it names itself."""
+    `problems` are checked, or a function of the ledger that checks what it names itself;
+    `created` (or a function of the year's metadata that names it), for a record with no date
+    of its own, starts its history."""
     from auditledger import workflow
 
     added: list[str] = []
@@ -385,7 +398,8 @@ def _add_record(
             given = fields(ledger)
         else:
             given = {**fields, "problems": _check_problems(ledger, fields.get("problems"))}
-        new, ident = workflow.add_year_record(meta, letter, given, model)
+        day = created(meta) if callable(created) else created
+        new, ident = workflow.add_year_record(meta, letter, given, model, day)
         added.append(ident)
         return new
 
@@ -393,10 +407,13 @@ def _add_record(
     return added[0]
 
 
-def _update_record(record_id: str, fields: dict[str, Any]) -> None:
+def _update_record(record_id: str, fields: dict[str, Any], on: date | None = None) -> None:
+    """Change a year's record; the history entry is dated `on`, else the latest date it sets,
+    else today."""
     from auditledger import workflow
 
-    _edit_year(_year_of(record_id), lambda meta, _: workflow.update_year_record(meta, record_id, fields))
+    day = on or max((v for v in fields.values() if isinstance(v, date)), default=None) or _day(None)
+    _edit_year(_year_of(record_id), lambda meta, _: workflow.update_year_record(meta, record_id, fields, day))
     typer.echo(f"updated {record_id}")
 
 
