@@ -119,7 +119,7 @@ def test_show_text_and_json(sample: CLI) -> None:
 def test_show_unknown_id_suggests_the_nearest(sample: CLI) -> None:
     run = sample("show", "2024-0022")
     assert run.exit_code == 2
-    assert run.stderr == "error: no problem with id '2024-0022'; did you mean '2024-002'?\n"
+    assert run.stderr == "error: no problem or record with id '2024-0022'; did you mean '2024-002'?\n"
 
 
 def _reference_plain(grid: text.Grid) -> list[str]:

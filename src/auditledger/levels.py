@@ -5,6 +5,7 @@ May import: model, diagnostics, loader, asof, reports.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -33,18 +34,18 @@ def own_name(ledger: Ledger) -> str:
     return ledger.settings.jurisdiction or ledger.settings.name
 
 
-_READ: dict[int, tuple[Ledger, list[Level]]] = {}
-"""The lower levels already read for a ledger (by identity): a command that checks them before
-it renders reads each once."""
+_READ: weakref.WeakKeyDictionary[Ledger, list[Level]] = weakref.WeakKeyDictionary()
+"""The lower levels already read for a ledger: a command that checks them before it renders
+reads each once."""
 
 
 def lower_levels(ledger: Ledger) -> list[Level]:
     """The lower-level ledgers the settings name, each loaded and checked on its own; a missing
     one is a diagnostic of the settings file. For the ledger as it stood on a day, each lower
     ledger as it stood on that day."""
-    known = _READ.get(id(ledger))
-    if known is not None and known[0] is ledger:
-        return known[1]
+    known = _READ.get(ledger)
+    if known is not None:
+        return known
     levels = []
     for entry in ledger.settings.lower:
         root = ledger.root / entry.path
@@ -64,7 +65,7 @@ def lower_levels(ledger: Ledger) -> list[Level]:
         if ledger.as_of is not None:
             lower = ledger_on(lower, ledger.as_of)
         levels.append(Level(entry.name, lower, found, entry.path))
-    _READ[id(ledger)] = (ledger, levels)
+    _READ[ledger] = levels
     return levels
 
 

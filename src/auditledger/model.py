@@ -930,7 +930,9 @@ class ProblemFile:
         return Origin(self.path, ("problems", index))
 
 
-@dataclass
+@dataclass(
+    eq=False
+)  # one ledger is one object: hashable by identity (`levels` keeps what it read per ledger)
 class Ledger:
     """Every valid record of a ledger, each with its origin. Invalid records are left out
     (the loader reports them); duplicates are kept so that checks can report them."""

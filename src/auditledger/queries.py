@@ -6,10 +6,13 @@ May import: model.
 from __future__ import annotations
 
 import random
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from pydantic import BaseModel
 
 from auditledger.model import Ledger, Problem, RectificationType, Row, Status, money
 
@@ -110,3 +113,37 @@ def problem_record(ledger: Ledger, problem: Problem) -> dict[str, Any]:
     data["rules_made"] = problem.rules_made
     data["unit_name"] = ledger.unit_name(problem.unit)
     return data
+
+
+RECORD_ID = re.compile(r"(\d{4})(?:-([RSVAH])(\d{1,4})(?:/Q(\d{1,4}))?|/(audit_report|rectification_report))")
+
+
+def year_record(ledger: Ledger, ident: str) -> tuple[str, BaseModel] | None:
+    """A record of a year's `_year.yaml` by the id `show` takes: `2025-R1` (resolution, S
+    suggestion, V vote, A recommendation, H hearing), `2025-H1/Q2` (a hearing's question) or
+    `2025/audit_report`, `2025/rectification_report`; with its title. None when there is none."""
+    match = re.fullmatch(
+        r"(\d{4})(?:-([RSVAH])(\d{1,4})(?:/Q(\d{1,4}))?|/(audit_report|rectification_report))", ident
+    )
+    if match is None:
+        return None
+    year, letter, _, question, report = match.groups()
+    meta = ledger.years.get(int(year))
+    if meta is None:
+        return None
+    if report:
+        found = getattr(meta, report)
+        return (ident, found) if found is not None else None
+    head = ident.split("/")[0]
+    for record in getattr(meta, LISTS[letter]):
+        if record.id == head:
+            if question is None:
+                return ident, record
+            number = int(question)
+            if 1 <= number <= len(record.questions):
+                return ident, record.questions[number - 1]
+    return None
+
+
+LISTS = {"R": "resolutions", "S": "suggestions", "V": "votes", "A": "recommendations", "H": "hearings"}
+"""The lists of `YearMeta` by the letter of their records' ids."""

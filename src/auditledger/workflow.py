@@ -417,6 +417,17 @@ def disclose(problem: Problem, on: date, where: str) -> Problem:
     return with_history(problem, {"disclosure": disclosure}, on, None, "disclose", None)
 
 
+def set_report_fields(meta: YearMeta, fields: Mapping[tuple[str, str], Any]) -> YearMeta:
+    """The year's reports with fields set, by (report, field): their dates and titles. These are
+    facts of the calendar, not changes in the rectification, so they keep no history: a hearing
+    held in June stays held in June in the ledger as of any later day."""
+    reports: dict[str, Any] = {}
+    for (name, key), value in fields.items():
+        report = reports.get(name) or getattr(meta, name) or build(Report, {})
+        reports[name] = build(Report, {**report.model_dump(), key: value}, {key: f"--{key}"})
+    return meta.model_copy(update=reports)
+
+
 def disclose_report(meta: YearMeta, name: str, on: date, where: str) -> YearMeta:
     """The report's publication; an earlier one stays in the report's history."""
     report = getattr(meta, name) or build(Report, {})

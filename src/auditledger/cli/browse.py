@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from datetime import date
     from pathlib import Path
 
+    from pydantic import BaseModel
+
     from auditledger.diagnostics import Diagnostic
     from auditledger.model import Ledger, Row
 
@@ -188,13 +190,20 @@ def emit_problems(ledger: "Ledger", rows: list["Row"], output_format: TableForma
 
 @command("show")
 def show(
-    problem_id: Annotated[str, typer.Argument(metavar="ID", help="The problem's id, e.g. 2023-017.")],
+    problem_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="A problem (2023-017) or a record of a year: 2025-R1, 2025-S1, 2025-V1, 2025-A1, "
+            "2025-H1, 2025-H1/Q1, 2025/rectification_report.",
+        ),
+    ],
     output_format: Annotated[TextFormat, typer.Option("--format", help="text or json.")] = TextFormat.text,
     as_of: AsOfOption = None,
     at: AtOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Show one problem with every field and its history, as it stood on a day."""
+    """Show one problem or record of a year with every field and its history, as it stood on a day."""
     from auditledger.checks import did_you_mean
     from auditledger.queries import problem_record
     from auditledger.render.tabular import to_json
@@ -202,9 +211,17 @@ def show(
     ledger = read_ledger(day_or_today(as_of, "--as-of"), at=at)
     problem = ledger.problems_by_id.get(problem_id)
     if problem is None:
+        from auditledger.queries import year_record
+
+        found = year_record(ledger, problem_id)
+        if found is not None:
+            _show_record(ledger, *found, output_format, lang)
+            return
         raise AuditLedgerError(
-            f"no problem with id '{problem_id}'",
-            hint=did_you_mean(problem_id, ledger.problems_by_id) or "see `auditledger list` for the ids",
+            f"no problem or record with id '{problem_id}'" + (f" on {as_of}" if as_of else ""),
+            hint=did_you_mean(problem_id, ledger.problems_by_id)
+            or "see `auditledger list` for problems; records of a year: 2025-R1, 2025-S1, 2025-V1, "
+            "2025-A1, 2025-H1, 2025-H1/Q1, 2025/rectification_report",
         )
     if output_format is TextFormat.json:
         typer.echo(to_json(problem_record(ledger, problem)), nl=False)
@@ -212,3 +229,16 @@ def show(
         from auditledger.render.text import emit, problem_table
 
         emit(problem_table(ledger, problem, (lang or ledger.settings.language).value))
+
+
+def _show_record(
+    ledger: "Ledger", ident: str, record: "BaseModel", output_format: TextFormat, lang: Lang | None
+) -> None:
+    from auditledger.render.tabular import to_json
+
+    if output_format is TextFormat.json:
+        typer.echo(to_json(record.model_dump(mode="json")), nl=False)
+    else:
+        from auditledger.render.text import emit, record_table
+
+        emit(record_table(ledger, record, ident, (lang or ledger.settings.language).value))

@@ -417,6 +417,59 @@ def _update_record(record_id: str, fields: dict[str, Any], on: date | None = Non
     typer.echo(f"updated {record_id}")
 
 
+@command("year")
+def year_dates(
+    year: Annotated[int, typer.Argument(help="The audit year (年度), e.g. 2025.")],
+    cutoff: Annotated[
+        str | None,
+        typer.Option(
+            help="Data cut-off of the rectification report (数据截止日期); `report` defaults to it."
+        ),
+    ] = None,
+    audit_heard: Annotated[
+        str | None, typer.Option(help="When the committee heard the audit work report.")
+    ] = None,
+    report_heard: Annotated[
+        str | None, typer.Option(help="When the committee heard the rectification report.")
+    ] = None,
+    audit_title: Annotated[str | None, typer.Option(help="The audit work report's title.")] = None,
+    report_title: Annotated[str | None, typer.Option(help="The rectification report's title.")] = None,
+) -> None:
+    """Set the year's dates in _year.yaml: the cut-off and when the two reports were heard; with no
+    option, print them."""
+    from auditledger import workflow
+
+    given = {
+        ("rectification_report", "cutoff"): iso_date(cutoff, "--cutoff") if cutoff else None,
+        ("audit_report", "heard_on"): iso_date(audit_heard, "--audit-heard") if audit_heard else None,
+        ("rectification_report", "heard_on"): iso_date(report_heard, "--report-heard")
+        if report_heard
+        else None,
+        ("audit_report", "title"): audit_title,
+        ("rectification_report", "title"): report_title,
+    }
+    changes = {key: value for key, value in given.items() if value is not None}
+    if changes:
+        meta = _edit_year(year, lambda meta, _: workflow.set_report_fields(meta, changes))
+    else:
+        from auditledger.cli.browse import read_ledger
+
+        found = read_ledger().years.get(year)
+        if found is None:
+            raise AuditLedgerError(
+                f"no _year.yaml for {year}",
+                hint=f"set its dates: auditledger year {year} --cutoff YYYY-MM-DD",
+            )
+        meta = found
+    for name, chinese in (("audit_report", "审计工作报告"), ("rectification_report", "整改情况报告")):
+        report = getattr(meta, name)
+        heard = report.heard_on if report and report.heard_on else "—"
+        line = f"{year} {chinese} ({name}): heard {heard}"
+        if name == "rectification_report":
+            line += f", cut-off {report.cutoff if report and report.cutoff else '—'}"
+        typer.echo(line)
+
+
 @command("add", target=resolution_app)
 def resolution_add(
     year: Annotated[int, typer.Option(help="Audit year the resolution concerns.")],

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import IO, TYPE_CHECKING, Any, Literal
 
+from pydantic import BaseModel
 from rich.cells import cell_len
 
 from auditledger.model import Choice, Ledger, Problem, RectificationType, Row, Status, defaults
@@ -72,6 +73,41 @@ LABELS: dict[str, tuple[str, str]] = {
     "disclosure": ("信息公开", "Disclosure"),
     "history": ("变更记录", "History"),
 }
+RECORD_LABELS: dict[str, tuple[str, str]] = {
+    # fields of a year's records (`show 2025-R1`, `show 2025-H1/Q1`)
+    "kind": ("类别", "Kind"),
+    "text": ("内容", "Text"),
+    "problems": ("涉及问题", "Problems"),
+    "adopted": ("通过日期", "Adopted"),
+    "reported": ("报告落实情况日期", "Reported back"),
+    "deputy": ("代表", "Deputy"),
+    "received": ("收到日期", "Received"),
+    "answered": ("答复日期", "Answered"),
+    "copied": ("抄送预算工委日期", "Copied to the committee"),
+    "date": ("日期", "Date"),
+    "target": ("测评对象", "Subject"),
+    "members": ("组成人员", "Members"),
+    "satisfied": ("满意", "Satisfied"),
+    "basic": ("基本满意", "Basically satisfied"),
+    "unsatisfied": ("不满意", "Unsatisfied"),
+    "void": ("无效票", "Void"),
+    "result": ("测评结果", "Result"),
+    "sent_to_party": ("报送党委日期", "Sent to the party committee"),
+    "copied_to_government": ("抄送政府日期", "Copied to the government"),
+    "rereport_due": ("再次报告期限", "Re-report due"),
+    "rereported": ("再次报告日期", "Re-reported"),
+    "units": ("涉及部门", "Departments"),
+    "response": ("答复", "Response"),
+    "responded": ("答复日期", "Responded"),
+    "attendees": ("到会单位", "Units attending"),
+    "questions": ("询问", "Questions"),
+    "by": ("提问人", "Asked by"),
+    "to": ("询问对象", "Asked"),
+    "answer": ("答复", "Answer"),
+    "due": ("书面答复期限", "Written answer due"),
+    "heard_on": ("审议日期", "Heard on"),
+    "cutoff": ("数据截止日期", "Data cut-off"),
+}
 WORDS: dict[str, tuple[str, str]] = {
     "yes": ("是", "yes"),
     "total": ("合计", "Total"),
@@ -84,6 +120,12 @@ WORDS: dict[str, tuple[str, str]] = {
 
 def label(key: str, lang: str) -> str:
     zh, en = LABELS.get(key) or WORDS.get(key) or (key, key)
+    return zh if lang == "zh" else en
+
+
+def field_label(key: str, lang: str) -> str:
+    """A record's field as `show` names it."""
+    zh, en = LABELS.get(key) or RECORD_LABELS.get(key) or (key, key)
     return zh if lang == "zh" else en
 
 
@@ -386,17 +428,35 @@ def overdue_table(ledger: Ledger, rows: Sequence[Due], as_of: date, lang: str) -
 def problem_table(ledger: Ledger, problem: Problem, lang: str) -> Grid:
     """Every field of one problem that differs from its default, one per row (status and
     amount always)."""
-    table = Grid(show_header=False, title=f"{problem.id} {problem.title}")
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column()
-    for name, default in defaults(type(problem)).items():
-        value = getattr(problem, name)
-        if value == default and name not in ("status", "amount"):
-            continue
-        table.add_row(label(name, lang), _show(ledger, name, value, lang))
+    table = record_table(ledger, problem, f"{problem.id} {problem.title}", lang)
     if problem.rectified:
         table.add_row(label("rectified_amount", lang), show_money(problem.rectified_amount))
     return table
+
+
+def record_table(ledger: Ledger, record: BaseModel, title: str, lang: str) -> Grid:
+    """Every field of a record that differs from its default, one per row, its history last
+    as a timeline (status and amount always)."""
+    table = Grid(show_header=False, title=title)
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    for name, default in defaults(type(record)).items():
+        value = getattr(record, name)
+        if value == default and name not in ("status", "amount"):
+            continue
+        table.add_row(field_label(name, lang), _show(ledger, name, value, lang))
+    return table
+
+
+def _change_value(value: Any) -> str:
+    """A value as a history entry holds it: a nested record's fields in a line, lists joined."""
+    if value is None:
+        return "—"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_change_value(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "、".join(map(_change_value, value))
+    return str(value)
 
 
 def _show(ledger: Ledger, name: str, value: Any, lang: str) -> str:
@@ -410,11 +470,15 @@ def _show(ledger: Ledger, name: str, value: Any, lang: str) -> str:
         )
     if name == "history":
         return "\n".join(
-            f"{h.date} {h.by or ''} {h.action}: "
-            + "; ".join(f"{c.field} {c.old} → {c.new}" for c in h.changes)
+            f"{h.date} {h.by + ' ' if h.by else ''}{h.action}"
+            + "".join(f"; {c.field}: {_change_value(c.old)} → {_change_value(c.new)}" for c in h.changes)
             + (f" ({h.note})" if h.note else "")
             for h in value
         )
+    if name == "questions":
+        return "\n".join(f"Q{n} → {q.to}: {q.text}" for n, q in enumerate(value, start=1))
+    if name == "attendees":
+        return "、".join(f"{ledger.unit_name(a.unit)} ({a.unit})" for a in value)
     if name == "tracking":
         internal = "（内部）" if lang == "zh" else " (internal)"
         return "\n".join(
@@ -448,6 +512,8 @@ def _show(ledger: Ledger, name: str, value: Any, lang: str) -> str:
         return "\n".join(parts)
     if isinstance(value, Choice):
         return value.label(lang)
+    if isinstance(value, BaseModel):  # a report of the year, its publication
+        return _change_value(value.model_dump(mode="json", exclude_defaults=True))
     if isinstance(value, list):
         return "\n".join(_show(ledger, "", item, lang) for item in value)
     if isinstance(value, date):
