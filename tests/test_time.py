@@ -148,7 +148,10 @@ def test_year_sets_the_dates_and_report_defaults_to_the_cutoff(sample: CLI) -> N
 
 # --- never a wrong document in silence ------------------------------------------------------------
 
-BROKEN = "  - id: 2025-099\n    year: 2025\n    title: 坏记录\n    unit: czj\n    type: immediate\n    deadline: 2026-13-01\n"
+BROKEN = (
+    "  - id: 2025-099\n    year: 2025\n    title: 坏记录\n    unit: czj\n"
+    "    type: immediate\n    deadline: 2026-13-01\n"
+)
 
 DOCUMENTS = [
     ("report", "--year", "2025", "--as-of", CUTOFF),
