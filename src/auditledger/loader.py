@@ -371,12 +371,12 @@ def _checked(ledger: Ledger, reader: _Reader) -> list[Diagnostic]:
         if isinstance(stored, list):
             found = [replace(d, path=ledger.root / d.path) if d.path else d for d in stored]
     if found is None:
-        found = run_checks(ledger, disk=False)
+        found = locate_lines(run_checks(ledger, disk=False), reader.texts)
         if reader.cache is not None and fingerprint is not None:
             top = ledger.root
             stored = [replace(d, path=d.path.relative_to(top)) if d.path else d for d in found]
             reader.cache.put_checks(fingerprint, stored)
-    return found + run_checks(ledger, disk=True)
+    return found + locate_lines(run_checks(ledger, disk=True), reader.texts)
 
 
 def _rows(cached: Any) -> tuple[Row, ...]:
@@ -461,9 +461,10 @@ then rebuilt, not misread."""
 CACHE_KEY = f"auditledger {__version__}, schema {SCHEMA_VERSION}, cache {CACHE_FORMAT}"
 
 
-def locate_lines(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """Line and column for diagnostics made after loading, reading their files again."""
-    texts: dict[Path, str] = {}
+def locate_lines(diagnostics: list[Diagnostic], known: Mapping[Path, str] | None = None) -> list[Diagnostic]:
+    """Line and column for diagnostics made after loading, from the `known` texts of files read,
+    else reading their files again (files the read cache gave were not read)."""
+    texts: dict[Path, str] = dict(known or {})
     for d in diagnostics:
         if d.line is None and d.path is not None and d.path not in texts:
             text, _ = store.read_text(d.path)
