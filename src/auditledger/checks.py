@@ -10,7 +10,9 @@ import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import PurePosixPath
+from typing import cast
 
 from auditledger.diagnostics import Diagnostic, Pointer, Severity
 from auditledger.model import Ledger, Origin, Status
@@ -25,19 +27,33 @@ class Finding:
 
 
 CheckFunction = Callable[[Ledger], Iterator[Finding]]
+DatedCheckFunction = Callable[[Ledger, date], Iterator[Finding]]
+"""A check that judges by a day (today, or the day `check --as-of` names), given to it."""
 
 
 @dataclass(frozen=True)
 class Check:
     code: str
     severity: Severity
-    function: CheckFunction
+    function: CheckFunction | DatedCheckFunction
     disk: bool = False
     """Looks at files on disk besides the ledger's records, so its result cannot be cached."""
+    dated: bool = False
+    """Judges by the day it is given (a `DatedCheckFunction`), so its result cannot be cached."""
 
     @property
     def summary(self) -> str:
         return (self.function.__doc__ or "").strip().splitlines()[0]
+
+    @property
+    def cacheable(self) -> bool:
+        """Its findings depend on the ledger's records alone: they hold while no file changes."""
+        return not (self.disk or self.dated)
+
+    def findings(self, ledger: Ledger, today: date) -> Iterator[Finding]:
+        if self.dated:
+            return cast(DatedCheckFunction, self.function)(ledger, today)
+        return cast(CheckFunction, self.function)(ledger)
 
 
 CHECKS: dict[str, Check] = {}
@@ -54,14 +70,29 @@ def check(
     return register
 
 
-def run_checks(ledger: Ledger, disk: bool | None = None) -> list[Diagnostic]:
-    """Every check's findings; with `disk`, only the checks that do (True) or do not (False)
-    look at files on disk."""
+def dated_check(
+    code: str, severity: Severity = Severity.error
+) -> Callable[[DatedCheckFunction], DatedCheckFunction]:
+    """Registers a check that is given the day to judge by."""
+
+    def register(function: DatedCheckFunction) -> DatedCheckFunction:
+        CHECKS[code] = Check(code, severity, function, dated=True)
+        return function
+
+    return register
+
+
+def run_checks(
+    ledger: Ledger, *, today: date | None = None, cacheable: bool | None = None
+) -> list[Diagnostic]:
+    """Every check's findings, judging by `today` (default: the real today); with `cacheable`,
+    only the checks whose findings may (True) or may not (False) be cached."""
+    day = today or date.today()
     diagnostics = []
     for item in CHECKS.values():
-        if disk is not None and item.disk != disk:
+        if cacheable is not None and item.cacheable != cacheable:
             continue
-        for finding in item.function(ledger):
+        for finding in item.findings(ledger, day):
             diagnostics.append(
                 Diagnostic.at(
                     finding.origin.path,

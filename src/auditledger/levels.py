@@ -32,9 +32,10 @@ def own_name(ledger: Ledger) -> str:
     return ledger.settings.jurisdiction or ledger.settings.name
 
 
-def lower_levels(ledger: Ledger) -> list[Level]:
-    """The lower-level ledgers the settings name, each loaded and checked on its own; a missing
-    one is a diagnostic of the settings file."""
+def lower_levels(ledger: Ledger, today: date | None = None) -> list[Level]:
+    """The lower-level ledgers the settings name, each loaded and checked on its own (dates
+    judged by `today`, default the real today); a missing one is a diagnostic of the settings
+    file."""
     levels = []
     for entry in ledger.settings.lower:
         root = ledger.root / entry.path
@@ -50,7 +51,7 @@ def lower_levels(ledger: Ledger) -> list[Level]:
             empty = Ledger(root, ledger.settings.model_copy(update={"lower": []}), ledger.settings_origin)
             levels.append(Level(entry.name, empty, [missing], entry.path))
             continue
-        lower, found = load(root)
+        lower, found = load(root, today=today)
         levels.append(Level(entry.name, lower, found, entry.path))
     return levels
 
