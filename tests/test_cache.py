@@ -197,6 +197,26 @@ def test_evidence_files_are_looked_at_every_time(cached: CLI) -> None:
     assert "evidence-missing" in cached("check").stdout
 
 
+def test_findings_in_files_the_cache_gave_keep_their_line_and_column(cached: CLI) -> None:
+    """A warm `check` reads no file, yet points at the same line and column as a cold one, for
+    the checks taken from the cache and for those run every time."""
+    path = cached.root / "2024" / "czj.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("    evidence:\n", "    evidence:\n      - evidence/2024/gone.pdf\n", 1)
+    path.write_text(text.replace("category: 财政管理", "category: 财政管里", 1), encoding="utf-8")
+    age(cached.root)
+    cold = cached("check").lines
+    warm = cached("check").lines
+    assert warm == cold
+    where = f"{path}:"
+    found = [line for line in warm if line.startswith(where)]
+    assert {line.split(": ")[1] for line in found} == {
+        "unknown-category (warning)",
+        "evidence-missing (warning)",
+    }
+    assert all(line[len(where) :].split(":")[0].isdigit() for line in found), found
+
+
 def test_files_changed_just_now_are_not_cached(sample: CLI) -> None:
     path = sample.root / "2024" / "czj.yaml"
     age(sample.root)

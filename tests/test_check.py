@@ -126,6 +126,58 @@ CASES: dict[str, tuple[dict[str, str | None], str]] = {
         },
         "2023/_year.yaml:8:5",
     ),
+    "date-in-future": (
+        {"2023/czj.yaml": problem(completed_on="completed_on: 2099-01-01")},
+        "2023/czj.yaml:11:5",
+    ),
+    "answer-before-question": (
+        {
+            "2023/_year.yaml": YEAR + "suggestions:\n  - {id: 2023-S1, deputy: 王代表, text: 建议, "
+            "received: 2024-07-10, answered: 2024-07-01}\n"
+        },
+        "2023/_year.yaml:7:64",
+    ),
+    "report-back-before-adoption": (
+        {
+            "2023/_year.yaml": YEAR + "resolutions:\n  - {id: 2023-R1, kind: opinion, adopted: 2024-06-28, "
+            "text: 意见, reported: 2024-06-01}\n"
+        },
+        "2023/_year.yaml:7:65",
+    ),
+    "copy-before-answer": (
+        {
+            "2023/_year.yaml": YEAR + "suggestions:\n  - {id: 2023-S1, deputy: 王代表, text: 建议, "
+            "received: 2024-07-10, copied: 2024-08-01}\n"
+        },
+        "2023/_year.yaml:7:64",
+    ),
+    "follow-up-before-vote": (
+        {
+            "2023/_year.yaml": YEAR + "votes:\n  - {id: 2023-V1, date: 2024-12-24, target: report, "
+            "members: 40, satisfied: 30, basic: 5, unsatisfied: 5, result: satisfied, "
+            "sent_to_party: 2024-12-01}\n"
+        },
+        "2023/_year.yaml:7:126",
+    ),
+    "closed-before-completion": (
+        {
+            "2023/czj.yaml": problem(
+                status="status: closed",
+                completed_on="completed_on: 2024-09-01",
+                closed_on="closed_on: 2024-08-01",
+                evidence="evidence: [整改报告]",
+            )
+        },
+        "2023/czj.yaml:12:5",
+    ),
+    "milestone-after-deadline": (
+        {
+            "2023/czj.yaml": problem(
+                type="type: phased", milestones="milestones: [{due: 2024-10-31, text: 完成}]"
+            )
+        },
+        "2023/czj.yaml:11:19",
+    ),
     "evidence-outside": (
         {"2023/czj.yaml": problem(evidence="evidence: [整改报告, ../../etc/passwd]")},
         "2023/czj.yaml:11:22",

@@ -73,6 +73,8 @@ special = st.sampled_from(
 )
 money = st.decimals(min_value=0, max_value=Decimal("99999999.99"), places=2, allow_nan=False)
 days = st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31))
+done_days = st.dates(min_value=date(2020, 1, 1), max_value=date(2026, 11, 30))
+"""Days something was done on: none after today (`date-in-future`)."""
 
 
 @st.composite
@@ -95,7 +97,7 @@ def problems(draw: st.DrawFn) -> Problem:
         "measures": st.lists(st.one_of(long_text, special), max_size=3),
         "rectified": st.dictionaries(st.sampled_from(list(RectifyMethod)), money, max_size=3),
         "accountable": st.integers(0, 50),
-        "completed_on": days,
+        "completed_on": done_days,
         "next_steps": long_text,
         "prominent": st.booleans(),
         "evidence": st.lists(line_text, max_size=2),

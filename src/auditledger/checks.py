@@ -10,10 +10,12 @@ import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import PurePosixPath
+from typing import cast
 
 from auditledger.diagnostics import Diagnostic, Pointer, Severity
-from auditledger.model import Ledger, Origin, Status
+from auditledger.model import Ledger, Origin, Status, acts_of, year_acts
 
 
 @dataclass(frozen=True)
@@ -25,19 +27,33 @@ class Finding:
 
 
 CheckFunction = Callable[[Ledger], Iterator[Finding]]
+DatedCheckFunction = Callable[[Ledger, date], Iterator[Finding]]
+"""A check that judges by a day (today, or the day `check --as-of` names), given to it."""
 
 
 @dataclass(frozen=True)
 class Check:
     code: str
     severity: Severity
-    function: CheckFunction
+    function: CheckFunction | DatedCheckFunction
     disk: bool = False
     """Looks at files on disk besides the ledger's records, so its result cannot be cached."""
+    dated: bool = False
+    """Judges by the day it is given (a `DatedCheckFunction`), so its result cannot be cached."""
 
     @property
     def summary(self) -> str:
         return (self.function.__doc__ or "").strip().splitlines()[0]
+
+    @property
+    def cacheable(self) -> bool:
+        """Its findings depend on the ledger's records alone: they hold while no file changes."""
+        return not (self.disk or self.dated)
+
+    def findings(self, ledger: Ledger, today: date) -> Iterator[Finding]:
+        if self.dated:
+            return cast(DatedCheckFunction, self.function)(ledger, today)
+        return cast(CheckFunction, self.function)(ledger)
 
 
 CHECKS: dict[str, Check] = {}
@@ -54,14 +70,29 @@ def check(
     return register
 
 
-def run_checks(ledger: Ledger, disk: bool | None = None) -> list[Diagnostic]:
-    """Every check's findings; with `disk`, only the checks that do (True) or do not (False)
-    look at files on disk."""
+def dated_check(
+    code: str, severity: Severity = Severity.error
+) -> Callable[[DatedCheckFunction], DatedCheckFunction]:
+    """Registers a check that is given the day to judge by."""
+
+    def register(function: DatedCheckFunction) -> DatedCheckFunction:
+        CHECKS[code] = Check(code, severity, function, dated=True)
+        return function
+
+    return register
+
+
+def run_checks(
+    ledger: Ledger, *, today: date | None = None, cacheable: bool | None = None
+) -> list[Diagnostic]:
+    """Every check's findings, judging by `today` (default: the real today); with `cacheable`,
+    only the checks whose findings may (True) or may not (False) be cached."""
+    day = today or date.today()
     diagnostics = []
     for item in CHECKS.values():
-        if disk is not None and item.disk != disk:
+        if cacheable is not None and item.cacheable != cacheable:
             continue
-        for finding in item.function(ledger):
+        for finding in item.findings(ledger, day):
             diagnostics.append(
                 Diagnostic.at(
                     finding.origin.path,
@@ -426,4 +457,157 @@ def check_recommendation_unanswered(ledger: Ledger) -> Iterator[Finding]:
                     f"recommendation {recommendation.id} has no response by the hearing on {heard}",
                     f"record it with `auditledger recommendation update {recommendation.id} --response TEXT "
                     "--status adopted --date D`",
+                )
+
+
+# --- dates that cannot be ----------------------------------------------------------------
+
+_NOT_AHEAD = "correct it to the day it happened: only plans (deadlines, `due`, hearing days) may lie ahead"
+
+
+@dated_check("date-in-future")
+def check_date_in_future(ledger: Ledger, today: date) -> Iterator[Finding]:
+    """A change, completion, answer or vote is dated after today (or the day `--as-of` names)."""
+    for file in ledger.problem_files:
+        if all(latest <= today for latest in file.latest()):
+            continue  # from the files' latest acts: cached problems stay packed
+        for entry in file.entries:
+            for field, what, day in acts_of(entry.record):
+                if day > today:
+                    message = f"problem {entry.record.id} {what} is {day}, after today ({today})"
+                    yield Finding(entry.origin, field, message, _NOT_AHEAD)
+    for year_entry in ledger.year_entries:
+        for field, what, day in year_acts(year_entry.record):
+            if day > today:
+                yield Finding(year_entry.origin, field, f"{what} is {day}, after today ({today})", _NOT_AHEAD)
+
+
+@check("answer-before-question")
+def check_answer_before_question(ledger: Ledger) -> Iterator[Finding]:
+    """An answer is dated before what it answers.
+
+    A hearing's question answered before the hearing, a deputy's suggestion before it was
+    received, an audit recommendation before the audit work report that made it was heard."""
+    for entry in ledger.year_entries:
+        meta = entry.record
+        for i, hearing in enumerate(meta.hearings):
+            for j, question in enumerate(hearing.questions):
+                if question.answered is not None and question.answered < hearing.date:
+                    yield Finding(
+                        entry.origin,
+                        ("hearings", i, "questions", j, "answered"),
+                        f"question {j + 1} of hearing {hearing.id} is answered {question.answered}, "
+                        f"before the hearing that asked it ({hearing.date})",
+                        "correct `answered` (or the hearing's `date`): answers come on or after the hearing",
+                    )
+        for i, suggestion in enumerate(meta.suggestions):
+            if suggestion.answered is not None and suggestion.answered < suggestion.received:
+                yield Finding(
+                    entry.origin,
+                    ("suggestions", i, "answered"),
+                    f"suggestion {suggestion.id} is answered {suggestion.answered}, before it was "
+                    f"received ({suggestion.received})",
+                    "correct `answered` (or `received`): an answer comes on or after the suggestion",
+                )
+        heard = meta.audit_report.heard_on if meta.audit_report else None
+        for i, recommendation in enumerate(meta.recommendations):
+            if (
+                heard is not None
+                and recommendation.responded is not None
+                and recommendation.responded < heard
+            ):
+                yield Finding(
+                    entry.origin,
+                    ("recommendations", i, "responded"),
+                    f"recommendation {recommendation.id} is responded to {recommendation.responded}, "
+                    f"before the audit work report that made it was heard ({heard})",
+                    "correct `responded` (or the report's `heard_on`): a response comes after the hearing",
+                )
+
+
+@check("report-back-before-adoption")
+def check_report_back_before_adoption(ledger: Ledger) -> Iterator[Finding]:
+    """The government reported back on a resolution before the resolution was adopted."""
+    for entry in ledger.year_entries:
+        for i, resolution in enumerate(entry.record.resolutions):
+            if resolution.reported is not None and resolution.reported < resolution.adopted:
+                yield Finding(
+                    entry.origin,
+                    ("resolutions", i, "reported"),
+                    f"{resolution.kind.zh} {resolution.id} is reported back on {resolution.reported}, "
+                    f"before it was adopted ({resolution.adopted})",
+                    "correct `reported` (or `adopted`): the report-back comes on or after adoption",
+                )
+
+
+@check("copy-before-answer")
+def check_copy_before_answer(ledger: Ledger) -> Iterator[Finding]:
+    """A suggestion's answer is copied to the committee before it was given, or with no answer."""
+    for entry in ledger.year_entries:
+        for i, suggestion in enumerate(entry.record.suggestions):
+            copied, answered = suggestion.copied, suggestion.answered
+            if copied is None or (answered is not None and answered <= copied):
+                continue
+            if answered is None:
+                message = f"suggestion {suggestion.id} is copied {copied} but has no answer date"
+                hint = "add `answered:` with the day the unit answered the deputy, on or before the copy"
+            else:
+                message = (
+                    f"suggestion {suggestion.id} is copied {copied}, before it was answered ({answered})"
+                )
+                hint = "correct `copied` (or `answered`): the answer is copied after it is given"
+            yield Finding(entry.origin, ("suggestions", i, "copied"), message, hint)
+
+
+_AFTER_VOTE = {
+    "sent_to_party": "sent to the party committee",
+    "copied_to_government": "copied to the government",
+    "rereported": "re-reported",
+}
+
+
+@check("follow-up-before-vote")
+def check_follow_up_before_vote(ledger: Ledger) -> Iterator[Finding]:
+    """A vote's result is sent, copied or re-reported on before the vote."""
+    for entry in ledger.year_entries:
+        for i, vote in enumerate(entry.record.votes):
+            for name, what in _AFTER_VOTE.items():
+                day: date | None = getattr(vote, name)
+                if day is not None and day < vote.date:
+                    yield Finding(
+                        entry.origin,
+                        ("votes", i, name),
+                        f"vote {vote.id} is {what} on {day}, before the vote ({vote.date})",
+                        f"correct `{name}` (or the vote's `date`): it follows the vote",
+                    )
+
+
+@check("closed-before-completion")
+def check_closed_before_completion(ledger: Ledger) -> Iterator[Finding]:
+    """A problem is closed (销号) before its rectification was completed."""
+    for entry in ledger.problem_entries:
+        problem = entry.record
+        if problem.closed_on and problem.completed_on and problem.closed_on < problem.completed_on:
+            yield Finding(
+                entry.origin,
+                ("closed_on",),
+                f"problem {problem.id} is closed on {problem.closed_on}, before its rectification "
+                f"was completed ({problem.completed_on})",
+                "correct `closed_on` (or `completed_on`): a problem is closed after it is rectified",
+            )
+
+
+@check("milestone-after-deadline", Severity.warning)
+def check_milestone_after_deadline(ledger: Ledger) -> Iterator[Finding]:
+    """A milestone is due after the problem's deadline."""
+    for entry in ledger.problem_entries:
+        problem = entry.record
+        for index, milestone in enumerate(problem.milestones):
+            if milestone.due > problem.deadline:
+                yield Finding(
+                    entry.origin,
+                    ("milestones", index, "due"),
+                    f"milestone {index + 1} of problem {problem.id} is due {milestone.due}, after "
+                    f"the deadline ({problem.deadline})",
+                    "bring the milestone within the deadline, or extend it with `auditledger extend`",
                 )

@@ -39,10 +39,10 @@ _READ: weakref.WeakKeyDictionary[Ledger, list[Level]] = weakref.WeakKeyDictionar
 reads each once."""
 
 
-def lower_levels(ledger: Ledger) -> list[Level]:
-    """The lower-level ledgers the settings name, each loaded and checked on its own; a missing
-    one is a diagnostic of the settings file. For the ledger as it stood on a day, each lower
-    ledger as it stood on that day."""
+def lower_levels(ledger: Ledger, today: date | None = None) -> list[Level]:
+    """The lower-level ledgers the settings name, each loaded and checked on its own (dates
+    judged by `today`, default the real today); a missing one is a diagnostic of the settings
+    file. For the ledger as it stood on a day, each lower ledger as it stood on that day."""
     known = _READ.get(ledger)
     if known is not None:
         return known
@@ -61,7 +61,7 @@ def lower_levels(ledger: Ledger) -> list[Level]:
             empty = Ledger(root, ledger.settings.model_copy(update={"lower": []}), ledger.settings_origin)
             levels.append(Level(entry.name, empty, [missing], entry.path))
             continue
-        lower, found = load(root)
+        lower, found = load(root, today=today)
         if ledger.as_of is not None:
             lower = ledger_on(lower, ledger.as_of)
         levels.append(Level(entry.name, lower, found, entry.path))

@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -292,19 +293,22 @@ class _Reader:
         return found
 
 
-def load(root: Path, *, cache: bool = True, checks: bool = True) -> tuple[Ledger, list[Diagnostic]]:
-    """Read and check the whole ledger under `root`.
+def load(
+    root: Path, *, cache: bool = True, checks: bool = True, today: date | None = None
+) -> tuple[Ledger, list[Diagnostic]]:
+    """Read and check the whole ledger under `root`, judging dates by `today` (default: the
+    real today).
 
     Files unchanged since the last read, and the checks' result when no file changed, come
     from the read cache (`store.Cache`), unless `cache` is false or AUDITLEDGER_NO_CACHE is
-    set. Without `checks`, only what reading and validating the files finds is reported (an
-    edit checks its own result with `reload`).
+    set (checks that judge by the day always run). Without `checks`, only what reading and
+    validating the files finds is reported (an edit checks its own result with `reload`).
     """
     use_cache = cache and not os.environ.get("AUDITLEDGER_NO_CACHE")
     with _no_collection():
         reader = _Reader({}, store.Cache.open(root, CACHE_KEY) if use_cache else None)
         ledger = _read_files(root, reader)
-        diagnostics = reader.diagnostics + (_checked(ledger, reader) if checks else [])
+        diagnostics = reader.diagnostics + (_checked(ledger, reader, today) if checks else [])
         return ledger, sort_diagnostics(_with_lines(diagnostics, reader.texts))
 
 
@@ -361,9 +365,10 @@ def _read_year_files(files: list[Path], ledger: Ledger, reader: _Reader) -> None
             ledger.problem_files.append(reader.problem_file(path))
 
 
-def _checked(ledger: Ledger, reader: _Reader) -> list[Diagnostic]:
+def _checked(ledger: Ledger, reader: _Reader, today: date | None) -> list[Diagnostic]:
     """The checks' findings: those that read only the ledger's records from the cache when no
-    file changed since they ran; those that look at other files on disk every time."""
+    file changed since they ran; those that look at other files on disk, or judge by `today`,
+    every time."""
     fingerprint = reader.fingerprint(ledger.root)
     found: list[Diagnostic] | None = None
     if reader.cache is not None and fingerprint is not None:
@@ -371,12 +376,12 @@ def _checked(ledger: Ledger, reader: _Reader) -> list[Diagnostic]:
         if isinstance(stored, list):
             found = [replace(d, path=ledger.root / d.path) if d.path else d for d in stored]
     if found is None:
-        found = run_checks(ledger, disk=False)
+        found = locate_lines(run_checks(ledger, cacheable=True), reader.texts)
         if reader.cache is not None and fingerprint is not None:
             top = ledger.root
             stored = [replace(d, path=d.path.relative_to(top)) if d.path else d for d in found]
             reader.cache.put_checks(fingerprint, stored)
-    return found + run_checks(ledger, disk=True)
+    return found + locate_lines(run_checks(ledger, today=today, cacheable=False), reader.texts)
 
 
 def _rows(cached: Any) -> tuple[Row, ...]:
@@ -411,7 +416,7 @@ def _no_collection() -> Iterator[None]:
 def reload(ledger: Ledger, overrides: Mapping[Path, str]) -> tuple[Ledger, list[Diagnostic]]:
     """The ledger as it would be with some files' texts replaced, and what is wrong in those
     files: only they are read, and the checks report on their records alone, looking up ids and
-    units in the whole."""
+    units in the whole. Dates are judged by the real today: a write cannot record the future."""
     reader = _Reader(overrides, None)
     changed = set(reader.overrides)
     root = ledger.root
@@ -455,15 +460,16 @@ def reload(ledger: Ledger, overrides: Mapping[Path, str]) -> tuple[Ledger, list[
     return new, sort_diagnostics(_with_lines(diagnostics, reader.texts))
 
 
-CACHE_FORMAT = 11
+CACHE_FORMAT = 12
 """Bump when what the cache keeps changes shape (an entry, `model.PARTS`): older caches are
 then rebuilt, not misread."""
 CACHE_KEY = f"auditledger {__version__}, schema {SCHEMA_VERSION}, cache {CACHE_FORMAT}"
 
 
-def locate_lines(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """Line and column for diagnostics made after loading, reading their files again."""
-    texts: dict[Path, str] = {}
+def locate_lines(diagnostics: list[Diagnostic], known: Mapping[Path, str] | None = None) -> list[Diagnostic]:
+    """Line and column for diagnostics made after loading, from the `known` texts of files read,
+    else reading their files again (files the read cache gave were not read)."""
+    texts: dict[Path, str] = dict(known or {})
     for d in diagnostics:
         if d.line is None and d.path is not None and d.path not in texts:
             text, _ = store.read_text(d.path)

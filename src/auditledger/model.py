@@ -9,7 +9,7 @@ import datetime as dt
 import hashlib
 import sys
 import unicodedata
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -826,19 +826,83 @@ def evidence_of(problem: Problem) -> tuple[str, ...]:
     return tuple(problem.evidence)
 
 
-def latest_of(problem: Problem) -> date:
-    """The latest day anything is recorded to have happened to the problem (its history, checks,
-    completion, closing, milestones done, publication, choice as a case): the as-of view of any
-    later day takes it as it stands."""
-    found = [entry.date for entry in problem.history]
-    found += [entry.date for entry in problem.tracking]
-    found += [m.done for m in problem.milestones if m.done is not None]
-    found += [d for d in (problem.completed_on, problem.closed_on) if d is not None]
-    if problem.disclosure is not None:
-        found.append(problem.disclosure.published)
+Act = tuple[tuple[str | int, ...], str, date]
+"""A day on which something is recorded to have been done: where that date is (a pointer
+inside the record or file), what was done, and the day."""
+
+
+def acts_of(problem: Problem) -> Iterator[Act]:
+    """Each day something is recorded to have been done to the problem: completion, closing,
+    milestones done, tracking, choice as a typical case, publication, its history. Planned days
+    (the deadline, milestones' `due`) are not acts: they may lie ahead."""
+    if problem.completed_on is not None:
+        yield ("completed_on",), "completed_on", problem.completed_on
+    if problem.closed_on is not None:
+        yield ("closed_on",), "closed_on", problem.closed_on
+    for index, milestone in enumerate(problem.milestones):
+        if milestone.done is not None:
+            yield ("milestones", index, "done"), f"milestone {index + 1} done", milestone.done
+    for index, tracked in enumerate(problem.tracking):
+        yield ("tracking", index, "date"), f"tracking entry {index + 1}", tracked.date
     if problem.case is not None:
-        found.append(problem.case.chosen)
-    return max(found, default=date.min)
+        yield ("case", "chosen"), "typical case chosen", problem.case.chosen
+    if problem.disclosure is not None:
+        yield ("disclosure", "published"), "disclosure published", problem.disclosure.published
+    yield from history_acts(problem, (), "")
+
+
+def history_acts(record: object, at: tuple[str | int, ...], owner: str) -> Iterator[Act]:
+    """The days of a record's `history`, when the record has one (every record that changes is
+    to carry one; read by attribute so that records without one yet are passed over)."""
+    entries: list[HistoryEntry] = getattr(record, "history", [])
+    for index, entry in enumerate(entries):
+        yield (*at, "history", index, "date"), f"{owner}history entry {index + 1}", entry.date
+
+
+def year_acts(meta: YearMeta) -> Iterator[Act]:
+    """Each day something is recorded to have been done in a year's file: answers, copies,
+    report-backs, votes and what followed them, publications, the records' histories. Planned
+    days (hearings, `due`, `rereport_due`, `heard_on`, `cutoff`) are not acts."""
+    for name in ("audit_report", "rectification_report"):
+        report: Report | None = getattr(meta, name)
+        if report is None:
+            continue
+        if report.disclosure is not None:
+            day = report.disclosure.published
+            yield (name, "disclosure", "published"), f"{name} disclosure published", day
+        yield from history_acts(report, (name,), f"{name} ")
+    kinds: list[
+        tuple[str, Sequence[Resolution | Suggestion | Vote | Recommendation | Hearing], str, tuple[str, ...]]
+    ] = [
+        ("resolutions", meta.resolutions, "resolution", ("reported",)),
+        ("suggestions", meta.suggestions, "suggestion", ("answered", "copied")),
+        ("votes", meta.votes, "vote", ("date", "sent_to_party", "copied_to_government", "rereported")),
+        ("recommendations", meta.recommendations, "recommendation", ("responded",)),
+        ("hearings", meta.hearings, "hearing", ()),
+    ]
+    for key, records, kind, fields in kinds:
+        for index, record in enumerate(records):
+            yield from _dated_fields(record, (key, index), f"{kind} {record.id}", fields)
+    for i, hearing in enumerate(meta.hearings):
+        for j, question in enumerate(hearing.questions):
+            owner = f"question {j + 1} of hearing {hearing.id}"
+            yield from _dated_fields(question, ("hearings", i, "questions", j), owner, ("answered",))
+
+
+def _dated_fields(
+    record: BaseModel, at: tuple[str | int, ...], owner: str, fields: tuple[str, ...]
+) -> Iterator[Act]:
+    for name in fields:
+        day: date | None = getattr(record, name)
+        if day is not None:
+            yield (*at, name), f"{owner} {name}", day
+    yield from history_acts(record, at, f"{owner} ")
+
+
+def latest_of(problem: Problem) -> date:
+    """The latest day anything is recorded to have been done to the problem (`date.min` when
+    nothing is): whether any of its acts lies after a day, without unpacking it."""
+    return max((day for _, _, day in acts_of(problem)), default=date.min)
 
 
 def sha_of(problem: Problem) -> str:
@@ -856,9 +920,10 @@ PARTS: dict[str, Callable[[Problem], Any]] = {
 }
 """What is known of each problem in a file without the problem itself, by what needs it: an
 edit the other files' keys, the evidence checks the evidence, the deadlines the dates, `list`
-the rows. The read cache keeps each part of all files together, unpickled when first asked
-for (plain tuples: unpickling them costs a fraction of the records). Change a part's shape:
-bump `loader.CACHE_FORMAT`."""
+the rows, the as-of view and the dates-in-the-future check the latest act, the digest of the
+as-of view each problem's sha. The read cache keeps each part of all
+files together, unpickled when first asked for (plain tuples: unpickling them costs a fraction
+of the records). Change a part's shape: bump `loader.CACHE_FORMAT`."""
 
 
 class ProblemFile:
@@ -922,6 +987,9 @@ class ProblemFile:
 
     def rows(self) -> tuple[Row, ...]:
         return self.part("rows")
+
+    def latest(self) -> tuple[date, ...]:
+        return self.part("latest")
 
     def origin(self, index: int) -> Origin:
         """Where the file's `index`th valid problem is (valid records may sit among invalid ones)."""

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from auditledger.cli import app, command, state
-from auditledger.cli.options import TextFormat, day_or_today
+from auditledger.cli.options import AsOfOption, TextFormat, day_or_today
 from auditledger.diagnostics import AuditLedgerError, display_path
 
 
@@ -148,17 +148,20 @@ def _ask_for_missing(fields: dict[str, Any]) -> None:
 @command("check")
 def check(
     output_format: Annotated[TextFormat, typer.Option("--format", help="text or json.")] = TextFormat.text,
+    as_of: AsOfOption = None,
 ) -> None:
-    """Check every file of the ledger and report every error at once (exit 1 if any)."""
+    """Check every file of the ledger and report every error at once (exit 1 if any); dates
+    after the --as-of day (default: today) are errors."""
     from auditledger.loader import load
     from auditledger.render.tabular import to_json
 
-    ledger, diagnostics = load(state().root())
+    today = day_or_today(as_of, "--as-of")
+    ledger, diagnostics = load(state().root(), today=today)
     lowers = []
     if ledger.settings.lower:
         from auditledger.levels import counterparts, lower_levels
 
-        lowers = lower_levels(ledger)
+        lowers = lower_levels(ledger, today)
         diagnostics = (
             diagnostics + [d for level in lowers for d in level.diagnostics] + counterparts(ledger, lowers)
         )
