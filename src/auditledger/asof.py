@@ -9,6 +9,7 @@ answer, a vote or a publication dated after the day has not happened yet. Pure: 
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable
@@ -66,14 +67,14 @@ def _undo(data: Data, change: Change) -> bool:
         if change.old is None:
             del current[places[-1]]
         elif isinstance(change.old, dict) or not isinstance(current[places[-1]], dict):
-            current[places[-1]] = change.old
+            current[places[-1]] = copy.deepcopy(change.old)  # the entry's own value stays untouched
         else:
             return False  # a nested record recorded as a line of text: not exact
         return True
     if change.old is None:
         container.pop(key, None)
     else:
-        container[key] = change.old
+        container[key] = copy.deepcopy(change.old)  # an older undo may edit it in place
     return True
 
 
@@ -112,7 +113,9 @@ def _dated_after(record: BaseModel, day: dt.date, own_dates: Callable[[Data, dt.
 
 
 def _after(value: Any, day: dt.date) -> bool:
-    """Whether a JSON date (text) lies after the day."""
+    """Whether a date (as JSON text, or a date an undone change put back) lies after the day."""
+    if isinstance(value, dt.date):
+        return value > day
     return isinstance(value, str) and value > day.isoformat()
 
 

@@ -430,7 +430,8 @@ def set_report_fields(meta: YearMeta, fields: Mapping[tuple[str, str], Any]) -> 
 
 def disclose_report(meta: YearMeta, name: str, on: date, where: str) -> YearMeta:
     """The report's publication; an earlier one stays in the report's history."""
-    report = getattr(meta, name) or build(Report, {})
+    # a report first recorded by its publication comes into the ledger that day
+    report = getattr(meta, name) or build(Report, {"history": [{"date": on, "action": "create"}]})
     disclosure = build(Disclosure, {"published": on, "where": where}, {"published": "--date"})
     return meta.model_copy(
         update={name: recorded(report, {"disclosure": disclosure}, on, None, "disclose", None)}
