@@ -194,7 +194,75 @@ def test_allow_errors_names_what_was_left_out_at_the_top(broken: CLI, fmt: str) 
     clean = broken(
         "report", "--year", "2025", "--as-of", CUTOFF, "--format", fmt, "--allow-errors", "--lang", "en"
     )
-    assert "Warning: the ledger has 1 errors; the records concerned are left out" in clean.stdout
+    assert "Warning: the ledger has 1 error; the records concerned are left out" in clean.stdout
+
+
+LEFT_OUT = "2025/czj.yaml:66:5: invalid-date: deadline: '2026-13-01' is not a valid date"
+INTRO = "注意：台账中有1处错误，相关记录未计入本文件"
+
+ALLOWED = [
+    # (command, where the note must stand: the first lines of the output)
+    (("plan", "--year", "2025"), "md"),
+    (("plan", "--year", "2025", "--format", "html"), "html"),
+    (("rollup", "--year", "2025"), "md"),
+    (("stats",), "lines"),
+    (("stats", "--format", "csv"), "lines"),
+    (("stats", "--format", "html"), "html"),
+    (("export", "--year", "2025", "--format", "csv"), "lines"),
+]
+
+
+@pytest.mark.parametrize(("command", "kind"), ALLOWED, ids=[" ".join(c) for c, _ in ALLOWED])
+def test_every_document_made_anyway_says_what_it_left_out_at_its_top(
+    broken: CLI, command: tuple[str, ...], kind: str
+) -> None:
+    run = broken(*command, "--as-of", CUTOFF, "--allow-errors")
+    assert run.exit_code == 0, run.stderr
+    text = run.stdout.lstrip("\ufeff")
+    if kind == "lines":
+        first, second = text.splitlines()[:2]
+        assert first.startswith(INTRO) and second == LEFT_OUT
+    elif kind == "md":
+        head = text.split("\n## ")[0]
+        assert INTRO in head and LEFT_OUT in head
+    else:
+        head = text[: text.index("</header>")]
+        assert INTRO in head and LEFT_OUT.replace("'", "&#39;") in head
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("stats", "--format", "json"),
+        ("rollup", "--year", "2025", "--format", "json"),
+        ("export", "--year", "2025", "--format", "json"),
+    ],
+    ids=["stats", "rollup", "export"],
+)
+def test_json_made_anyway_carries_what_it_left_out(broken: CLI, command: tuple[str, ...]) -> None:
+    data = _json(broken(*command, "--as-of", CUTOFF, "--allow-errors").stdout)
+    assert isinstance(data, dict) and data["left_out"] == [LEFT_OUT]
+
+
+def test_a_workbook_made_anyway_opens_on_what_it_left_out(broken: CLI, tmp_path: Path) -> None:
+    import openpyxl
+
+    out = tmp_path / "台账.xlsx"
+    run = broken("export", "--year", "2025", "--output", str(out), "--as-of", CUTOFF, "--allow-errors")
+    assert run.exit_code == 0, run.stderr
+    book = openpyxl.load_workbook(out)
+    first = book.worksheets[0]
+    assert first.title == "未计入记录"
+    assert str(first["A1"].value).startswith(INTRO) and first["A2"].value == LEFT_OUT
+    assert book.sheetnames[1:4] == ["问题清单", "整改责任清单", "整改情况清单"]
+    db = tmp_path / "台账.sqlite"
+    assert (
+        broken("export", "--year", "2025", "--format", "sqlite", "-o", str(db), "--allow-errors").exit_code
+        == 0
+    )
+    import sqlite3
+
+    assert sqlite3.connect(db).execute("SELECT error FROM left_out").fetchall() == [(LEFT_OUT,)]
 
 
 def test_a_missing_lower_ledger_is_refused_not_zeros(sample: CLI) -> None:
@@ -208,7 +276,7 @@ def test_a_missing_lower_ledger_is_refused_not_zeros(sample: CLI) -> None:
 
 def test_reading_commands_warn_but_go_on(broken: CLI) -> None:
     run = broken("list", "--year", "2025", "--as-of", CUTOFF)
-    assert run.exit_code == 0 and "warning: the ledger has 1 errors" in run.stderr
+    assert run.exit_code == 0 and "warning: the ledger has 1 error;" in run.stderr
 
 
 # --- the ledger as committed ----------------------------------------------------------------------

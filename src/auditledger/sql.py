@@ -6,6 +6,7 @@ text, true/false are 1/0. May import: model.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -16,6 +17,7 @@ from auditledger.model import Ledger
 FEN_PER_WAN = Decimal(1_000_000)
 
 SCHEMA = """
+CREATE TABLE left_out (error TEXT NOT NULL);
 CREATE TABLE units (id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, parent TEXT);
 CREATE TABLE problems (
     id TEXT PRIMARY KEY, year INTEGER NOT NULL, audit_no TEXT, title TEXT NOT NULL, description TEXT,
@@ -152,6 +154,7 @@ def build(ledger: Ledger) -> sqlite3.Connection:
         *((r.id, r.problems) for m in metas for r in m.recommendations),
     ]
     insert("links", ((ident, problem_id) for ident, problems_of in linked for problem_id in problems_of))
+    insert("left_out", ((line,) for line in ledger.left_out))
     db.commit()
     return db
 
@@ -159,6 +162,8 @@ def build(ledger: Ledger) -> sqlite3.Connection:
 def _plain(value: Any) -> str | None:
     if value is None:
         return None
+    if isinstance(value, dict) or (isinstance(value, list) and any(isinstance(v, dict) for v in value)):
+        return json.dumps(value, ensure_ascii=False, default=str)  # a nested record a change names
     if isinstance(value, list):
         return "; ".join(map(str, value))
     return str(value)

@@ -112,6 +112,7 @@ def stats(
     """Problems, amounts, completion, overdue, days to rectify, extensions and recurrence, by group."""
     from auditledger import stats as statistics
     from auditledger.cli.browse import read_ledger
+    from auditledger.render.format import left_out_lines
     from auditledger.render.tabular import to_csv, to_json
 
     day = day_or_today(as_of, "--as-of")
@@ -120,6 +121,9 @@ def stats(
     language = (lang or ledger.settings.language).value
     rows = statistics.group(ledger, statistics.By(by.value), day, chosen, language)
     whole = statistics.totals(rows, ledger, day, chosen)
+    note = left_out_lines(ledger.left_out, language)
+    if note and output_format is StatsFormat.table:
+        typer.echo("\n".join(note))
     if with_lower:
         from auditledger.cli.browse import levels_of
 
@@ -144,9 +148,9 @@ def stats(
                 {"jurisdiction": name, **r.to_json()} for name, level_rows, _ in grouped for r in level_rows
             ]
             text = (
-                to_json(records)
+                to_json({"left_out": ledger.left_out, "rows": records} if note else records)
                 if output_format is StatsFormat.json
-                else to_csv(records, list(records[0]) if records else ["jurisdiction"])
+                else to_csv(records, list(records[0]) if records else ["jurisdiction"], note)
             )
             write_or_print(text, output)
             return
@@ -156,6 +160,7 @@ def stats(
                 {
                     "by": by.value,
                     "as_of": day.isoformat(),
+                    **({"left_out": list(ledger.left_out)} if note else {}),
                     "rows": [r.to_json() for r in rows],
                     "total": whole.to_json(),
                 }
@@ -164,7 +169,7 @@ def stats(
         )
     elif output_format is StatsFormat.csv:
         data = [r.to_json() for r in rows]
-        write_or_print(to_csv(data, list(data[0]) if data else ["key"]), output)
+        write_or_print(to_csv(data, list(data[0]) if data else ["key"], note), output)
     elif output_format is StatsFormat.html:
         from auditledger import reports
         from auditledger.render.report import Format, render
@@ -277,7 +282,10 @@ def rollup(
     provenance = provenance_of(ledger, day)
     data = levels.rollup_report(ledger, year, provenance)
     if output_format is RollupFormat.json:
-        write_or_print(to_json([row.to_json() for row in data.rows]), output)
+        rows = [row.to_json() for row in data.rows]
+        write_or_print(
+            to_json({"left_out": list(ledger.left_out), "rows": rows} if ledger.left_out else rows), output
+        )
         return
     from auditledger.render.report import Format, render
 

@@ -76,8 +76,8 @@ def read_ledger(
     if strict:
         ledger.left_out = tuple(_left_out(root, name, d) for root, name, d in errors)
     typer.echo(
-        f"warning: the ledger has {len(errors)} errors; records with errors are left out "
-        f"(run `auditledger check`)",
+        f"warning: the ledger has {len(errors)} error{'s' if len(errors) > 1 else ''}; records with "
+        "errors are left out (run `auditledger check`)",
         err=True,
     )
     return ledger

@@ -132,8 +132,9 @@ def export(
     from auditledger.checks import did_you_mean
     from auditledger.cli.browse import read_ledger
     from auditledger.interchange import exporting
-    from auditledger.interchange.sheets import csv_text, xlsx_bytes
+    from auditledger.interchange.sheets import LEFT_OUT_SHEET, SheetData, csv_text, xlsx_bytes
     from auditledger.queries import problem_record
+    from auditledger.render.format import left_out_lines
     from auditledger.render.tabular import to_json
 
     if output_format in (ExportFormat.xlsx, ExportFormat.sqlite) and output is None:
@@ -152,6 +153,7 @@ def export(
             hint=f"years with problems: {', '.join(map(str, years))}" if years else "add problems first",
         )
     data: str | bytes
+    note = left_out_lines(ledger.left_out, ledger.settings.language.value)
     if output_format is ExportFormat.sqlite:
         from auditledger import sql
 
@@ -159,15 +161,19 @@ def export(
         data = db.serialize()
         problems = ledger.problems
     elif output_format is ExportFormat.json:
-        data = to_json([problem_record(ledger, p) for p in problems])
+        records = [problem_record(ledger, p) for p in problems]
+        data = to_json({"left_out": list(ledger.left_out), "problems": records} if note else records)
     elif output_format is ExportFormat.csv:
         fields = [*exporting.LIST, *(f for f in exporting.STATUS if f not in exporting.LIST)]
         headers = [exporting.HEADERS[f] for f in fields]
         data = "\ufeff" + csv_text(
-            headers, [[exporting.value(ledger, p, f) for f in fields] for p in problems]
+            headers, [[exporting.value(ledger, p, f) for f in fields] for p in problems], note
         )
     else:
-        data = xlsx_bytes(exporting.workbook_sheets(ledger, problems), exporting.baseline(ledger, problems))
+        sheets = exporting.workbook_sheets(ledger, problems)
+        if note:
+            sheets.insert(0, SheetData(LEFT_OUT_SHEET, [note[0]], [[line] for line in note[1:]]))
+        data = xlsx_bytes(sheets, exporting.baseline(ledger, problems))
     if output is None:
         assert isinstance(data, str)
         typer.echo(data, nl=False)

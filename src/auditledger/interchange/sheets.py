@@ -19,6 +19,8 @@ from auditledger.diagnostics import AuditLedgerError
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BASELINE_SHEET = "_auditledger"
+LEFT_OUT_SHEET = "未计入记录"
+"""The first sheet of a workbook exported with `--allow-errors`: the errors of the records left out."""
 """A hidden sheet in exported workbooks: the values as exported, to tell edits in the
 spreadsheet from edits made in the ledger since."""
 HEADER_SEARCH_ROWS = 10
@@ -122,7 +124,7 @@ def _read_xlsx(
         raise AuditLedgerError(
             f"{path}: not a readable .xlsx workbook ({exc})", hint="open and save it again"
         ) from exc
-    names = [n for n in book.sheetnames if n != BASELINE_SHEET]
+    names = [n for n in book.sheetnames if n not in (BASELINE_SHEET, LEFT_OUT_SHEET)]
     if sheet is None:
         sheet = prefer if prefer is not None and prefer in names else names[0]
     elif sheet not in names:
@@ -212,11 +214,16 @@ def _width(value: Any) -> int:
     return max(sum(2 if ord(ch) > 0x2E7F else 1 for ch in line) for line in lines)
 
 
-def csv_text(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+def csv_text(headers: Sequence[str], rows: Sequence[Sequence[Any]], note: Sequence[str] = ()) -> str:
     """CSV for spreadsheets: a header row, lists one item per line in their cell, and a leading
-    apostrophe before any cell a spreadsheet would run as a formula."""
+    apostrophe before any cell a spreadsheet would run as a formula. `note` lines come first,
+    one cell each, then a blank row (what an export made with errors left out)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
+    for line in note:
+        writer.writerow([_csv_cell(line)])
+    if note:
+        writer.writerow([])
     writer.writerow(headers)
     for row in rows:
         writer.writerow([_csv_cell(v) for v in row])

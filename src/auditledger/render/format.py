@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -113,6 +114,26 @@ WORDS: dict[str, tuple[str, str]] = {
     "chart_trend": ("历年完成率", "Completion rate by year"),
     "outstanding_short": ("未整改", "Outstanding"),
 }
+
+
+def left_out_intro(count: int, lang: str) -> str:
+    """What a document made with `--allow-errors` says at its top, before the errors it lists."""
+    if lang == "zh":
+        return (
+            f"注意：台账中有{count}处错误，相关记录未计入本文件，以下数字不完整。"
+            "请修正后重新生成（auditledger check）："
+        )
+    return (
+        f"Warning: the ledger has {count} error{'s' if count != 1 else ''}; the records concerned are "
+        "left out of this document and its figures are incomplete. Fix them and make it again "
+        "(auditledger check):"
+    )
+
+
+def left_out_lines(left_out: Sequence[str], lang: str) -> list[str]:
+    """The warning and each error left out, as lines for outputs without a template (tables,
+    CSV, spreadsheets); nothing when nothing was left out."""
+    return [left_out_intro(len(left_out), lang), *left_out] if left_out else []
 
 
 def words(lang: str) -> dict[str, str]:

@@ -24,7 +24,17 @@ from auditledger.diagnostics import AuditLedgerError
 from auditledger.model import Choice
 from auditledger.planning import CRITERION_NAMES
 from auditledger.render import charts
-from auditledger.render.format import amount_text, counted, day, money, ordinal, pct, punctuation, words
+from auditledger.render.format import (
+    amount_text,
+    counted,
+    day,
+    left_out_intro,
+    money,
+    ordinal,
+    pct,
+    punctuation,
+    words,
+)
 from auditledger.reports import Kind
 
 
@@ -112,7 +122,9 @@ def environment(output: Format, lang: str, folders: Sequence[Path]) -> jinja2.En
         n=lambda count, noun: counted(count, noun, lang),
         criterion=lambda name: CRITERION_NAMES[name][0 if lang == "zh" else 1],
     )
-    env.globals.update(t=words(lang), p=punctuation(lang), lang=lang, zh=lang == "zh")
+    env.globals.update(
+        t=words(lang), p=punctuation(lang), lang=lang, zh=lang == "zh", left_out_warning=left_out_intro
+    )
     return env
 
 

@@ -25,11 +25,16 @@ def json_bytes(data: Any) -> bytes:
     return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
 
 
-def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
+def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], note: Sequence[str] = ()) -> str:
     """CSV with a header row; lists joined with ';'; cells that a spreadsheet would run as a
-    formula get a leading apostrophe."""
+    formula get a leading apostrophe. `note` lines (what a document made with errors left out)
+    come first, one cell each, then a blank line, where a spreadsheet shows them at the top."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
+    for line in note:
+        writer.writerow([safe_cell(line)])
+    if note:
+        writer.writerow([])
     writer.writerow(columns)
     for row in rows:
         writer.writerow([safe_cell(row.get(column)) for column in columns])
