@@ -29,6 +29,10 @@ from auditledger.model import (
     YearMeta,
 )
 
+RECORDED_BY = date(2026, 11, 24)
+"""Nothing in a generated ledger is dated after this day (the bench's --as-of): a completion or
+change dated later would be an error (date-in-future), and `update --date` on that day must not
+come before a problem's latest history entry."""
 UNITS = 200
 YEARS = (2021, 2022, 2023, 2024, 2025)
 CATEGORIES = (
@@ -120,7 +124,7 @@ def problem(rng: random.Random, ident: str, year: int, unit: str) -> Problem:
     if kind is RectificationType.phased:
         fields["milestones"] = [Milestone(due=deadline - timedelta(days=120), text="完成阶段目标")]
     if status.finished:
-        fields["completed_on"] = deadline - timedelta(days=rng.randint(0, 200))
+        fields["completed_on"] = min(deadline - timedelta(days=rng.randint(0, 200)), RECORDED_BY)
         fields["rectified"] = {RectifyMethod.recovered: amount}
         fields["evidence"] = ["整改情况报告"]
     else:
@@ -129,13 +133,13 @@ def problem(rng: random.Random, ident: str, year: int, unit: str) -> Problem:
     if rng.random() < 0.2:
         fields["tracking"] = [
             TrackingEntry(
-                date=deadline - timedelta(days=60),
+                date=min(deadline - timedelta(days=60), RECORDED_BY),
                 method=TrackingMethod.site_visit,
                 finding="实地察看，整改正在推进",
             )
         ]
         fields["history"] = [
-            HistoryEntry(date=deadline - timedelta(days=30), action="update", note="报送整改进展")
+            HistoryEntry(date=min(deadline - timedelta(days=30), RECORDED_BY), action="update", note="报送整改进展")
         ]
     return Problem.model_validate(fields)
 
