@@ -167,3 +167,18 @@ def test_start_up_imports_no_heavy_library() -> None:
     code = f"import sys, auditledger.cli; print(sorted(m for m in {heavy!r} if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_a_reader_that_stops_reading_is_no_internal_error(tmp_path: Path) -> None:
+    import shutil as sh
+    import subprocess
+    import sys
+
+    root = tmp_path / "ledgers"
+    sh.copytree(REPO / "ledgers", root, ignore=sh.ignore_patterns(".auditledger"))
+    command = [sys.executable, "-m", "auditledger", "--ledger", str(root), "check"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()  # like `| head` that has read enough
+        errors = process.stderr.read().decode()
+    assert "internal error" not in errors and "Traceback" not in errors

@@ -93,6 +93,10 @@ def command(name: str | None = None, target: typer.Typer | None = None, **kwargs
                 raise typer.Exit(exc.exit_code) from None
             except (typer.Exit, typer.Abort, typer.BadParameter, KeyboardInterrupt):
                 raise
+            except BrokenPipeError:
+                # the reader stopped reading (`auditledger list | head`): nothing more to say
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                raise typer.Exit(1) from None
             except Exception as exc:
                 if state().debug:
                     raise
