@@ -288,8 +288,9 @@ def apply(problem: Problem, meta: YearMeta, step: Step, on: date) -> tuple[Probl
         case "update_year_record":
             records = getattr(meta, LIST[a["letter"]])
             ident = records[a["pick"] % len(records)].id
-            own = on - timedelta(days=a["back"])
-            fields = {name: own for bit, name in enumerate(DATED[a["letter"]]) if a["which"] >> bit & 1}
+            # each date a year record's update sets is an event of that day in its history; here
+            # the step's day (changes reported late are tested by example in test_time.py)
+            fields = {name: on for bit, name in enumerate(DATED[a["letter"]]) if a["which"] >> bit & 1}
             if a["letter"] == "A":
                 fields = {**fields, "response": a["response"], "status": a["status"]}
             return problem, workflow.update_year_record(meta, ident, fields, on)

@@ -178,6 +178,22 @@ CASES: dict[str, tuple[dict[str, str | None], str]] = {
         },
         "2023/czj.yaml:11:19",
     ),
+    "history-order": (
+        {
+            "2023/czj.yaml": problem(
+                history="history: [{date: 2024-08-01, action: create}, {date: 2024-07-01, note: 早于上一条}]"
+            )
+        },
+        "2023/czj.yaml:11:52",
+    ),
+    "history-mismatch": (
+        {
+            "2023/czj.yaml": problem(
+                history="history: [{date: 2024-08-01, changes: [{field: case, old: 典型}]}]"
+            )
+        },
+        "2023/czj.yaml:11:15",
+    ),
     "evidence-outside": (
         {"2023/czj.yaml": problem(evidence="evidence: [整改报告, ../../etc/passwd]")},
         "2023/czj.yaml:11:22",

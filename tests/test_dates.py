@@ -327,7 +327,7 @@ def test_a_milestone_after_the_deadline_is_a_warning(sample: CLI) -> None:
     assert (
         "milestone 1 of problem 2025-006 is due 2026-12-31, after the deadline (2026-12-15)" in run.lines[0]
     )
-    assert run.lines[-1].endswith(": 0 errors, 1 warnings")
+    assert run.lines[-1].endswith(": 0 errors, 1 warning")
 
 
 @pytest.mark.parametrize(

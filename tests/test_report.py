@@ -85,22 +85,24 @@ def test_output_states_the_cut_off_and_provenance(golden_ledger: CLI) -> None:
     assert "git" not in footer  # the copy is outside any repository
 
 
-def test_provenance_names_the_git_commit(golden_ledger: CLI) -> None:
+def test_provenance_names_the_data_not_the_commit(golden_ledger: CLI) -> None:
+    """In a git repository the footer is the same before and after a commit and with
+    uncommitted changes that do not change the data: it names the data's digest alone."""
     import subprocess
 
     root = golden_ledger.root
     git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    outside = golden_ledger("report", "--year", "2023", "--as-of", AS_OF).stdout
     subprocess.run([*git, "init", "-q"], check=True)
     subprocess.run([*git, "add", "."], check=True)
     subprocess.run([*git, "commit", "-qm", "ledger"], check=True)
-    head = subprocess.run([*git, "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True)
-    run = golden_ledger("report", "--year", "2023", "--as-of", AS_OF)
-    assert f"git 提交 {head.stdout.strip()}。" in run.lines[-1]
-    (root / "2023" / "jyj.yaml").write_text(
-        (root / "2023" / "jyj.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8"
-    )
-    run = golden_ledger("report", "--year", "2023", "--as-of", AS_OF)
-    assert f"git 提交 {head.stdout.strip()}+。" in run.lines[-1]  # uncommitted changes
+    assert golden_ledger("report", "--year", "2023", "--as-of", AS_OF).stdout == outside
+    path = root / "2023" / "jyj.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "# 注释\n", encoding="utf-8")
+    assert golden_ledger("report", "--year", "2023", "--as-of", AS_OF).stdout == outside
+    path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: 新", 1), encoding="utf-8")
+    changed = golden_ledger("report", "--year", "2023", "--as-of", AS_OF).stdout.splitlines()[-1]
+    assert "台账数据 sha256:" in changed and changed != outside.splitlines()[-1]
 
 
 # --- the figures, against sums computed here from the raw files ---------------------------

@@ -12,11 +12,11 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from auditledger.model import (
     Change,
@@ -25,6 +25,7 @@ from auditledger.model import (
     Located,
     Problem,
     ProblemFile,
+    Report,
     Status,
     YearMeta,
 )
@@ -37,11 +38,17 @@ Data = dict[str, Any]
 # --- undoing a record's history ---------------------------------------------------------------
 
 
+def _meaningful(value: Any) -> bool:
+    """Whether a field of a nested record's data says anything (a history entry records nested
+    records without their defaults)."""
+    return not (value is None or value is False or (isinstance(value, list) and not value))
+
+
 def _same(item: Any, value: Any) -> bool:
     """Whether a list item (as JSON data) is the one a history entry names (as it recorded it)."""
     if isinstance(item, dict) and isinstance(value, dict):
-        return {k: v for k, v in item.items() if v not in (None, [], False)} == {
-            k: v for k, v in value.items() if v not in (None, [], False)
+        return {k: v for k, v in item.items() if _meaningful(v)} == {
+            k: v for k, v in value.items() if _meaningful(v)
         }
     if isinstance(item, dict) or isinstance(value, dict):
         return False
@@ -80,27 +87,54 @@ def _undo(data: Data, change: Change) -> bool:
 
 def _rebuilt(record: M, day: dt.date, own_dates: Callable[[Data, dt.date], None]) -> M | None:
     """The record on `day`: None if its history says it was created later; else its data with
-    every change dated after the day undone, newest first, then its own dates applied."""
+    every change dated after the day undone, newest first, then its own dates applied. History
+    that does not fit the record (edited by hand since; `check` warns of it) is passed over:
+    the record is then judged by its own dates alone."""
     history: list[HistoryEntry] = getattr(record, "history", [])
     later = [entry for entry in history if entry.date > day]
     if any(entry.action == "create" for entry in later):
         return None
     if not later and not _dated_after(record, day, own_dates):
         return record
-    data = record.model_dump(mode="json")
-    for entry in reversed(later):
-        for change in reversed(entry.changes):
-            _undo(data, change)
-    data["history"] = [entry.model_dump(mode="json") for entry in history if entry.date <= day]
-    own_dates(data, day)
+    kept = [entry.model_dump(mode="json") for entry in history if entry.date <= day]
     try:
-        return type(record).model_validate(data)
-    except ValidationError:
-        # history that no longer fits the record (edited by hand): its own dates alone
         data = record.model_dump(mode="json")
-        data["history"] = [entry.model_dump(mode="json") for entry in history if entry.date <= day]
+        for entry in reversed(later):
+            for change in reversed(entry.changes):
+                _undo(data, change)
+        data["history"] = kept
         own_dates(data, day)
         return type(record).model_validate(data)
+    except (ValueError, TypeError, AttributeError, KeyError):  # ValidationError is a ValueError
+        data = record.model_dump(mode="json")
+        data["history"] = kept
+        own_dates(data, day)
+        return type(record).model_validate(data)
+
+
+def misfits(record: BaseModel) -> Iterator[tuple[int, str]]:
+    """The history entries of a record that cannot be undone exactly, newest first, as
+    (index, why): a change whose value is not where the entry says, or that leaves the record
+    invalid. The as-of view passes such history over; `check` warns of it."""
+    history: list[HistoryEntry] = getattr(record, "history", [])
+    data = record.model_dump(mode="json")
+    for index in range(len(history) - 1, -1, -1):
+        entry = history[index]
+        for change in reversed(entry.changes):
+            try:
+                fits = _undo(data, change)
+            except (TypeError, AttributeError, KeyError):
+                fits = False
+            if not fits:
+                yield index, f"its change of `{change.field}` does not match the record"
+                return
+        try:
+            type(record).model_validate({**data, "history": []})
+        except ValueError as exc:
+            lines = [line.strip() for line in str(exc).splitlines()[1:3]]
+            why = f"{lines[0]}: {lines[1].split(' [type=')[0]}" if len(lines) == 2 else str(exc)
+            yield index, f"undoing it leaves no valid record ({why})"
+            return
 
 
 def _dated_after(record: BaseModel, day: dt.date, own_dates: Callable[[Data, dt.date], None]) -> bool:
@@ -182,6 +216,13 @@ def problem_on(problem: Problem, day: dt.date) -> Problem | None:
     return _rebuilt(problem, day, _problem_dates)
 
 
+def _report_on(report: Report, day: dt.date) -> Report | None:
+    """A report of the year on `day`; one that says nothing yet then (first recorded by its
+    publication, later) is not there."""
+    found = _rebuilt(report, day, _report_dates)
+    return None if found is None or found == Report(history=found.history) else found
+
+
 def _each(records: Iterable[M], day: dt.date, own: Callable[[Data, dt.date], None]) -> list[M]:
     return [r for r in (_rebuilt(record, day, own) for record in records) if r is not None]
 
@@ -198,7 +239,7 @@ def year_on(meta: YearMeta, day: dt.date) -> YearMeta:
             questions = _each(kept.questions, day, _question_dates)
             hearings.append(kept.model_copy(update={"questions": questions}))
     reports = {
-        name: _rebuilt(report, day, _report_dates) if report is not None else None
+        name: _report_on(report, day)
         for name in ("audit_report", "rectification_report")
         if (report := getattr(meta, name)) is not None
     }

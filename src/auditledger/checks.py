@@ -1,7 +1,7 @@
 """Checks across records: one function per diagnostic code, kept in one registry.
 
 Each check yields every finding it has; none stops at the first. May import: model,
-diagnostics.
+diagnostics, asof.
 """
 
 from __future__ import annotations
@@ -14,6 +14,9 @@ from datetime import date
 from pathlib import PurePosixPath
 from typing import cast
 
+from pydantic import BaseModel
+
+from auditledger.asof import misfits
 from auditledger.diagnostics import Diagnostic, Pointer, Severity
 from auditledger.model import Ledger, Origin, Status, acts_of, year_acts
 
@@ -349,6 +352,62 @@ def check_milestones_out_of_order(ledger: Ledger) -> Iterator[Finding]:
                     f"{index} ({milestones[index - 1].due})",
                     "list milestones in the order they fall due",
                 )
+
+
+def _histories(ledger: Ledger) -> Iterator[tuple[Origin, Pointer, str, BaseModel]]:
+    """Every record that keeps a history: (origin, pointer to it, what it is called, record)."""
+    for found in ledger.problem_entries:
+        yield found.origin, (), f"problem {found.record.id}", found.record
+    for year in ledger.year_entries:
+        meta = year.record
+        for name in ("audit_report", "rectification_report"):
+            report = getattr(meta, name)
+            if report is not None:
+                yield year.origin, (name,), f"{meta.year} {name}", report
+        for key in ("resolutions", "suggestions", "votes", "recommendations", "hearings"):
+            for index, record in enumerate(getattr(meta, key)):
+                yield year.origin, (key, index), record.id, record
+        for index, hearing in enumerate(meta.hearings):
+            for number, question in enumerate(hearing.questions):
+                at = ("hearings", index, "questions", number)
+                yield year.origin, at, f"{hearing.id}/Q{number + 1}", question
+
+
+@check("history-order")
+def check_history_order(ledger: Ledger) -> Iterator[Finding]:
+    """A record's history is not in date order, or its `create` entry is not the first."""
+    for origin, at, name, record in _histories(ledger):
+        history = getattr(record, "history", [])
+        for index, entry in enumerate(history):
+            if index and entry.date < history[index - 1].date:
+                yield Finding(
+                    origin,
+                    (*at, "history", index, "date"),
+                    f"history entry {index + 1} of {name} is dated {entry.date}, before the entry above "
+                    f"it ({history[index - 1].date})",
+                    "keep history entries oldest first: the ledger as of any day is rebuilt from them",
+                )
+            if entry.action == "create" and index:
+                yield Finding(
+                    origin,
+                    (*at, "history", index, "action"),
+                    f"history entry {index + 1} of {name} says the record was created, but is not the first",
+                    "move the create entry to the top of the history, or remove it",
+                )
+
+
+@check("history-mismatch", Severity.warning)
+def check_history_mismatch(ledger: Ledger) -> Iterator[Finding]:
+    """A history entry does not fit the record (edited by hand since): the ledger as of a day
+    before it is judged by the record's own dates instead."""
+    for origin, at, name, record in _histories(ledger):
+        for index, why in misfits(record):
+            yield Finding(
+                origin,
+                (*at, "history", index),
+                f"history entry {index + 1} of {name} cannot be undone: {why}",
+                "correct the entry's `old` value to what the record held before, or remove the entry",
+            )
 
 
 @check("deadline-before-hearing")

@@ -239,7 +239,8 @@ class Provenance:
     version: str
     as_of: date
     digest: str
-    revision: str | None
+    """sha256 over the ledger's data as of the day (`asof.digest_of`): the same data, the same
+    digest, whatever the files' layout, the git commit or later changes."""
     left_out: tuple[str, ...] = ()
     """Errors of records the document leaves out (made with `--allow-errors`): it says so at its top."""
 

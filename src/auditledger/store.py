@@ -1039,8 +1039,8 @@ def git_checkout(root: Path, revision: str, into: Path) -> Path:
     return into  # git archive names entries relative to the folder it runs in
 
 
-_SNAPSHOTS: dict[Path, tuple[str, tempfile.TemporaryDirectory[str]]] = {}
-"""Ledgers written out from git (`git_snapshot`), each with its commit; removed at exit."""
+_SNAPSHOTS: list[tempfile.TemporaryDirectory[str]] = []
+"""Ledgers written out from git (`git_snapshot`); removed at exit."""
 
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -1048,8 +1048,19 @@ ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def git_snapshot(root: Path, revision: str) -> Path:
     """The ledger as committed at `revision` (a commit, branch or tag, or a day YYYY-MM-DD for
     the last commit on or before it), written out to a temporary folder that goes at exit; the
-    working tree is not touched. `git_revision` of the folder names the commit."""
+    working tree is not touched."""
+    if _git(root, "rev-parse", "--show-prefix").returncode != 0:
+        raise AuditLedgerError(
+            f"--at {revision}: the ledger {root} is not in a git repository",
+            hint="--at reads the ledger as committed in git; without git, leave it out",
+        )
     if ISO_DAY.match(revision):
+        try:
+            date.fromisoformat(revision)
+        except ValueError:
+            raise AuditLedgerError(
+                f"--at {revision}: not a valid day", hint="write a day as YYYY-MM-DD, e.g. 2026-09-30"
+            ) from None
         found = _git(root, "rev-list", "-1", f"--before={revision} 23:59:59", "HEAD")
         if found.returncode != 0 or not found.stdout.strip():
             raise AuditLedgerError(
@@ -1057,40 +1068,22 @@ def git_snapshot(root: Path, revision: str) -> Path:
                 hint="`git log` lists the commits and their dates",
             )
         revision = found.stdout.decode().strip()
-    resolved = _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
-    if resolved.returncode != 0:
+    resolved = _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
+    if not revision or revision.startswith("-") or resolved.returncode != 0:
         raise AuditLedgerError(
-            f"--at {revision}: git knows no such commit, branch or tag here",
-            hint="name a commit, branch or tag (e.g. HEAD~1, v2025) or a day YYYY-MM-DD",
+            f"--at {revision!r}: git knows no such commit, branch or tag here",
+            hint="name a commit, branch or tag (e.g. HEAD~1, v2025) or a day YYYY-MM-DD "
+            "(a tag that looks like a day is taken as the day)",
         )
     commit = resolved.stdout.decode().strip()
+    if _git(root, "cat-file", "-e", f"{commit}:./").returncode != 0:
+        raise AuditLedgerError(
+            f"--at {revision}: the ledger's folder did not exist in that commit ({commit[:12]})",
+            hint="name a later commit",
+        )
     folder = tempfile.TemporaryDirectory(prefix="auditledger-at-")
-    into = Path(folder.name).resolve()
-    git_checkout(root, commit, into)
-    _SNAPSHOTS[into] = (commit, folder)
-    return into
-
-
-def git_revision(root: Path) -> str | None:
-    """The commit the ledger folder is at, with `+` when its files have uncommitted changes;
-    None outside a git repository or without git."""
-
-    if root in _SNAPSHOTS:
-        return _SNAPSHOTS[root][0][:12]
-
-    def git(*args: str) -> str | None:
-        try:
-            done = subprocess.run(
-                ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=10, check=False
-            )
-        except (OSError, subprocess.SubprocessError):
-            return None
-        return done.stdout.strip() if done.returncode == 0 else None
-
-    commit = git("rev-parse", "--short=12", "HEAD")
-    if not commit:
-        return None
-    return commit + ("+" if git("status", "--porcelain", "--", ".", f":!{STATE_DIR}") else "")
+    _SNAPSHOTS.append(folder)
+    return git_checkout(root, commit, Path(folder.name).resolve())
 
 
 # --- writing files -----------------------------------------------------------------------

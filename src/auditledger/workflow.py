@@ -225,21 +225,45 @@ def recorded(
     options: Mapping[str, str] | None = None,
 ) -> H:
     """`record` with `fields` changed and one history entry that says what changed and when.
-    Refused when nothing changes, and when `on` is before the record's latest entry: the history
-    is kept in date order, so that the record as it stood on any day can be rebuilt from it."""
+    Refused when nothing changes, or when the change cannot take its place in the history
+    (`with_entry`)."""
     changed = build(type(record), {**record.model_dump(), **fields}, options)
     found = changes(record, changed)
-    ident = getattr(record, "id", "the record")
     if not found:
-        raise refuse(f"nothing changes: {ident} already has these values")
-    history: list[HistoryEntry] = record.history  # type: ignore[attr-defined]  # every H keeps one
-    if history and on < history[-1].date:
-        raise refuse(
-            f"the change is dated {on}, before the latest recorded change of {ident} ({history[-1].date})",
-            "record changes in date order: date it on or after the latest; a --note can say what it corrects",
-        )
+        raise refuse(f"nothing changes: {getattr(record, 'id', 'the record')} already has these values")
     entry = build(HistoryEntry, {"date": on, "by": by, "action": action, "note": note, "changes": found})
-    return changed.model_copy(update={"history": [*history, entry]})
+    return with_entry(record, changed, entry)
+
+
+def with_entry(record: H, changed: H, entry: HistoryEntry) -> H:
+    """`changed` with `entry` in the history of `record`, at its date: the history stays oldest
+    first, so that the record as it stood on any day can be rebuilt from it. A change reported
+    late — dated before later entries — is let in when none of them changes a field it changes
+    (the two then commute, and every day's view stays exact); else it is refused, since it would
+    rewrite what the later entries say happened after it."""
+    history: list[HistoryEntry] = list(record.history)  # type: ignore[attr-defined]  # every H keeps one
+    place = len(history)
+    while place and history[place - 1].date > entry.date:
+        place -= 1
+    ident = getattr(record, "id", "the record")
+    if any(later.action == "create" for later in history[place:]):
+        raise refuse(
+            f"the change is dated {entry.date}, before {ident} came into the ledger "
+            f"({next(e.date for e in history if e.action == 'create')})",
+            "date it on or after that day",
+        )
+    touched = {change.field.split(".")[0] for change in entry.changes}
+    for later in history[place:]:
+        clash = sorted(touched & {change.field.split(".")[0] for change in later.changes})
+        if clash:
+            raise refuse(
+                f"the change is dated {entry.date}, but {ident}'s {', '.join(clash)} changed later, "
+                f"on {later.date}",
+                "record changes of a field in date order; to correct an earlier entry, edit it in the "
+                "file (`auditledger check` verifies the history)",
+            )
+    history.insert(place, entry)
+    return changed.model_copy(update={"history": history})
 
 
 def changes(old: BaseModel, new: BaseModel) -> list[Change]:
@@ -311,7 +335,9 @@ def add_year_record(
 
 
 def update_year_record(meta: YearMeta, ident: str, fields: Mapping[str, Any], on: date) -> YearMeta:
-    """The year's metadata with one of its records changed, the change kept in its history."""
+    """The year's metadata with one of its records changed, the change kept in its history: each
+    date it sets in an entry of that day (an answer on 1 October and its copy on 20 October are
+    two events), the other fields in an entry dated `on`."""
     key = LISTS.get(ident.split("-")[-1][:1], "")
     records = list(getattr(meta, key, []))
     index = next((i for i, r in enumerate(records) if r.id == ident), None)
@@ -320,7 +346,13 @@ def update_year_record(meta: YearMeta, ident: str, fields: Mapping[str, Any], on
     given = {k: v for k, v in fields.items() if v is not None}
     if not given:
         raise refuse(f"nothing to change for {ident}", "pass one of the options")
-    records[index] = recorded(records[index], given, on, None, "update", None)
+    by_day: dict[date, dict[str, Any]] = {}
+    for name, value in given.items():
+        by_day.setdefault(value if isinstance(value, date) else on, {})[name] = value
+    record = records[index]
+    for day in sorted(by_day):
+        record = recorded(record, by_day[day], day, None, "update", None)
+    records[index] = record
     return meta.model_copy(update={key: records})
 
 
@@ -430,8 +462,7 @@ def set_report_fields(meta: YearMeta, fields: Mapping[tuple[str, str], Any]) -> 
 
 def disclose_report(meta: YearMeta, name: str, on: date, where: str) -> YearMeta:
     """The report's publication; an earlier one stays in the report's history."""
-    # a report first recorded by its publication comes into the ledger that day
-    report = getattr(meta, name) or build(Report, {"history": [{"date": on, "action": "create"}]})
+    report = getattr(meta, name) or build(Report, {})
     disclosure = build(Disclosure, {"published": on, "where": where}, {"published": "--date"})
     return meta.model_copy(
         update={name: recorded(report, {"disclosure": disclosure}, on, None, "disclose", None)}

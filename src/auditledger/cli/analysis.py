@@ -58,6 +58,7 @@ def recurring(
     output_format: Annotated[
         TableFormat, typer.Option("--format", help="table or json.")
     ] = TableFormat.table,
+    as_of: AsOfOption = None,
     at: AtOption = None,
     lang: LangOption = None,
 ) -> None:
@@ -66,7 +67,7 @@ def recurring(
     from auditledger.recurrence import matches
     from auditledger.render.tabular import to_json
 
-    ledger = read_ledger(at=at)
+    ledger = read_ledger(day_or_today(as_of, "--as-of"), at=at)
     found = matches(ledger, year or None, min_score)
     if output_format is TableFormat.json:
         typer.echo(to_json([m.to_json() for m in found]), nl=False)

@@ -51,7 +51,7 @@ def read_ledger(
     from auditledger.loader import load
 
     root = state().root()
-    if at:
+    if at is not None:
         root = store.git_snapshot(root, at)
     ledger, diagnostics = load(root)
     if day is not None:
@@ -77,7 +77,7 @@ def read_ledger(
         ledger.left_out = tuple(_left_out(root, name, d) for root, name, d in errors)
     typer.echo(
         f"warning: the ledger has {len(errors)} error{'s' if len(errors) > 1 else ''}; records with "
-        "errors are left out (run `auditledger check`)",
+        "errors are left out or may be wrong (run `auditledger check`)",
         err=True,
     )
     return ledger
@@ -211,17 +211,23 @@ def show(
     ledger = read_ledger(day_or_today(as_of, "--as-of"), at=at)
     problem = ledger.problems_by_id.get(problem_id)
     if problem is None:
-        from auditledger.queries import year_record
+        from auditledger.queries import RECORD_ID, year_record
 
         found = year_record(ledger, problem_id)
         if found is not None:
             _show_record(ledger, *found, output_format, lang)
             return
+        kinds = (
+            "records of a year: 2025-R1, 2025-S1, 2025-V1, 2025-A1, 2025-H1, 2025-H1/Q1, "
+            "2025/rectification_report"
+        )
+        if RECORD_ID.fullmatch(problem_id):
+            hint = f"the year's records are in {problem_id[:4]}/_year.yaml; {kinds}"
+        else:
+            nearest = did_you_mean(problem_id, ledger.problems_by_id)
+            hint = nearest or f"see `auditledger list` for problems; {kinds}"
         raise AuditLedgerError(
-            f"no problem or record with id '{problem_id}'" + (f" on {as_of}" if as_of else ""),
-            hint=did_you_mean(problem_id, ledger.problems_by_id)
-            or "see `auditledger list` for problems; records of a year: 2025-R1, 2025-S1, 2025-V1, "
-            "2025-A1, 2025-H1, 2025-H1/Q1, 2025/rectification_report",
+            f"no problem or record with id '{problem_id}'" + (f" on {as_of}" if as_of else ""), hint=hint
         )
     if output_format is TextFormat.json:
         typer.echo(to_json(problem_record(ledger, problem)), nl=False)

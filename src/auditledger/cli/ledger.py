@@ -185,7 +185,8 @@ def check(
             f"{ledger.problem_count} problems, {len(ledger.unit_entries)} units, "
             f"{len(ledger.years)} years"
             + (f", {len(lowers)} lower-level ledger{'s' if len(lowers) > 1 else ''}" if lowers else "")
-            + f": {errors} errors, {warnings} warnings"
+            + f": {errors} error{'' if errors == 1 else 's'}, "
+            + f"{warnings} warning{'' if warnings == 1 else 's'}"
         )
     if errors:
         raise typer.Exit(1)

@@ -79,7 +79,7 @@ def choices(cls: type[C], values: Sequence[str] | None, option: str) -> list[C]:
 
 def day_or_today(value: str | None, option: str) -> date:
     """The day an option names, or today when it is not given."""
-    return iso_date(value, option) if value else date.today()
+    return iso_date(value, option) if value is not None else date.today()
 
 
 def iso_date(value: str, option: str) -> date:

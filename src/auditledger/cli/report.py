@@ -156,6 +156,12 @@ def cutoff_of(ledger: "Ledger", year: int) -> "date":
         f"({year}/_year.yaml); pass --as-of to choose another day",
         err=True,
     )
+    if report.cutoff > date.today():
+        typer.echo(
+            f"warning: the cut-off {report.cutoff} is still ahead: the figures are today's, and will "
+            "change until then",
+            err=True,
+        )
     return report.cutoff
 
 
@@ -169,13 +175,14 @@ def template_folders(ledger: "Ledger", explicit: Path | None = None) -> list[Pat
 
 
 def provenance_of(ledger: "Ledger", day: "date") -> "Provenance":
-    """What a rendered document says it was made from: version, as-of date, digest, commit."""
-    from auditledger import __version__, store
+    """What a rendered document says it was made from: version, as-of date, the data's digest. Not
+    the git commit: a report at the cut-off stays the same bytes after later commits."""
+    from auditledger import __version__
     from auditledger.asof import digest_of
     from auditledger.reports import Provenance
 
     digest = digest_of(ledger) if ledger.as_of is not None else ledger.digest
-    return Provenance(__version__, day, digest, store.git_revision(ledger.root), ledger.left_out)
+    return Provenance(__version__, day, digest, ledger.left_out)
 
 
 def write_or_print(text: str, output: Path | None) -> None:

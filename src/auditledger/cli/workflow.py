@@ -77,8 +77,10 @@ def _year_of(record_id: str) -> int:
 
 
 def _history_line(problem: "Problem") -> str:
+    from auditledger.render.text import change_value
+
     entry = problem.history[-1]
-    parts = [f"{c.field}: {c.old if c.old is not None else '—'} → {c.new}" for c in entry.changes]
+    parts = [f"{c.field}: {change_value(c.old)} → {change_value(c.new)}" for c in entry.changes]
     return f"{problem.id} {entry.action} ({entry.date}): " + "; ".join(parts)
 
 
@@ -408,11 +410,11 @@ def _add_record(
 
 
 def _update_record(record_id: str, fields: dict[str, Any], on: date | None = None) -> None:
-    """Change a year's record; the history entry is dated `on`, else the latest date it sets,
-    else today."""
+    """Change a year's record: each date it sets is an event of that day in its history, other
+    fields change on `on` (default today)."""
     from auditledger import workflow
 
-    day = on or max((v for v in fields.values() if isinstance(v, date)), default=None) or _day(None)
+    day = on or _day(None)
     _edit_year(_year_of(record_id), lambda meta, _: workflow.update_year_record(meta, record_id, fields, day))
     typer.echo(f"updated {record_id}")
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from auditledger.diagnostics import Diagnostic
+from auditledger.diagnostics import AuditLedgerError, Diagnostic
 from auditledger.interchange.columns import BY_FIELD, COLUMNS, match
 from auditledger.interchange.sheets import Table
 from auditledger.loader import describe_error
@@ -31,7 +31,7 @@ from auditledger.model import (
     Unit,
     money_from_text,
 )
-from auditledger.workflow import changes
+from auditledger.workflow import changes, with_entry
 
 EDITABLE = tuple(column.field for column in COLUMNS if column.field not in ("id", "done"))
 """The fields an import sets or updates; `id` only names the problem."""
@@ -364,7 +364,11 @@ def _update(
         return None
     note = f"imported from {table.file.name}" + (f" ({table.sheet})" if table.sheet else "")
     entry = HistoryEntry(date=options.on, by=options.by, action="import", changes=found, note=note)
-    return changed.model_copy(update={"history": [*existing.history, entry]})
+    try:
+        return with_entry(existing, changed, entry)
+    except AuditLedgerError as exc:  # dated before later changes of the same fields
+        result.diagnostics.append(_cell(row, next(iter(fields)), exc.message, exc.hint))
+        return None
 
 
 def _current(problem: Problem, name: str) -> Any:

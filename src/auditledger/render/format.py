@@ -117,15 +117,17 @@ WORDS: dict[str, tuple[str, str]] = {
 
 
 def left_out_intro(count: int, lang: str) -> str:
-    """What a document made with `--allow-errors` says at its top, before the errors it lists."""
+    """What a document made with `--allow-errors` says at its top, before the errors it lists.
+    A record that fails validation is left out; one that breaks a rule between records or dates
+    stays in, with figures that may be wrong: the warning says both."""
     if lang == "zh":
         return (
-            f"注意：台账中有{count}处错误，相关记录未计入本文件，以下数字不完整。"
+            f"注意：台账中有{count}处错误，有错误的记录未计入本文件或其数字可能不准确。"
             "请修正后重新生成（auditledger check）："
         )
     return (
         f"Warning: the ledger has {count} error{'s' if count != 1 else ''}; the records concerned are "
-        "left out of this document and its figures are incomplete. Fix them and make it again "
+        "left out of this document or their figures may be wrong. Fix them and make it again "
         "(auditledger check):"
     )
 

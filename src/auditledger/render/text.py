@@ -448,14 +448,14 @@ def record_table(ledger: Ledger, record: BaseModel, title: str, lang: str) -> Gr
     return table
 
 
-def _change_value(value: Any) -> str:
+def change_value(value: Any) -> str:
     """A value as a history entry holds it: a nested record's fields in a line, lists joined."""
     if value is None:
         return "—"
     if isinstance(value, dict):
-        return "; ".join(f"{k}: {_change_value(v)}" for k, v in value.items())
+        return "; ".join(f"{k}: {change_value(v)}" for k, v in value.items())
     if isinstance(value, list):
-        return "、".join(map(_change_value, value))
+        return "、".join(map(change_value, value))
     return str(value)
 
 
@@ -471,7 +471,7 @@ def _show(ledger: Ledger, name: str, value: Any, lang: str) -> str:
     if name == "history":
         return "\n".join(
             f"{h.date} {h.by + ' ' if h.by else ''}{h.action}"
-            + "".join(f"; {c.field}: {_change_value(c.old)} → {_change_value(c.new)}" for c in h.changes)
+            + "".join(f"; {c.field}: {change_value(c.old)} → {change_value(c.new)}" for c in h.changes)
             + (f" ({h.note})" if h.note else "")
             for h in value
         )
@@ -513,7 +513,7 @@ def _show(ledger: Ledger, name: str, value: Any, lang: str) -> str:
     if isinstance(value, Choice):
         return value.label(lang)
     if isinstance(value, BaseModel):  # a report of the year, its publication
-        return _change_value(value.model_dump(mode="json", exclude_defaults=True))
+        return change_value(value.model_dump(mode="json", exclude_defaults=True))
     if isinstance(value, list):
         return "\n".join(_show(ledger, "", item, lang) for item in value)
     if isinstance(value, date):
