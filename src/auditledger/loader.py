@@ -256,7 +256,7 @@ class _Reader:
         }
         if self.cache is None or len(stamps) < len(self.stamps):
             return None
-        return store.fingerprint(root, stamps)
+        return store.fingerprint(root, stamps, self.shas)
 
     def records(self, model: type[M], path: Path, key: str) -> list[Located[M]]:
         """The valid records of the list under `key`; every invalid one diagnosed."""
@@ -460,7 +460,7 @@ def reload(ledger: Ledger, overrides: Mapping[Path, str]) -> tuple[Ledger, list[
     return new, sort_diagnostics(_with_lines(diagnostics, reader.texts))
 
 
-CACHE_FORMAT = 12
+CACHE_FORMAT = 13
 """Bump when what the cache keeps changes shape (an entry, `model.PARTS`): older caches are
 then rebuilt, not misread."""
 CACHE_KEY = f"auditledger {__version__}, schema {SCHEMA_VERSION}, cache {CACHE_FORMAT}"

@@ -175,7 +175,8 @@ def _symlink(path: Path) -> Diagnostic:
         None,
         None,
         "symlink",
-        f"not read: it is a symbolic link (to {target}), and a ledger reads only its own regular files",
+        f"not read: the file is a symbolic link (to {target}), and a ledger reads only its own "
+        "folders and regular files",
         "replace the link with the file itself, or remove it",
     )
 
@@ -810,18 +811,33 @@ _SIGNATURE = hashlib.sha256().digest_size
 
 @dataclass(frozen=True)
 class Stamp:
-    """What identifies a file's content for the cache: size and modification time."""
+    """What identifies a file's content for the cache, as git's index does: size, modification
+    and change times, inode. A same-size edit whose old modification time is put back
+    (`cp -p`, `touch -r`, `tar x`) still moves the change time, which no one can set.
+
+    `doubt`: the file changed within RACY_SECONDS of the stamp, so a further change within the
+    same clock tick might leave every field as it is. A stamp in doubt equals only another in
+    doubt, and the cache then compares the file's content hash (`Cache.get`); once out of the
+    window it no longer equals the stored stamp, and the file is read and stored anew."""
 
     size: int
     mtime_ns: int
+    ctime_ns: int = 0
+    inode: int = 0
+    doubt: bool = False
 
     @classmethod
     def of(cls, path: Path) -> Stamp | None:
+        """The file's stamp; None when it is not a regular file (a link is not followed)."""
         try:
-            found = path.stat()
+            found = os.lstat(path)
         except OSError:
             return None
-        return cls(found.st_size, found.st_mtime_ns)
+        if not stat.S_ISREG(found.st_mode):
+            return None
+        changed = max(found.st_mtime_ns, found.st_ctime_ns)
+        doubt = time.time_ns() - changed < RACY_SECONDS * 1e9
+        return cls(found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino, doubt)
 
     def racy(self) -> bool:
         return time.time_ns() - self.mtime_ns < RACY_SECONDS * 1e9
@@ -829,23 +845,43 @@ class Stamp:
 
 def cache_secret() -> bytes | None:
     """This user's key for signing cache files (`~/.cache/auditledger/cache-key`, readable by
-    the user only), made anew when it is missing or damaged; None when there is nowhere to keep
-    it. Two processes making it at once each use their own: the loser's entries are rebuilt."""
+    the user only), made anew when it is missing, damaged, not the user's own or open to others;
+    None when there is nowhere safe to keep it (no home folder, not writable, or a folder that
+    another user owns or may write to). Two processes making it at once each use their own: the
+    loser's entries are rebuilt."""
     try:
         path = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / CACHE_KEY_FILE
-        with contextlib.suppress(FileNotFoundError):
-            secret = path.read_bytes()
-            if len(secret) == SECRET_BYTES:
-                return secret
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _own(os.lstat(path.parent), private=False):
+            return None
+        with contextlib.suppress(OSError):  # missing, a link, unreadable: made anew
+            fd = os.open(path, os.O_RDONLY | _NO_FOLLOW | _NON_BLOCKING)
+            try:
+                if _own(os.fstat(fd), private=True):
+                    secret = os.read(fd, SECRET_BYTES + 1)
+                    if len(secret) == SECRET_BYTES:
+                        return secret
+            finally:
+                os.close(fd)
         secret = os.urandom(SECRET_BYTES)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-key.")  # mode 0600
         with os.fdopen(fd, "wb") as handle:
             handle.write(secret)
         os.replace(tmp, path)
         return secret
-    except (OSError, RuntimeError, KeyError):  # no home folder, or not writable
+    except (OSError, RuntimeError, KeyError):  # no home folder, not writable, or a link
         return None
+
+
+def _own(found: os.stat_result, *, private: bool) -> bool:
+    """Whether what `found` describes can be trusted: this user's, a regular file or a folder
+    (not a link), and writable by no one else (`private`: nor readable)."""
+    kind = stat.S_IFMT(found.st_mode)
+    if kind not in (stat.S_IFREG, stat.S_IFDIR):
+        return False
+    if not hasattr(os, "getuid"):  # Windows: ownership and modes are ACLs, not checked here
+        return True
+    return found.st_uid == os.getuid() and not found.st_mode & (0o077 if private else 0o022)
 
 
 SECRET_BYTES = 32
@@ -910,11 +946,24 @@ class Cache:
         self.used: dict[str, Entry] = {}
         """The entries this read found current or made: the next pack."""
         self.fresh: set[str] = set()
+        self._verified: set[str] = set()
+        """Entries whose stamp is in doubt and whose file's content hash matched."""
 
     @classmethod
     def open(cls, root: Path, key: str) -> Cache | None:
+        """The ledger's cache; None when there is no key, or when the cache folder is not this
+        user's own or others may write to it (then it is neither read nor written)."""
         secret = cache_secret()
-        return cls(root, key, secret) if secret is not None else None
+        if secret is None:
+            return None
+        cache = cls(root, key, secret)
+        try:
+            found = os.lstat(cache.folder)
+        except FileNotFoundError:
+            return cache
+        except OSError:
+            return None
+        return cache if _own(found, private=False) else None
 
     def _name(self, path: Path) -> str:
         return relative_name(self.root, path)
@@ -956,7 +1005,8 @@ class Cache:
     def _write_bytes(self, name: str, parts: list[bytes]) -> None:
         path = self._file(name)
         with contextlib.suppress(OSError):  # a ledger that cannot be written to simply has no cache
-            path.parent.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # the user's alone
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
             try:
                 with os.fdopen(fd, "wb") as handle:
@@ -1063,6 +1113,11 @@ class Cache:
             entry = self._pack().get(name)
         if entry is None or entry[0] != stored_for:
             return None
+        if stamp.doubt and name not in self._verified:
+            text, _ = read_text(path)
+            if text is None or text_sha(text) != entry[1]:
+                return None
+            self._verified.add(name)
         self.used[name] = entry
         summary = entry[3]
         if summary is not None:
@@ -1124,13 +1179,17 @@ CHECKS_ENTRY = "checks"
 """The name the checks' result is kept under: no ledger file is called that."""
 
 
-def fingerprint(root: Path, stamps: Mapping[Path, Stamp]) -> str:
-    """sha256 over the files' names and stamps: the ledger as it is on disk now."""
+def fingerprint(root: Path, stamps: Mapping[Path, Stamp], shas: Mapping[Path, str] | None = None) -> str:
+    """sha256 over the files' names, stamps and (where known) the sha256 of their texts: the
+    ledger as it is on disk now."""
     sha = hashlib.sha256()
-    names = {relative_name(root, path): stamp for path, stamp in stamps.items()}
+    known = shas or {}
+    names = {relative_name(root, path): (stamp, known.get(path, "")) for path, stamp in stamps.items()}
     for name in sorted(names):
-        stamp = names[name]
-        sha.update(f"{name}\0{stamp.size}\0{stamp.mtime_ns}\n".encode())
+        stamp, text = names[name]
+        sha.update(
+            f"{name}\0{stamp.size}\0{stamp.mtime_ns}\0{stamp.ctime_ns}\0{stamp.inode}\0{text}\n".encode()
+        )
     return sha.hexdigest()
 
 
