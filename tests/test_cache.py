@@ -473,3 +473,163 @@ def test_a_read_that_needs_no_problem_reads_only_the_pack(
     assert due == watch(cold, date(2026, 11, 24)) and problem == cold.problem("2024-002")
     assert rows == cold.rows() and len(rows) == len(cold.problems)
     assert outputs(cached) == expected
+
+
+# --- issue 18, item 7: keyed as git's index is, and trusting only what is the user's own ---
+
+
+@pytest.mark.parametrize("how", ["os.utime", "touch -r", "cp -p"])
+def test_a_same_size_edit_with_its_old_mtime_put_back_is_read_again(cached: CLI, how: str) -> None:
+    """The cache keyed files by size and mtime alone: an edit of the same size whose old
+    modification time was restored (cp -p, rsync -a, tar x, touch -r) was served stale."""
+    import subprocess
+
+    path = cached.root / "2024" / "czj.yaml"
+    assert json.loads(cached("show", "2024-002", "--format", "json").stdout)["title"] == "政府债券资金闲置"
+    before = path.stat()
+    text = path.read_text(encoding="utf-8").replace("政府债券资金闲置", "政府债券资金闲散", 1)
+    assert len(text.encode()) == before.st_size
+    if how == "os.utime":
+        path.write_text(text, encoding="utf-8")
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    else:
+        edited = cached.root.parent / "edited.yaml"
+        edited.write_text(text, encoding="utf-8")
+        os.utime(edited, ns=(before.st_atime_ns, before.st_mtime_ns))
+        if how == "touch -r":
+            reference = cached.root.parent / "reference"
+            reference.touch()
+            os.utime(reference, ns=(before.st_atime_ns, before.st_mtime_ns))
+            path.write_text(text, encoding="utf-8")
+            subprocess.run(["touch", "-r", str(reference), str(path)], check=True)
+        else:
+            subprocess.run(["cp", "-p", str(edited), str(path)], check=True)
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    shown = json.loads(cached("show", "2024-002", "--format", "json").stdout)
+    assert shown["title"] == "政府债券资金闲散"
+
+
+def test_a_stamp_in_doubt_is_checked_by_the_files_content(tmp_path: Path) -> None:
+    """Within the racy window a second change may leave size, times and inode as they were:
+    the cache then compares the content hash before it trusts the entry."""
+    path = tmp_path / "2024" / "x.yaml"
+    path.parent.mkdir()
+    path.write_text("problems: []\n", encoding="utf-8")
+    past = time.time() - 10
+    os.utime(path, (past, past))  # the mtime is old, the ctime is now: in doubt
+    stamp = store.Stamp.of(path)
+    assert stamp is not None and stamp.doubt and not stamp.racy()
+    cache = store.Cache.open(tmp_path, CACHE_KEY)
+    assert cache is not None
+    cache.put(path, stamp, store.text_sha("problems: []\n"), ["cached"])
+    assert cache.get(path, stamp) is not None  # the content is what was stored
+    path.write_text("problems: [] \n", encoding="utf-8")  # same size; same stamp, as if one tick
+    fresh = store.Cache.open(tmp_path, CACHE_KEY)
+    assert fresh is not None
+    fresh.used = dict(cache.used)
+    assert fresh.get(path, stamp) is None
+
+
+def test_the_stamp_holds_what_git_s_index_holds(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text("x: 1\n", encoding="utf-8")
+    found, stamp = path.stat(), store.Stamp.of(path)
+    assert stamp is not None
+    assert (stamp.size, stamp.mtime_ns, stamp.ctime_ns, stamp.inode) == (
+        found.st_size,
+        found.st_mtime_ns,
+        found.st_ctime_ns,
+        found.st_ino,
+    )
+    link = tmp_path / "link.yaml"
+    link.symlink_to(path)
+    assert store.Stamp.of(link) is None  # a link is never a cached file
+
+
+def _key() -> Path:
+    return Path(os.environ["XDG_CACHE_HOME"]) / store.CACHE_KEY_FILE
+
+
+@pytest.mark.parametrize(
+    "mode", [0o644, 0o620, 0o602], ids=["group-readable", "group-writable", "world-writable"]
+)
+def test_a_key_open_to_others_is_made_anew(sample: CLI, mode: int) -> None:
+    key = _key()
+    outputs(sample)
+    old = key.read_bytes()
+    key.chmod(mode)
+    expected = outputs(sample)
+    assert key.read_bytes() != old
+    assert key.stat().st_mode & 0o777 == 0o600
+    assert outputs(sample) == expected
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() != 0, reason="needs root to give a file away")
+def test_a_key_owned_by_another_user_is_made_anew(sample: CLI) -> None:
+    key = _key()
+    outputs(sample)
+    old = key.read_bytes()
+    os.chown(key, 65534, 65534)
+    outputs(sample)
+    assert key.read_bytes() != old
+    assert key.stat().st_uid == os.getuid()
+
+
+def test_a_key_that_is_a_link_is_made_anew(sample: CLI, tmp_path: Path) -> None:
+    key = _key()
+    outputs(sample)
+    planted = tmp_path / "planted-key"
+    planted.write_bytes(b"k" * store.SECRET_BYTES)
+    key.unlink()
+    key.symlink_to(planted)
+    outputs(sample)
+    assert not key.is_symlink() and key.read_bytes() != b"k" * store.SECRET_BYTES
+
+
+@pytest.mark.parametrize("who", ["group-writable", "another user"])
+def test_a_key_folder_others_may_write_to_is_not_used(
+    sample: CLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, who: str
+) -> None:
+    if who == "another user" and (not hasattr(os, "getuid") or os.getuid() != 0):
+        pytest.skip("needs root to give a folder away")
+    home = tmp_path / "xdg"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    expected = outputs(sample)
+    folder = home / "auditledger"
+    key = folder / "cache-key"
+    old = key.read_bytes()
+    if who == "group-writable":
+        folder.chmod(0o770)
+    else:
+        os.chown(folder, 65534, 65534)
+    shutil.rmtree(sample.root / CACHE)
+    age(sample.root)
+    assert outputs(sample) == expected
+    assert not (sample.root / CACHE).exists()  # no key to trust: no cache
+    assert key.read_bytes() == old
+
+
+@pytest.mark.parametrize("who", ["group-writable", "another user"])
+def test_a_ledger_cache_folder_others_may_write_to_is_ignored(cached: CLI, who: str) -> None:
+    if who == "another user" and (not hasattr(os, "getuid") or os.getuid() != 0):
+        pytest.skip("needs root to give a folder away")
+    folder = cached.root / CACHE
+    if who == "group-writable":
+        folder.chmod(0o775)
+    else:
+        os.chown(folder, 65534, 65534)
+    assert store.Cache.open(cached.root, CACHE_KEY) is None
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    (cached.root / "2024" / "czj.yaml").write_text(
+        (cached.root / "2024" / "czj.yaml").read_text(encoding="utf-8").replace("政府债券资金闲置", "闲置"),
+        encoding="utf-8",
+    )
+    assert "闲置" in cached("show", "2024-002").stdout
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before  # not written
+
+
+def test_the_cache_folder_is_made_private(sample: CLI) -> None:
+    age(sample.root)
+    outputs(sample)
+    assert (sample.root / CACHE).stat().st_mode & 0o077 == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -52,6 +53,9 @@ CASES: dict[str, tuple[dict[str, str | None], str]] = {
     "encoding": ({"2023/jyj.yaml": "problems: []\n"}, "2023/jyj.yaml:2"),
     "unreadable": ({"2023/dir.yaml/x": "x"}, "2023/dir.yaml"),
     "file-too-large": ({"2023/big.yaml": "problems: []\n" + "# padding\n" * 200}, "2023/big.yaml"),
+    "symlink": ({}, "2023/link.yaml"),  # made in the test: a link to czj.yaml
+    "not-a-file": ({}, "2023/pipe.yaml"),  # made in the test: a FIFO
+    "reserved-name": ({"2023/nul.yaml": "problems: []\n"}, "2023/nul.yaml"),
     "file-shape": ({"2023/czj.yaml": "problems:\n  id: 2023-001\n"}, "2023/czj.yaml:1:1"),
     "missing-file": ({"units.yaml": None, "2023/czj.yaml": None}, "units.yaml"),
     "stray-file": ({"2023/jyj.yml": "problems: []\n"}, "2023/jyj.yml"),
@@ -219,6 +223,12 @@ def test_code_is_reported_at_its_place(
     root = make_ledger(files)
     if code == "encoding":
         (root / "2023/jyj.yaml").write_bytes(b"problems: []\n# \xff\xfe\n")
+    if code == "symlink":
+        (root / "2023/link.yaml").symlink_to("czj.yaml")
+    if code == "not-a-file":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no FIFOs here")
+        os.mkfifo(root / "2023/pipe.yaml")
     cli = CLI(root)
     run = cli("check")
     found = [line for line in run.lines if f": {code}" in line]

@@ -285,7 +285,7 @@ def test_editing_own_lines_keeps_comments_around_them(problem_id: str, tmp_path:
 @pytest.mark.parametrize(
     ("text", "why"),
     [
-        (COMMENTED.replace("\n", "\r\n"), "CRLF line ends"),
+        (COMMENTED.replace("\n", "\r\n", 3), "mixed line ends"),
         (
             "problems: [{id: 2023-001, year: 2023, title: 标题, amount: 1, unit: czj, type: immediate, "
             "deadline: 2024-06-30}]\n",

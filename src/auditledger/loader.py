@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import fnmatch
 import gc
 import os
 import re
@@ -29,6 +30,7 @@ from auditledger.model import (
     ID_RULES,
     NO_CONTROL_PATTERN,
     PARTS,
+    RESERVED_NAME,
     SCHEMA_VERSION,
     Choice,
     Ledger,
@@ -63,6 +65,9 @@ FILE_CODES = {
     "encoding": "the file is not UTF-8 text",
     "unreadable": "the file cannot be read",
     "file-too-large": "the file is larger than a ledger file can be",
+    "symlink": "a ledger file or year folder is a symbolic link, which is not followed",
+    "not-a-file": "a device, FIFO or socket stands where a ledger file should be",
+    "reserved-name": "a file in a year folder has a name Windows reserves (con, aux, nul, com1, ...)",
     "file-shape": "the file's top level is not what the file holds",
     "missing-file": "units.yaml is missing",
     "stray-file": "a file in a year folder ends in .yml and is not read",
@@ -101,20 +106,78 @@ def find_root(explicit: Path | None = None, cwd: Path | None = None) -> Path:
 
 
 def year_folders(root: Path) -> list[Path]:
-    return sorted(p for p in root.iterdir() if p.is_dir() and YEAR_FOLDER.match(p.name))
+    return [path for path, _ in _year_folders(root, [])]
+
+
+def _year_folders(root: Path, diagnostics: list[Diagnostic]) -> list[tuple[Path, os.DirEntry[str]]]:
+    """The year folders under `root`; a year folder that is a symbolic link is diagnosed and
+    not read (it would bring in files from outside the ledger)."""
+    found = []
+    try:
+        with os.scandir(root) as entries:
+            for entry in entries:
+                if not YEAR_FOLDER.match(entry.name):
+                    continue
+                if entry.is_symlink():
+                    diagnostics.append(_not_followed(Path(entry.path), "folder"))
+                elif entry.is_dir():
+                    found.append((Path(entry.path), entry))
+    except OSError as exc:
+        diagnostics.append(_unreadable_folder(root, exc))
+    return sorted(found, key=lambda pair: pair[0].name)
+
+
+def year_files(root: Path, diagnostics: list[Diagnostic], pattern: str = "*.y*ml") -> list[Path]:
+    """The files in the year folders whose names match `pattern`, folder by folder, by name;
+    a folder that cannot be listed is diagnosed, not skipped in silence. Only names are
+    listed: `store.read_text` refuses what is not a regular file when it is read."""
+    files: list[Path] = []
+    for folder, _ in _year_folders(root, diagnostics):
+        try:
+            with os.scandir(folder) as entries:
+                names = sorted(
+                    entry.name
+                    for entry in entries
+                    if not entry.name.startswith(".") and fnmatch.fnmatchcase(entry.name, pattern)
+                )
+        except OSError as exc:
+            diagnostics.append(_unreadable_folder(folder, exc))
+            continue
+        files += [folder / name for name in names]
+    return files
+
+
+def _unreadable_folder(folder: Path, exc: OSError) -> Diagnostic:
+    return Diagnostic(
+        folder,
+        None,
+        None,
+        "unreadable",
+        f"the folder cannot be read ({exc.strerror or exc}); none of its files were read",
+        "give yourself permission to read the folder (chmod u+rx), or move it out of the ledger",
+    )
+
+
+def _not_followed(path: Path, what: str) -> Diagnostic:
+    try:
+        target = os.readlink(path)
+    except OSError:
+        target = "?"
+    return Diagnostic(
+        path,
+        None,
+        None,
+        "symlink",
+        f"not read: the {what} is a symbolic link (to {target}), and a ledger reads only its own "
+        "folders and regular files",
+        f"replace the link with the {what} itself, or remove it",
+    )
 
 
 def ledger_files(root: Path) -> list[Path]:
     """Every file the ledger is made of: settings, units, and the year folders' files."""
-    found = [p for p in (root / SETTINGS_FILE, root / UNITS_FILE) if p.exists()]
-    for folder in year_folders(root):
-        found += sorted(folder.glob("*.yaml"), key=_name)
-    return found
-
-
-def _name(path: Path) -> str:
-    """Files of one folder sort by name (as paths do, without comparing their parts)."""
-    return path.name
+    found = [p for p in (root / SETTINGS_FILE, root / UNITS_FILE) if p.exists() or p.is_symlink()]
+    return found + year_files(root, [], "*.yaml")
 
 
 def problem_file(root: Path, year: int, unit_id: str) -> Path:
@@ -256,7 +319,7 @@ class _Reader:
         }
         if self.cache is None or len(stamps) < len(self.stamps):
             return None
-        return store.fingerprint(root, stamps)
+        return store.fingerprint(root, stamps, self.shas)
 
     def records(self, model: type[M], path: Path, key: str) -> list[Located[M]]:
         """The valid records of the list under `key`; every invalid one diagnosed."""
@@ -331,7 +394,7 @@ def _read_files(root: Path, reader: _Reader) -> Ledger:
                 "add units with `auditledger add-unit ID --name 名称`",
             )
         )
-    files = [p for folder in year_folders(root) for p in sorted(folder.glob("*.y*ml"), key=_name)]
+    files = year_files(root, reader.diagnostics)
     reader.prefetch([p for p in files if p.suffix == ".yaml"])
     try:
         _read_year_files(files, ledger, reader)
@@ -355,6 +418,18 @@ def _read_year_files(files: list[Path], ledger: Ledger, reader: _Reader) -> None
                     "stray-file",
                     "not read: ledger files end in .yaml",
                     f"rename it to {path.stem}.yaml",
+                )
+            )
+        elif RESERVED_NAME.match(path.stem):
+            reader.diagnostics.append(
+                Diagnostic(
+                    path,
+                    None,
+                    None,
+                    "reserved-name",
+                    f"not read: Windows reserves the name '{path.stem}' for a device, so this file "
+                    "cannot be checked out there",
+                    "rename the unit and its file (see `auditledger add-unit --help`)",
                 )
             )
         elif path.name == YEAR_FILE:
@@ -460,7 +535,7 @@ def reload(ledger: Ledger, overrides: Mapping[Path, str]) -> tuple[Ledger, list[
     return new, sort_diagnostics(_with_lines(diagnostics, reader.texts))
 
 
-CACHE_FORMAT = 12
+CACHE_FORMAT = 13
 """Bump when what the cache keeps changes shape (an entry, `model.PARTS`): older caches are
 then rebuilt, not misread."""
 CACHE_KEY = f"auditledger {__version__}, schema {SCHEMA_VERSION}, cache {CACHE_FORMAT}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import sys
 import unicodedata
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Annotated, Any, Generic, NamedTuple, Self, TypeVar
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -274,6 +276,20 @@ Line = Annotated[
 UNIT_ID_PATTERN = r"^[a-z][a-z0-9_-]{0,31}$"
 PROBLEM_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
 UnitId = Annotated[str, StringConstraints(pattern=UNIT_ID_PATTERN)]
+RESERVED_NAME = re.compile(r"^(con|prn|aux|nul|com[1-9]|lpt[1-9])$", re.IGNORECASE)
+"""Names Windows reserves for devices, whatever the extension: a unit's file `2025/con.yaml`
+could not be checked out there."""
+
+
+def _not_reserved(value: str) -> str:
+    if RESERVED_NAME.match(value):
+        raise ValueError(
+            f"'{value}' is a name Windows reserves for a device (con, prn, aux, nul, com1-9, lpt1-9): "
+            f"the unit's files could not be checked out there; choose another id, e.g. {value}1"
+        )
+    return value
+
+
 ProblemId = Annotated[
     str,
     BeforeValidator(_number_to_text),
@@ -401,7 +417,7 @@ class Settings(Record):
 class Unit(Record):
     """A responsible unit (责任单位), lower-level government or supervising department."""
 
-    id: UnitId
+    id: Annotated[UnitId, AfterValidator(_not_reserved)]
     name: Line = Field(description="The unit's Chinese name")
     kind: UnitKind = UnitKind.department
     parent: UnitId | None = Field(default=None, description="Supervising department (主管部门)")

@@ -10,10 +10,13 @@ the file atomically under the ledger's lock. May import: model, diagnostics.
 from __future__ import annotations
 
 import contextlib
+import copy
+import errno
 import hashlib
 import io
 import os
 import re
+import stat
 import subprocess
 import tempfile
 import time
@@ -87,22 +90,103 @@ def _reader() -> YAML:
     return yaml
 
 
-def read_text(path: Path) -> tuple[str | None, list[Diagnostic]]:
-    """The file's text, or a diagnostic saying why it cannot be read."""
+class Unsafe(Exception):
+    """A path that is not a regular file of the ledger, or one too large to be one."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+_KINDS = {
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFSOCK: "a socket",
+}
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NON_BLOCKING = getattr(os, "O_NONBLOCK", 0)
+READ_CHUNK = 1 << 20
+
+
+def read_bytes(path: Path, *, follow: bool = False, limit: int | None = None) -> bytes:
+    """The bytes of a regular file, read without following a symbolic link (unless `follow`)
+    and without waiting on a FIFO, stopping once more than `limit` (MAX_FILE_BYTES) bytes come:
+    a device or a link to one reports size 0 and never ends. Unsafe with a diagnostic when the
+    path is a link, a device, a FIFO or a socket, or too large; OSError when it cannot be read."""
+    limit = MAX_FILE_BYTES if limit is None else limit
+    flags = os.O_RDONLY | _NON_BLOCKING | getattr(os, "O_CLOEXEC", 0) | (0 if follow else _NO_FOLLOW)
+    if not follow and not _NO_FOLLOW and path.is_symlink():  # no O_NOFOLLOW on this platform
+        raise Unsafe(_symlink(path))
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EMLINK) and not follow and path.is_symlink():
+            raise Unsafe(_symlink(path)) from exc
+        raise
+    try:
+        found = os.fstat(fd)
+        if stat.S_ISDIR(found.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "it is a folder, not a file", str(path))
+        if not stat.S_ISREG(found.st_mode):
+            kind = _KINDS.get(stat.S_IFMT(found.st_mode), "not a regular file")
+            raise Unsafe(
                 Diagnostic(
                     path,
                     None,
                     None,
-                    "file-too-large",
-                    f"the file is {size} bytes, more than {MAX_FILE_BYTES}",
-                    "split it, or check that it is a ledger file",
+                    "not-a-file",
+                    f"not read: it is {kind}, not a regular file",
+                    "remove it: a ledger holds only regular YAML files",
                 )
-            ]
-        raw = path.read_bytes()
+            )
+        if _NON_BLOCKING:
+            os.set_blocking(fd, True)
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(READ_CHUNK, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    finally:
+        os.close(fd)
+    if size > limit:
+        raise Unsafe(
+            Diagnostic(
+                path,
+                None,
+                None,
+                "file-too-large",
+                f"the file is more than {limit} bytes",
+                "split it, or check that it is a ledger file",
+            )
+        )
+    return b"".join(chunks)
+
+
+def _symlink(path: Path) -> Diagnostic:
+    try:
+        target = os.readlink(path)
+    except OSError:
+        target = "?"
+    return Diagnostic(
+        path,
+        None,
+        None,
+        "symlink",
+        f"not read: the file is a symbolic link (to {target}), and a ledger reads only its own "
+        "folders and regular files",
+        "replace the link with the file itself, or remove it",
+    )
+
+
+def read_text(path: Path, *, follow: bool = False) -> tuple[str | None, list[Diagnostic]]:
+    """The file's text, or a diagnostic saying why it cannot be read (see `read_bytes`)."""
+    try:
+        raw = read_bytes(path, follow=follow)
+    except Unsafe as exc:
+        return None, [exc.diagnostic]
     except OSError as exc:
         return None, [
             Diagnostic(
@@ -412,6 +496,11 @@ def _round_trip() -> YAML:
     return yaml
 
 
+def _lf(text: str) -> str:
+    """Text with CRLF line ends as LF (a lone CR, which YAML also reads as a line end, too)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
 @dataclass
 class Document:
     """One YAML file loaded for editing: its original bytes and its round-trip data."""
@@ -422,9 +511,11 @@ class Document:
 
     @classmethod
     def load(cls, path: Path) -> Document:
+        """The file for editing. CRLF line ends are read as LF (ruamel would keep the CR in
+        comment lines, and `dumps` would double it); `dumps` puts them back."""
         try:
-            raw = path.read_bytes()
-            text = raw.decode("utf-8-sig")
+            raw = read_bytes(path)
+            text = _lf(raw.decode("utf-8-sig"))
             refused = screen(path, text)
             if refused:
                 raise AuditLedgerError(
@@ -432,6 +523,10 @@ class Document:
                     hint="run `auditledger check` and fix the file first",
                 )
             return cls(path, raw, _round_trip().load(text))
+        except Unsafe as exc:
+            raise AuditLedgerError(
+                f"cannot edit {path}: {exc.diagnostic.message}", hint=exc.diagnostic.hint
+            ) from exc
         except (OSError, UnicodeDecodeError, YAMLError, ValueError, RecursionError) as exc:
             raise AuditLedgerError(
                 f"cannot edit {path}: {exc}".splitlines()[0],
@@ -472,11 +567,16 @@ def edit_item(
     Reading a file round-trip costs about 6 ms per kilobyte; a unit's file of 50 problems
     takes a quarter of a second, of which this reads one problem's share."""
     try:
-        raw = path.read_bytes()
+        raw = read_bytes(path)
         text = raw.decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+    except (OSError, UnicodeDecodeError, Unsafe):
         return None
-    if screen(path, text) or "\r" in text:
+    crlf = "\r" in text
+    if crlf:  # CRLF throughout is edited as LF and put back; mixed line ends are not cut
+        text = text.replace("\r\n", "\n")
+        if "\r" in text or text.count("\n") != raw.count(b"\r\n"):
+            return None
+    if screen(path, text):
         return None
     try:
         root = YAML(typ="safe", pure=False).compose(text)
@@ -502,6 +602,10 @@ def edit_item(
     item = items.value[index]
     first = item.start_mark.line
     last = items.value[index + 1].start_mark.line if index + 1 < len(items.value) else item.end_mark.line
+    # Comment lines after the record that are not indented into it head what follows (the
+    # next problem, or the rest of the file): they stay where they are, outside the edit.
+    while last > first + 1 and _heads_next(lines[last - 1]):
+        last -= 1
     if (
         item.end_mark.column not in (0, 2)
         or not lines[first].startswith("  - ")
@@ -533,7 +637,15 @@ def edit_item(
         or after[key][index] != record[0]
     ):
         return None
+    if crlf:
+        edited = edited.replace("\n", "\r\n")
     return ("\ufeff" if raw.startswith(b"\xef\xbb\xbf") else "") + edited, raw
+
+
+def _heads_next(line: str) -> bool:
+    """A blank line, or a comment line indented less than a record's keys (4 spaces)."""
+    stripped = line.lstrip(" ")
+    return not stripped.strip() or (stripped.startswith("#") and len(line) - len(stripped) < 4)
 
 
 def canonical(path: Path) -> tuple[str, bytes] | AuditLedgerError | None:
@@ -604,11 +716,66 @@ def update_record(mapping: CommentedMap, old: BaseModel, new: BaseModel) -> None
     """
     before, after = record_data(old), record_data(new)
     order = list(type(new).model_fields)
+    following = _take_following_comment(mapping)
     for key in order:
         if key in after and (key not in before or before[key] != after[key] or key not in mapping):
             _set_key(mapping, key, before.get(key), after[key], order)
         elif key in before and key not in after and key in mapping:
             del mapping[key]
+    if following is not None:
+        _put_following_comment(mapping, following)
+
+
+def _last_slot(node: Any) -> tuple[Any, Any, int] | None:
+    """Where ruamel keeps the comment lines that follow `node`: the comment slot of its last
+    value, of the last value of that, and so on (a comment belongs to the node before it)."""
+    found: tuple[Any, Any, int] | None = None
+    while isinstance(node, CommentedMap | CommentedSeq) and len(node) and not node.fa.flow_style():
+        if isinstance(node, CommentedMap):
+            key: Any = list(node)[-1]
+            found = (node, key, 2)
+        else:
+            key = len(node) - 1
+            found = (node, key, 0)
+        node = node[key]
+    return found
+
+
+def _take_following_comment(mapping: CommentedMap) -> Any:
+    """Detach the comment lines after a record (those heading the next record or the rest of
+    the file) and give their token; the end-of-line comment of the last value stays."""
+    slot = _last_slot(mapping)
+    if slot is None:
+        return None
+    node, key, index = slot
+    entry = node.ca.items.get(key)
+    token = entry[index] if entry is not None and len(entry) > index else None
+    if token is None or not isinstance(token.value, str) or "\n" not in token.value:
+        return None
+    same_line, below = token.value.split("\n", 1)
+    if not below:
+        return None
+    if same_line:
+        kept = copy.copy(token)
+        kept.value = same_line + "\n"
+        entry[index] = kept
+    else:
+        entry[index] = None
+    token.value = "\n" + below
+    return token
+
+
+def _put_following_comment(mapping: CommentedMap, token: Any) -> None:
+    """Attach comment lines taken by `_take_following_comment` after the record's last value."""
+    slot = _last_slot(mapping)
+    if slot is None:
+        return
+    node, key, index = slot
+    entry = node.ca.items.setdefault(key, [None, None, None, None] if index == 2 else [None, None])
+    current = entry[index]
+    if current is not None and isinstance(current.value, str):
+        token.value = current.value.rstrip("\n") + token.value
+    entry[index] = token
 
 
 def _set_key(mapping: CommentedMap, key: str, old: Any, new: Any, order: list[str]) -> None:
@@ -644,18 +811,33 @@ _SIGNATURE = hashlib.sha256().digest_size
 
 @dataclass(frozen=True)
 class Stamp:
-    """What identifies a file's content for the cache: size and modification time."""
+    """What identifies a file's content for the cache, as git's index does: size, modification
+    and change times, inode. A same-size edit whose old modification time is put back
+    (`cp -p`, `touch -r`, `tar x`) still moves the change time, which no one can set.
+
+    `doubt`: the file changed within RACY_SECONDS of the stamp, so a further change within the
+    same clock tick might leave every field as it is. A stamp in doubt equals only another in
+    doubt, and the cache then compares the file's content hash (`Cache.get`); once out of the
+    window it no longer equals the stored stamp, and the file is read and stored anew."""
 
     size: int
     mtime_ns: int
+    ctime_ns: int = 0
+    inode: int = 0
+    doubt: bool = False
 
     @classmethod
     def of(cls, path: Path) -> Stamp | None:
+        """The file's stamp; None when it is not a regular file (a link is not followed)."""
         try:
-            found = path.stat()
+            found = os.lstat(path)
         except OSError:
             return None
-        return cls(found.st_size, found.st_mtime_ns)
+        if not stat.S_ISREG(found.st_mode):
+            return None
+        changed = max(found.st_mtime_ns, found.st_ctime_ns)
+        doubt = time.time_ns() - changed < RACY_SECONDS * 1e9
+        return cls(found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino, doubt)
 
     def racy(self) -> bool:
         return time.time_ns() - self.mtime_ns < RACY_SECONDS * 1e9
@@ -663,23 +845,43 @@ class Stamp:
 
 def cache_secret() -> bytes | None:
     """This user's key for signing cache files (`~/.cache/auditledger/cache-key`, readable by
-    the user only), made anew when it is missing or damaged; None when there is nowhere to keep
-    it. Two processes making it at once each use their own: the loser's entries are rebuilt."""
+    the user only), made anew when it is missing, damaged, not the user's own or open to others;
+    None when there is nowhere safe to keep it (no home folder, not writable, or a folder that
+    another user owns or may write to). Two processes making it at once each use their own: the
+    loser's entries are rebuilt."""
     try:
         path = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / CACHE_KEY_FILE
-        with contextlib.suppress(FileNotFoundError):
-            secret = path.read_bytes()
-            if len(secret) == SECRET_BYTES:
-                return secret
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _own(os.lstat(path.parent), private=False):
+            return None
+        with contextlib.suppress(OSError):  # missing, a link, unreadable: made anew
+            fd = os.open(path, os.O_RDONLY | _NO_FOLLOW | _NON_BLOCKING)
+            try:
+                if _own(os.fstat(fd), private=True):
+                    secret = os.read(fd, SECRET_BYTES + 1)
+                    if len(secret) == SECRET_BYTES:
+                        return secret
+            finally:
+                os.close(fd)
         secret = os.urandom(SECRET_BYTES)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-key.")  # mode 0600
         with os.fdopen(fd, "wb") as handle:
             handle.write(secret)
         os.replace(tmp, path)
         return secret
-    except (OSError, RuntimeError, KeyError):  # no home folder, or not writable
+    except (OSError, RuntimeError, KeyError):  # no home folder, not writable, or a link
         return None
+
+
+def _own(found: os.stat_result, *, private: bool) -> bool:
+    """Whether what `found` describes can be trusted: this user's, a regular file or a folder
+    (not a link), and writable by no one else (`private`: nor readable)."""
+    kind = stat.S_IFMT(found.st_mode)
+    if kind not in (stat.S_IFREG, stat.S_IFDIR):
+        return False
+    if not hasattr(os, "getuid"):  # Windows: ownership and modes are ACLs, not checked here
+        return True
+    return found.st_uid == os.getuid() and not found.st_mode & (0o077 if private else 0o022)
 
 
 SECRET_BYTES = 32
@@ -744,11 +946,24 @@ class Cache:
         self.used: dict[str, Entry] = {}
         """The entries this read found current or made: the next pack."""
         self.fresh: set[str] = set()
+        self._verified: set[str] = set()
+        """Entries whose stamp is in doubt and whose file's content hash matched."""
 
     @classmethod
     def open(cls, root: Path, key: str) -> Cache | None:
+        """The ledger's cache; None when there is no key, or when the cache folder is not this
+        user's own or others may write to it (then it is neither read nor written)."""
         secret = cache_secret()
-        return cls(root, key, secret) if secret is not None else None
+        if secret is None:
+            return None
+        cache = cls(root, key, secret)
+        try:
+            found = os.lstat(cache.folder)
+        except FileNotFoundError:
+            return cache
+        except OSError:
+            return None
+        return cache if _own(found, private=False) else None
 
     def _name(self, path: Path) -> str:
         return relative_name(self.root, path)
@@ -790,7 +1005,8 @@ class Cache:
     def _write_bytes(self, name: str, parts: list[bytes]) -> None:
         path = self._file(name)
         with contextlib.suppress(OSError):  # a ledger that cannot be written to simply has no cache
-            path.parent.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # the user's alone
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
             try:
                 with os.fdopen(fd, "wb") as handle:
@@ -897,6 +1113,11 @@ class Cache:
             entry = self._pack().get(name)
         if entry is None or entry[0] != stored_for:
             return None
+        if stamp.doubt and name not in self._verified:
+            text, _ = read_text(path)
+            if text is None or text_sha(text) != entry[1]:
+                return None
+            self._verified.add(name)
         self.used[name] = entry
         summary = entry[3]
         if summary is not None:
@@ -958,13 +1179,17 @@ CHECKS_ENTRY = "checks"
 """The name the checks' result is kept under: no ledger file is called that."""
 
 
-def fingerprint(root: Path, stamps: Mapping[Path, Stamp]) -> str:
-    """sha256 over the files' names and stamps: the ledger as it is on disk now."""
+def fingerprint(root: Path, stamps: Mapping[Path, Stamp], shas: Mapping[Path, str] | None = None) -> str:
+    """sha256 over the files' names, stamps and (where known) the sha256 of their texts: the
+    ledger as it is on disk now."""
     sha = hashlib.sha256()
-    names = {relative_name(root, path): stamp for path, stamp in stamps.items()}
+    known = shas or {}
+    names = {relative_name(root, path): (stamp, known.get(path, "")) for path, stamp in stamps.items()}
     for name in sorted(names):
-        stamp = names[name]
-        sha.update(f"{name}\0{stamp.size}\0{stamp.mtime_ns}\n".encode())
+        stamp, text = names[name]
+        sha.update(
+            f"{name}\0{stamp.size}\0{stamp.mtime_ns}\0{stamp.ctime_ns}\0{stamp.inode}\0{text}\n".encode()
+        )
     return sha.hexdigest()
 
 
@@ -973,7 +1198,7 @@ def fingerprint(root: Path, stamps: Mapping[Path, Stamp]) -> str:
 
 def read_mapping(path: Path) -> dict[str, str]:
     """A small YAML mapping of text to text (an import's column mapping)."""
-    text, found = read_text(path)
+    text, found = read_text(path, follow=True)  # a file the user named, not a ledger file
     if text is not None:
         data, found = parse(path, text)
         if not found and isinstance(data, dict) and all(isinstance(v, str) for v in data.values()):
@@ -1089,50 +1314,131 @@ def git_snapshot(root: Path, revision: str) -> Path:
 # --- writing files -----------------------------------------------------------------------
 
 
-def write_atomic(path: Path, text: str | bytes, *, expected: bytes | None) -> None:
-    """Replace `path` with `text` so that a crash leaves the old file or the new, never half.
+def write_atomic(path: Path, text: str | bytes, *, expected: bytes | None, follow: bool = False) -> None:
+    """Replace `path` with `text` so that a crash leaves the old file or the new, never half,
+    and a change made to the file by hand while the command ran is never lost.
 
-    `expected` is the file's content when it was read for editing (None for a new file);
-    if the file has changed since, nothing is written.
+    `expected` is the file's content when it was read for editing (None for a new file). The
+    file is compared with it before anything is written and again right before the rename
+    (a new file is linked into place, which fails if one appeared meanwhile); after the rename
+    the old file, still held by a hard link, is compared once more, catching a write by a
+    program that had it open: then it is put back. Any of these refuses the write (exit 2).
+    `follow`: `path` may be a symbolic link (an output the user named, not a ledger file).
     """
+    data = text.encode("utf-8") if isinstance(text, str) else text
     tmp: Path | None = None
     try:
-        current = path.read_bytes() if path.exists() else None
-        if current != expected:
-            raise AuditLedgerError(
-                f"{path} changed on disk while it was being edited",
-                hint="run the command again; nothing was written",
-            )
+        _unchanged(path, expected, follow)
         path.parent.mkdir(parents=True, exist_ok=True)
-        mode = path.stat().st_mode & 0o7777 if current is not None else _default_mode()
+        mode = path.stat().st_mode & 0o7777 if expected is not None else _default_mode()
         fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         tmp = Path(tmp_name)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        if expected is None:
+            _link_new(tmp, path, follow)
+        else:
+            _replace_unchanged(tmp, path, expected, data, follow)
+        tmp = None
         _fsync_dir(path.parent)
     except OSError as exc:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
         raise AuditLedgerError(
             f"could not write {path}: {exc.strerror or exc}",
             hint="free disk space or fix permissions; the file was left as it was",
         ) from exc
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
+def _changed(path: Path) -> AuditLedgerError:
+    return AuditLedgerError(
+        f"{path} changed on disk while it was being edited",
+        hint="run the command again; nothing was written",
+    )
+
+
+def _current(path: Path, follow: bool) -> bytes | None:
+    """The file's bytes now, None when there is no file."""
+    try:
+        return read_bytes(path, follow=follow)
+    except FileNotFoundError:
+        return None
+    except Unsafe as exc:
+        raise AuditLedgerError(
+            f"cannot write {path}: {exc.diagnostic.message}", hint=exc.diagnostic.hint
+        ) from exc
+
+
+def _unchanged(path: Path, expected: bytes | None, follow: bool) -> None:
+    if _current(path, follow) != expected:
+        raise _changed(path)
+
+
+def _link_new(tmp: Path, path: Path, follow: bool) -> None:
+    """Put a new file in place, unless a file appeared there meanwhile."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise _changed(path) from None
+    except OSError:  # no hard links here (some network and FAT file systems)
+        _unchanged(path, None, follow)
+        os.replace(tmp, path)
+        return
+    tmp.unlink()
+
+
+def _replace_unchanged(tmp: Path, path: Path, expected: bytes, data: bytes, follow: bool) -> None:
+    """Rename `tmp` over `path` if `path` still holds `expected`; afterwards check that no
+    program wrote to the old file meanwhile, and put it back if one did."""
+    held: Path | None = None
+    if not (follow and path.is_symlink()):
+        held = tmp.with_name(tmp.name.removesuffix(".tmp") + ".old.tmp")
+        try:
+            os.link(path, held)
+        except OSError:  # no hard links here: the comparison before the rename must do
+            held = None
+    try:
+        if held is not None and os.lstat(held).st_ino != os.lstat(path).st_ino:
+            raise _changed(path)  # replaced by another file since the link was made
+        if _current(held or path, follow) != expected:
+            raise _changed(path)
+        os.replace(tmp, path)
+        if held is None or read_bytes(held) == expected:
+            return
+        # A program that had the file open wrote to it after the comparison: its change would
+        # be lost with the old file, so the old file goes back, if nothing changed ours since.
+        if _current(path, follow) == data:
+            os.replace(held, path)
+            held = None
+            raise _changed(path)
+        kept = held.with_name(held.name.removesuffix(".old.tmp") + ".kept")
+        os.replace(held, kept)
+        held = None
+        raise AuditLedgerError(
+            f"{path} changed on disk while it was being written; the version with that change"
+            f" is kept as {kept}",
+            hint=f"compare the two files, merge the change into {path.name}, and delete {kept.name}",
+        )
+    finally:
+        if held is not None:
+            with contextlib.suppress(OSError):
+                held.unlink()
 
 
 def write_output(path: Path, text: str | bytes) -> None:
     """Write a report or an export (not a ledger file): atomically, replacing whatever is there."""
     try:
-        current = path.read_bytes() if path.exists() else None
+        current = _current(path, follow=True)
     except OSError as exc:
         raise AuditLedgerError(
             f"could not write {path}: {exc.strerror or exc}", hint="choose another --output"
         ) from exc
-    write_atomic(path, text, expected=current)
+    write_atomic(path, text, expected=current, follow=True)
 
 
 def _default_mode() -> int:
