@@ -1027,7 +1027,16 @@ def git_checkout(root: Path, revision: str, into: Path) -> Path:
         raise AuditLedgerError(
             f"{root} is not in a git repository", hint="the ledger's history is read from git"
         )
-    archive = _git(root, "archive", "--format=tar", revision, ".")
+    # A revision is verified as a commit before git sees it anywhere else, so that a value such
+    # as `--output=FILE` is never taken for an option of `git archive`.
+    resolved = _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
+    commit = resolved.stdout.decode("ascii", "replace").strip()
+    if resolved.returncode != 0 or not re.fullmatch(r"[0-9a-f]{40,64}", commit):
+        raise AuditLedgerError(
+            f"git cannot read revision '{revision}': no such commit, branch or tag",
+            hint="name a commit, branch or tag, e.g. HEAD~1",
+        )
+    archive = _git(root, "archive", "--format=tar", commit, "--", ".")
     if archive.returncode != 0:
         message = archive.stderr.decode("utf-8", "replace").strip().splitlines()
         raise AuditLedgerError(
@@ -1057,7 +1066,7 @@ def git_snapshot(root: Path, revision: str) -> Path:
                 hint="`git log` lists the commits and their dates",
             )
         revision = found.stdout.decode().strip()
-    resolved = _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+    resolved = _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
     if resolved.returncode != 0:
         raise AuditLedgerError(
             f"--at {revision}: git knows no such commit, branch or tag here",
@@ -1131,8 +1140,19 @@ def write_atomic(path: Path, text: str | bytes, *, expected: bytes | None) -> No
         ) from exc
 
 
+def is_folder(path: Path) -> bool:
+    """Whether `path` is a folder (following symlinks)."""
+    return path.is_dir()
+
+
 def write_output(path: Path, text: str | bytes) -> None:
-    """Write a report or an export (not a ledger file): atomically, replacing whatever is there."""
+    """Write a report or an export (not a ledger file): atomically, replacing whatever is there.
+    Into a folder that exists: a mistyped folder is an error, not a tree of new folders."""
+    if not path.parent.is_dir():
+        raise AuditLedgerError(
+            f"could not write {path}: the folder {path.parent} does not exist",
+            hint="create the folder first, or choose another --output",
+        )
     try:
         current = path.read_bytes() if path.exists() else None
     except OSError as exc:
