@@ -283,7 +283,7 @@ def test_fuzzed_sample_files_give_diagnostics_never_exceptions(tmp_path: Path) -
             for diagnostic in diagnostics:
                 diagnostic.render()
             if run % 5 == 0:
-                provenance = reports.Provenance("0", date(2026, 11, 24), ledger.digest, None)
+                provenance = reports.Provenance("0", date(2026, 11, 24), ledger.digest)
                 with contextlib.suppress(AuditLedgerError):
                     render(
                         reports.rectification(ledger, 2023, provenance),

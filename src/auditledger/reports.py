@@ -243,6 +243,9 @@ class Provenance:
     digest, whatever the files' layout, the git commit or later changes."""
     left_out: tuple[str, ...] = ()
     """Errors of records the document leaves out (made with `--allow-errors`): it says so at its top."""
+    templates: str | None = None
+    """sha256 of the templates that replaced shipped ones (`--templates`, the `templates` setting);
+    None when the document was made with the shipped templates alone."""
 
 
 @dataclass(frozen=True)

@@ -1252,7 +1252,16 @@ def git_checkout(root: Path, revision: str, into: Path) -> Path:
         raise AuditLedgerError(
             f"{root} is not in a git repository", hint="the ledger's history is read from git"
         )
-    archive = _git(root, "archive", "--format=tar", revision, ".")
+    # A revision is verified as a commit before git sees it anywhere else, so that a value such
+    # as `--output=FILE` is never taken for an option of `git archive`.
+    resolved = _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
+    commit = resolved.stdout.decode("ascii", "replace").strip()
+    if resolved.returncode != 0 or not re.fullmatch(r"[0-9a-f]{40,64}", commit):
+        raise AuditLedgerError(
+            f"git cannot read revision '{revision}': no such commit, branch or tag",
+            hint="name a commit, branch or tag, e.g. HEAD~1",
+        )
+    archive = _git(root, "archive", "--format=tar", commit, "--", ".")
     if archive.returncode != 0:
         message = archive.stderr.decode("utf-8", "replace").strip().splitlines()
         raise AuditLedgerError(
@@ -1430,8 +1439,19 @@ def _replace_unchanged(tmp: Path, path: Path, expected: bytes, data: bytes, foll
                 held.unlink()
 
 
+def is_folder(path: Path) -> bool:
+    """Whether `path` is a folder (following symlinks)."""
+    return path.is_dir()
+
+
 def write_output(path: Path, text: str | bytes) -> None:
-    """Write a report or an export (not a ledger file): atomically, replacing whatever is there."""
+    """Write a report or an export (not a ledger file): atomically, replacing whatever is there.
+    Into a folder that exists: a mistyped folder is an error, not a tree of new folders."""
+    if not path.parent.is_dir():
+        raise AuditLedgerError(
+            f"could not write {path}: the folder {path.parent} does not exist",
+            hint="create the folder first, or choose another --output",
+        )
     try:
         current = _current(path, follow=True)
     except OSError as exc:

@@ -15,7 +15,13 @@ from auditledger.cli.options import (
     OutputOption,
     day_or_today,
 )
-from auditledger.cli.report import ReportFormat, provenance_of, template_folders, write_or_print
+from auditledger.cli.report import (
+    ReportFormat,
+    own_templates,
+    provenance_of,
+    template_folders,
+    write_or_print,
+)
 from auditledger.diagnostics import AuditLedgerError
 
 
@@ -37,11 +43,12 @@ def plan(
 
     day = day_or_today(as_of, "--as-of")
     ledger = read_ledger(day, at=at, strict=True, allow_errors=allow_errors)
-    provenance = provenance_of(ledger, day)
+    folders = template_folders(ledger)
+    document = (reports.Kind.plan, Format(output_format.value))
+    provenance = provenance_of(ledger, day, own_templates(folders, *document))
     data = planning.plan(ledger, year, top, provenance)
     language = (lang or ledger.settings.language).value
-    folders = template_folders(ledger)
-    write_or_print(render(data, reports.Kind.plan, Format(output_format.value), language, folders), output)
+    write_or_print(render(data, *document, language, folders), output)
 
 
 class TableFormat(str, Enum):
@@ -175,14 +182,13 @@ def stats(
         from auditledger import reports
         from auditledger.render.report import Format, render
 
-        provenance = provenance_of(ledger, day)
+        folders = template_folders(ledger)
+        provenance = provenance_of(ledger, day, own_templates(folders, reports.Kind.stats, Format.html))
         data_year = max(chosen) if chosen else max((p.year for p in ledger.problems), default=day.year)
         page = statistics.Page(
             reports.heading(ledger, reports.Kind.stats, data_year, provenance), by.value, rows, whole, chosen
         )
-        write_or_print(
-            render(page, reports.Kind.stats, Format.html, language, template_folders(ledger)), output
-        )
+        write_or_print(render(page, reports.Kind.stats, Format.html, language, folders), output)
     else:
         from auditledger.render.text import emit, stats_table
 
@@ -280,9 +286,8 @@ def rollup(
 
     day = day_or_today(as_of, "--as-of")
     ledger = read_ledger(day, at=at, strict=True, allow_errors=allow_errors, with_lower=True)
-    provenance = provenance_of(ledger, day)
-    data = levels.rollup_report(ledger, year, provenance)
     if output_format is RollupFormat.json:
+        data = levels.rollup_report(ledger, year, provenance_of(ledger, day))
         rows = [row.to_json() for row in data.rows]
         write_or_print(
             to_json({"left_out": list(ledger.left_out), "rows": rows} if ledger.left_out else rows), output
@@ -290,6 +295,8 @@ def rollup(
         return
     from auditledger.render.report import Format, render
 
-    language = (lang or ledger.settings.language).value
     folders = template_folders(ledger)
-    write_or_print(render(data, reports.Kind.rollup, Format(output_format.value), language, folders), output)
+    document = (reports.Kind.rollup, Format(output_format.value))
+    data = levels.rollup_report(ledger, year, provenance_of(ledger, day, own_templates(folders, *document)))
+    language = (lang or ledger.settings.language).value
+    write_or_print(render(data, *document, language, folders), output)

@@ -17,10 +17,12 @@ from auditledger.cli.options import (
 from auditledger.diagnostics import AuditLedgerError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from datetime import date
 
     from auditledger.model import Ledger
-    from auditledger.reports import Provenance
+    from auditledger.render.report import Format
+    from auditledger.reports import Kind, Provenance
 
 
 class ReportFormat(str, Enum):
@@ -103,7 +105,9 @@ def report(
     day = ledger.as_of
     if public:
         ledger = reports.public_ledger(ledger)
-    provenance = provenance_of(ledger, day)
+    folders = template_folders(ledger, templates)
+    document = (reports.Kind(kind.value), Format(output_format.value))
+    provenance = provenance_of(ledger, day, own_templates(folders, *document))
     data: (
         reports.RectificationReport
         | reports.UnitReport
@@ -132,14 +136,7 @@ def report(
 
             levels = [Level(own_name(ledger), ledger, []), *lower_levels(ledger)]
             data = dataclasses.replace(data, rollup=rollup(levels, year, day))
-    folders = template_folders(ledger, templates)
-    text = render(
-        data,
-        reports.Kind(kind.value),
-        Format(output_format.value),
-        (lang or ledger.settings.language).value,
-        folders,
-    )
+    text = render(data, *document, (lang or ledger.settings.language).value, folders)
     write_or_print(text, output)
 
 
@@ -167,22 +164,48 @@ def cutoff_of(ledger: "Ledger", year: int) -> "date":
 
 def template_folders(ledger: "Ledger", explicit: Path | None = None) -> list[Path]:
     """Where templates are looked up before the shipped ones: `--templates`, then the ledger's
-    `templates` setting. Every rendered document uses this, so a committee's wording applies to all."""
+    `templates` setting. Every rendered document uses this, so a committee's wording applies to
+    all. A `templates` setting that names no folder is an error, never quietly the shipped wording."""
+    from auditledger import store
+    from auditledger.diagnostics import Diagnostic, display_path
+    from auditledger.loader import locate_lines
+
     folders = [explicit] if explicit else []
-    if ledger.settings.templates:
-        folders.append(ledger.root / ledger.settings.templates)
+    name = ledger.settings.templates
+    if name:
+        folder = ledger.root / name
+        if not store.is_folder(folder):
+            where = locate_lines([Diagnostic.at(ledger.settings_origin.path, ("templates",), "", "")])[0]
+            raise AuditLedgerError(
+                f"{where.where()}: templates-missing: `templates: {name}` names no folder "
+                f"({display_path(folder)})",
+                hint="create the folder, correct the path (relative to the ledger folder) "
+                "or remove the setting",
+            )
+        folders.append(folder)
     return folders
 
 
-def provenance_of(ledger: "Ledger", day: "date") -> "Provenance":
-    """What a rendered document says it was made from: version, as-of date, the data's digest. Not
-    the git commit: a report at the cut-off stays the same bytes after later commits."""
+def provenance_of(ledger: "Ledger", day: "date", templates: str | None = None) -> "Provenance":
+    """What a rendered document says it was made from: version, as-of date, the digest of the
+    ledger's data, and `templates`, the digest of the templates it uses that replace shipped ones
+    (`own_templates`). Not the git commit: a report at the cut-off stays the same bytes after
+    later commits."""
     from auditledger import __version__
     from auditledger.asof import digest_of
     from auditledger.reports import Provenance
 
     digest = digest_of(ledger) if ledger.as_of is not None else ledger.digest
-    return Provenance(__version__, day, digest, ledger.left_out)
+    return Provenance(__version__, day, digest, ledger.left_out, templates)
+
+
+def own_templates(folders: "Sequence[Path]", kind: "Kind", output: "Format") -> str | None:
+    """sha256 of the templates from `folders` that document `kind` uses; None when it uses none."""
+    if not folders:
+        return None
+    from auditledger.render.report import templates_digest
+
+    return templates_digest(folders, kind, output)
 
 
 def write_or_print(text: str, output: Path | None) -> None:

@@ -3,7 +3,8 @@
 Every value a template prints is escaped for its format: HTML by Jinja's autoescape, Markdown by
 `md_escape`, applied to every expression through the environment's `finalize`. Templates are
 looked up in the `--templates` folder, then the ledger's `templates` setting, then the shipped
-ones, file by file.
+ones, file by file. Templates that come with a ledger are data, not code: every template runs in
+Jinja's immutable sandbox, which refuses to reach Python's internals.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.meta
+import jinja2.sandbox
 from markupsafe import Markup
 
-from auditledger.diagnostics import AuditLedgerError
+from auditledger.diagnostics import AuditLedgerError, display_path
 from auditledger.model import Choice
 from auditledger.planning import CRITERION_NAMES
 from auditledger.render import charts
@@ -99,9 +102,13 @@ def _finalize_html(value: Any) -> Any:
 
 
 def environment(output: Format, lang: str, folders: Sequence[Path]) -> jinja2.Environment:
-    """A Jinja environment that looks in `folders` first, then in the shipped templates."""
+    """A Jinja environment that looks in `folders` first, then in the shipped templates.
+
+    It is sandboxed for every template, shipped or not: a ledger's template may extend or import
+    the shipped ones, so they must share one environment, and the sandbox costs nothing that
+    shows next to building a report's data."""
     html = output is Format.html
-    env = jinja2.Environment(
+    env = _Sandbox(
         loader=jinja2.FileSystemLoader([*folders, shipped_templates()]),
         bytecode_cache=_compiled_templates(output),
         undefined=jinja2.StrictUndefined,
@@ -128,6 +135,31 @@ def environment(output: Format, lang: str, folders: Sequence[Path]) -> jinja2.En
     return env
 
 
+_MOST_ITEMS = 1_000_000
+"""The longest string or list a template may make by `*`, and the largest exponent it may use,
+so that a template of a few bytes cannot fill the memory (`{{ "x" * 10**12 }}`)."""
+
+
+class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
+    """Jinja's sandbox (no attributes starting with `_`, no internals of functions, frames or
+    code, no changing lists or dicts), with `*` and `**` kept to sizes a report can use."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int) and abs(right) > 1000:
+            raise jinja2.exceptions.SecurityError(f"the exponent {right} is too large for a template")
+        if operator == "*":
+            sizes = [
+                len(value) * other
+                for value, other in ((left, right), (right, left))
+                if isinstance(value, str | list | tuple) and isinstance(other, int)
+            ]
+            if any(size > _MOST_ITEMS for size in sizes):
+                raise jinja2.exceptions.SecurityError("a template may not repeat a text or list that often")
+        return super().call_binop(context, operator, left, right)
+
+
 class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
     """Compiled templates, in a folder of this user's that Jinja checks is private, each keyed
     by the template's path and checked against its source. A cache that cannot be written is
@@ -143,7 +175,9 @@ def _compiled_templates(output: Format) -> jinja2.BytecodeCache | None:
     template (`_text.j2`) compiles to other code under HTML's autoescaping than under Markdown's
     escaping."""
     try:
-        return _CompiledTemplates(pattern=f"__auditledger_{output.value}_%s.cache")
+        # "sandbox": code compiled for the sandbox routes every call and `*` through it;
+        # code compiled by an unsandboxed version must never be loaded in its place.
+        return _CompiledTemplates(pattern=f"__auditledger_sandbox_{output.value}_%s.cache")
     except (OSError, RuntimeError):  # no private temporary folder to be had
         return None
 
@@ -162,14 +196,102 @@ def render(data: Any, kind: Kind, output: Format, lang: str, folders: Sequence[P
         raise AuditLedgerError(
             f"template {exc.name} not found", hint="copy it from the shipped templates into your folder"
         ) from None
+    except jinja2.exceptions.SecurityError as exc:
+        raise AuditLedgerError(
+            f"{_place(exc)}template-unsafe: {(exc.message or str(exc)).rstrip('.')}",
+            hint="a template may use the report's data and the filters in templates/README.md, "
+            "nothing of Python's internals; remove this from the template",
+        ) from None
     except jinja2.UndefinedError as exc:
         raise AuditLedgerError(
-            f"template error: {exc.message}",
+            f"{_place(exc)}template error: {exc.message}",
             hint="a template uses a name the report does not have; see templates/README.md",
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise AuditLedgerError(
+            f"a template is not UTF-8 text ({exc.reason} at byte {exc.start})",
+            hint="save the templates as UTF-8",
+        ) from None
+    except Exception as exc:
+        where = _template_frame(exc)
+        if where is None or Path(where[0]).is_relative_to(shipped_templates()):
+            raise  # a fault of auditledger's own, not of a ledger's template
+        raise AuditLedgerError(
+            f"{_place(exc)}template error: {type(exc).__name__}: {exc}",
+            hint="fix the template (see templates/README.md)",
         ) from None
     if output is Format.md:  # blank lines left by template tags; values never hold raw newlines
         text = re.sub(r"\n{3,}", "\n\n", text)
     return text
+
+
+def _template_frame(exc: BaseException) -> tuple[str, int] | None:
+    """The template file and line where `exc` was raised: Jinja rewrites the traceback so that
+    each template's frame names its file and line."""
+    found = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_globals.get("__jinja_exception__") is exc:
+            found = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _place(exc: BaseException) -> str:
+    """`file:line: ` of the template that raised `exc`, when the traceback tells."""
+    where = _template_frame(exc)
+    return f"{display_path(Path(where[0]))}:{where[1]}: " if where else ""
+
+
+def templates_digest(folders: Sequence[Path], kind: Kind, output: Format) -> str | None:
+    """sha256 over the templates from `folders` (which take the place of shipped ones) that the
+    document `kind` in `output` uses, by name and text; None when it uses none of them, so that a
+    document made with the shipped templates says nothing of them.
+
+    The templates used are found as Jinja finds them: from the document's own template through
+    every `extends`, `import` and `include`, shipped templates included (one of them may import
+    a template the ledger replaces). A name computed while rendering could be any template:
+    then every template in `folders` counts."""
+    env = environment(output, "zh", folders)
+    own = jinja2.FileSystemLoader(list(folders))
+    assert env.loader is not None
+    wanted = [f"{kind.value}.{output.value}.j2", *(["_report.css"] if output is Format.html else [])]
+    seen: set[str] = set()
+    used: dict[str, str] = {}
+    while wanted:
+        name = wanted.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            source, filename, _ = env.loader.get_source(env, name)
+        except jinja2.TemplateNotFound:
+            continue  # rendering says so
+        except UnicodeDecodeError as exc:
+            path = next((folder / name for folder in folders if (folder / name).is_file()), Path(name))
+            raise AuditLedgerError(
+                f"{display_path(path)}: a template is not UTF-8 text ({exc.reason} at byte {exc.start})",
+                hint="save the templates as UTF-8",
+            ) from None
+        if filename is None or not Path(filename).is_relative_to(shipped_templates()):
+            used[name] = source
+        if name.endswith(".css"):
+            continue
+        try:
+            references = list(jinja2.meta.find_referenced_templates(env.parse(source, name, filename)))
+        except jinja2.TemplateSyntaxError:
+            continue  # rendering says where
+        wanted += [r for r in references if r is not None]
+        if None in references:
+            wanted += own.list_templates()
+    if not used:
+        return None
+    found = hashlib.sha256()
+    for name in sorted(used):
+        data = used[name].encode("utf-8")
+        found.update(f"{name}\0{len(data)}\0".encode())
+        found.update(data)
+    return found.hexdigest()
 
 
 def _render(env: jinja2.Environment, data: Any, kind: Kind, output: Format, lang: str) -> str:

@@ -3,6 +3,7 @@ May import: model, review, render.text."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -20,42 +21,46 @@ def render(review: Review, lang: str, markdown: bool) -> str:
         return ("台账没有变化。" if zh else "No changes to the ledger.") + "\n"
     lines: list[str] = []
     bullet, indent = ("- ", "  - ") if markdown else ("", "    ")
+    escape = _md if markdown else str
     for item in review.problems:
         lines.append(bullet + _heading(item, zh, markdown))
-        lines += [indent + _change(change, zh) for change in item.changes]
+        lines += [indent + _change(change, zh, escape) for change in item.changes]
         if item.tracking_added:
             count = item.tracking_added
             lines.append(
                 indent + (f"跟踪检查记录 新增{count}条" if zh else f"tracking records: {count} added")
             )
     for record in review.records:
-        lines.append(bullet + _record(record, zh))
-        lines += [indent + _change(change, zh) for change in record.changes]
+        lines.append(bullet + _record(record, zh, escape))
+        lines += [indent + _change(change, zh, escape) for change in record.changes]
     return "\n".join(lines) + "\n"
 
 
 def _heading(item: ProblemChange, zh: bool, markdown: bool) -> str:
     word = KINDS[item.kind][0 if zh else 1]
-    ident = f"**{item.problem.id}**" if markdown else item.problem.id
+    ident = f"**{_md(item.problem.id)}**" if markdown else item.problem.id
     title = _md(item.problem.title) if markdown else item.problem.title
     unit = _md(item.unit_name) if markdown else item.unit_name
     return f"{word} {ident} {title}（{unit}）" if zh else f"{word} {ident} {title} ({unit})"
 
 
-def _record(record: RecordChange, zh: bool) -> str:
+def _record(record: RecordChange, zh: bool, escape: Callable[[str], str]) -> str:
     word = KINDS[record.kind][0 if zh else 1]
-    return f"{record.year}年度 {word} {record.id}" if zh else f"{record.year}: {word} {record.id}"
+    ident = escape(record.id)
+    return f"{record.year}年度 {word} {ident}" if zh else f"{record.year}: {word} {ident}"
 
 
-def _change(change: Change, zh: bool) -> str:
+def _change(change: Change, zh: bool, escape: Callable[[str], str]) -> str:
+    """One changed field: in Markdown every part that comes from the ledger (the field's key,
+    the old and the new value) is escaped, so that a value shows as written in a comment."""
     lang = "zh" if zh else "en"
     name, _, key = change.field.partition(".")
     what = label(name, lang)
     if key and name == "rectified":
         what = f"{label('rectified', lang)} {RectifyMethod.parse(key).label(lang)}"
     elif key:
-        what = f"{what} {key}"
-    old, new = _value(name, change.old, lang), _value(name, change.new, lang)
+        what = f"{what} {escape(key)}"
+    old, new = escape(_value(name, change.old, lang)), escape(_value(name, change.new, lang))
     if name == "deadline" and isinstance(change.old, date) and isinstance(change.new, date):
         verb = (
             ("延期" if zh else "extended")
