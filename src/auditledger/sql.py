@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from types import FrameType
-from typing import Any
+from typing import Any, NoReturn
 
 from auditledger.diagnostics import AuditLedgerError
 from auditledger.model import Ledger
@@ -97,13 +97,18 @@ def build(ledger: Ledger) -> sqlite3.Connection:
 
     def insert(table: str, rows: Iterable[Sequence[Any]]) -> None:
         rows = [tuple(_text(v) for v in row) for row in rows]
-        for row in rows:
-            for index, value in enumerate(row):
-                if isinstance(value, int) and value not in INT64:
-                    _too_large(db, table, row, index)
         if rows:
             marks = ",".join("?" * len(rows[0]))
-            db.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+            try:
+                db.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+            except OverflowError:  # looked for only then: no cost to every other build
+                row, index = next(
+                    (row, index)
+                    for row in rows
+                    for index, value in enumerate(row)
+                    if isinstance(value, int) and value not in INT64
+                )
+                _too_large(db, table, row, index)
 
     insert("units", ((u.id, u.name, u.kind, u.parent) for u in ledger.units.values()))
     problems = ledger.problems
@@ -185,17 +190,17 @@ def build(ledger: Ledger) -> sqlite3.Connection:
     return db
 
 
-def _too_large(db: sqlite3.Connection, table: str, row: Sequence[Any], index: int) -> None:
+def _too_large(db: sqlite3.Connection, table: str, row: Sequence[Any], index: int) -> NoReturn:
     """Refuse an integer SQLite cannot store (sqlite3 would raise a bare OverflowError), naming
     the record and the column: SQLite would turn it into an inexact float even as text."""
     columns = [d[0] for d in db.execute(f"SELECT * FROM {table} LIMIT 0").description]
     column = columns[index]
-    what = "problem" if table in ("problems", "rectified", "measures") else table.rstrip("s")
+    what = "problem" if columns[0] == "problem_id" else table.removesuffix("s")
     limit = f"{(2**63 - 1) // int(FEN_PER_WAN):,} 万元" if column.endswith("_fen") else f"{2**63 - 1:,}"
     raise AuditLedgerError(
         f"{what} {row[0]}: {column} {row[index]} is larger than SQL can hold "
         f"(SQLite's integers stop at 2^63 - 1)",
-        hint=f"correct the value in the ledger (at most {limit}); `auditledger check` shows where it is",
+        hint=f"correct the value in the ledger: at most {limit}",
     )
 
 
