@@ -4,11 +4,19 @@ against values computed here from the raw files."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
-from tests.conftest import CLI, raw_problems, snapshot
+import pytest
+
+from tests.conftest import CLI, PROBLEM, SECOND, YEAR, raw_problems, snapshot
 
 
 def query(cli: CLI, statement: str) -> list[dict[str, object]]:
@@ -77,7 +85,7 @@ def test_links_and_votes(sample: CLI) -> None:
 def test_the_database_is_read_only_and_errors_are_one_line(sample: CLI) -> None:
     before = snapshot(sample.root)
     for statement, message in [
-        ("DELETE FROM problems", "attempt to write a readonly database"),
+        ("DELETE FROM problems", "DELETE on problems is not allowed"),
         ("SELECT nosuch FROM problems", "no such column: nosuch"),
         ("SELEC 1", 'near "SELEC": syntax error'),
         ("  ", "the statement is empty"),
@@ -104,3 +112,169 @@ def test_export_sqlite_writes_the_same_tables(sample: CLI, tmp_path: Path) -> No
     tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"problems", "units", "history", "tracking", "milestones", "suggestions", "votes"} <= tables
     assert "needs --output" in sample("export", "--year", "2023", "--format", "sqlite").stderr
+
+
+# --- what a statement may do (issue 18, item 2) -------------------------------------------------
+
+RUNAWAY = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"
+
+
+def files_under(*folders: Path) -> dict[Path, set[str]]:
+    """Every file and folder under each folder, but the read cache."""
+    return {
+        folder: {str(p.relative_to(folder)) for p in folder.rglob("*") if ".auditledger" not in p.parts}
+        for folder in folders
+    }
+
+
+@pytest.mark.parametrize(
+    ("statement", "message"),
+    [
+        ("ATTACH DATABASE 'x.db' AS x", "ATTACH DATABASE or VACUUM INTO 'x.db' is not allowed"),
+        (
+            "ATTACH DATABASE '2025/zz.yaml' AS x",
+            "ATTACH DATABASE or VACUUM INTO '2025/zz.yaml' is not allowed",
+        ),
+        ("VACUUM INTO 'x.db'", "ATTACH DATABASE or VACUUM INTO 'x.db' is not allowed"),
+        ("VACUUM", "VACUUM is not allowed"),
+        ("DETACH DATABASE main", "DETACH on main is not allowed"),
+        ("PRAGMA query_only = OFF", "PRAGMA query_only = OFF is not allowed"),
+        ("PRAGMA writable_schema = ON", "PRAGMA writable_schema = ON is not allowed"),
+        ("SELECT load_extension('x')", "the function load_extension() is not allowed"),
+        ("CREATE TEMP TABLE t (a)", "changing the schema (INSERT on sqlite_temp_master) is not allowed"),
+        ("DROP TABLE problems", "changing the schema (DELETE on sqlite_master) is not allowed"),
+        ("INSERT INTO units VALUES ('x', 'x', 'x', NULL)", "INSERT on units is not allowed"),
+        ("UPDATE problems SET title = 'x'", "UPDATE on problems is not allowed"),
+        ("BEGIN", "BEGIN (a transaction) is not allowed"),
+        ("SELECT * FROM temp.sqlite_master", "reading 'sqlite_temp_master' in 'temp' is not allowed"),
+    ],
+)
+def test_a_statement_that_does_more_than_read_is_refused_and_creates_no_file(
+    sample: CLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, statement: str, message: str
+) -> None:
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    before, files = snapshot(sample.root), files_under(cwd, sample.root)
+    monkeypatch.chdir(sample.root)  # a relative file name lands in the ledger...
+    inside = sample("query", statement)
+    monkeypatch.chdir(cwd)  # ...or wherever the command was run
+    outside = sample("query", statement)
+    for run in (inside, outside):
+        assert run.exit_code == 2, run.stdout
+        assert run.stderr.startswith(f"error: query: {message}") and "Traceback" not in run.stderr
+        assert len(run.stderr.splitlines()) == 1
+    assert files_under(cwd, sample.root) == files and snapshot(sample.root) == before
+
+
+def test_reading_the_ledger_s_tables_and_its_schema_is_allowed(sample: CLI) -> None:
+    assert {"name": "units"} in query(sample, "SELECT name FROM sqlite_master WHERE type = 'table'")
+    assert {"name": "title"} in [{"name": r["name"]} for r in query(sample, "PRAGMA table_info(problems)")]
+    rows = query(
+        sample,
+        "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 3) "
+        "SELECT x, (SELECT COUNT(*) FROM problems WHERE year = 2023) > 0 AS some FROM n",
+    )
+    assert rows == [{"x": 1, "some": 1}, {"x": 2, "some": 1}, {"x": 3, "some": 1}]
+
+
+def test_a_runaway_recursive_query_is_stopped_at_its_timeout(sample: CLI) -> None:
+    run = sample("query", RUNAWAY, "--timeout", "0.2")
+    assert run.exit_code == 2
+    assert run.stderr.startswith("error: query: stopped after 0.2 s, the time a query may take (--timeout)")
+    assert "a recursive WITH needs a WHERE that ends it" in run.stderr
+
+
+def test_more_rows_than_the_cap_is_an_error_not_a_cut(sample: CLI) -> None:
+    run = sample("query", "SELECT id FROM problems", "--max-rows", "5")
+    assert run.exit_code == 2 and run.stdout == ""
+    assert run.stderr.startswith("error: query: the statement returns more than 5 rows")
+    assert len(query(sample, "SELECT id FROM problems LIMIT 5")) == 5
+    assert sample("query", "SELECT id FROM problems LIMIT 5", "--max-rows", "5").exit_code == 0
+
+
+def test_a_value_too_long_is_refused(sample: CLI) -> None:
+    run = sample("query", "SELECT length(zeroblob(100000000))")  # 100 MB made for one number
+    assert run.exit_code == 2 and run.stderr.startswith("error: query: string or blob too big")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads CPU time from /proc")
+def test_ctrl_c_stops_a_runaway_query(sample: CLI) -> None:
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "auditledger",
+            "--ledger",
+            str(sample.root),
+            "query",
+            RUNAWAY,
+            "--timeout",
+            "600",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        while cpu_seconds(process.pid) < 3 and process.poll() is None:  # start-up is well under 3 s
+            time.sleep(0.1)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=120)
+    finally:
+        process.kill()
+    assert process.returncode == 130
+    assert stderr.strip() == "error: query: stopped by Ctrl-C"
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+# --- integers SQLite cannot hold ------------------------------------------------------------
+
+
+def test_sum_overflow_is_one_clear_error(make_ledger: Callable[..., Path]) -> None:
+    huge = PROBLEM.replace("amount: 100.50", "amount: 9000000000000")  # 9 × 10^18 fen each
+    cli = CLI(make_ledger({"2023/czj.yaml": huge + SECOND.replace("amount: 10", "amount: 9000000000000")}))
+    assert query(cli, "SELECT MAX(amount_fen) AS fen FROM problems") == [{"fen": 9 * 10**18}]
+    run = cli("query", "SELECT SUM(amount_fen) FROM problems")
+    assert run.exit_code == 2 and "Traceback" not in run.stderr
+    assert run.stderr.startswith(
+        "error: query: integer overflow: the result is beyond SQLite's 64-bit integers"
+    )
+    assert "TOTAL(amount_fen)" in run.stderr
+    assert query(cli, "SELECT TOTAL(amount_fen) AS fen FROM problems") == [{"fen": 1.8e19}]
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        (
+            {"2023/czj.yaml": PROBLEM.replace("amount: 100.50", "amount: 1000000000000000")},
+            "problem 2023-001: amount_fen 1000000000000000000000 is larger than SQL can hold",
+        ),
+        (
+            {
+                "2023/_year.yaml": YEAR + "votes:\n  - {id: 2023-V1, date: 2024-12-24, target: report, "
+                "members: 100000000000000000000, satisfied: 30, basic: 5, unsatisfied: 1, "
+                "result: satisfied}\n"
+            },
+            "vote 2023-V1: members 100000000000000000000 is larger than SQL can hold",
+        ),
+    ],
+)
+def test_an_integer_beyond_64_bits_is_named_not_an_overflow(
+    make_ledger: Callable[..., Path], tmp_path: Path, files: dict[str, str], message: str
+) -> None:
+    cli = CLI(make_ledger(files))
+    before = snapshot(cli.root)
+    for args in (
+        ["query", "SELECT COUNT(*) FROM problems"],
+        ["export", "--year", "2023", "--format", "sqlite", "-o", str(tmp_path / "x.sqlite")],
+    ):
+        run = cli(*args)
+        assert run.exit_code == 2, run.stdout
+        assert run.stderr.startswith(f"error: {message}") and "Overflow" not in run.stderr
+    assert not (tmp_path / "x.sqlite").exists() and snapshot(cli.root) == before

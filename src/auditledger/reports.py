@@ -8,7 +8,9 @@ are rounded half up to one decimal place (`PERCENT_RULE`). May import: model, de
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -539,18 +541,63 @@ def cases(ledger: Ledger, year: int, provenance: Provenance) -> CasesReport:
 
 # --- the version for publication ---------------------------------------------------------
 
+_GAP = r"[\s\-.\u2010-\u2015\u2212()/]{0,3}"
+"""What people put between the digits of a number: spaces, hyphens and dashes, dots, brackets."""
 _CONTACTS = re.compile(
-    r"(?<!\d)1[3-9]\d{9}(?!\d)"  # mobile numbers
-    r"|(?<!\d)0\d{2,3}[-－ ]?\d{7,8}(?!\d)"  # landlines
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
-    r"|(?<!\d)\d{17}[\dXx](?!\d)"  # identity card numbers
+    # identity card numbers: 17 digits and a check digit or X, however grouped
+    rf"(?<![0-9])[1-9](?:{_GAP}[0-9]){{16}}{_GAP}[0-9Xx](?![0-9A-Za-z])"
+    # mobile numbers, with or without +86 / 0086 / (+86)
+    rf"|(?:\(?(?:\+|00){_GAP}86\)?{_GAP}|(?<![0-9]))1{_GAP}[3-9](?:{_GAP}[0-9]){{9}}(?![0-9])"
+    # landlines: an area code (0 and two or three digits, or without the 0 after +86) and 7-8 digits
+    rf"|(?:\(?(?:\+|00){_GAP}86\)?{_GAP}\(?[1-9][0-9]{{1,2}}\)?|(?<![0-9])\(?0[1-9][0-9]{{1,2}}\)?)"
+    rf"{_GAP}[1-9](?:{_GAP}[0-9]){{6,7}}(?![0-9])"
+    # e-mail addresses
+    r"|[A-Za-z0-9._%+\-]+\s?@\s?[A-Za-z0-9\-]+(?:\s?\.\s?[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
 )
+_MAYBE_CONTACT = re.compile(r"[\d@\uff20\ufe6b]")
+"""A text without a digit (ASCII, full-width or other) or an at sign holds no contact."""
 REDACTED = "［已隐去］"
 
 
 def scrub(text: str) -> str:
-    """Text with telephone numbers, e-mail addresses and identity numbers taken out."""
-    return _CONTACTS.sub(REDACTED, text)
+    """Text with telephone numbers, e-mail addresses and identity numbers taken out, however
+    they are written: the search runs on the text folded by NFKC (full-width digits, letters,
+    ＋ and ＠ become ASCII) one character at a time, so that what is kept keeps its own form."""
+    if not _MAYBE_CONTACT.search(text):
+        return text
+    folded, origin = _folded(text)
+    parts, kept = [], 0
+    for match in _CONTACTS.finditer(folded):
+        if match.end() == match.start():
+            continue
+        start, end = origin[match.start()], origin[match.end() - 1] + 1
+        parts += [text[kept:start], REDACTED]
+        kept = end
+    return "".join([*parts, text[kept:]]) if parts else text
+
+
+_WIDE = {0x3000: " ", **{code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}}
+"""The full-width forms NFKC folds one for one into ASCII (most of what people type)."""
+
+
+def _folded(text: str) -> tuple[str, range | list[int]]:
+    """`text` under NFKC character by character, and for each folded character the index of
+    the character it came from. Fast path: when folding the full-width forms leaves a text NFKC
+    has nothing more to do to, every character stayed one character."""
+    quick = text.translate(_WIDE)
+    if unicodedata.is_normalized("NFKC", quick):
+        return quick, range(len(quick) + 1)
+    pieces, origin = [], []
+    for index, char in enumerate(text):
+        piece = char if char.isascii() else _fold(char)
+        pieces.append(piece)
+        origin += [index] * len(piece)
+    return "".join(pieces), origin
+
+
+@functools.cache
+def _fold(char: str) -> str:
+    return unicodedata.normalize("NFKC", char) or char
 
 
 def _scrubbed(value: Any) -> Any:
@@ -563,10 +610,39 @@ def _scrubbed(value: Any) -> Any:
     return value
 
 
+PRIVATE_FIELDS = frozenset(
+    {"responsible_person", "checked_by", "deputy", "by", "head", "attendees", "questions", "tracking"}
+)
+"""Fields whose values name people or hold internal records: their changes leave the history
+of the public version (the fields themselves are blanked or replaced)."""
+
+
+def _anonymous(value: Any) -> Any:
+    """Every `history` in a dumped record, at any depth, without its authors, notes and the
+    changes of private fields."""
+    if isinstance(value, list):
+        return [_anonymous(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    found = {k: _anonymous(v) for k, v in value.items()}
+    if isinstance(found.get("history"), list):
+        found["history"] = [
+            {
+                **entry,
+                "by": None,
+                "note": None,
+                "changes": [c for c in entry["changes"] if c["field"].split(".")[0] not in PRIVATE_FIELDS],
+            }
+            for entry in found["history"]
+        ]
+    return found
+
+
 def public_ledger(ledger: Ledger) -> Ledger:
     """The ledger as a published report may show it: no responsible persons, checkers, authors of
-    changes, deputies', askers' or heads' names, no internal tracking records or history notes,
-    and no telephone numbers, e-mail addresses or identity numbers in any text."""
+    changes, deputies', askers' or heads' names, no internal tracking records or history notes
+    (of problems and of every record of a year), and no telephone numbers, e-mail addresses or
+    identity numbers in any text."""
     files = []
     for file in ledger.problem_files:
         problems = []
@@ -576,14 +652,13 @@ def public_ledger(ledger: Ledger) -> Ledger:
             data.update(
                 responsible_person=None,
                 checked_by=None,
-                history=[{**h, "by": None, "note": None} for h in data["history"]],
                 tracking=[
                     {**t, "by": None, "deputies": [{**d, "name": "人大代表"} for d in t["deputies"]]}
                     for t in data["tracking"]
                     if not t["internal"]
                 ],
             )
-            problems.append(Located(Problem.model_validate(_scrubbed(data)), entry.origin))
+            problems.append(Located(Problem.model_validate(_scrubbed(_anonymous(data))), entry.origin))
         files.append(ProblemFile(file.path, problems))
     years = []
     for year_entry in ledger.year_entries:
@@ -595,7 +670,7 @@ def public_ledger(ledger: Ledger) -> Ledger:
                 attendee["head"] = None
             for question in hearing["questions"]:
                 question["by"] = None
-        years.append(Located(YearMeta.model_validate(_scrubbed(data)), year_entry.origin))
+        years.append(Located(YearMeta.model_validate(_scrubbed(_anonymous(data))), year_entry.origin))
     clean = Ledger(ledger.root, ledger.settings, ledger.settings_origin, ledger.unit_entries, years, files)
     clean.digest = ledger.digest
     clean.public = True

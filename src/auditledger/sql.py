@@ -1,20 +1,41 @@
 """The ledger as SQLite tables, for questions nobody foresaw: `auditledger query "SQL"` and
 `export --format sqlite`. Amounts are kept exact twice: as text in 万元 (`amount`) and as whole
 fen (`amount_fen`: 1 万元 = 1,000,000 fen), which SQL can sum without rounding. Dates are ISO
-text, true/false are 1/0. May import: model.
+text, true/false are 1/0.
+
+A statement runs under SQLite's own guards rather than a parser of ours: an authorizer
+(`set_authorizer`) that lets it read the ledger's tables and nothing else, a progress handler
+(`set_progress_handler`) that stops it when its time is up or Ctrl-C was pressed, SQLite's
+length limit on any one value, and a cap on the rows it may return. May import: model,
+diagnostics.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import signal
 import sqlite3
-from collections.abc import Iterable, Sequence
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
-from typing import Any
+from types import FrameType
+from typing import Any, NoReturn
 
+from auditledger.diagnostics import AuditLedgerError
 from auditledger.model import Ledger
 
 FEN_PER_WAN = Decimal(1_000_000)
+INT64 = range(-(2**63), 2**63)
+"""The integers SQLite stores; a larger Python int makes sqlite3 raise OverflowError."""
+TIMEOUT = 10.0
+"""Seconds a query may run by default (`query --timeout`)."""
+MAX_ROWS = 100_000
+"""Rows a query may return by default (`query --max-rows`)."""
+MAX_LENGTH = 16_000_000
+"""The longest text or blob a query may make, in bytes (SQLite's own default is 1 GB)."""
 
 SCHEMA = """
 CREATE TABLE left_out (error TEXT NOT NULL);
@@ -53,6 +74,7 @@ CREATE TABLE recommendations (id TEXT PRIMARY KEY, year INTEGER NOT NULL, text T
 CREATE TABLE links (record_id TEXT NOT NULL, problem_id TEXT NOT NULL);
 """
 """`links` joins resolutions, suggestions and recommendations to the problems they name."""
+TABLES = frozenset(re.findall(r"CREATE TABLE (\w+)", SCHEMA))
 
 
 def fen(amount: Decimal) -> int:
@@ -77,7 +99,16 @@ def build(ledger: Ledger) -> sqlite3.Connection:
         rows = [tuple(_text(v) for v in row) for row in rows]
         if rows:
             marks = ",".join("?" * len(rows[0]))
-            db.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+            try:
+                db.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+            except OverflowError:  # looked for only then: no cost to every other build
+                row, index = next(
+                    (row, index)
+                    for row in rows
+                    for index, value in enumerate(row)
+                    if isinstance(value, int) and value not in INT64
+                )
+                _too_large(db, table, row, index)
 
     insert("units", ((u.id, u.name, u.kind, u.parent) for u in ledger.units.values()))
     problems = ledger.problems
@@ -159,6 +190,20 @@ def build(ledger: Ledger) -> sqlite3.Connection:
     return db
 
 
+def _too_large(db: sqlite3.Connection, table: str, row: Sequence[Any], index: int) -> NoReturn:
+    """Refuse an integer SQLite cannot store (sqlite3 would raise a bare OverflowError), naming
+    the record and the column: SQLite would turn it into an inexact float even as text."""
+    columns = [d[0] for d in db.execute(f"SELECT * FROM {table} LIMIT 0").description]
+    column = columns[index]
+    what = "problem" if columns[0] == "problem_id" else table.removesuffix("s")
+    limit = f"{(2**63 - 1) // int(FEN_PER_WAN):,} 万元" if column.endswith("_fen") else f"{2**63 - 1:,}"
+    raise AuditLedgerError(
+        f"{what} {row[0]}: {column} {row[index]} is larger than SQL can hold "
+        f"(SQLite's integers stop at 2^63 - 1)",
+        hint=f"correct the value in the ledger: at most {limit}",
+    )
+
+
 def _plain(value: Any) -> str | None:
     if value is None:
         return None
@@ -169,9 +214,158 @@ def _plain(value: Any) -> str | None:
     return str(value)
 
 
-def run(db: sqlite3.Connection, statement: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Run one read-only statement: its column names and rows. Writing is refused by SQLite."""
+PRAGMAS = frozenset(
+    {"table_info", "table_xinfo", "table_list", "index_list", "index_info", "index_xinfo", "foreign_key_list"}
+)
+"""PRAGMAs a query may run: each only describes the ledger's tables."""
+FUNCTIONS_DENIED = frozenset({"load_extension", "fts3_tokenizer", "readfile", "writefile", "edit"})
+"""Functions that reach outside the database where a build of SQLite has them."""
+ACTIONS = {
+    getattr(sqlite3, f"SQLITE_{name.replace(' ', '_')}"): name
+    for name in (
+        "ALTER TABLE", "ANALYZE", "ATTACH", "CREATE INDEX", "CREATE TABLE", "CREATE TEMP INDEX",
+        "CREATE TEMP TABLE", "CREATE TEMP TRIGGER", "CREATE TEMP VIEW", "CREATE TRIGGER", "CREATE VIEW",
+        "CREATE VTABLE", "DELETE", "DETACH", "DROP INDEX", "DROP TABLE", "DROP TEMP INDEX",
+        "DROP TEMP TABLE", "DROP TEMP TRIGGER", "DROP TEMP VIEW", "DROP TRIGGER", "DROP VIEW",
+        "DROP VTABLE", "INSERT", "REINDEX", "SAVEPOINT", "TRANSACTION", "UPDATE",
+    )
+}  # fmt: skip
+"""Names of the authorizer's action codes, for the message of a denial (VACUUM has no
+action code of its own: SQLite asks for it as an ATTACH)."""
+
+
+class _Guard:
+    """What a statement may do, and why it was stopped: the first denial, the deadline, Ctrl-C."""
+
+    def __init__(self, timeout: float) -> None:
+        self.denied: str | None = None
+        self.deadline = time.monotonic() + timeout
+        self.timed_out = False
+        self.interrupted = False
+
+    def authorize(
+        self, action: int, arg1: str | None, arg2: str | None, database: str | None, _trigger: str | None
+    ) -> int:
+        if action in (sqlite3.SQLITE_SELECT, sqlite3.SQLITE_RECURSIVE):
+            return sqlite3.SQLITE_OK
+        if action == sqlite3.SQLITE_READ:
+            if database is None:  # a column of a WITH clause or a subquery
+                return sqlite3.SQLITE_OK
+            if database == "main" and (arg1 in TABLES or arg1 in ("sqlite_master", "sqlite_schema")):
+                return sqlite3.SQLITE_OK
+            return self._deny(f"reading {arg1!r}" + (f" in {database!r}" if database != "main" else ""))
+        if action == sqlite3.SQLITE_FUNCTION:
+            if (arg2 or "").lower() not in FUNCTIONS_DENIED:
+                return sqlite3.SQLITE_OK
+            return self._deny(f"the function {arg2}()")
+        if action == sqlite3.SQLITE_PRAGMA:
+            if (arg1 or "").lower() in PRAGMAS:
+                return sqlite3.SQLITE_OK
+            return self._deny(f"PRAGMA {arg1}" + (f" = {arg2}" if arg2 is not None else ""))
+        if action == sqlite3.SQLITE_ATTACH:
+            return self._deny(f"ATTACH DATABASE or VACUUM INTO {arg1!r}" if arg1 else "VACUUM")
+        name = ACTIONS.get(action, f"SQLite action {action}")
+        if action == sqlite3.SQLITE_TRANSACTION:
+            return self._deny(f"{arg1} (a transaction)")
+        if arg1 in ("sqlite_master", "sqlite_temp_master"):  # how SQLite asks for CREATE and DROP
+            return self._deny(f"changing the schema ({name} on {arg1})")
+        return self._deny(f"{name} on {arg1}" if arg1 else name)
+
+    def _deny(self, what: str) -> int:
+        if self.denied is None:
+            self.denied = what
+        return sqlite3.SQLITE_DENY
+
+    def progress(self) -> int:
+        """Called by SQLite every few thousand steps: non-zero stops the statement."""
+        if self.interrupted:
+            return 1
+        if time.monotonic() > self.deadline:
+            self.timed_out = True
+            return 1
+        return 0
+
+    def on_interrupt(self, _signum: int, _frame: FrameType | None) -> None:
+        self.interrupted = True
+
+
+@contextmanager
+def _interruptible(guard: _Guard) -> Iterator[None]:
+    """Ctrl-C sets the guard's flag (which the progress handler reads) while SQLite runs: the
+    default handler raises KeyboardInterrupt inside the progress handler, where sqlite3 swallows it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous: Callable[[int, FrameType | None], Any] | int | None = signal.getsignal(signal.SIGINT)
+    if previous == signal.SIG_IGN:  # Ctrl-C was meant to do nothing (`nohup`, a background job)
+        yield
+        return
+    signal.signal(signal.SIGINT, guard.on_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+HINT = "see the tables in the README (`auditledger query` section)"
+
+
+def run(
+    db: sqlite3.Connection, statement: str, *, timeout: float = TIMEOUT, max_rows: int = MAX_ROWS
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run one statement that only reads the ledger's tables: its column names and rows.
+
+    Anything else (writing, ATTACH, VACUUM, PRAGMAs that set something, extensions) is refused
+    before it runs; a statement that runs longer than `timeout` seconds, is stopped by Ctrl-C
+    or would return more than `max_rows` rows ends in an AuditLedgerError saying so.
+    """
     db.execute("PRAGMA query_only = ON")
-    cursor = db.execute(statement)
-    columns = [d[0] for d in cursor.description or ()]
-    return columns, cursor.fetchall()
+    db.execute("PRAGMA temp_store = MEMORY")  # sorting never spills to a temporary file
+    db.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
+    db.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_LENGTH)
+    guard = _Guard(timeout)
+    db.set_authorizer(guard.authorize)
+    db.set_progress_handler(guard.progress, 1000)
+    try:
+        with _interruptible(guard):
+            cursor = db.execute(statement)
+            columns = [d[0] for d in cursor.description or ()]
+            rows = cursor.fetchmany(max_rows + 1)
+    except (sqlite3.Error, sqlite3.Warning) as exc:
+        raise _failure(exc, guard, timeout) from None
+    finally:
+        db.set_authorizer(None)
+        db.set_progress_handler(None, 0)
+    if len(rows) > max_rows:
+        raise AuditLedgerError(
+            f"query: the statement returns more than {max_rows:,} rows",
+            hint="narrow it with WHERE or LIMIT, or raise the cap with --max-rows",
+        )
+    return columns, rows
+
+
+def _failure(exc: Exception, guard: _Guard, timeout: float) -> AuditLedgerError:
+    if guard.denied is not None:
+        return AuditLedgerError(
+            f"query: {guard.denied} is not allowed: a query only reads the ledger's tables",
+            hint=f"write one SELECT (or WITH … SELECT) statement; {HINT}",
+        )
+    if guard.interrupted:
+        return AuditLedgerError("query: stopped by Ctrl-C", exit_code=130)
+    if guard.timed_out:
+        return AuditLedgerError(
+            f"query: stopped after {timeout:g} s, the time a query may take (--timeout)",
+            hint="a recursive WITH needs a WHERE that ends it, or add LIMIT; "
+            "for a slow but finite query raise --timeout",
+        )
+    message = str(exc)
+    if message == "integer overflow":
+        return AuditLedgerError(
+            "query: integer overflow: the result is beyond SQLite's 64-bit integers (2^63 - 1)",
+            hint="TOTAL() adds as floating point and cannot overflow: TOTAL(amount_fen) / 1000000.0 is 万元",
+        )
+    if message in ("string or blob too big", "too many attached databases - max 0"):
+        return AuditLedgerError(
+            f"query: {message}", hint=f"a value may hold at most {MAX_LENGTH:,} bytes; {HINT}"
+        )
+    return AuditLedgerError(f"query: {message}", hint=f"{HINT}; the database is read-only")

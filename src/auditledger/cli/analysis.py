@@ -224,11 +224,13 @@ def query(
     ] = QueryFormat.table,
     as_of: AsOfOption = None,
     at: AtOption = None,
+    timeout: Annotated[
+        float, typer.Option(min=0.001, help="Seconds the statement may run before it is stopped.")
+    ] = 10.0,
+    max_rows: Annotated[int, typer.Option(min=1, help="The most rows the statement may return.")] = 100_000,
 ) -> None:
     """Ask the ledger anything in SQL: tables problems, units, cooperating, measures, rectified,
     milestones, tracking, history, changes, resolutions, suggestions, votes, recommendations, links."""
-    import sqlite3
-
     from auditledger import sql
     from auditledger.cli.browse import read_ledger
     from auditledger.render.tabular import to_csv, to_json
@@ -238,13 +240,7 @@ def query(
             "query: the statement is empty", hint='e.g. auditledger query "SELECT * FROM problems LIMIT 5"'
         )
     db = sql.build(read_ledger(day_or_today(as_of, "--as-of"), at=at))
-    try:
-        columns, rows = sql.run(db, statement)
-    except (sqlite3.Error, sqlite3.Warning) as exc:
-        raise AuditLedgerError(
-            f"query: {exc}",
-            hint="see the tables in the README (`auditledger query` section); the database is read-only",
-        ) from None
+    columns, rows = sql.run(db, statement, timeout=timeout, max_rows=max_rows)
     records = [dict(zip(columns, row, strict=True)) for row in rows]
     if output_format is QueryFormat.json:
         typer.echo(to_json(records), nl=False)

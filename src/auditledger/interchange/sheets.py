@@ -165,35 +165,45 @@ def xlsx_bytes(sheets: Sequence[SheetData], baseline: dict[str, dict[str, Any]])
         sheet.title = data.name
         sheet.append(list(data.headers))
         for cell in sheet[1]:
+            _as_text(cell)
             cell.font = Font(bold=True)
             cell.alignment = Alignment(vertical="center", wrap_text=True)
         widths = [_width(h) for h in data.headers]
-        for values in data.rows:
-            sheet.append([_cell_value(v) for v in values])
-            row = sheet.max_row
+        for row, values in enumerate(data.rows, start=2):  # not sheet.max_row: it scans every cell
+            shown = [_cell_value(v) for v in values]
+            sheet.append(shown)
             for index, value in enumerate(values):
                 cell = sheet.cell(row, index + 1)
                 if isinstance(value, date):
                     cell.number_format = "yyyy-mm-dd"
-                elif isinstance(value, Decimal):
+                elif isinstance(value, Decimal) and not isinstance(shown[index], str):
                     cell.number_format = "#,##0.00"
-                elif isinstance(value, str):
-                    cell.data_type = "s"  # never a formula, whatever it starts with
-                    cell.quotePrefix = value.startswith(FORMULA_START)
-                    cell.alignment = Alignment(vertical="top", wrap_text="\n" in value)
+                elif isinstance(shown[index], str):  # text, a list joined, a number kept as text
+                    _as_text(cell)
+                    cell.alignment = Alignment(vertical="top", wrap_text="\n" in shown[index])
                 widths[index] = max(widths[index], _width(value))
         for index, width in enumerate(widths):
             sheet.column_dimensions[column_letter(index + 1)].width = min(max(width + 2, 8), 60)
         sheet.freeze_panes = "A2"
     hidden = book.create_sheet(BASELINE_SHEET)
     hidden.append(["id", "exported"])
-    for ident, exported in sorted(baseline.items()):
+    for row, (ident, exported) in enumerate(sorted(baseline.items()), start=2):
         hidden.append([ident, json.dumps(exported, ensure_ascii=False, sort_keys=True)])
-        hidden.cell(hidden.max_row, 2).data_type = "s"
+        _as_text(hidden.cell(row, 1))
+        _as_text(hidden.cell(row, 2))
     hidden.sheet_state = "hidden"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _as_text(cell: Any) -> None:
+    """Store a text cell as text whatever it starts with: openpyxl makes a string that starts
+    with `=` a formula; the quote prefix keeps a spreadsheet from reading `+`, `-` or `@` as
+    one when the cell is edited."""
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+        cell.quotePrefix = cell.value.startswith(FORMULA_START)
 
 
 def _cell_value(value: Any) -> Any:
@@ -224,7 +234,7 @@ def csv_text(headers: Sequence[str], rows: Sequence[Sequence[Any]], note: Sequen
         writer.writerow([_csv_cell(line)])
     if note:
         writer.writerow([])
-    writer.writerow(headers)
+    writer.writerow([_csv_cell(header) for header in headers])
     for row in rows:
         writer.writerow([_csv_cell(v) for v in row])
     return out.getvalue()

@@ -35,7 +35,7 @@ def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], note: Sequ
         writer.writerow([safe_cell(line)])
     if note:
         writer.writerow([])
-    writer.writerow(columns)
+    writer.writerow([safe_cell(column) for column in columns])  # a query names its own
     for row in rows:
         writer.writerow([safe_cell(row.get(column)) for column in columns])
     return out.getvalue()
