@@ -256,6 +256,32 @@ def test_files_parsed_in_parallel_give_the_same_ledger(sample: CLI, monkeypatch:
     assert outputs(sample) == alone
 
 
+def hanging_in_workers(path: Path) -> store.Parsed:
+    """`store.read_and_parse`, but a worker of the pool never returns from czj.yaml (a module-level
+    function, so that the pool can send it to its workers)."""
+    if str(os.getpid()) != os.environ["AUDITLEDGER_TEST_PARENT"] and path.name == "czj.yaml":
+        time.sleep(3600)
+    return READ_AND_PARSE(path)
+
+
+READ_AND_PARSE = store.read_and_parse
+
+
+def test_a_pool_that_hangs_is_given_up_and_its_files_read_here(
+    sample: CLI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A forked worker can hang for good (a lock another thread held at the fork): past the
+    pool's budget, the files are read in this process and the hanging workers are stopped."""
+    monkeypatch.setenv("AUDITLEDGER_NO_CACHE", "1")
+    alone = outputs(sample)
+    monkeypatch.setattr(store, "PARALLEL_FILES", 1)
+    monkeypatch.setattr(store, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(store, "PARALLEL_TIMEOUT", 0.5)
+    monkeypatch.setenv("AUDITLEDGER_TEST_PARENT", str(os.getpid()))
+    monkeypatch.setattr(store, "read_and_parse", hanging_in_workers)
+    assert outputs(sample) == alone  # without the budget this never returns
+
+
 def test_many_changed_files_are_packed_and_a_few_kept_loose(
     cached: CLI, monkeypatch: pytest.MonkeyPatch
 ) -> None:

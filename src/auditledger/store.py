@@ -354,15 +354,22 @@ Parsed = tuple[str | None, Any, list[Diagnostic]]
 class Prefetched:
     """Files being parsed in a pool of processes, handed out as the pool finishes them, in the
     order they were asked for: the reader validates one file while the pool parses the next.
-    A file the pool cannot give (it broke) is read here instead."""
+    A file the pool cannot give (it broke, or a worker hangs) is read here instead."""
 
-    def __init__(
-        self, paths: Sequence[Path] = (), pool: Any = None, results: Iterator[Parsed] | None = None
-    ) -> None:
+    def __init__(self, paths: Sequence[Path] = (), pool: Any = None, chunks: Sequence[Any] = ()) -> None:
         self.pending = list(reversed(paths))
         self.coming = set(paths)
         self.done: dict[Path, Parsed] = {}
-        self.pool, self.results = pool, results or iter(())
+        self.pool = pool
+        self.chunks = list(reversed(chunks))
+        """Futures of the pool's chunks of files, in the files' order (the next one last)."""
+        self.ready: list[Parsed] = []
+        self.broken = False
+
+    def _next(self) -> Parsed:
+        if not self.ready:
+            self.ready = list(reversed(self.chunks.pop().result(timeout=PARALLEL_TIMEOUT)))
+        return self.ready.pop()
 
     def take(self, path: Path) -> Parsed | None:
         """The file's text, data and diagnostics, if it was prefetched (then only once)."""
@@ -371,17 +378,34 @@ class Prefetched:
         self.coming.discard(path)
         while path not in self.done:
             ahead = self.pending.pop()
-            try:
-                self.done[ahead] = next(self.results)
-            except Exception:  # the pool broke (a worker killed): read the rest here
-                self.results = iter(())
-                self.done[ahead] = read_and_parse(ahead)
+            if not self.broken:
+                try:
+                    self.done[ahead] = self._next()
+                    continue
+                except Exception:  # the pool broke (a worker failed or was killed) or hangs
+                    self.broken = True
+            self.done[ahead] = read_and_parse(ahead)
         return self.done.pop(path)
 
     def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
+        if self.pool is None:
+            return
+        if self.broken:  # a worker that hangs would keep a clean stop waiting: stop them
+            for process in list((getattr(self.pool, "_processes", None) or {}).values()):
+                with contextlib.suppress(OSError, ValueError):
+                    process.kill()
+        self.pool.shutdown(wait=not self.broken)  # (cancelling futures races the pool's thread)
+        self.pool = None
+
+
+PARALLEL_TIMEOUT = 30.0
+"""Seconds the pool may take for the next files before the rest is read here: a forked worker
+can hang for good on a lock another thread of this process held at the fork."""
+
+
+def _parse_all(paths: Sequence[Path]) -> list[Parsed]:
+    """`read_and_parse` of each file, in a worker of the pool."""
+    return [read_and_parse(path) for path in paths]
 
 
 def read_many(paths: Sequence[Path]) -> Prefetched:
@@ -401,10 +425,11 @@ def read_many(paths: Sequence[Path]) -> Prefetched:
         context = multiprocessing.get_context("fork")
     except ValueError:  # no fork on this platform: read in this process
         return Prefetched()
-    chunk = max(1, len(paths) // (workers * 8))
+    size = max(1, len(paths) // (workers * 8))
     try:
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-        return Prefetched(paths, pool, pool.map(read_and_parse, paths, chunksize=chunk))
+        chunks = [pool.submit(_parse_all, paths[i : i + size]) for i in range(0, len(paths), size)]
+        return Prefetched(paths, pool, chunks)
     except (OSError, RuntimeError):  # a pool cannot start here: read in this process
         return Prefetched()
 
