@@ -363,12 +363,20 @@ def locate(text: str, pointers: Sequence[Pointer]) -> dict[Pointer, tuple[int, i
     except (YAMLError, RecursionError, ValueError):
         return {}
     found: dict[Pointer, tuple[int, int]] = {}
+    # Each mapping's keys, indexed once: many pointers into one mapping (10,000 unknown keys
+    # in a record) must not each scan all of its keys. The first of equal keys wins, as before.
+    keys: dict[int, dict[str, tuple[Node, Node]]] = {}
     for pointer in pointers:
         node: Node | None = root
         mark = root.start_mark if root is not None else None
         for step in pointer:
             if isinstance(node, MappingNode):
-                match = next((kv for kv in node.value if str(kv[0].value) == str(step)), None)
+                index = keys.get(id(node))
+                if index is None:
+                    index = keys[id(node)] = {}
+                    for key, value in node.value:
+                        index.setdefault(str(key.value), (key, value))
+                match = index.get(str(step))
                 if match is None:
                     break
                 mark, node = match[0].start_mark, match[1]
