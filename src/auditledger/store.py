@@ -47,15 +47,29 @@ MAX_FILE_BYTES = 16 * 1024 * 1024
 # --- fast reads --------------------------------------------------------------------------
 
 
+MAX_NUMBER_CHARS = 40
+"""Longer numbers are no amount or count of a ledger; they are handed to the model as text."""
+
+
 class _ReadConstructor(SafeConstructor):
     """Safe construction with exact amounts and dates left for the model to check."""
 
     def construct_yaml_float(self, node: Any) -> Any:
         text = str(node.value).replace("_", "")
+        if "e" in text or "E" in text or len(text) > MAX_NUMBER_CHARS:
+            # `1e999999999` is 15 bytes but 10**9 digits once printed or made an int: left as
+            # text, it is refused by the model with its position before anything expands it.
+            return text
         try:
             return Decimal(text)
         except InvalidOperation:
             return text  # .inf, .nan: the model refuses them with a position
+
+    def construct_yaml_int(self, node: Any) -> Any:
+        text = str(node.value)
+        if len(text) > MAX_NUMBER_CHARS:
+            return text  # Python refuses ints of over 4,300 digits with a bare ValueError
+        return super().construct_yaml_int(node)
 
     def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
         # `2024-13-01` would raise a bare ValueError without a line; as text the model
@@ -64,6 +78,7 @@ class _ReadConstructor(SafeConstructor):
 
 
 _ReadConstructor.add_constructor("tag:yaml.org,2002:float", _ReadConstructor.construct_yaml_float)
+_ReadConstructor.add_constructor("tag:yaml.org,2002:int", _ReadConstructor.construct_yaml_int)
 _ReadConstructor.add_constructor("tag:yaml.org,2002:timestamp", _ReadConstructor.construct_yaml_timestamp)
 
 
