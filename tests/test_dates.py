@@ -378,7 +378,7 @@ def test_the_day_judged_by_is_never_taken_from_the_cache(sample: CLI) -> None:
 
 def test_without_as_of_check_judges_by_today(sample: CLI) -> None:
     _, where = edit(
-        sample, CASES["problem completed_on"]._replace(new=add(LAST_LINE, "    completed_on: 2999-01-01\n"))
+        sample, CASES["problem completed_on"]._replace(new=add(LAST_LINE, "    completed_on: 2099-01-01\n"))
     )
     run = sample("check")
     assert run.exit_code == 1 and run.lines[0].startswith(where), run.stdout

@@ -121,3 +121,245 @@ def test_a_broken_file_refuses_edits_and_keeps_every_byte(make_ledger: Callable[
     run = cli("update", "2023-001", "--status", "整改中", "--date", "2024-08-01")
     assert run.exit_code == 2 and "Traceback" not in run.stderr
     assert snapshot(root) == before
+
+
+# --- hostile spreadsheets (issue 18, item 11) --------------------------------------------
+# Each is imported in a child process with 1 GB of memory and a timeout: only a clear
+# one-line error (exit 2, nothing written) or a correct import, never a traceback.
+
+import resource  # noqa: E402
+import zipfile  # noqa: E402
+from collections.abc import Iterable, Iterator  # noqa: E402
+
+_XLSX_PARTS = {
+    "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+    "_rels/.rels": '<?xml version="1.0" encoding="UTF-8"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Target="xl/workbook.xml" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"/>'
+    "</Relationships>",
+    "xl/workbook.xml": '<?xml version="1.0" encoding="UTF-8"?>'
+    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheets><sheet name="问题清单" sheetId="1" r:id="rId1"/></sheets></workbook>',
+    "xl/_rels/workbook.xml.rels": '<?xml version="1.0" encoding="UTF-8"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Target="worksheets/sheet1.xml" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>'
+    "</Relationships>",
+}
+_SHEET_START = (
+    b'<?xml version="1.0" encoding="UTF-8"?>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+)
+_HEADERS = ("问题摘要", "责任单位", "整改时限", "整改类型")
+
+
+def _cell(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def _rows(count: int, first: Iterable[str] = ()) -> Iterator[str]:
+    """The header row, then `count` good rows (after the `first` raw rows)."""
+    yield '<row r="1">' + "".join(_cell(f"{c}1", h) for c, h in zip("ABCD", _HEADERS, strict=True)) + "</row>"
+    yield from first
+    for n in range(2, count + 2):
+        values = (f"问题{n}", "czj", "2024-12-31", "立行立改")
+        yield (
+            f'<row r="{n}">'
+            + "".join(_cell(f"{c}{n}", v) for c, v in zip("ABCD", values, strict=True))
+            + "</row>"
+        )
+
+
+def xlsx(
+    path: Path, rows: Iterable[str], parts: dict[str, str] | None = None, start: bytes = _SHEET_START
+) -> Path:
+    """A workbook written part by part, the sheet streamed: millions of rows or a cell of
+    400 MB take seconds and no memory to make."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in {**_XLSX_PARTS, **(parts or {})}.items():
+            archive.writestr(name, text)
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(start)
+            for row in rows:
+                sheet.write(row.encode())
+            sheet.write(b"</sheetData></worksheet>")
+    return path
+
+
+def _huge_cell(megabytes: int) -> Iterator[str]:
+    yield '<row r="2"><c r="A2" t="inlineStr"><is><t>'
+    chunk = "秘" * (1 << 20)
+    for _ in range(megabytes // 3):
+        yield chunk
+    yield "</t></is></c></row>"
+
+
+def _cap_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+
+def _import(root: Path, path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "auditledger", "--ledger", str(root), "import", str(path), "--year", "2023"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        preexec_fn=_cap_memory,
+    )
+
+
+def _external_link_parts() -> dict[str, str]:
+    parts = dict(_XLSX_PARTS)
+    return {
+        "xl/_rels/workbook.xml.rels": parts["xl/_rels/workbook.xml.rels"].replace(
+            "</Relationships>",
+            '<Relationship Id="rId9" Target="externalLinks/externalLink1.xml" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/externalLink"/>'
+            "</Relationships>",
+        ),
+        "xl/workbook.xml": parts["xl/workbook.xml"].replace(
+            "</workbook>",
+            '<externalReferences><externalReference r:id="rId9"/></externalReferences></workbook>',
+        ),
+        "xl/externalLinks/externalLink1.xml": '<?xml version="1.0" encoding="UTF-8"?>'
+        '<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<externalBook r:id="rId1" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"/>'
+        "</externalLink>",
+        "xl/externalLinks/_rels/externalLink1.xml.rels": '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Target="file:///etc/passwd" TargetMode="External" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/externalLinkPath"/>'
+        "</Relationships>",
+    }
+
+
+_ENTITY_BOMB = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(
+        f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10}">'.encode() for i in range(1, 10)
+    ).replace(b"&lol0;", b"&lol;")
+    + b"]>"
+    + _SHEET_START.split(b"?>", 1)[1]
+)
+
+_CSV_HEADER = "问题摘要,责任单位,整改时限,整改类型\n"
+
+SPREADSHEETS: dict[str, tuple[Callable[[Path], Path], str]] = {
+    # 3M rows once needed over 8 GB and ended in a raw traceback
+    "many rows": (
+        lambda d: xlsx(d / "many.xlsx", _rows(150_000)),
+        "many.xlsx:问题清单!100001:A: the sheet has more than 100,000 rows",
+    ),
+    "a cell of 40 MB": (
+        lambda d: xlsx(d / "cell.xlsx", _rows(1, _huge_cell(40))),
+        "cell.xlsx:问题清单!2:A: the cell holds more than 32,767 characters",
+    ),
+    # a 0.4 MB file with a 400 MB cell peaked at 3.2 GB and echoed the cell
+    "zip bomb": (
+        lambda d: xlsx(d / "bomb.xlsx", _rows(1, _huge_cell(400))),
+        "bomb.xlsx: its part xl/worksheets/sheet1.xml unpacks to",
+    ),
+    "too many columns": (
+        lambda d: xlsx(d / "wide.xlsx", _rows(1, ['<row r="2">' + _cell("ZZ2", "x") + "</row>"])),
+        "wide.xlsx:问题清单!2:ZZ: a row has more than 200 columns",
+    ),
+    "entity bomb": (
+        lambda d: xlsx(d / "lol.xlsx", _rows(1), start=_ENTITY_BOMB),
+        "lol.xlsx: its part xl/worksheets/sheet1.xml declares a DTD",
+    ),
+    "NUL in the sheet XML": (
+        lambda d: xlsx(d / "nul.xlsx", _rows(1, ['<row r="2">' + _cell("A2", "a\x00b") + "</row>"])),
+        "nul.xlsx: not a readable .xlsx workbook (ParseError: not well-formed",
+    ),
+    "date serial out of range": (
+        lambda d: xlsx(
+            d / "serial.xlsx",
+            _rows(1, ['<row r="2"><c r="C2" s="1"><v>99999999999</v></c></row>']),
+            {
+                "xl/styles.xml": '<?xml version="1.0" encoding="UTF-8"?>'
+                '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs>'
+                "</styleSheet>",
+                "[Content_Types].xml": _XLSX_PARTS["[Content_Types].xml"].replace(
+                    "</Types>",
+                    '<Override PartName="/xl/styles.xml" '
+                    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>',
+                ),
+                "xl/_rels/workbook.xml.rels": _XLSX_PARTS["xl/_rels/workbook.xml.rels"].replace(
+                    "</Relationships>",
+                    '<Relationship Id="rId3" Target="styles.xml" '
+                    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"/>'
+                    "</Relationships>",
+                ),
+            },
+        ),
+        "serial.xlsx: ",
+    ),
+    "not a zip": (
+        lambda d: _write(d / "junk.xlsx", b"PK\x03\x04" + b"\x00" * 100),
+        "junk.xlsx: not a readable",
+    ),
+    "huge CSV": (
+        lambda d: _write(
+            d / "huge.csv",
+            (
+                "问题摘要,责任单位,整改时限,整改类型\n"
+                + "专项资金下达不及时的问题,czj,2024-12-31,立行立改\n" * 400_000
+            ).encode(),
+        ),
+        "huge.csv:100001:A: the sheet has more than 100,000 rows",
+    ),
+    "CSV with a long cell": (
+        lambda d: _write(d / "long.csv", ("问题摘要,责任单位\n" + "x" * 200_000 + ",czj\n").encode()),
+        "long.csv:2:A: a cell holds more than 32,767 characters",
+    ),
+    "CSV with NUL bytes": (
+        lambda d: _write(
+            d / "nul.csv",
+            (_CSV_HEADER + "专项\x00资金,czj,2024-12-31,立行立改\n").encode(),
+        ),
+        "nul.csv",
+    ),
+    "CSV date beyond 2100": (
+        lambda d: _write(d / "late.csv", (_CSV_HEADER + "专项资金,czj,9999-12-31,立行立改\n").encode()),
+        "late.csv:2:C: import-cell: 整改时限: 9999-12-31 is not between 1990-01-01 and 2100-12-31",
+    ),
+    "external link": (lambda d: xlsx(d / "linked.xlsx", _rows(1), _external_link_parts()), ""),
+}
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize("name", sorted(SPREADSHEETS))
+def test_a_hostile_spreadsheet_is_one_clear_error(
+    name: str, make_ledger: Callable[..., Path], tmp_path: Path
+) -> None:
+    make, expected = SPREADSHEETS[name]
+    root = make_ledger()
+    before = snapshot(root)
+    path = make(tmp_path)
+    done = _import(root, path)
+    output = done.stdout + done.stderr
+    assert "Traceback" not in output and "internal error" not in output, output[-2000:]
+    assert len(output) < 4000  # no cell echoed
+    if name == "external link":  # the link is neither followed nor kept: the rows import
+        assert done.returncode == 0, output
+        assert "1 added" in done.stdout
+        return
+    assert done.returncode == 2, output[-2000:]
+    assert expected in done.stderr, done.stderr
+    assert snapshot(root) == before

@@ -27,7 +27,9 @@ from auditledger.checks import run_checks
 from auditledger.diagnostics import AuditLedgerError, Diagnostic, Pointer, sort_diagnostics
 from auditledger.model import (
     CONTROL_CHARACTERS,
+    FIRST_DAY,
     ID_RULES,
+    LAST_DAY,
     NO_CONTROL_PATTERN,
     PARTS,
     RESERVED_NAME,
@@ -74,8 +76,9 @@ FILE_CODES = {
     "missing-field": "a required field is missing",
     "unknown-field": "a key is not a field of the record",
     "invalid-choice": "a value is not one of the allowed codes or labels",
-    "invalid-date": "a date is not a valid YYYY-MM-DD date",
-    "invalid-amount": "an amount is negative, not a number, or finer than 0.000001 万元",
+    "invalid-date": "a date is not a valid YYYY-MM-DD date, or lies outside 1990–2100",
+    "invalid-amount": "an amount is negative, not a number, finer than 0.000001 万元, over 10¹² 万元, "
+    "longer than 15 digits or written with an exponent (1e6)",
     "invalid-value": "any other value the record does not accept",
 }
 """Diagnostics of reading and validating files; the ledger checks are in `checks.CHECKS`."""
@@ -584,7 +587,7 @@ def describe_error(error: Any, loc: Pointer, model: type[BaseModel]) -> tuple[st
     name = ".".join(str(step) for step in loc) or model.__name__
     field_name = next((str(s) for s in reversed(loc) if isinstance(s, str)), name)
     value = error.get("input")
-    shown = f"'{value}'" if isinstance(value, str) else str(value)
+    shown = _shown(value)
     if kind == "missing":
         return "missing-field", f"missing field '{name}'", f"add `{field_name}:` with a value"
     if kind == "extra_forbidden":
@@ -604,11 +607,19 @@ def describe_error(error: Any, loc: Pointer, model: type[BaseModel]) -> tuple[st
             f"{name}: {shown} is not a valid date",
             "write dates as YYYY-MM-DD, e.g. 2024-06-30",
         )
+    bound = str(error.get("ctx", {}).get(_BOUND.get(kind, ""), ""))
+    if kind in _NUMBER_BOUNDS and bound in (str(FIRST_DAY), str(LAST_DAY)):  # a `Day` out of range
+        return (
+            "invalid-date",
+            f"{name}: {shown} is not between {FIRST_DAY} and {LAST_DAY}",
+            "correct the year: a ledger's dates lie within 1990–2100",
+        )
     if loc and loc[0] in ("amount", "rectified") and (kind.startswith("decimal") or kind in _NUMBER_BOUNDS):
         return (
             "invalid-amount",
-            f"{name}: {shown} is not a valid amount ({_reason(error)})",
-            "write amounts in 万元 as plain numbers, not negative, e.g. 1234.56",
+            f"{name}: {shown} is not a valid amount ({_amount_reason(error)})",
+            "write amounts in 万元 as plain numbers (1200000, not 1.2e6), from 0 to 10¹² with at most "
+            "15 digits, e.g. 1234.56",
         )
     if kind == "string_pattern_mismatch" and error["ctx"]["pattern"] == NO_CONTROL_PATTERN:
         character = next(ch for ch in str(value) if re.match(f"[{CONTROL_CHARACTERS}]", ch))
@@ -629,6 +640,24 @@ def describe_error(error: Any, loc: Pointer, model: type[BaseModel]) -> tuple[st
 
 
 _NUMBER_BOUNDS = {"greater_than_equal", "greater_than", "less_than_equal", "finite_number"}
+_BOUND = {"greater_than_equal": "ge", "greater_than": "gt", "less_than_equal": "le"}
+
+
+SHOWN_CHARS = 60
+"""A value quoted in a diagnostic is cut to this many characters: a 10 MB value is not echoed."""
+
+
+def _shown(value: Any) -> str:
+    text = str(value)
+    if len(text) > SHOWN_CHARS:
+        text = f"{text[:SHOWN_CHARS]}… ({len(text)} characters)"
+    return f"'{text}'" if isinstance(value, str) else text
+
+
+def _amount_reason(error: Any) -> str:
+    if error["type"] == "less_than_equal":
+        return "more than 10¹² 万元"
+    return _reason(error)
 
 
 def _reason(error: Any) -> str:

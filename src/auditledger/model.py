@@ -29,11 +29,12 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 R = TypeVar("R")
 
 # Bump when a record's shape changes, so caches of validated records are rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 class Choice(str, Enum):
@@ -296,15 +297,53 @@ ProblemId = Annotated[
     StringConstraints(pattern=PROBLEM_ID_PATTERN),
 ]
 Year = Annotated[int, Field(ge=1949, le=2999)]
-Money = Annotated[Decimal, Field(ge=0, decimal_places=6, allow_inf_nan=False)]
-"""An amount in 万元 (10,000 yuan), kept exact to the cent (six decimal places)."""
+MAX_MONEY = Decimal(10) ** 12
+"""The largest amount, in 万元 (10¹⁶ yuan: more than any budget)."""
+MONEY_DIGITS = 15
+"""Significant digits an amount may have: what a binary float (SQL, spreadsheets) keeps exactly."""
+
+
+def _no_exponent(value: Any) -> Any:
+    # Files and command lines write amounts as plain numbers; `1e999999999` is 15 characters
+    # but 10**9 digits once printed. The reader leaves such numbers as text (`store`).
+    if isinstance(value, str) and any(ch in value for ch in "eE"):
+        raise PydanticCustomError("decimal_exponent", "written with an exponent")
+    return value
+
+
+def _significant_digits(value: Decimal) -> Decimal:
+    # After the bounds: a value within them normalises cheaply. (Pydantic's `max_digits` with
+    # `decimal_places=6` would allow only 9 digits before the point.)
+    if len(value.normalize().as_tuple().digits) > MONEY_DIGITS:
+        raise PydanticCustomError("decimal_max_digits", "more than 15 significant digits")
+    return value
+
+
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_no_exponent),
+    Field(ge=0, le=MAX_MONEY, decimal_places=6, allow_inf_nan=False),
+    AfterValidator(_significant_digits),
+]
+"""An amount in 万元 (10,000 yuan), kept exact to the cent (six decimal places); at most 10¹²
+and 15 significant digits, so that every read path (printing, rounding, SQL) is safe."""
 Count = Annotated[int, Field(ge=0, le=1_000_000)]
+Figure = Annotated[Decimal, BeforeValidator(_no_exponent), Field(max_digits=MONEY_DIGITS)]
+"""A decimal of the settings (a share, a weight): written out, at most 15 digits."""
+
+FIRST_DAY = dt.date(1990, 1, 1)
+LAST_DAY = dt.date(2100, 12, 31)
+Day = Annotated[dt.date, Field(ge=FIRST_DAY, le=LAST_DAY)]
+"""A date of the ledger: within 1990–2100, so that date arithmetic (a deadline plus six months,
+the day after) never leaves what Python's dates can hold, and a mistyped year is caught."""
 
 
 def money_from_text(text: str) -> Decimal | str:
     """An amount typed by a person: `1,234.56`, `1234.56万元` or `１２３４`; the text itself
-    when it is no number, for the model to refuse with its position."""
+    when it is no number or written with an exponent, for the model to refuse with its position."""
     cleaned = unicodedata.normalize("NFKC", text).strip().removesuffix("万元").replace(",", "").strip()
+    if any(ch in cleaned for ch in "eE"):
+        return text
     try:
         return Decimal(cleaned)
     except ArithmeticError:
@@ -368,7 +407,7 @@ class Settings(Record):
     suggestion_months: Annotated[int, Field(ge=1, le=60)] = Field(
         default=3, description="Months within which a deputy's suggestion is answered"
     )
-    vote_threshold: Annotated[Decimal, Field(gt=0, le=1)] = Field(
+    vote_threshold: Annotated[Figure, Field(gt=0, le=1)] = Field(
         default=Decimal("0.5"),
         description="Share of ALL members whose votes decide a satisfaction vote (0.5 = half)",
     )
@@ -383,7 +422,7 @@ class Settings(Record):
     disclosure_days: Annotated[int, Field(ge=1, le=3650)] = Field(
         default=30, description="Days after completion by which a rectification result is to be published"
     )
-    plan_weights: dict[str, Annotated[Decimal, Field(ge=0, le=100)]] = Field(
+    plan_weights: dict[str, Annotated[Figure, Field(ge=0, le=100)]] = Field(
         default_factory=lambda: dict(DEFAULT_PLAN_WEIGHTS),
         description="Weights of the criteria that rank candidates for prominent problems "
         "(prevalent, recurring, nature, amount, record, public_concern, budget_focus)",
@@ -441,7 +480,7 @@ class HistoryEntry(Record):
     """A dated change to a record, kept in the record itself, oldest first. `action` `create`
     marks when the record came into the ledger."""
 
-    date: dt.date
+    date: Day
     by: Line | None = None
     action: Annotated[str, StringConstraints(pattern=r"^[a-z_]+$")] = "update"
     changes: list[Change] = Field(default_factory=list)
@@ -456,7 +495,7 @@ History = Annotated[
 class Disclosure(Record):
     """Where and when something was made public (信息公开)."""
 
-    published: date
+    published: Day
     where: Line = Field(description="e.g. 示例市人大常委会网站")
 
 
@@ -464,8 +503,8 @@ class Report(Record):
     """A report heard by the standing committee."""
 
     title: Line | None = None
-    heard_on: date | None = Field(default=None, description="The day the committee heard it")
-    cutoff: date | None = Field(default=None, description="Data cut-off date (数据截止日期)")
+    heard_on: Day | None = Field(default=None, description="The day the committee heard it")
+    cutoff: Day | None = Field(default=None, description="Data cut-off date (数据截止日期)")
     disclosure: Disclosure | None = Field(default=None, description="Its publication in full")
     history: History
 
@@ -479,10 +518,10 @@ class Resolution(Record):
 
     id: RecordId
     kind: ResolutionKind
-    adopted: dt.date
+    adopted: Day
     text: Text
     problems: list[ProblemId] = Field(default_factory=list)
-    reported: dt.date | None = Field(
+    reported: Day | None = Field(
         default=None, description="When the government reported how it implemented it"
     )
     history: History
@@ -494,10 +533,10 @@ class Suggestion(Record):
     id: RecordId
     deputy: Line
     text: Text
-    received: dt.date
+    received: Day
     problems: list[ProblemId] = Field(default_factory=list)
-    answered: dt.date | None = Field(default=None, description="When the unit answered the deputy")
-    copied: dt.date | None = Field(
+    answered: Day | None = Field(default=None, description="When the unit answered the deputy")
+    copied: Day | None = Field(
         default=None, description="When the answer was copied to the budget working committee"
     )
     history: History
@@ -507,7 +546,7 @@ class Vote(Record):
     """A satisfaction vote (满意度测评) on the rectification report or on one unit's report."""
 
     id: RecordId
-    date: dt.date
+    date: Day
     target: Annotated[str, StringConstraints(pattern=r"^(report|[a-z][a-z0-9_-]{0,31})$")] = Field(
         description="`report` for the government's report, or the id of the unit evaluated"
     )
@@ -517,10 +556,10 @@ class Vote(Record):
     unsatisfied: Count
     void: Count = 0
     result: VoteResult
-    sent_to_party: dt.date | None = Field(default=None, description="报送本级党委")
-    copied_to_government: dt.date | None = Field(default=None, description="抄送本级政府")
-    rereport_due: dt.date | None = Field(default=None, description="When the re-report is due")
-    rereported: dt.date | None = None
+    sent_to_party: Day | None = Field(default=None, description="报送本级党委")
+    copied_to_government: Day | None = Field(default=None, description="抄送本级政府")
+    rereport_due: Day | None = Field(default=None, description="When the re-report is due")
+    rereported: Day | None = None
     history: History
 
     @model_validator(mode="after")
@@ -544,7 +583,7 @@ class Recommendation(Record):
     units: list[UnitId] = Field(default_factory=list, description="The departments addressed")
     response: Text | None = None
     status: RecommendationStatus | None = None
-    responded: dt.date | None = None
+    responded: Day | None = None
     history: History
 
 
@@ -563,10 +602,8 @@ class Question(Record):
     text: Text
     problems: list[ProblemId] = Field(default_factory=list)
     answer: Text | None = None
-    due: dt.date | None = Field(
-        default=None, description="When a written answer promised at the hearing is due"
-    )
-    answered: dt.date | None = None
+    due: Day | None = Field(default=None, description="When a written answer promised at the hearing is due")
+    answered: Day | None = None
     history: History
 
 
@@ -574,7 +611,7 @@ class Hearing(Record):
     """A hearing of the standing committee (听取和审议, 专题询问)."""
 
     id: RecordId
-    date: dt.date
+    date: Day
     kind: HearingKind
     attendees: list[Attendee] = Field(default_factory=list)
     questions: list[Question] = Field(default_factory=list)
@@ -605,9 +642,9 @@ class Source(Record):
 class Milestone(Record):
     """A dated step of a phased or ongoing rectification (时间表和路线图)."""
 
-    due: date
+    due: Day
     text: Line
-    done: date | None = None
+    done: Day | None = None
 
 
 class Deputy(Record):
@@ -618,7 +655,7 @@ class Deputy(Record):
 class TrackingEntry(Record):
     """A dated check or supervision action on a problem (跟踪检查, 专题询问, 约谈, …)."""
 
-    date: dt.date
+    date: Day
     method: TrackingMethod
     finding: Text = Field(description="What was found or done")
     by: Line | None = None
@@ -637,7 +674,7 @@ class TypicalCase(Record):
     """A problem chosen for in-depth analysis (典型案例), and what the analysis found."""
 
     reason: Text = Field(description="Why it was chosen")
-    chosen: date
+    chosen: Day
     methods: list[TrackingMethod] = Field(
         default_factory=list, description="座谈调研, 实地察看, 调阅资料, 随机抽查"
     )
@@ -677,14 +714,14 @@ class Problem(Record):
         description="Tags, e.g. public_concern (代表和群众关心), budget_focus (预算审查重点)",
     )
     type: RectificationType = Field(description="整改类型")
-    deadline: date = Field(description="整改时限")
+    deadline: Day = Field(description="整改时限")
     milestones: list[Milestone] = Field(default_factory=list)
     plan: Text | None = Field(default=None, description="整改方案")
     completion_standard: Text | None = Field(default=None, description="整改完成标准")
     measures: list[Text] = Field(default_factory=list, description="整改措施")
     status: Status = Status.not_started
-    completed_on: date | None = Field(default=None, description="整改完成时间")
-    closed_on: date | None = Field(default=None, description="销号时间")
+    completed_on: Day | None = Field(default=None, description="整改完成时间")
+    closed_on: Day | None = Field(default=None, description="销号时间")
     checked_by: Line | None = Field(default=None, description="Who checked it before closing")
     rectified: dict[RectifyMethod, Money] = Field(
         default_factory=dict, description="Rectified amount by method, 万元"

@@ -50,15 +50,29 @@ MAX_FILE_BYTES = 16 * 1024 * 1024
 # --- fast reads --------------------------------------------------------------------------
 
 
+MAX_NUMBER_CHARS = 40
+"""Longer numbers are no amount or count of a ledger; they are handed to the model as text."""
+
+
 class _ReadConstructor(SafeConstructor):
     """Safe construction with exact amounts and dates left for the model to check."""
 
     def construct_yaml_float(self, node: Any) -> Any:
         text = str(node.value).replace("_", "")
+        if "e" in text or "E" in text or len(text) > MAX_NUMBER_CHARS:
+            # `1e999999999` is 15 bytes but 10**9 digits once printed or made an int: left as
+            # text, it is refused by the model with its position before anything expands it.
+            return text
         try:
             return Decimal(text)
         except InvalidOperation:
             return text  # .inf, .nan: the model refuses them with a position
+
+    def construct_yaml_int(self, node: Any) -> Any:
+        text = str(node.value)
+        if len(text) > MAX_NUMBER_CHARS:
+            return text  # Python refuses ints of over 4,300 digits with a bare ValueError
+        return super().construct_yaml_int(node)
 
     def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
         # `2024-13-01` would raise a bare ValueError without a line; as text the model
@@ -67,6 +81,7 @@ class _ReadConstructor(SafeConstructor):
 
 
 _ReadConstructor.add_constructor("tag:yaml.org,2002:float", _ReadConstructor.construct_yaml_float)
+_ReadConstructor.add_constructor("tag:yaml.org,2002:int", _ReadConstructor.construct_yaml_int)
 _ReadConstructor.add_constructor("tag:yaml.org,2002:timestamp", _ReadConstructor.construct_yaml_timestamp)
 
 
@@ -472,12 +487,20 @@ def locate(text: str, pointers: Sequence[Pointer]) -> dict[Pointer, tuple[int, i
     except (YAMLError, RecursionError, ValueError):
         return {}
     found: dict[Pointer, tuple[int, int]] = {}
+    # Each mapping's keys, indexed once: many pointers into one mapping (10,000 unknown keys
+    # in a record) must not each scan all of its keys. The first of equal keys wins, as before.
+    keys: dict[int, dict[str, tuple[Node, Node]]] = {}
     for pointer in pointers:
         node: Node | None = root
         mark = root.start_mark if root is not None else None
         for step in pointer:
             if isinstance(node, MappingNode):
-                match = next((kv for kv in node.value if str(kv[0].value) == str(step)), None)
+                index = keys.get(id(node))
+                if index is None:
+                    index = keys[id(node)] = {}
+                    for key, value in node.value:
+                        index.setdefault(str(key.value), (key, value))
+                match = index.get(str(step))
                 if match is None:
                     break
                 mark, node = match[0].start_mark, match[1]

@@ -83,10 +83,20 @@ def day_or_today(value: str | None, option: str) -> date:
 
 
 def iso_date(value: str, option: str) -> date:
+    """A day typed on the command line, within the years a ledger's dates lie in (1990–2100):
+    `--as-of 9999-12-31` would otherwise end in an overflow of date arithmetic."""
+    from auditledger.model import FIRST_DAY, LAST_DAY
+
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise AuditLedgerError(
             f"{option}: '{value}' is not a valid date",
             hint="write dates as YYYY-MM-DD, e.g. 2024-06-30",
         ) from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise AuditLedgerError(
+            f"{option}: {value} is not between {FIRST_DAY} and {LAST_DAY}",
+            hint="correct the year: a ledger's dates lie within 1990–2100",
+        )
+    return day

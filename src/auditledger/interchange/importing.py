@@ -21,6 +21,8 @@ from auditledger.interchange.columns import BY_FIELD, COLUMNS, match
 from auditledger.interchange.sheets import Table
 from auditledger.loader import describe_error
 from auditledger.model import (
+    FIRST_DAY,
+    LAST_DAY,
     Choice,
     HistoryEntry,
     Ledger,
@@ -198,6 +200,16 @@ def _parse(name: str, value: Any, row: _Row, units: _UnitIndex) -> Any:
 
 
 def _date(value: Any) -> date:
+    day = _any_date(value)
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(
+            f"{day} is not between {FIRST_DAY} and {LAST_DAY}"
+            "|correct the year: a ledger's dates lie within 1990–2100"
+        )
+    return day
+
+
+def _any_date(value: Any) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -230,7 +242,8 @@ def _count(value: Any) -> int:
         number = Decimal(text)
     except InvalidOperation:
         number = Decimal(-1)
-    if number < 0 or number != number.to_integral_value():
+    # `1e999999999` is no count, and made an int it would have 10**9 digits
+    if not number.is_finite() or not 0 <= number <= 1_000_000 or number != number.to_integral_value():
         raise ValueError(f"'{value}' is not a whole number|write a count such as 3")
     return int(number)
 

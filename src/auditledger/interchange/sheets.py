@@ -83,20 +83,98 @@ def read_table(path: Path, sheet: str | None, is_header: Callable[[str], bool], 
     )
 
 
+MAX_FILE_BYTES = 64 * 1024 * 1024
+"""The largest spreadsheet file imported: a list of 100,000 problems is far smaller."""
+MAX_ROWS = 100_000
+MAX_COLUMNS = 200
+MAX_CELL_CHARS = 32_767
+"""Excel's own limit on the characters of one cell."""
+MAX_CELLS = 5_000_000
+"""Filled cells of a sheet: 100,000 problems with 50 columns each. With the limits above it
+bounds the memory an import needs (a cell costs about 100 bytes) to well under 1 GB."""
+MAX_PART_BYTES = 128 * 1024 * 1024
+"""What one part of an .xlsx (a sheet, the shared strings) may unpack to, by the zip's own
+record: a zip bomb is refused before anything is unpacked (zipfile never unpacks more than a
+part's recorded size)."""
+MAX_WORKBOOK_BYTES = 4 * MAX_PART_BYTES
+MAX_PARTS = 10_000
+MAX_TEXT_RUN = 4 * MAX_CELL_CHARS
+"""The longest text between two tags anywhere in a part (a cell's text is checked on its own)."""
+MAX_SHARED_STRINGS = 1_000_000
+
+
+def _place(sheet: str | None, row: int, column: int) -> str:
+    cell = f"{row}:{column_letter(column)}"
+    return f"{sheet}!{cell}" if sheet else cell
+
+
+def _too_big(path: Path, sheet: str | None, row: int, column: int, what: str) -> AuditLedgerError:
+    """A cell beyond the limits, named but not echoed."""
+    return AuditLedgerError(
+        f"{path}:{_place(sheet, row, column)}: {what}",
+        hint="a list of problems is smaller: check that this is the right file, or import it in parts",
+    )
+
+
+class _Grid:
+    """The rows of a sheet as they are read, trailing empty cells dropped, within the limits."""
+
+    def __init__(self, path: Path, sheet: str | None) -> None:
+        self.path, self.sheet = path, sheet
+        self.rows: list[list[Any]] = []
+        self.cells = 0
+
+    def add(self, values: Sequence[Any]) -> None:
+        row = len(self.rows) + 1
+        end = len(values)
+        while end and values[end - 1] in (None, ""):
+            end -= 1
+        if end and row > MAX_ROWS:
+            raise _too_big(self.path, self.sheet, row, 1, f"the sheet has more than {MAX_ROWS:,} rows")
+        if end > MAX_COLUMNS:
+            raise _too_big(self.path, self.sheet, row, end, f"a row has more than {MAX_COLUMNS} columns")
+        kept = list(values[:end])
+        for column, value in enumerate(kept, start=1):
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                raise _too_big(
+                    self.path,
+                    self.sheet,
+                    row,
+                    column,
+                    f"the cell holds more than {MAX_CELL_CHARS:,} characters",
+                )
+        self.cells += sum(1 for value in kept if value not in (None, ""))
+        if self.cells > MAX_CELLS:
+            raise _too_big(
+                self.path, self.sheet, row, end, f"the sheet has more than {MAX_CELLS:,} filled cells"
+            )
+        self.rows.append(kept)
+
+
 def _read_csv(path: Path) -> list[list[Any]]:
+    """Rows read one at a time from the file's bytes (UTF-8, else GB18030): never a second copy
+    of the whole text, and every limit checked as the rows come."""
     raw = _read_bytes(path)
     for encoding in ("utf-8-sig", "gb18030"):
+        grid = _Grid(path, None)
+        reader = csv.reader(io.TextIOWrapper(io.BytesIO(raw), encoding=encoding, newline=""))
         try:
-            text = raw.decode(encoding)
-            break
+            for row in reader:
+                grid.add([_unquote(cell) for cell in row])
         except UnicodeDecodeError:
             continue
-    else:  # pragma: no cover - gb18030 decodes nearly every byte string
-        raise AuditLedgerError(
-            f"{path}: the file is neither UTF-8 nor GB18030 text", hint="save it as UTF-8 CSV"
-        )
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    return [[_unquote(cell) for cell in row] for row in rows]
+        except csv.Error as exc:  # a field over csv's own limit (131,072), a broken quote
+            if "field larger" in str(exc):
+                raise _too_big(
+                    path, None, reader.line_num, 1, f"a cell holds more than {MAX_CELL_CHARS:,} characters"
+                ) from None
+            raise AuditLedgerError(
+                f"{path}: line {reader.line_num}: not readable as CSV ({exc})", hint="save it as UTF-8 CSV"
+            ) from None
+        return grid.rows
+    raise AuditLedgerError(  # pragma: no cover - gb18030 decodes nearly every byte string
+        f"{path}: the file is neither UTF-8 nor GB18030 text", hint="save it as UTF-8 CSV"
+    )
 
 
 def _unquote(cell: str) -> str:
@@ -105,40 +183,286 @@ def _unquote(cell: str) -> str:
 
 
 def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, read up to the limit: a device or a huge file is refused, not swallowed."""
     try:
-        return path.read_bytes()
+        with path.open("rb") as file:
+            raw = file.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise AuditLedgerError(f"cannot read {path}: {exc.strerror or exc}", hint="check the path") from exc
+    if len(raw) > MAX_FILE_BYTES:
+        raise AuditLedgerError(
+            f"{path}: the file is larger than {MAX_FILE_BYTES // 2**20} MB",
+            hint="a list of problems is smaller: check that this is the right file, or import it in parts",
+        )
+    return raw
 
 
 def _read_xlsx(
     path: Path, sheet: str | None, prefer: str | None
 ) -> tuple[list[list[Any]], str, dict[str, Any]]:
+    """The sheet's rows, read streaming with openpyxl's read-only mode, after the workbook's
+    parts have been screened (`_Screen`) so that openpyxl only ever sees bounded input."""
     import zipfile
 
     import openpyxl
 
+    raw = _read_bytes(path)
     try:
-        book = openpyxl.load_workbook(io.BytesIO(_read_bytes(path)), data_only=True, read_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            screen = _Screen(path, archive)
+            book = openpyxl.load_workbook(io.BytesIO(raw), data_only=True, read_only=True, keep_links=False)
+            names = [n for n in book.sheetnames if n not in (BASELINE_SHEET, LEFT_OUT_SHEET)]
+            if not names:
+                raise AuditLedgerError(
+                    f"{path}: the workbook has no sheet to import", hint="open and save it again"
+                )
+            if sheet is None:
+                sheet = prefer if prefer is not None and prefer in names else names[0]
+            elif sheet not in names:
+                raise AuditLedgerError(
+                    f"--sheet: {path} has no sheet '{sheet}'", hint=f"its sheets: {', '.join(names)}"
+                )
+            grid = _Grid(path, sheet)
+            screen.sheet(sheet, getattr(book[sheet], "_worksheet_path", None))
+            for values in book[sheet].iter_rows(
+                max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS + 1, values_only=True
+            ):
+                grid.add(values)
+            baseline: dict[str, Any] = {}
+            if BASELINE_SHEET in book.sheetnames:
+                screen.sheet(BASELINE_SHEET, getattr(book[BASELINE_SHEET], "_worksheet_path", None))
+                rows = book[BASELINE_SHEET].iter_rows(
+                    min_row=2, max_row=MAX_ROWS + 1, max_col=2, values_only=True
+                )
+                for number, row in enumerate(rows, start=2):
+                    if row and row[0] and row[1]:
+                        baseline[str(row[0])] = _baseline(path, number, row[1])
+            book.close()
+    except AuditLedgerError:
+        raise
+    except Exception as exc:  # whatever a hostile workbook makes openpyxl raise
+        # (BadZipFile, ParseError, KeyError of a missing part, OverflowError of a date serial
+        # out of range, ...): one line, never a traceback.
         raise AuditLedgerError(
-            f"{path}: not a readable .xlsx workbook ({exc})", hint="open and save it again"
+            f"{path}: not a readable .xlsx workbook ({type(exc).__name__}: {str(exc)[:200]})",
+            hint="open and save it again",
         ) from exc
-    names = [n for n in book.sheetnames if n not in (BASELINE_SHEET, LEFT_OUT_SHEET)]
-    if sheet is None:
-        sheet = prefer if prefer is not None and prefer in names else names[0]
-    elif sheet not in names:
+    return grid.rows, sheet, baseline
+
+
+def _baseline(path: Path, row: int, text: Any) -> dict[str, Any]:
+    """One problem's values as exported, from the hidden sheet: a JSON object, or the workbook
+    was altered by hand."""
+    try:
+        value = json.loads(str(text))
+    except (ValueError, RecursionError):
+        value = None
+    if not isinstance(value, dict):
         raise AuditLedgerError(
-            f"--sheet: {path} has no sheet '{sheet}'", hint=f"its sheets: {', '.join(names)}"
+            f"{path}:{_place(BASELINE_SHEET, row, 2)}: the hidden sheet of exported values was changed",
+            hint=f"delete the sheet {BASELINE_SHEET} (every filled cell then counts as an edit), "
+            "or export again",
         )
-    grid = [list(row) for row in book[sheet].iter_rows(values_only=True)]
-    baseline: dict[str, Any] = {}
-    if BASELINE_SHEET in book.sheetnames:
-        for row in book[BASELINE_SHEET].iter_rows(min_row=2, values_only=True):
-            if row and row[0] and row[1]:
-                baseline[str(row[0])] = json.loads(str(row[1]))
-    book.close()
-    return grid, sheet, baseline
+    return value
+
+
+class _Screen:
+    """Checks the parts of an .xlsx before openpyxl reads them: no part unpacks to more than
+    MAX_PART_BYTES, no XML declares a DTD (entity bombs), no shared string and no cell is
+    longer than Excel allows, no filled cell lies beyond MAX_ROWS or MAX_COLUMNS. Parts are
+    streamed through expat in chunks, counting characters without keeping them."""
+
+    def __init__(self, path: Path, archive: Any) -> None:
+        self.path, self.archive = path, archive
+        infos = archive.infolist()
+        if len(infos) > MAX_PARTS:
+            raise AuditLedgerError(
+                f"{path}: the workbook has more than {MAX_PARTS} parts", hint="open and save it again"
+            )
+        total = sum(info.file_size for info in infos)
+        if total > MAX_WORKBOOK_BYTES:
+            raise AuditLedgerError(
+                f"{path}: the workbook unpacks to {total:,} bytes, more than "
+                f"{MAX_WORKBOOK_BYTES // 2**20} MB (a zip bomb?)",
+                hint="a list of problems is smaller: check that this is the right file",
+            )
+        for info in infos:
+            if info.file_size > MAX_PART_BYTES:
+                raise AuditLedgerError(
+                    f"{path}: its part {info.filename} unpacks to {info.file_size:,} bytes, more than "
+                    f"{MAX_PART_BYTES // 2**20} MB (a zip bomb?)",
+                    hint="a list of problems is smaller: check that this is the right file",
+                )
+        self.long_strings: set[int] = set()
+        self.shared = 0
+        for info in infos:
+            if info.filename.endswith((".xml", ".rels")) and "worksheets/" not in info.filename:
+                self._scan(
+                    info.filename,
+                    self._shared_handlers() if info.filename.endswith("sharedStrings.xml") else {},
+                )
+
+    def sheet(self, name: str, part: str | None) -> None:
+        """Screen the part of the sheet `name` (all worksheets when openpyxl does not say which)."""
+        parts = (
+            [part]
+            if part
+            else [n for n in self.archive.namelist() if "worksheets/" in n and n.endswith(".xml")]
+        )
+        for each in parts:
+            self._scan(each, self._sheet_handlers(name))
+        if self.long_strings:  # a long text that no cell of this sheet uses: still refused
+            raise AuditLedgerError(
+                f"{self.path}: a text of the workbook holds more than {MAX_CELL_CHARS:,} characters",
+                hint="shorten it, or check that this is the right file",
+            )
+
+    def _scan(self, part: str, handlers: dict[str, Any]) -> None:
+        from xml.parsers import expat
+
+        def no_dtd(*_: Any) -> None:
+            raise AuditLedgerError(
+                f"{self.path}: its part {part} declares a DTD, which no workbook needs",
+                hint="open and save it again in a spreadsheet program",
+            )
+
+        parser = expat.ParserCreate()
+        parser.StartDoctypeDeclHandler = no_dtd
+        parser.EntityDeclHandler = no_dtd
+        run = [0]  # characters since the last tag: openpyxl keeps some elements' text whole
+        start, end, text = (
+            handlers.get(f"{n}Handler") for n in ("StartElement", "EndElement", "CharacterData")
+        )
+
+        def on_start(tag: str, attrs: dict[str, str]) -> None:
+            run[0] = 0
+            if start:
+                start(tag, attrs)
+
+        def on_end(tag: str) -> None:
+            run[0] = 0
+            if end:
+                end(tag)
+
+        def on_text(data: str) -> None:
+            run[0] += len(data)
+            if run[0] > MAX_TEXT_RUN:
+                raise AuditLedgerError(
+                    f"{self.path}: its part {part} holds a text of more than {MAX_TEXT_RUN:,} characters",
+                    hint="a list of problems has no such text: check that this is the right file",
+                )
+            if text:
+                text(data)
+
+        parser.StartElementHandler, parser.EndElementHandler = on_start, on_end
+        parser.CharacterDataHandler = on_text
+        try:
+            with self.archive.open(part) as stream:
+                while chunk := stream.read(1 << 16):
+                    parser.Parse(chunk, False)
+                parser.Parse(b"", True)
+        except expat.ExpatError as exc:
+            raise AuditLedgerError(
+                f"{self.path}: its part {part} is not well-formed XML ({exc})", hint="open and save it again"
+            ) from None
+
+    def _shared_handlers(self) -> dict[str, Any]:
+        state = {"in_text": False, "length": 0}
+
+        def start(tag: str, _: Any) -> None:
+            local = tag.rpartition(":")[2]
+            if local == "si":
+                self.shared += 1
+                if self.shared > MAX_SHARED_STRINGS:
+                    raise AuditLedgerError(
+                        f"{self.path}: the workbook holds more than {MAX_SHARED_STRINGS:,} texts",
+                        hint="a list of problems is smaller: check that this is the right file",
+                    )
+                state["length"] = 0
+            state["in_text"] = local == "t"
+
+        def end(tag: str) -> None:
+            state["in_text"] = False
+
+        def text(data: str) -> None:
+            if state["in_text"]:
+                state["length"] += len(data)
+                if state["length"] > MAX_CELL_CHARS:
+                    self.long_strings.add(self.shared - 1)
+
+        return {"StartElementHandler": start, "EndElementHandler": end, "CharacterDataHandler": text}
+
+    def _sheet_handlers(self, sheet: str) -> dict[str, Any]:
+        place = {"row": 0, "column": 0, "length": 0, "filled": False, "shared": False}
+        place.update(in_value=False, in_cell=False)
+        digits: list[str] = []
+
+        def start(tag: str, attrs: dict[str, str]) -> None:
+            local = tag.rpartition(":")[2]
+            if local == "row":
+                place["row"] = int(attrs["r"]) if attrs.get("r", "").isdigit() else place["row"] + 1
+                place["column"] = 0
+            elif local == "c":
+                ref = attrs.get("r", "")
+                letters = ref.rstrip("0123456789")
+                place["column"] = _column_index(letters) if letters.isalpha() else place["column"] + 1
+                place["length"], place["filled"] = 0, False
+                place["shared"] = attrs.get("t") == "s"
+                place["in_cell"] = True
+                digits.clear()
+            elif local in ("v", "t"):
+                place["in_value"] = True
+
+        def end(tag: str) -> None:
+            local = tag.rpartition(":")[2]
+            if local in ("v", "t"):
+                place["in_value"] = False
+            elif local == "c":
+                place["in_cell"] = False
+            if local == "c" and place["filled"]:
+                row, column = place["row"], place["column"]
+                if row > MAX_ROWS:
+                    raise _too_big(
+                        self.path, sheet, row, column, f"the sheet has more than {MAX_ROWS:,} rows"
+                    )
+                if column > MAX_COLUMNS:
+                    raise _too_big(
+                        self.path, sheet, row, column, f"a row has more than {MAX_COLUMNS} columns"
+                    )
+                index = "".join(digits)
+                if place["shared"] and index.isdigit() and int(index) in self.long_strings:
+                    raise _too_big(
+                        self.path,
+                        sheet,
+                        row,
+                        column,
+                        f"the cell holds more than {MAX_CELL_CHARS:,} characters",
+                    )
+
+        def text(data: str) -> None:
+            if not place["in_cell"]:
+                return
+            place["length"] += len(data)  # a formula's text too: openpyxl reads it whole
+            place["filled"] = place["filled"] or (place["in_value"] and bool(data.strip()))
+            if place["length"] > MAX_CELL_CHARS:
+                raise _too_big(
+                    self.path,
+                    sheet,
+                    place["row"],
+                    place["column"],
+                    f"the cell holds more than {MAX_CELL_CHARS:,} characters",
+                )
+            if place["shared"] and place["in_value"] and len(digits) < 12:
+                digits.append(data)
+
+        return {"StartElementHandler": start, "EndElementHandler": end, "CharacterDataHandler": text}
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters.upper()[:4]:
+        index = index * 26 + ord(letter) - 64
+    return index
 
 
 # --- writing -----------------------------------------------------------------------------
