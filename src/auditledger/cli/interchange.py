@@ -103,6 +103,19 @@ def _summary(found: object, dry_run: bool) -> list[str]:
     for old, new in found.updated:
         described = "; ".join(f"{c.field}: {c.old} → {c.new}" for c in new.history[-1].changes)
         lines.append(f"{verb}update {old.id}: {described}")
+    how_found = {
+        "id": "the same 台账编号",
+        "audit_no": "the same 问题编号",
+        "content": "the same unit, title and amount",
+    }
+    for how, label in how_found.items():
+        ids = [ident for ident, found_by in found.matched if found_by == how]
+        if ids:
+            shown = ", ".join(ids[:10]) + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")
+            rows = f"{len(ids)} row" + ("s" if len(ids) > 1 else "")
+            lines.append(
+                f"{rows} already in the ledger as {shown} ({label}): skipped; use --update to change them"
+            )
     lines.append(
         f"{len(found.added)} added, {len(found.updated)} updated, "
         f"{len(found.unchanged)} already in the ledger"
