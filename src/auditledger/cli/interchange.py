@@ -264,15 +264,16 @@ def fmt(
     root = state().root()
     with edits.editing(root):
         results = [(path, store.canonical(path)) for path in ledger_files(root)]
+        changed = [(path, found) for path, found in results if isinstance(found, tuple)]
+        if not check:  # every file or none, under the lock the files were read under
+            store.write_all(root, [(path, text, original) for path, (text, original) in changed])
     broken = [(path, found) for path, found in results if isinstance(found, AuditLedgerError)]
-    changed = [(path, found) for path, found in results if isinstance(found, tuple)]
     for _, error in broken:
         typer.echo(f"{error.message}; {error.hint}", err=True)
-    for path, (text, original) in changed:
+    for path, _ in changed:
         if check:
             typer.echo(f"{path}: not in the canonical layout (run `auditledger fmt`)")
         else:
-            store.write_atomic(path, text, expected=original)
             typer.echo(f"formatted {path}")
     if broken or (check and changed):
         raise typer.Exit(1)
