@@ -287,3 +287,28 @@ def test_a_write_of_several_files_keeps_modes(ledger: CLI, tmp_path: Path) -> No
     assert run.exit_code == 0, run.stderr
     assert path.stat().st_mode & 0o777 == 0o640
     assert not list(ledger.root.rglob(".*.tmp")) and not (ledger.root / JOURNAL).exists()
+
+
+def test_fmt_rewrites_every_file_or_none(ledger: CLI, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`fmt` over two files, the second rename refused by a full disk: the first is put back.
+    (It wrote file after file, and outside the lock it had read them under.)"""
+    for path in (ledger.root / "units.yaml", ledger.root / "2023" / "czj.yaml"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("\n  - ", "\n-   "), encoding="utf-8")
+    assert ledger("fmt", "--check").exit_code == 1
+    before = snapshot(ledger.root)
+    real_replace, renames = os.replace, []
+
+    def replace(source: Any, target: Any, *args: Any, **kwargs: Any) -> None:
+        if not Path(target).name.startswith(".") and not str(source).endswith(".old.tmp"):
+            renames.append(target)
+            if len(renames) == 2:
+                _no_space()
+        real_replace(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
+    run = ledger("fmt")
+    assert run.exit_code == 2 and os.strerror(errno.ENOSPC) in run.stderr
+    assert snapshot(ledger.root) == before
+    monkeypatch.undo()
+    assert ledger("fmt").exit_code == 0 and ledger("fmt", "--check").exit_code == 0
