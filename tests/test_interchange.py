@@ -516,3 +516,65 @@ def test_problems_for_new_files_are_checked_before_anything_is_written(fresh: CL
     )
     assert f"{fresh.root}/2023/czj.yaml:" in run.stderr and "closed-incomplete" in run.stderr
     assert snapshot(fresh.root) == before
+
+
+NO_NUMBERS = (
+    "问题标题,涉及金额（万元）,整改责任单位,整改类型,整改期限\n"
+    "专项资金下达不及时,23.5,测试市财政局,立行立改,2024-09-30\n"
+    "学生资助资金发放不精准,28.08,测试市教育局,立行立改,2024-09-30\n"
+    "大型医用设备采购不规范,1280.50,测试市卫生健康委员会,分阶段整改,2025-06-30\n"
+)
+
+
+def test_importing_a_list_without_numbers_twice_adds_nothing(fresh: CLI, tmp_path: Path) -> None:
+    """Rows without the audit office's number are recognised by year, unit, title and amount:
+    importing the same list again duplicated every problem."""
+    path = tmp_path / "list.csv"
+    path.write_text(NO_NUMBERS, encoding="utf-8")
+    assert fresh("import", str(path), "--year", "2023", "--date", "2024-12-01").exit_code == 0
+    after = snapshot(fresh.root)
+    again = fresh("import", str(path), "--year", "2023", "--date", "2024-12-01")
+    assert again.exit_code == 0, again.stderr
+    assert again.lines == [
+        "3 rows already in the ledger as 2023-001, 2023-002, 2023-003 "
+        "(the same unit, title and amount): skipped; use --update to change them",
+        "0 added, 0 updated, 3 already in the ledger",
+    ]
+    assert snapshot(fresh.root) == after
+    assert len(problems(fresh)) == 3
+
+
+def test_a_row_matching_a_recorded_problem_by_content_is_skipped(small: CLI, tmp_path: Path) -> None:
+    """The ledger holds 2023-001 (entered by hand); the list names it again, its title spaced
+    and its amount written differently; the same words for another unit are another problem."""
+    path = tmp_path / "list.csv"
+    path.write_text(
+        "问题标题,涉及金额（万元）,整改责任单位,整改类型,整改期限\n"
+        "专项资金 下达不及时,100.5,测试市财政局,立行立改,2024-09-30\n"
+        "专项资金下达不及时,100.5,测试市教育局,立行立改,2024-09-30\n",
+        encoding="utf-8",
+    )
+    run = small("import", str(path), "--year", "2023", "--date", "2024-12-01")
+    assert run.exit_code == 0, run.stderr
+    assert run.lines == [
+        "add 2023-002 专项资金下达不及时",
+        "1 row already in the ledger as 2023-001 (the same unit, title and amount): skipped; "
+        "use --update to change them",
+        "1 added, 0 updated, 1 already in the ledger",
+    ]
+
+
+def test_rows_matched_by_the_audit_office_number_say_so(fresh: CLI, tmp_path: Path) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text(
+        "问题编号,问题标题,涉及金额（万元）,整改责任单位,整改类型,整改期限\n"
+        "A-1,学生资助资金发放不精准,28.08,测试市教育局,立行立改,2024-09-30\n",
+        encoding="utf-8",
+    )
+    assert fresh("import", str(path), "--year", "2023").exit_code == 0
+    path.write_text(path.read_text(encoding="utf-8").replace("不精准", "不够精准"), encoding="utf-8")
+    run = fresh("import", str(path), "--year", "2023")
+    assert run.lines == [
+        "1 row already in the ledger as 2023-001 (the same 问题编号): skipped; use --update to change them",
+        "0 added, 0 updated, 1 already in the ledger",
+    ]

@@ -63,8 +63,8 @@ def commit(ledger: Ledger, changes: list[FileChange], what: str = "the change") 
             f"{what} would make the ledger invalid, so nothing was written",
             diagnostics=errors,
         )
-    for change in changes:
-        store.write_atomic(change.path, change.text, expected=change.expected)
+    # Several files are written as one: a crash or a full disk leaves all or none of them.
+    store.write_all(ledger.root, [(c.path, c.text, c.expected) for c in changes])
 
 
 def build(model: type[M], fields: Mapping[str, Any], options: Mapping[str, str] | None = None) -> M:
@@ -284,8 +284,14 @@ def schema_files(folder: Path) -> list[FileChange]:
     return changes
 
 
-def write_files(changes: list[FileChange]) -> None:
-    """Write generated files (no ledger checks apply to them)."""
-    for change in changes:
-        if change.expected is None or change.expected != change.text.encode("utf-8"):
-            store.write_atomic(change.path, change.text, expected=change.expected)
+def write_files(changes: list[FileChange], root: Path | None = None) -> None:
+    """Write generated files (no ledger checks apply to them). Into the ledger at `root`: all
+    or none of them, under the ledger's lock; elsewhere (an output folder) one by one."""
+    if root is None:
+        for change in changes:
+            if change.expected is None or change.expected != change.text.encode("utf-8"):
+                store.write_atomic(change.path, change.text, expected=change.expected)
+        return
+    store.make_folder(root)
+    with store.locked(root):
+        store.write_all(root, [(c.path, c.text, c.expected) for c in changes])

@@ -370,6 +370,7 @@ def load(
     set (checks that judge by the day always run). Without `checks`, only what reading and
     validating the files finds is reported (an edit checks its own result with `reload`).
     """
+    store.settle(root)  # a write of several files under way or interrupted: after it, not halfway
     use_cache = cache and not os.environ.get("AUDITLEDGER_NO_CACHE")
     with _no_collection():
         reader = _Reader({}, store.Cache.open(root, CACHE_KEY) if use_cache else None)

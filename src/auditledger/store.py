@@ -1281,7 +1281,10 @@ def relative_name(root: Path, path: Path) -> str:
     if text.startswith(prefix) and text[len(prefix) : len(prefix) + 1] == os.sep:
         name = text[len(prefix) + 1 :]
         return name if os.sep == "/" else name.replace(os.sep, "/")
-    return path.relative_to(root).as_posix()
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.resolve().relative_to(root.resolve()).as_posix()
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
@@ -1487,6 +1490,387 @@ def _replace_unchanged(tmp: Path, path: Path, expected: bytes, data: bytes, foll
                 held.unlink()
 
 
+# --- writing several files as one --------------------------------------------------------
+
+JOURNAL = "journal.json"
+"""The journal of a write of several files under way, in the state folder (see `write_all`)."""
+KILL_BEFORE_RENAME = "AUDITLEDGER_TEST_KILL_BEFORE_RENAME"
+"""For the crash tests only: a number N makes the process kill itself before the Nth rename
+of a write of several files (one more than the files: before the journal is removed)."""
+
+
+@dataclass
+class _Staged:
+    """One file of a write of several: its new content in a temporary file beside it, and the
+    old content held under another name (a hard link, or a copy without hard links)."""
+
+    path: Path
+    data: bytes
+    expected: bytes | None
+    tmp: Path
+    held: Path | None = None
+    linked: bool = False  # `held` is a hard link to the file, not a copy
+    renamed: bool = False
+
+
+def write_all(root: Path, writes: Sequence[tuple[Path, str | bytes, bytes | None]]) -> None:
+    """Write several files so that the ledger ends either as it was or with every file new,
+    whatever stops the command: call it under `locked(root)`.
+
+    Each `(path, text, expected)` is as for `write_atomic`. Every new file is staged first (a
+    fsynced temporary file in its folder) and every old one held under another name (a hard
+    link); a journal naming them all (`.auditledger/journal.json`) is fsynced; then the files
+    are renamed into place and the journal removed. A refusal or an error midway puts the
+    renamed files back; a crash leaves the journal, and the next command that takes the lock
+    (`locked`, which every write and, when a journal is there, every read takes) finishes the
+    write or undoes it (`recover`). A hand edit made meanwhile is refused as `write_atomic` does.
+    """
+    pending = [
+        (path, text.encode("utf-8") if isinstance(text, str) else text, expected)
+        for path, text, expected in writes
+    ]
+    pending = [(path, data, expected) for path, data, expected in pending if data != expected]
+    if len(pending) <= 1:  # one rename is atomic by itself
+        for path, data, expected in pending:
+            write_atomic(path, data, expected=expected)
+        return
+    staged: list[_Staged] = []
+    made: list[Path] = []
+    current = pending[0][0]
+    try:
+        for path, data, expected in pending:
+            current = path
+            _unchanged(path, expected, False)
+            made += _make_folders(path.parent)
+            staged.append(_stage(path, data, expected))
+        for folder in {s.path.parent for s in staged}:
+            _fsync_dir(folder)
+        _write_journal(root, staged, made)
+    except OSError as exc:
+        _discard(staged, made)
+        raise AuditLedgerError(
+            f"could not write {current}: {exc.strerror or exc}",
+            hint="free disk space or fix permissions; the ledger was left as it was",
+        ) from exc
+    except AuditLedgerError:
+        _discard(staged, made)
+        raise
+    try:
+        for number, item in enumerate(staged, 1):
+            current = item.path
+            _crash_point(number)
+            _rename_staged(item)
+        for folder in {s.path.parent for s in staged}:
+            _fsync_dir(folder)
+        for item in staged:  # a program that had an old file open and wrote to it meanwhile
+            if item.linked and item.held is not None and read_bytes(item.held) != item.expected:
+                current = item.path
+                raise _changed(item.path)
+    except (OSError, AuditLedgerError) as exc:
+        error = (
+            exc
+            if isinstance(exc, AuditLedgerError)
+            else AuditLedgerError(
+                f"could not write {current}: {exc.strerror or exc}",
+                hint="free disk space or fix permissions; the ledger was left as it was",
+            )
+        )
+        try:
+            kept = _roll_back(staged, made)
+        except OSError as again:
+            raise AuditLedgerError(
+                f"could not write {current}: {exc}; putting the files back failed too: "
+                f"{again.strerror or again}",
+                hint=f"the next auditledger command undoes the write ({root / STATE_DIR / JOURNAL})",
+            ) from exc
+        _remove_journal(root)
+        if kept:
+            raise AuditLedgerError(
+                f"{error.message}; the version of {', '.join(str(k) for k in kept)} with a change "
+                "made meanwhile is kept beside it",
+                hint="compare the files, merge the change, and delete the kept copy",
+            ) from exc
+        raise error from exc
+    _crash_point(len(staged) + 1)
+    _remove_journal(root)
+    _discard(staged, [])
+
+
+def _make_folders(folder: Path) -> list[Path]:
+    """Create `folder` and its missing parents; the ones created, outermost first."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        path.mkdir()
+    return list(reversed(missing))
+
+
+def _stage(path: Path, data: bytes, expected: bytes | None) -> _Staged:
+    """The new content of `path` in a temporary file beside it, its old content held."""
+    mode = path.stat().st_mode & 0o7777 if expected is not None else _default_mode()
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    item = _Staged(path, data, expected, Path(tmp_name))
+    try:
+        _fill(item, fd, mode)
+    except BaseException:
+        _discard([item], [])
+        raise
+    return item
+
+
+def _fill(item: _Staged, fd: int, mode: int) -> None:
+    path, data, expected = item.path, item.data, item.expected
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.chmod(item.tmp, mode)
+    if expected is None:
+        return
+    item.held = item.tmp.with_name(item.tmp.name.removesuffix(".tmp") + ".old.tmp")
+    try:
+        os.link(path, item.held)
+        item.linked = True
+    except OSError:  # no hard links here: keep a copy of the old content to put back
+        with open(item.held, "xb") as handle:
+            handle.write(expected)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(item.held, mode)
+    if _current(item.held, False) != expected:  # changed before the link was made
+        raise _changed(path)
+
+
+def _rename_staged(item: _Staged) -> None:
+    """Put one staged file in place, unless its file changed since it was read."""
+    if item.expected is None:
+        _link_new(item.tmp, item.path, False)
+    else:
+        assert item.held is not None
+        if item.linked and os.lstat(item.held).st_ino != os.lstat(item.path).st_ino:
+            raise _changed(item.path)
+        if _current(item.held if item.linked else item.path, False) != item.expected:
+            raise _changed(item.path)
+        os.replace(item.tmp, item.path)
+    item.renamed = True
+
+
+def _roll_back(staged: list[_Staged], made: list[Path]) -> list[Path]:
+    """Put back the old files of the renamed ones; the paths whose new file was changed by
+    someone meanwhile are left, with their old version kept as `NAME.kept` beside them."""
+    kept = []
+    for item in reversed(staged):
+        if not item.renamed:
+            continue
+        if _current(item.path, False) != item.data:
+            if item.held is not None:
+                target = item.path.with_name(item.path.name + ".kept")
+                os.replace(item.held, target)
+                kept.append(target)
+            continue
+        if item.held is None:
+            item.path.unlink()
+        else:
+            os.replace(item.held, item.path)
+            item.held = None
+        item.renamed = False
+    for folder in {s.path.parent for s in staged}:
+        _fsync_dir(folder)
+    _discard(staged, made)
+    return kept
+
+
+def _discard(staged: list[_Staged], made: list[Path]) -> None:
+    """Remove the temporary files of a write, and the folders it created if they are empty."""
+    for item in staged:
+        for leftover in (item.tmp, item.held):
+            if leftover is not None:
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
+    for folder in reversed(made):
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+def _crash_point(number: int) -> None:
+    wanted = os.environ.get(KILL_BEFORE_RENAME)
+    if wanted and wanted.isdigit() and int(wanted) == number:
+        import signal
+
+        os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
+        os._exit(137)  # pragma: no cover - where SIGKILL does not exist
+
+
+def _name(root: Path, path: Path) -> str:
+    """A path in the journal: relative to the ledger root (a write of several files writes
+    only inside the ledger)."""
+    return path.relative_to(root).as_posix()
+
+
+def _sha(data: bytes | None) -> str | None:
+    return None if data is None else hashlib.sha256(data).hexdigest()
+
+
+def _write_journal(root: Path, staged: list[_Staged], made: list[Path]) -> None:
+    import json
+
+    record = {
+        "version": 1,
+        "folders": [_name(root, f) for f in made],
+        "files": [
+            {
+                "path": _name(root, s.path),
+                "tmp": _name(root, s.tmp),
+                "held": None if s.held is None else _name(root, s.held),
+                "old": _sha(s.expected),
+                "new": _sha(s.data),
+            }
+            for s in staged
+        ],
+    }
+    folder = root / STATE_DIR
+    folder.mkdir(exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{JOURNAL}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, folder / JOURNAL)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise
+    _fsync_dir(folder)
+
+
+def _remove_journal(root: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        (root / STATE_DIR / JOURNAL).unlink()
+    _fsync_dir(root / STATE_DIR)
+
+
+def journal_pending(root: Path) -> bool:
+    """Whether a write of several files was interrupted (or is under way) in this ledger."""
+    return (root / STATE_DIR / JOURNAL).exists()
+
+
+def settle(root: Path) -> None:
+    """Before a read without the lock: when a journal says a write of several files is under
+    way or was interrupted, wait for the lock, so that the write is finished or undone first
+    and the ledger is read before or after it, never halfway."""
+    if journal_pending(root):
+        with locked(root):
+            pass
+
+
+def recover(root: Path) -> str | None:
+    """Finish or undo the write of several files that the journal names, under the lock:
+    finished when every file not yet renamed still has its staged new content and is as it
+    was; else undone when every renamed file can get its old content back; else refused.
+    Returns what was done ("finished", "undone"), None when there was no journal."""
+    import json
+
+    journal = root / STATE_DIR / JOURNAL
+    for leftover in (root / STATE_DIR).glob(f".{JOURNAL}.*.tmp"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+    try:
+        raw = read_bytes(journal)
+    except FileNotFoundError:
+        return None
+    except (OSError, Unsafe) as exc:
+        raise _unrecoverable(journal, str(exc)) from exc
+    try:
+        record = json.loads(raw)
+        entries = [
+            (
+                _inside(root, item["path"]),
+                _inside(root, item["tmp"]),
+                None if item["held"] is None else _inside(root, item["held"]),
+                item["old"],
+                item["new"],
+            )
+            for item in record["files"]
+        ]
+        folders = [_inside(root, name) for name in record["folders"]]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise _unrecoverable(journal, f"it cannot be read ({exc})") from exc
+
+    def sha_of(path: Path | None) -> str | None:
+        if path is None:
+            return None
+        try:
+            return _sha(read_bytes(path))
+        except FileNotFoundError:
+            return None
+        except (OSError, Unsafe) as exc:
+            raise _unrecoverable(journal, f"{path} cannot be read ({exc})") from exc
+
+    states = [(path, tmp, held, old, new, sha_of(path)) for path, tmp, held, old, new in entries]
+    if all(now == new or (now == old and sha_of(tmp) == new) for _, tmp, _, old, new, now in states):
+        done = "finished"
+        for path, tmp, _, _, new, now in states:
+            if now != new:
+                if not path.parent.is_dir():
+                    path.parent.mkdir(parents=True)
+                os.replace(tmp, path)
+    elif all(
+        now == old or (now == new and (old is None or sha_of(held) == old))
+        for _, _, held, old, new, now in states
+    ):
+        done = "undone"
+        for path, _, held, old, _, now in states:
+            if now != old:
+                if held is None:
+                    path.unlink()
+                else:
+                    os.replace(held, path)
+        for folder in reversed(folders):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+    else:
+        changed = [str(path) for path, _, _, old, new, now in states if now not in (old, new)]
+        raise _unrecoverable(
+            journal,
+            "files changed since: " + (", ".join(changed) or "the staged new files are gone"),
+        )
+    for folder in {path.parent for path, *_ in states if path.parent.is_dir()}:
+        _fsync_dir(folder)
+    for _, tmp, held, *_ in states:
+        for leftover in (tmp, held) if held is not None else (tmp,):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+    _remove_journal(root)
+    return done
+
+
+def _inside(root: Path, name: Any) -> Path:
+    """A path the journal names, which must lie in the ledger."""
+    if not isinstance(name, str) or not name or name.startswith("/") or ".." in name.split("/"):
+        raise ValueError(f"{name!r} is not a path inside the ledger")
+    return root / name
+
+
+def _unrecoverable(journal: Path, why: str) -> AuditLedgerError:
+    return AuditLedgerError(
+        f"a write of several files was interrupted and cannot be finished or undone: {why}",
+        hint=f"compare the files named in {journal} with git (`git status`), fix them, then delete {journal}",
+    )
+
+
+def make_folder(path: Path) -> None:
+    """Create a folder (and its parents) for a new ledger."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise AuditLedgerError(
+            f"could not create {path}: {exc.strerror or exc}", hint="choose another folder"
+        ) from exc
+
+
 def is_folder(path: Path) -> bool:
     """Whether `path` is a folder (following symlinks)."""
     return path.is_dir()
@@ -1546,6 +1930,7 @@ def locked(root: Path, timeout: float | None = None) -> Iterator[None]:
             hint="check that the ledger folder is writable",
         ) from exc
     try:
+        recover(root)  # before the leftovers go: a journal names some of them
         remove_leftovers(root)
         yield
     finally:

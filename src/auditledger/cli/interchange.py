@@ -103,6 +103,19 @@ def _summary(found: object, dry_run: bool) -> list[str]:
     for old, new in found.updated:
         described = "; ".join(f"{c.field}: {c.old} → {c.new}" for c in new.history[-1].changes)
         lines.append(f"{verb}update {old.id}: {described}")
+    how_found = {
+        "id": "the same 台账编号",
+        "audit_no": "the same 问题编号",
+        "content": "the same unit, title and amount",
+    }
+    for how, label in how_found.items():
+        ids = [ident for ident, found_by in found.matched if found_by == how]
+        if ids:
+            shown = ", ".join(ids[:10]) + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")
+            rows = f"{len(ids)} row" + ("s" if len(ids) > 1 else "")
+            lines.append(
+                f"{rows} already in the ledger as {shown} ({label}): skipped; use --update to change them"
+            )
     lines.append(
         f"{len(found.added)} added, {len(found.updated)} updated, "
         f"{len(found.unchanged)} already in the ledger"
@@ -251,15 +264,16 @@ def fmt(
     root = state().root()
     with edits.editing(root):
         results = [(path, store.canonical(path)) for path in ledger_files(root)]
+        changed = [(path, found) for path, found in results if isinstance(found, tuple)]
+        if not check:  # every file or none, under the lock the files were read under
+            store.write_all(root, [(path, text, original) for path, (text, original) in changed])
     broken = [(path, found) for path, found in results if isinstance(found, AuditLedgerError)]
-    changed = [(path, found) for path, found in results if isinstance(found, tuple)]
     for _, error in broken:
         typer.echo(f"{error.message}; {error.hint}", err=True)
-    for path, (text, original) in changed:
+    for path, _ in changed:
         if check:
             typer.echo(f"{path}: not in the canonical layout (run `auditledger fmt`)")
         else:
-            store.write_atomic(path, text, expected=original)
             typer.echo(f"formatted {path}")
     if broken or (check and changed):
         raise typer.Exit(1)

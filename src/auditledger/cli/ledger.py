@@ -27,7 +27,7 @@ def init(
     from auditledger.model import Settings
 
     settings = edits.build(Settings, {"name": name, "jurisdiction": jurisdiction})
-    edits.write_files(edits.init_ledger(folder, settings))
+    edits.write_files(edits.init_ledger(folder, settings), root=folder)
     typer.echo(f"created a ledger in {display_path(folder)}")
     typer.echo(f"next: auditledger --ledger {display_path(folder)} add-unit ID --name 名称")
 
@@ -205,8 +205,9 @@ def schema(
     """Write JSON Schema files for editors that check YAML as you type."""
     from auditledger import edits
 
+    root = None if output else state().root()
     changes = edits.schema_files(output or state().root() / edits.SCHEMA_DIR)
-    edits.write_files(changes)
+    edits.write_files(changes, root=root)
     for change in changes:
         typer.echo(display_path(change.path))
 

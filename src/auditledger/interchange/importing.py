@@ -46,8 +46,24 @@ class Plan:
     added: list[Problem] = field(default_factory=list)
     updated: list[tuple[Problem, Problem]] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    matched: list[tuple[str, str]] = field(default_factory=list)
+    """Rows found in the ledger: (problem id, how: AUDIT_NO or CONTENT)."""
     units: list[Unit] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+AUDIT_NO = "audit_no"
+CONTENT = "content"
+"""How a row was found in the ledger: by the audit office's number, or by year, unit, title
+and amount (a list without numbers imported twice)."""
+
+
+def content_key(unit: Any, title: Any, amount: Any) -> tuple[str, str, Decimal]:
+    """What makes a problem the same problem when it has no number: its unit, its title (full
+    and half widths alike, spaces left out) and its amount; the year is the import's."""
+    folded = "".join(unicodedata.normalize("NFKC", str(title or "")).split())
+    number = amount if isinstance(amount, Decimal) else Decimal(0)
+    return str(unit or ""), folded, number.normalize()
 
 
 @dataclass(frozen=True)
@@ -90,6 +106,9 @@ def plan(ledger: Ledger, table: Table, options: Options) -> Plan:
     units = _UnitIndex(ledger, options.create_units)
     year_problems = [p for p in ledger.problems if p.year == options.year]
     by_audit_no = {p.audit_no: p for p in year_problems if p.audit_no}
+    by_content: dict[tuple[str, str, Decimal], list[Problem]] = defaultdict(list)
+    for known in year_problems:
+        by_content[content_key(known.unit, known.title, known.amount)].append(known)
     next_number = _next_number(ledger, options.year)
     seen: dict[str, int] = {}
     for number, values in table.rows:
@@ -110,9 +129,22 @@ def plan(ledger: Ledger, table: Table, options: Options) -> Plan:
             )
             continue
         seen[key] = number
-        existing = ledger.problems_by_id.get(str(fields["id"])) if "id" in fields else None
+        existing: Problem | None = None
+        how = "id"
+        if "id" in fields:
+            existing = ledger.problems_by_id.get(str(fields["id"]))
         if existing is None and fields.get("audit_no"):
-            existing = by_audit_no.get(str(fields["audit_no"]))
+            existing, how = by_audit_no.get(str(fields["audit_no"])), AUDIT_NO
+        if existing is None and "id" not in fields:
+            # The same problem listed again without a number (or under a number the ledger's
+            # record lacks): found by what it says.
+            wanted = content_key(fields.get("unit"), fields.get("title"), fields.get("amount"))
+            same = [p for p in by_content.get(wanted, []) if not (p.audit_no and fields.get("audit_no"))]
+            if same:
+                existing, how = same[0], CONTENT
+        if existing is not None:  # each record of the ledger is matched by one row at most
+            found = content_key(existing.unit, existing.title, existing.amount)
+            by_content[found] = [p for p in by_content.get(found, []) if p is not existing]
         if existing is None and "id" in fields and options.update:
             result.diagnostics.append(
                 _cell(
@@ -126,6 +158,7 @@ def plan(ledger: Ledger, table: Table, options: Options) -> Plan:
         if existing is not None:
             if not options.update:
                 result.unchanged.append(existing.id)
+                result.matched.append((existing.id, how))
                 continue
             updated = _update(row, existing, fields, table, options, result)
             if updated is None:
