@@ -122,7 +122,7 @@ def _year_folders(root: Path, diagnostics: list[Diagnostic]) -> list[tuple[Path,
                 if not YEAR_FOLDER.match(entry.name):
                     continue
                 if entry.is_symlink():
-                    diagnostics.append(_not_followed(Path(entry.path), "folder"))
+                    diagnostics.append(store.symlink_diagnostic(Path(entry.path), "folder"))
                 elif entry.is_dir():
                     found.append((Path(entry.path), entry))
     except OSError as exc:
@@ -158,22 +158,6 @@ def _unreadable_folder(folder: Path, exc: OSError) -> Diagnostic:
         "unreadable",
         f"the folder cannot be read ({exc.strerror or exc}); none of its files were read",
         "give yourself permission to read the folder (chmod u+rx), or move it out of the ledger",
-    )
-
-
-def _not_followed(path: Path, what: str) -> Diagnostic:
-    try:
-        target = os.readlink(path)
-    except OSError:
-        target = "?"
-    return Diagnostic(
-        path,
-        None,
-        None,
-        "symlink",
-        f"not read: the {what} is a symbolic link (to {target}), and a ledger reads only its own "
-        "folders and regular files",
-        f"replace the link with the {what} itself, or remove it",
     )
 
 

@@ -132,12 +132,12 @@ def read_bytes(path: Path, *, follow: bool = False, limit: int | None = None) ->
     limit = MAX_FILE_BYTES if limit is None else limit
     flags = os.O_RDONLY | _NON_BLOCKING | getattr(os, "O_CLOEXEC", 0) | (0 if follow else _NO_FOLLOW)
     if not follow and not _NO_FOLLOW and path.is_symlink():  # no O_NOFOLLOW on this platform
-        raise Unsafe(_symlink(path))
+        raise Unsafe(symlink_diagnostic(path))
     try:
         fd = os.open(path, flags)
     except OSError as exc:
         if exc.errno in (errno.ELOOP, errno.EMLINK) and not follow and path.is_symlink():
-            raise Unsafe(_symlink(path)) from exc
+            raise Unsafe(symlink_diagnostic(path)) from exc
         raise
     try:
         found = os.fstat(fd)
@@ -180,7 +180,8 @@ def read_bytes(path: Path, *, follow: bool = False, limit: int | None = None) ->
     return b"".join(chunks)
 
 
-def _symlink(path: Path) -> Diagnostic:
+def symlink_diagnostic(path: Path, what: str = "file") -> Diagnostic:
+    """`symlink`: a ledger file or folder (`what`) that is a symbolic link is not read."""
     try:
         target = os.readlink(path)
     except OSError:
@@ -190,9 +191,9 @@ def _symlink(path: Path) -> Diagnostic:
         None,
         None,
         "symlink",
-        f"not read: the file is a symbolic link (to {target}), and a ledger reads only its own "
+        f"not read: the {what} is a symbolic link (to {target}), and a ledger reads only its own "
         "folders and regular files",
-        "replace the link with the file itself, or remove it",
+        f"replace the link with the {what} itself, or remove it",
     )
 
 
