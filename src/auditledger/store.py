@@ -1453,6 +1453,10 @@ def _link_new(tmp: Path, path: Path, follow: bool) -> None:
     tmp.unlink()
 
 
+HANDOFF_SECONDS = 0.005
+"""How long after a rename the old file is watched for a write by a program that had it open."""
+
+
 def _replace_unchanged(tmp: Path, path: Path, expected: bytes, data: bytes, follow: bool) -> None:
     """Rename `tmp` over `path` if `path` still holds `expected`; afterwards check that no
     program wrote to the old file meanwhile, and put it back if one did."""
@@ -1469,6 +1473,8 @@ def _replace_unchanged(tmp: Path, path: Path, expected: bytes, data: bytes, foll
         if _current(held or path, follow) != expected:
             raise _changed(path)
         os.replace(tmp, path)
+        if held is not None:
+            time.sleep(HANDOFF_SECONDS)  # a program that opened the old file just before writes now
         if held is None or read_bytes(held) == expected:
             return
         # A program that had the file open wrote to it after the comparison: its change would
