@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from auditledger import store
-from tests.conftest import CLI, snapshot
+from tests.conftest import CLI, REPO, snapshot
 
 UNITS = """\
 units:
@@ -140,7 +140,7 @@ def test_a_torn_write_whose_staged_file_is_gone_is_undone(
     renamed already get their old content back, the new ones go."""
     before = snapshot(ledger.root)
     killed_import(ledger, problem_list(tmp_path), 4)
-    staged = json.loads((ledger.root / JOURNAL).read_text(encoding="utf-8"))["files"][-1]["tmp"]
+    staged = json.loads((ledger.root / JOURNAL).read_text(encoding="utf-8"))["journal"]["files"][-1]["tmp"]
     (ledger.root / staged).unlink()
     assert ledger_files(ledger.root) != before
     assert ledger("list").exit_code == 0
@@ -153,7 +153,7 @@ def test_a_torn_write_edited_by_hand_since_is_refused_not_guessed(ledger: CLI, t
     would keep that change, so every command refuses, naming the journal, and changes nothing."""
     killed_import(ledger, problem_list(tmp_path), 3)
     record = json.loads((ledger.root / JOURNAL).read_text(encoding="utf-8"))
-    (ledger.root / record["files"][-1]["path"]).write_text("problems: []\n", encoding="utf-8")
+    (ledger.root / record["journal"]["files"][-1]["path"]).write_text("problems: []\n", encoding="utf-8")
     torn = snapshot(ledger.root)
     for command in (("check",), ("update", "2023-001", "--next-steps", "下月完成")):
         run = ledger(*command)
@@ -312,3 +312,30 @@ def test_fmt_rewrites_every_file_or_none(ledger: CLI, monkeypatch: pytest.Monkey
     assert snapshot(ledger.root) == before
     monkeypatch.undo()
     assert ledger("fmt").exit_code == 0 and ledger("fmt", "--check").exit_code == 0
+
+
+def test_a_journal_that_came_with_the_ledger_is_never_acted_on(tmp_path: Path) -> None:
+    """A journal committed (or copied) into a ledger, naming a path through a committed symbolic
+    link: every command refuses it, and nothing is written anywhere."""
+    import hashlib
+    import shutil
+
+    root = tmp_path / "ledgers"
+    shutil.copytree(REPO / "ledgers", root, ignore=shutil.ignore_patterns(".auditledger"))
+    outside = tmp_path / "home"
+    outside.mkdir()
+    (root / "home").symlink_to(outside)
+    (root / "payload.txt").write_text("echo pwned\n", encoding="utf-8")
+    new = hashlib.sha256(b"echo pwned\n").hexdigest()
+    (root / ".auditledger").mkdir()
+    forged = {
+        "files": [
+            {"path": "home/.bash_profile", "tmp": "payload.txt", "held": None, "old": None, "new": new}
+        ],
+        "folders": [],
+    }
+    for journal in (forged, {"journal": forged, "hmac": "0" * 64}):
+        (root / JOURNAL).write_text(json.dumps(journal), encoding="utf-8")
+        run = CLI(root)("check")
+        assert run.exit_code == 2 and "not written by auditledger for this user" in run.stderr, run.stderr
+        assert not (outside / ".bash_profile").exists() and (root / "payload.txt").exists()

@@ -1742,7 +1742,7 @@ def _write_journal(root: Path, staged: list[_Staged], made: list[Path]) -> None:
     fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{JOURNAL}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"))
+            handle.write(json.dumps(_signed(record), ensure_ascii=False, indent=1).encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp_name, folder / JOURNAL)
@@ -1791,7 +1791,7 @@ def recover(root: Path) -> str | None:
     except (OSError, Unsafe) as exc:
         raise _unrecoverable(journal, str(exc)) from exc
     try:
-        record = json.loads(raw)
+        record = _verified(json.loads(raw))
         entries = [
             (
                 _inside(root, item["path"]),
@@ -1854,11 +1854,44 @@ def recover(root: Path) -> str | None:
     return done
 
 
+def _journal_mac(record: Any) -> str | None:
+    import hmac
+    import json
+
+    secret = cache_secret()
+    if secret is None:
+        return None
+    body = json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return hmac.new(secret, b"auditledger journal\n" + body, "sha256").hexdigest()
+
+
+def _signed(record: dict[str, Any]) -> dict[str, Any]:
+    """The journal as written: signed with this user's key (the read cache's), so that a journal
+    that came with the ledger (committed, copied) is never acted on."""
+    return {"journal": record, "hmac": _journal_mac(record)}
+
+
+def _verified(data: Any) -> Any:
+    import hmac
+
+    expected = _journal_mac(data.get("journal")) if isinstance(data, dict) else None
+    given = data.get("hmac") if isinstance(data, dict) else None
+    if expected is None or not isinstance(given, str) or not hmac.compare_digest(expected, given):
+        raise ValueError(
+            "it was not written by auditledger for this user (copied or committed with the ledger?)"
+        )
+    return data["journal"]
+
+
 def _inside(root: Path, name: Any) -> Path:
-    """A path the journal names, which must lie in the ledger."""
+    """A path the journal names, which must lie in the ledger: relative, and reached through no
+    symbolic link (a committed link could otherwise lead a write anywhere)."""
     if not isinstance(name, str) or not name or name.startswith("/") or ".." in name.split("/"):
         raise ValueError(f"{name!r} is not a path inside the ledger")
-    return root / name
+    path = root / name
+    if os.path.realpath(path) != os.path.join(os.path.realpath(root), *name.split("/")):
+        raise ValueError(f"{name!r} leads out of the ledger through a symbolic link")
+    return path
 
 
 def _unrecoverable(journal: Path, why: str) -> AuditLedgerError:
