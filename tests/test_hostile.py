@@ -274,6 +274,11 @@ SPREADSHEETS: dict[str, tuple[Callable[[Path], Path], str]] = {
         lambda d: xlsx(d / "wide.xlsx", _rows(1, ['<row r="2">' + _cell("ZZ2", "x") + "</row>"])),
         "wide.xlsx:问题清单!2:ZZ: a row has more than 200 columns",
     ),
+    # 12M empty cells of one column in one row (a 258 KB file) needed 3.9 GB, then a traceback
+    "empty cells in one row": (
+        lambda d: xlsx(d / "empty.xlsx", _rows(1, ['<row r="2">' + '<c r="A2"/>' * 3_000_000 + "</row>"])),
+        "empty.xlsx:问题清单!2:B: a row has more than 200 cells",
+    ),
     "entity bomb": (
         lambda d: xlsx(d / "lol.xlsx", _rows(1), start=_ENTITY_BOMB),
         "lol.xlsx: its part xl/worksheets/sheet1.xml declares a DTD",

@@ -37,7 +37,7 @@ def use_templates(root: Path, folder: str = "tpl") -> Path:
 ATTACKS = [
     "{{ cycler.__init__.__globals__.os.popen('touch ' ~ target).read() }}",
     "{{ joiner.__init__.__globals__.os.system('touch ' ~ target) }}",
-    "{{ lipsum.__globals__['os'].popen('touch ' ~ target).read() }}",
+    "{{ joiner.__init__.__globals__['os'].popen('touch ' ~ target).read() }}",  # (lipsum is gone)
     "{% for c in ''.__class__.__mro__[1].__subclasses__() %}{{ c }}{% endfor %}",
     "{{ '{0.__class__.__mro__}'.format(report) }}",
     "{{ self._TemplateReference__context }}",

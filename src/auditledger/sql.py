@@ -310,6 +310,10 @@ def _interruptible(guard: _Guard) -> Iterator[None]:
 HINT = "see the tables in the README (`auditledger query` section)"
 
 
+MAX_RESULT = 256 << 20
+"""Bytes of text and blobs a statement may return in all (each value is also capped)."""
+
+
 def run(
     db: sqlite3.Connection, statement: str, *, timeout: float = TIMEOUT, max_rows: int = MAX_ROWS
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
@@ -330,7 +334,19 @@ def run(
         with _interruptible(guard):
             cursor = db.execute(statement)
             columns = [d[0] for d in cursor.description or ()]
-            rows = cursor.fetchmany(max_rows + 1)
+            rows: list[tuple[Any, ...]] = []
+            size = 0
+            while len(rows) <= max_rows:
+                batch = cursor.fetchmany(min(256, max_rows + 1 - len(rows)))
+                if not batch:
+                    break
+                rows += batch
+                size += sum(len(v) for row in batch for v in row if isinstance(v, str | bytes))
+                if size > MAX_RESULT:
+                    raise AuditLedgerError(
+                        f"query: the statement returns more than {MAX_RESULT >> 20} MB of text",
+                        hint="select fewer or shorter columns, or narrow it with WHERE or LIMIT",
+                    )
     except (sqlite3.Error, sqlite3.Warning) as exc:
         raise _failure(exc, guard, timeout) from None
     finally:

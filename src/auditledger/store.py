@@ -1916,9 +1916,25 @@ def is_folder(path: Path) -> bool:
     return path.is_dir()
 
 
-def write_output(path: Path, text: str | bytes) -> None:
+def write_output(path: Path, text: str | bytes, ledger: Path | None = None) -> None:
     """Write a report or an export (not a ledger file): atomically, replacing whatever is there.
-    Into a folder that exists: a mistyped folder is an error, not a tree of new folders."""
+    Into a folder that exists: a mistyped folder is an error, not a tree of new folders. Never
+    over the ledger's own files (`ledger`: its root): its YAML files, a year folder's files or
+    its state folder, which only edits write, under the lock."""
+    if ledger is not None:
+        real, root = Path(os.path.realpath(path)), Path(os.path.realpath(ledger))
+        if real.is_relative_to(root):
+            parts = real.relative_to(root).parts
+            if (
+                real.suffix.lower() in (".yaml", ".yml")
+                or parts[0] == STATE_DIR
+                or (len(parts) > 1 and re.fullmatch(r"\d{4}", parts[0]))
+            ):
+                raise AuditLedgerError(
+                    f"will not write {path}: it is one of the ledger's own files or folders",
+                    hint="choose an --output outside the ledger's YAML files, year folders and "
+                    f"{STATE_DIR}/, e.g. a reports/ folder",
+                )
     if not path.parent.is_dir():
         raise AuditLedgerError(
             f"could not write {path}: the folder {path.parent} does not exist",

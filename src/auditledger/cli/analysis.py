@@ -227,7 +227,9 @@ def query(
     timeout: Annotated[
         float, typer.Option(min=0.001, help="Seconds the statement may run before it is stopped.")
     ] = 10.0,
-    max_rows: Annotated[int, typer.Option(min=1, help="The most rows the statement may return.")] = 100_000,
+    max_rows: Annotated[
+        int, typer.Option(min=1, max=10_000_000, help="The most rows the statement may return.")
+    ] = 100_000,
 ) -> None:
     """Ask the ledger anything in SQL: tables problems, units, cooperating, measures, rectified,
     milestones, tracking, history, changes, resolutions, suggestions, votes, recommendations, links."""

@@ -191,7 +191,7 @@ def export(
         assert isinstance(data, str)
         typer.echo(data, nl=False)
     else:
-        store.write_output(output, data)
+        store.write_output(output, data, state().root())
         typer.echo(f"wrote {len(problems)} problems to {output}", err=True)
 
 

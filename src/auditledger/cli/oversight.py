@@ -122,8 +122,8 @@ def case_add(
     from auditledger import workflow
 
     day = _day(on)
-    _, new = _edit_problem(problem_id, lambda p: workflow.choose_case(p, reason, day))
-    typer.echo(_history_line(new))
+    old, new = _edit_problem(problem_id, lambda p: workflow.choose_case(p, reason, day))
+    typer.echo(_history_line(old, new))
 
 
 @command("note", target=case_app)
@@ -152,8 +152,8 @@ def case_note(
         "proposals": proposal,
     }
     day = _day(on)
-    _, new = _edit_problem(problem_id, lambda p: workflow.note_case(p, fields, day))
-    typer.echo(_history_line(new))
+    old, new = _edit_problem(problem_id, lambda p: workflow.note_case(p, fields, day))
+    typer.echo(_history_line(old, new))
 
 
 # --- hearings ----------------------------------------------------------------------------
@@ -269,5 +269,5 @@ def disclose(
         _edit_year(int(year), lambda meta, _: workflow.disclose_report(meta, report, day, where))
         typer.echo(f"{target} published {day} ({where})")
         return
-    _, new = _edit_problem(target, lambda p: workflow.disclose(p, day, where))
-    typer.echo(_history_line(new))
+    old, new = _edit_problem(target, lambda p: workflow.disclose(p, day, where))
+    typer.echo(_history_line(old, new))

@@ -1,5 +1,6 @@
 """The `report` command: build a report's data, render it with the templates, print or write it."""
 
+import os
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -174,6 +175,20 @@ def template_folders(ledger: "Ledger", explicit: Path | None = None) -> list[Pat
     name = ledger.settings.templates
     if name:
         folder = ledger.root / name
+        parts = Path(name).parts
+        inside = (
+            not Path(name).is_absolute()
+            and ".." not in parts
+            and os.path.realpath(folder) == os.path.join(os.path.realpath(ledger.root), *parts)
+        )
+        if not inside:
+            where = locate_lines([Diagnostic.at(ledger.settings_origin.path, ("templates",), "", "")])[0]
+            raise AuditLedgerError(
+                f"{where.where()}: templates-outside: `templates: {name}` is not a folder inside the "
+                "ledger (an absolute path, `..` or a symbolic link)",
+                hint="keep the ledger's templates in a folder of the ledger, e.g. templates: tpl; "
+                "use --templates DIR for a folder of your own",
+            )
         if not store.is_folder(folder):
             where = locate_lines([Diagnostic.at(ledger.settings_origin.path, ("templates",), "", "")])[0]
             raise AuditLedgerError(
@@ -209,10 +224,11 @@ def own_templates(folders: "Sequence[Path]", kind: "Kind", output: "Format") -> 
 
 
 def write_or_print(text: str, output: Path | None) -> None:
-    """Print the text, or write it to `output`."""
+    """Print the text, or write it to `output` (never over the ledger's own files)."""
     if output is None:
         typer.echo(text, nl=False)
     else:
         from auditledger import store
+        from auditledger.cli import state
 
-        store.write_output(output, text)
+        store.write_output(output, text, state().root())

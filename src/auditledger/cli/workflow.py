@@ -76,12 +76,13 @@ def _year_of(record_id: str) -> int:
     return int(head)
 
 
-def _history_line(problem: "Problem") -> str:
+def _history_line(old: "Problem", new: "Problem") -> str:
+    """The history entry an edit added, in a line (a change reported late is not the last)."""
     from auditledger.render.text import change_value
 
-    entry = problem.history[-1]
+    entry = next((e for e in new.history if e not in old.history), new.history[-1])
     parts = [f"{c.field}: {change_value(c.old)} → {change_value(c.new)}" for c in entry.changes]
-    return f"{problem.id} {entry.action} ({entry.date}): " + "; ".join(parts)
+    return f"{new.id} {entry.action} ({entry.date}): " + "; ".join(parts)
 
 
 # --- problems ----------------------------------------------------------------------------
@@ -160,8 +161,8 @@ def update(
         budget_items=tuple(budget_item or ()),
     )
     day = _day(on)
-    _, new = _edit_problem(problem_id, lambda p: workflow.update(p, request, day, by, note))
-    typer.echo(_history_line(new))
+    old, new = _edit_problem(problem_id, lambda p: workflow.update(p, request, day, by, note))
+    typer.echo(_history_line(old, new))
 
 
 def _counterpart(value: str | None) -> tuple[str, str] | None:
@@ -187,8 +188,8 @@ def extend(
     from auditledger import workflow
 
     new_deadline, day = iso_date(to, "--to"), _day(on)
-    _, new = _edit_problem(problem_id, lambda p: workflow.extend(p, new_deadline, reason, approved_by, day))
-    typer.echo(_history_line(new))
+    old, new = _edit_problem(problem_id, lambda p: workflow.extend(p, new_deadline, reason, approved_by, day))
+    typer.echo(_history_line(old, new))
 
 
 @command("milestone")
@@ -208,13 +209,13 @@ def milestone(
 
     if done is not None:
         day = iso_date(done, "--done")
-        _, new = _edit_problem(problem_id, lambda p: workflow.finish_milestone(p, day, number, by))
+        old, new = _edit_problem(problem_id, lambda p: workflow.finish_milestone(p, day, number, by))
     elif due is not None and text:
         due_day, day = iso_date(due, "--due"), _day(on)
-        _, new = _edit_problem(problem_id, lambda p: workflow.add_milestone(p, due_day, text, day, by))
+        old, new = _edit_problem(problem_id, lambda p: workflow.add_milestone(p, due_day, text, day, by))
     else:
         raise AuditLedgerError("give --due DATE --text TEXT to add a milestone, or --done DATE to finish one")
-    typer.echo(_history_line(new))
+    typer.echo(_history_line(old, new))
 
 
 @command("track")

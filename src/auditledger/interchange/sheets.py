@@ -394,15 +394,28 @@ class _Screen:
 
     def _sheet_handlers(self, sheet: str) -> dict[str, Any]:
         place = {"row": 0, "column": 0, "length": 0, "filled": False, "shared": False}
-        place.update(in_value=False, in_cell=False)
+        place.update(in_value=False, in_cell=False, in_row=0, cells=0)
         digits: list[str] = []
 
         def start(tag: str, attrs: dict[str, str]) -> None:
             local = tag.rpartition(":")[2]
             if local == "row":
                 place["row"] = int(attrs["r"]) if attrs.get("r", "").isdigit() else place["row"] + 1
-                place["column"] = 0
+                place["column"], place["in_row"] = 0, 0
             elif local == "c":
+                # every cell element counts, empty ones too: openpyxl builds a value for each
+                place["in_row"] += 1
+                place["cells"] += 1
+                if place["in_row"] > MAX_COLUMNS or place["cells"] > MAX_CELLS:
+                    raise _too_big(
+                        self.path,
+                        sheet,
+                        place["row"],
+                        place["column"] + 1,
+                        f"a row has more than {MAX_COLUMNS} cells"
+                        if place["in_row"] > MAX_COLUMNS
+                        else f"the sheet has more than {MAX_CELLS:,} cells",
+                    )
                 ref = attrs.get("r", "")
                 letters = ref.rstrip("0123456789")
                 place["column"] = _column_index(letters) if letters.isalpha() else place["column"] + 1

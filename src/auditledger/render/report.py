@@ -12,8 +12,12 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import os
 import re
-from collections.abc import Sequence
+import signal
+import stat
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -101,6 +105,32 @@ def _finalize_html(value: Any) -> Any:
 # --- the environment ---------------------------------------------------------------------
 
 
+class _Loader(jinja2.FileSystemLoader):
+    """Jinja's file loader, reading only regular files that lie in their folder: a template
+    that is a symbolic link (committed with a ledger, it could lead to any file, which the
+    report would then print), a device or a FIFO is refused, never read."""
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        pieces = jinja2.loaders.split_template_path(template)
+        for folder in self.searchpath:
+            path = os.path.join(folder, *pieces)
+            if not os.path.lexists(path):
+                continue
+            real = os.path.realpath(path)
+            if real != os.path.join(os.path.realpath(folder), *pieces) or not stat.S_ISREG(
+                os.lstat(real).st_mode
+            ):
+                raise AuditLedgerError(
+                    f"{display_path(Path(path))}: template-unsafe: not read: a template must be a "
+                    "regular file in its folder, not a symbolic link, a device or a FIFO",
+                    hint="replace it with the template file itself, or remove it",
+                )
+            break
+        return super().get_source(environment, template)
+
+
 def environment(output: Format, lang: str, folders: Sequence[Path]) -> jinja2.Environment:
     """A Jinja environment that looks in `folders` first, then in the shipped templates.
 
@@ -109,7 +139,7 @@ def environment(output: Format, lang: str, folders: Sequence[Path]) -> jinja2.En
     shows next to building a report's data."""
     html = output is Format.html
     env = _Sandbox(
-        loader=jinja2.FileSystemLoader([*folders, shipped_templates()]),
+        loader=_Loader([*folders, shipped_templates()]),
         bytecode_cache=_compiled_templates(output),
         undefined=jinja2.StrictUndefined,
         autoescape=html,
@@ -140,15 +170,60 @@ _MOST_ITEMS = 1_000_000
 so that a template of a few bytes cannot fill the memory (`{{ "x" * 10**12 }}`)."""
 
 
+_MOST_BITS = 1_000_000
+"""The largest integer (in bits) a template's `**` may make."""
+_WIDE = re.compile(r"\d{5,}|\*")
+"""A width or precision of five digits or more (or given by `*`) in a format: a template of a
+few bytes could make a string of gigabytes (`"{:>1000000000}"`, `"%.*f"`)."""
+_SIZED_FILTERS = ("center", "indent", "wordwrap", "truncate", "format")
+"""Filters whose numbers (or format) size the text they make."""
+
+
+def _bounded(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10_000:
+                raise jinja2.exceptions.SecurityError(f"the filter {name} is asked for too large a size")
+            if name == "format" and isinstance(value, str) and _WIDE.search(value):
+                raise jinja2.exceptions.SecurityError("a format in a template may not ask for that width")
+        return original(*args, **kwargs)
+
+    bounded.jinja_pass_arg = getattr(original, "jinja_pass_arg", None)  # type: ignore[attr-defined]
+    return bounded
+
+
 class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
     """Jinja's sandbox (no attributes starting with `_`, no internals of functions, frames or
     code, no changing lists or dicts), with `*` and `**` kept to sizes a report can use."""
 
     intercepted_binops = frozenset({"*", "**"})
 
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.globals.pop("lipsum", None)  # makes text of any size
+        for name in _SIZED_FILTERS:
+            self.filters[name] = _bounded(name, self.filters[name])
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        """`str.format` in a template, refused a width that would make a giant string."""
+        wrapped = super().wrap_str_format(value)
+        if wrapped is None:
+            return None
+        spec = str(getattr(value, "__self__", ""))
+        if _WIDE.search("".join(re.findall(r"\{[^{}]*\}", spec))):
+            raise jinja2.exceptions.SecurityError("a format in a template may not ask for that width")
+        return wrapped
+
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(right, int) and abs(right) > 1000:
             raise jinja2.exceptions.SecurityError(f"the exponent {right} is too large for a template")
+        if (
+            operator == "**"
+            and isinstance(left, int)
+            and isinstance(right, int)
+            and left.bit_length() * right > _MOST_BITS
+        ):
+            raise jinja2.exceptions.SecurityError("the power is too large for a template")
         if operator == "*":
             sizes = [
                 len(value) * other
@@ -182,16 +257,52 @@ def _compiled_templates(output: Format) -> jinja2.BytecodeCache | None:
         return None
 
 
+RENDER_SECONDS = 60
+"""How long rendering may take (a template's loops can be made to run for ever)."""
+
+
+class _TooLong(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Stop what runs in this block after `seconds` (where the platform has interval timers
+    and this is the main thread; elsewhere no limit)."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum: int, frame: Any) -> None:
+        raise _TooLong
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def render(data: Any, kind: Kind, output: Format, lang: str, folders: Sequence[Path] = ()) -> str:
     """The report `data` rendered with the `<kind>.<format>.j2` template."""
     env = environment(output, lang, folders)
     try:
-        text = _render(env, data, kind, output, lang)
+        with _time_limit(RENDER_SECONDS):
+            text = _render(env, data, kind, output, lang)
+    except _TooLong:
+        raise AuditLedgerError(
+            f"template-slow: rendering the {kind.value} document took more than {RENDER_SECONDS} s",
+            hint="a template's loops run too long: simplify the ledger's templates",
+        ) from None
     except jinja2.TemplateSyntaxError as exc:
         raise AuditLedgerError(
             f"{exc.filename or exc.name}:{exc.lineno}: template-syntax: {exc.message}",
             hint="fix the template (see templates/README.md)",
         ) from None
+    except AuditLedgerError:
+        raise
     except jinja2.TemplateNotFound as exc:
         raise AuditLedgerError(
             f"template {exc.name} not found", hint="copy it from the shipped templates into your folder"
@@ -253,7 +364,7 @@ def templates_digest(folders: Sequence[Path], kind: Kind, output: Format) -> str
     a template the ledger replaces). A name computed while rendering could be any template:
     then every template in `folders` counts."""
     env = environment(output, "zh", folders)
-    own = jinja2.FileSystemLoader(list(folders))
+    own = _Loader(list(folders))
     assert env.loader is not None
     wanted = [f"{kind.value}.{output.value}.j2", *(["_report.css"] if output is Format.html else [])]
     seen: set[str] = set()
