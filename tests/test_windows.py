@@ -99,3 +99,14 @@ def test_a_terminal_with_a_legacy_code_page_gets_a_replacement_character(rare: P
     assert process.returncode == 0, stderr.decode("utf-8", "replace")
     text = output.decode("gbk")
     assert "?专项资金下达不及时" in text and RARE not in text
+
+
+def test_messages_name_ledger_files_with_the_systems_separator(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`move it to 2023/czj.yaml` on POSIX, `2023\\czj.yaml` on Windows: as the user types it."""
+    import ntpath
+
+    from auditledger import diagnostics
+
+    assert diagnostics.ledger_path(2023, "czj.yaml") == f"2023{os.sep}czj.yaml"
+    monkeypatch.setattr(diagnostics.os, "path", ntpath)
+    assert diagnostics.ledger_path(2023, "czj.yaml") == "2023\\czj.yaml"
