@@ -19,7 +19,7 @@ from typing import cast
 from pydantic import BaseModel
 
 from auditledger.asof import misfits
-from auditledger.diagnostics import Diagnostic, Pointer, Severity
+from auditledger.diagnostics import Diagnostic, Pointer, Severity, ledger_path
 from auditledger.model import Ledger, Origin, Status, acts_of, year_acts
 
 
@@ -221,7 +221,7 @@ the ledger."""
 
 
 def _file_name(path: Path) -> str:
-    return f"{path.parent.name}/{path.name}"
+    return ledger_path(path.parent.name, path.name)
 
 
 @check("wrong-file")
@@ -243,14 +243,14 @@ def check_wrong_file(ledger: Ledger) -> Iterator[Finding]:
                 entry.origin,
                 ("year",),
                 f"problem {problem.id} of year {problem.year} is in folder {path.parent.name}",
-                f"move it to {problem.year}/{problem.unit}.yaml or correct its year",
+                f"move it to {ledger_path(problem.year, problem.unit + '.yaml')} or correct its year",
             )
         elif problem.unit != path.stem:
             yield Finding(
                 entry.origin,
                 ("unit",),
                 f"problem {problem.id} of unit '{problem.unit}' is in {path.name}",
-                f"move it to {problem.year}/{problem.unit}.yaml or correct its unit",
+                f"move it to {ledger_path(problem.year, problem.unit + '.yaml')} or correct its unit",
             )
 
 

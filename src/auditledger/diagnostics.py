@@ -94,6 +94,12 @@ class Diagnostic:
         return found
 
 
+def ledger_path(*parts: object) -> str:
+    """A file of the ledger as a message names it: relative to the ledger's folder, with the
+    separator of the system (`2023/czj.yaml`, on Windows `2023\\czj.yaml`)."""
+    return os.path.join(*(str(part) for part in parts))
+
+
 def display_path(path: Path) -> str:
     """The path as the user would type it: relative to the working folder when inside it."""
     try:

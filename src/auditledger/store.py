@@ -121,6 +121,10 @@ _KINDS = {
 }
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NON_BLOCKING = getattr(os, "O_NONBLOCK", 0)
+_BINARY = getattr(os, "O_BINARY", 0)
+"""Windows' C library opens a file descriptor in text mode unless told otherwise: CR LF would
+be read as LF and a byte 0x1A would end the file (a YAML file's bytes, the cache key, the
+cache's records)."""
 READ_CHUNK = 1 << 20
 
 
@@ -130,7 +134,8 @@ def read_bytes(path: Path, *, follow: bool = False, limit: int | None = None) ->
     a device or a link to one reports size 0 and never ends. Unsafe with a diagnostic when the
     path is a link, a device, a FIFO or a socket, or too large; OSError when it cannot be read."""
     limit = MAX_FILE_BYTES if limit is None else limit
-    flags = os.O_RDONLY | _NON_BLOCKING | getattr(os, "O_CLOEXEC", 0) | (0 if follow else _NO_FOLLOW)
+    flags = os.O_RDONLY | _BINARY | _NON_BLOCKING | getattr(os, "O_CLOEXEC", 0)
+    flags |= 0 if follow else _NO_FOLLOW
     if not follow and not _NO_FOLLOW and path.is_symlink():  # no O_NOFOLLOW on this platform
         raise Unsafe(symlink_diagnostic(path))
     try:
@@ -904,7 +909,7 @@ def cache_secret() -> bytes | None:
         if not _own(os.lstat(path.parent), private=False):
             return None
         with contextlib.suppress(OSError):  # missing, a link, unreadable: made anew
-            fd = os.open(path, os.O_RDONLY | _NO_FOLLOW | _NON_BLOCKING)
+            fd = os.open(path, os.O_RDONLY | _BINARY | _NO_FOLLOW | _NON_BLOCKING)
             try:
                 if _own(os.fstat(fd), private=True):
                     secret = os.read(fd, SECRET_BYTES + 1)
@@ -1093,11 +1098,12 @@ class Cache:
 
         offset, length, mac = stored
         try:
-            fd = os.open(self._file(RECORDS_ENTRY), os.O_RDONLY)
+            fd = os.open(self._file(RECORDS_ENTRY), os.O_RDONLY | _BINARY)
         except OSError:
             return None
-        try:
-            blob = os.pread(fd, length, offset)
+        try:  # seek and read, not os.pread: Windows has no pread, and this is as fast
+            os.lseek(fd, offset, os.SEEK_SET)
+            blob = os.read(fd, length)
         except OSError:
             return None
         finally:

@@ -15,7 +15,7 @@ from auditledger.cli.options import (
     choices,
     day_or_today,
 )
-from auditledger.diagnostics import AuditLedgerError
+from auditledger.diagnostics import AuditLedgerError, ledger_path
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -222,7 +222,7 @@ def show(
             "2025/rectification_report"
         )
         if RECORD_ID.fullmatch(problem_id):
-            hint = f"the year's records are in {problem_id[:4]}/_year.yaml; {kinds}"
+            hint = f"the year's records are in {ledger_path(problem_id[:4], '_year.yaml')}; {kinds}"
         else:
             nearest = did_you_mean(problem_id, ledger.problems_by_id)
             hint = nearest or f"see `auditledger list` for problems; {kinds}"

@@ -15,7 +15,7 @@ from auditledger.cli.options import (
     OutputOption,
     iso_date,
 )
-from auditledger.diagnostics import AuditLedgerError
+from auditledger.diagnostics import AuditLedgerError, ledger_path
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -151,7 +151,7 @@ def cutoff_of(ledger: "Ledger", year: int) -> "date":
         return date.today()
     typer.echo(
         f"as of {report.cutoff}, the data cut-off of the {year} rectification report "
-        f"({year}/_year.yaml); pass --as-of to choose another day",
+        f"({ledger_path(year, '_year.yaml')}); pass --as-of to choose another day",
         err=True,
     )
     if report.cutoff > date.today():
