@@ -487,7 +487,7 @@ def rectification(ledger: Ledger, year: int, provenance: Provenance) -> Rectific
 def unit_report(ledger: Ledger, year: int, unit: str, provenance: Provenance) -> UnitReport:
     as_of = provenance.as_of
     if unit not in ledger.units:
-        from auditledger.checks import did_you_mean
+        from auditledger.diagnostics import did_you_mean
 
         raise AuditLedgerError(
             f"--unit: no unit with id '{unit}'",
