@@ -69,7 +69,7 @@ def test_list_json_has_snake_case_keys_codes_and_exact_amounts(sample: CLI) -> N
             ["--category", "国有企业资产", "--unfinished"],
             ["2023-010", "2023-011", "2024-012", "2024-013", "2025-013", "2025-014"],
         ),
-        (["--year", "1999"], []),
+        (["--year", "2023", "--status", "未整改"], []),  # a year without problems is refused (test_typos)
     ],
 )
 def test_list_filters(sample: CLI, args: list[str], expected: list[str]) -> None:

@@ -352,7 +352,7 @@ def test_import_of_an_export_gives_the_same_ledger(
 def test_export_refusals(sample: CLI) -> None:
     assert "--format xlsx needs --output" in sample("export", "--year", "2023").stderr
     assert (
-        "--unit: no unit with id 'zjjj'"
+        "--unit: unit 'zjjj' is not in units.yaml"
         in sample("export", "--year", "2023", "--unit", "zjjj", "--format", "csv").stderr
     )
 

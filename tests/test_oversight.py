@@ -96,7 +96,7 @@ def test_recommendations_are_answered_and_reported(cli: CLI) -> None:
     en = cli("report", "--year", "2023", "--as-of", "2024-12-31", "--lang", "en", "--format", "html").stdout
     assert "Audit recommendations" in en and "<td>adopted</td>" in en
     bad = cli("recommendation", "add", "--year", "2023", "--text", "x", "--unit", "nosuch")
-    assert bad.exit_code == 2 and "--unit: no unit with id 'nosuch'" in bad.stderr
+    assert bad.exit_code == 2 and "--unit: unit 'nosuch' is not in units.yaml" in bad.stderr
 
 
 def test_typical_cases_are_chosen_noted_and_reported(cli: CLI) -> None:

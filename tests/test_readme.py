@@ -56,8 +56,12 @@ def test_the_readme_has_examples_to_check() -> None:
 def test_readme_example_prints_what_it_shows(command: str, shown: list[str], tmp_path: Path) -> None:
     runner = CliRunner(env={"COLUMNS": "120", "AUDITLEDGER_LEDGER": None})
     result = runner.invoke(app, ["--ledger", str(SAMPLE), *shlex.split(command)[1:]])
-    printed = [line.rstrip() for line in result.stdout.splitlines()]
     expected = [line.rstrip() for line in shown]
+    if expected and expected[0].startswith("error: "):  # a refusal: exit 2, one line on stderr
+        assert result.exit_code == 2, result.stdout
+        assert [line.rstrip() for line in result.stderr.splitlines()] == expected
+        return
+    printed = [line.rstrip() for line in result.stdout.splitlines()]
     assert result.exit_code == 0, result.stderr
     if not expected:  # shown without its output: it must run
         return

@@ -327,7 +327,10 @@ def test_output_file_is_written_and_ledger_untouched(golden_ledger: CLI, tmp_pat
     [
         (["--year", "2019"], "the ledger has no problems of 2019; years with problems: 2023"),
         (["--year", "2023", "--kind", "unit"], "--kind unit needs --unit"),
-        (["--year", "2023", "--kind", "unit", "--unit", "czjj"], "--unit: no unit with id 'czjj'"),
+        (
+            ["--year", "2023", "--kind", "unit", "--unit", "czjj"],
+            "--unit: unit 'czjj' is not in units.yaml; did you mean 'czj'?",
+        ),
         (["--year", "2023", "--as-of", "2024-13-01"], "--as-of: '2024-13-01' is not a valid date"),
     ],
 )

@@ -6,11 +6,10 @@ diagnostics, asof.
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -19,7 +18,7 @@ from typing import cast
 from pydantic import BaseModel
 
 from auditledger.asof import misfits
-from auditledger.diagnostics import Diagnostic, Pointer, Severity, ledger_path
+from auditledger.diagnostics import Diagnostic, Pointer, Severity, did_you_mean, ledger_path
 from auditledger.model import Ledger, Origin, Status, acts_of, year_acts
 
 
@@ -109,11 +108,6 @@ def run_checks(
                 )
             )
     return diagnostics
-
-
-def did_you_mean(value: str, candidates: Iterable[str]) -> str:
-    close = difflib.get_close_matches(value, list(candidates), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else ""
 
 
 # --- units -------------------------------------------------------------------------------

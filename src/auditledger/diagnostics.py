@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -140,3 +141,25 @@ class AuditLedgerError(Exception):
     def lines(self) -> list[str]:
         head = f"error: {self.message}" + (f"; {self.hint}" if self.hint else "")
         return [head, *(d.render() for d in self.diagnostics)]
+
+
+def did_you_mean(value: str, candidates: Iterable[str]) -> str:
+    """A hint naming the candidate closest to a mistyped value, or "" when none is close. Of
+    equally close ones, the one that begins like the value (czjj: czj, not zjj), then the first."""
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(value)
+    best: tuple[float, int, int] | None = None
+    chosen = ""
+    for index, candidate in enumerate(candidates):
+        matcher.set_seq1(candidate)
+        score = matcher.ratio()
+        if score < 0.6:
+            continue
+        prefix = next(
+            (i for i, (a, b) in enumerate(zip(value, candidate, strict=False)) if a != b),
+            min(len(value), len(candidate)),
+        )
+        key = (score, prefix, -index)
+        if best is None or key > best:
+            best, chosen = key, candidate
+    return f"did you mean '{chosen}'?" if chosen else ""

@@ -17,8 +17,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from auditledger import store
-from auditledger.checks import did_you_mean
-from auditledger.diagnostics import AuditLedgerError
+from auditledger.diagnostics import AuditLedgerError, did_you_mean
 from auditledger.loader import (
     SETTINGS_FILE,
     UNITS_FILE,

@@ -168,6 +168,13 @@ class ProminentReason(Choice):
     budget_focus = "budget_focus", "预算审查重点", "focus of budget review"
 
 
+class Tag(Choice):
+    """The tags the tool knows (the tracking plan scores them); a ledger may use others of its own."""
+
+    public_concern = "public_concern", "代表和群众关心", "concern of deputies and the public"
+    budget_focus = "budget_focus", "预算审查重点", "focus of budget review"
+
+
 class SourceKind(Choice):
     audit_report = "audit_report", "审计工作报告", "audit work report"
     special_announcement = "special_announcement", "专项审计结果公告", "special audit announcement"

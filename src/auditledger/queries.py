@@ -1,6 +1,7 @@
-"""Pure filters and flat views of problems that commands and reports share.
+"""Pure filters and flat views of problems that commands and reports share, and the names a
+user gives them resolved against the ledger.
 
-May import: model.
+May import: model, diagnostics.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from auditledger.model import Ledger, Problem, RectificationType, Row, Status, money
+from auditledger.diagnostics import AuditLedgerError, did_you_mean
+from auditledger.model import Ledger, Problem, RectificationType, Row, Status, Tag, money
 
 FINISHED = frozenset(s for s in Status if s.finished)
 
@@ -47,6 +49,115 @@ class Filter:
 def select(rows: Iterable[Row], criteria: Filter) -> list[Row]:
     """The problems' rows that pass, sorted by year then id."""
     return sorted((r for r in rows if criteria.keeps(r)), key=lambda r: (r.year, r.id))
+
+
+# --- what a user names: a typo is an error, not an empty answer ---------------------------
+# Each takes the ledger (or, with --with-lower, it and its lower-level ledgers) and the values
+# given to an option, and returns what they name or raises one AuditLedgerError (exit 2) that
+# says what there is.
+
+Levels = Ledger | Sequence[Ledger]
+
+
+def _levels(ledgers: Levels) -> list[Ledger]:
+    return [ledgers] if isinstance(ledgers, Ledger) else list(ledgers)
+
+
+def _unit_names(ledgers: Levels) -> dict[str, set[str]]:
+    """Each id, full name and short name (without the jurisdiction) of a unit, with the ids it
+    names: ids first, so that an id is never taken for another unit's name."""
+    names: dict[str, set[str]] = defaultdict(set)
+    levels = _levels(ledgers)
+    for level in levels:
+        for ident in level.units:
+            names[ident].add(ident)
+    for level in levels:
+        for ident, unit in level.units.items():
+            for name in (unit.name, level.unit_short_name(ident)):
+                if not any(name in other.units for other in levels):
+                    names[name].add(ident)
+    return names
+
+
+def unit_ids(ledgers: Levels, values: Iterable[str], option: str = "--unit") -> list[str]:
+    """The ids of the units the values name: an id, a unit's full name (示例市财政局) or its name
+    without the jurisdiction's (财政局)."""
+    names = _unit_names(ledgers)
+    found: list[str] = []
+    for value in values:
+        ids = names.get(value.strip())
+        if not ids:
+            raise AuditLedgerError(
+                f"{option}: unit '{value}' is not in units.yaml",
+                hint=did_you_mean(value, names) or "give a unit's id or name, as in units.yaml",
+            )
+        found += sorted(i for i in ids if i not in found)
+    return found
+
+
+def unit_id(ledgers: Levels, value: str, option: str = "--unit") -> str:
+    """The id of the one unit a value names (see `unit_ids`)."""
+    ids = unit_ids(ledgers, [value], option)
+    if len(ids) > 1:
+        raise AuditLedgerError(
+            f"{option}: '{value}' names {len(ids)} units: {', '.join(ids)}", hint="give the unit's id"
+        )
+    return ids[0]
+
+
+def category_names(ledgers: Levels, values: Iterable[str], option: str = "--category") -> list[str]:
+    """The categories named, each one of the ledger's `categories` or used by a problem."""
+    known: dict[str, None] = {}
+    for level in _levels(ledgers):
+        known.update(dict.fromkeys(level.settings.categories))
+        known.update(dict.fromkeys(sorted({r.category for r in level.rows() if r.category})))
+    found: list[str] = []
+    for value in values:
+        if value not in known:
+            raise AuditLedgerError(
+                f"{option}: no category '{value}' in the ledger",
+                hint=did_you_mean(value, known) or f"use one of: {', '.join(known)}",
+            )
+        found.append(value)
+    return found
+
+
+def audit_years(ledgers: Levels, values: Iterable[int | range], option: str = "--year") -> list[int]:
+    """The years named (a range's every year), sorted; each year, and some year of each range,
+    has problems or a `_year.yaml` in the ledger."""
+    known = sorted({y for level in _levels(ledgers) for y in (*level.audit_years, *level.years)})
+    found: set[int] = set()
+    for value in values:
+        years = value if isinstance(value, range) else range(value, value + 1)
+        if not any(y in known for y in years):
+            shown = f"{years.start}-{years.stop - 1}" if len(years) > 1 else str(years.start)
+            raise AuditLedgerError(
+                f"{option}: the ledger has no problems of {shown}",
+                hint=f"years in the ledger: {', '.join(map(str, known))}" if known else "add problems first",
+            )
+        found.update(years)
+    return sorted(found)
+
+
+def tag_codes(ledgers: Levels, values: Iterable[str], option: str = "--tag") -> list[str]:
+    """The tags named: a known tag by its code or label (预算审查重点 → budget_focus), or a tag
+    a problem of the ledger already has."""
+    used = sorted({t for level in _levels(ledgers) for p in level.problems for t in p.tags})
+    found: list[str] = []
+    for value in values:
+        try:
+            code = Tag.parse(value).value
+        except ValueError:
+            if value not in used:
+                candidates = [*(t.value for t in Tag), *(t.zh for t in Tag), *used]
+                hint = did_you_mean(value, candidates) or f"use one of: {Tag.choices()}" + (
+                    f"; or one the ledger uses: {', '.join(used)}" if used else ""
+                )
+                raise AuditLedgerError(f"{option}: '{value}' is not a known tag", hint=hint) from None
+            code = value
+        if code not in found:
+            found.append(code)
+    return found
 
 
 def draw(rows: Sequence[Row], count: int, seed: int, *, by_unit: bool = False) -> list[Row]:

@@ -487,10 +487,10 @@ def rectification(ledger: Ledger, year: int, provenance: Provenance) -> Rectific
 def unit_report(ledger: Ledger, year: int, unit: str, provenance: Provenance) -> UnitReport:
     as_of = provenance.as_of
     if unit not in ledger.units:
-        from auditledger.checks import did_you_mean
+        from auditledger.diagnostics import did_you_mean
 
         raise AuditLedgerError(
-            f"--unit: no unit with id '{unit}'",
+            f"--unit: unit '{unit}' is not in units.yaml",
             hint=did_you_mean(unit, ledger.units) or "see units.yaml for the ids",
         )
     items = year_items(ledger, year, as_of)

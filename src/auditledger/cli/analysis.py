@@ -71,11 +71,12 @@ def recurring(
 ) -> None:
     """Problems that recur from earlier years: confirmed links, then suggested matches (历年比对)."""
     from auditledger.cli.browse import read_ledger
+    from auditledger.queries import audit_years
     from auditledger.recurrence import matches
     from auditledger.render.tabular import to_json
 
     ledger = read_ledger(day_or_today(as_of, "--as-of"), at=at)
-    found = matches(ledger, year or None, min_score)
+    found = matches(ledger, audit_years(ledger, year or ()) or None, min_score)
     if output_format is TableFormat.json:
         typer.echo(to_json([m.to_json() for m in found]), nl=False)
         return
@@ -119,13 +120,15 @@ def stats(
 ) -> None:
     """Problems, amounts, completion, overdue, days to rectify, extensions and recurrence, by group."""
     from auditledger import stats as statistics
-    from auditledger.cli.browse import read_ledger
+    from auditledger.cli.browse import levels_of, read_ledger
+    from auditledger.queries import audit_years
     from auditledger.render.format import left_out_lines
     from auditledger.render.tabular import to_csv, to_json
 
     day = day_or_today(as_of, "--as-of")
-    chosen = _years(years)
+    spans = _years(years)
     ledger = read_ledger(day, at=at, strict=True, allow_errors=allow_errors, with_lower=with_lower)
+    chosen = audit_years([level for _, level in levels_of(ledger, with_lower)], spans, "--years")
     language = (lang or ledger.settings.language).value
     rows = statistics.group(ledger, statistics.By(by.value), day, chosen, language)
     whole = statistics.totals(rows, ledger, day, chosen)
@@ -133,8 +136,6 @@ def stats(
     if note and output_format is StatsFormat.table:
         typer.echo("\n".join(note))
     if with_lower:
-        from auditledger.cli.browse import levels_of
-
         levels = levels_of(ledger, True)
         grouped = [
             (name, statistics.group(level, statistics.By(by.value), day, chosen, language), level)
@@ -195,10 +196,11 @@ def stats(
         emit(stats_table(rows, whole, by.value, day, language))
 
 
-def _years(text: str | None) -> list[int]:
+def _years(text: str | None) -> list[range]:
+    """The years of `--years`, each part as a range."""
     if not text:
         return []
-    found: list[int] = []
+    found: list[range] = []
     for part in text.split(","):
         match = re.fullmatch(r"\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?", part)
         if not match or (match.group(2) and int(match.group(2)) < int(match.group(1))):
@@ -206,8 +208,8 @@ def _years(text: str | None) -> list[int]:
                 f"--years: '{text}' is not a list of years", hint="e.g. 2023, 2021-2023 or 2021,2023"
             )
         first, last = int(match.group(1)), int(match.group(2) or match.group(1))
-        found += range(first, last + 1)
-    return sorted(set(found))
+        found.append(range(first, last + 1))
+    return found
 
 
 class QueryFormat(str, Enum):

@@ -115,7 +115,9 @@ def levels_of(ledger: "Ledger", with_lower: bool) -> list[tuple[str, "Ledger"]]:
 @command("list")
 def list_problems(
     year: Annotated[list[int] | None, typer.Option(help="Audit year; repeatable.")] = None,
-    unit: Annotated[list[str] | None, typer.Option(help="Lead unit id; repeatable.")] = None,
+    unit: Annotated[
+        list[str] | None, typer.Option(help="Lead unit: its id or name (czj, 财政局); repeatable.")
+    ] = None,
     status: Annotated[
         list[str] | None,
         typer.Option(help="Status, code or label (e.g. in_progress or 整改中); repeatable."),
@@ -139,19 +141,22 @@ def list_problems(
 ) -> None:
     """List problems, filtered (问题清单), as they stood on a day."""
     from auditledger.model import RectificationType, Status
-    from auditledger.queries import Filter, select
+    from auditledger.queries import Filter, audit_years, category_names, select, unit_ids
 
+    statuses = choices(Status, status, "--status")
+    types = choices(RectificationType, type_, "--type")
+    ledger = read_ledger(day_or_today(as_of, "--as-of"), at=at, with_lower=with_lower)
+    levels = levels_of(ledger, with_lower)
+    ledgers = [level for _, level in levels]
     criteria = Filter(
-        years=year or (),
-        units=unit or (),
-        statuses=choices(Status, status, "--status"),
-        types=choices(RectificationType, type_, "--type"),
-        categories=category or (),
+        years=audit_years(ledgers, year or ()),
+        units=unit_ids(ledgers, unit or ()),
+        statuses=statuses,
+        types=types,
+        categories=category_names(ledgers, category or ()),
         prominent=True if prominent else None,
         unfinished=unfinished,
     )
-    ledger = read_ledger(day_or_today(as_of, "--as-of"), at=at, with_lower=with_lower)
-    levels = levels_of(ledger, with_lower)
     if len(levels) == 1:
         emit_problems(ledger, select(ledger.rows(), criteria), output_format, lang)
         return
@@ -204,7 +209,7 @@ def show(
     lang: LangOption = None,
 ) -> None:
     """Show one problem or record of a year with every field and its history, as it stood on a day."""
-    from auditledger.checks import did_you_mean
+    from auditledger.diagnostics import did_you_mean
     from auditledger.queries import problem_record
     from auditledger.render.tabular import to_json
 

@@ -135,18 +135,19 @@ def export(
         Path | None,
         typer.Option("--output", "-o", help="The file to write (xlsx needs one).", dir_okay=False),
     ] = None,
-    unit: Annotated[list[str] | None, typer.Option(help="Only this lead unit; repeatable.")] = None,
+    unit: Annotated[
+        list[str] | None, typer.Option(help="Only this lead unit, its id or name (czj, 财政局); repeatable.")
+    ] = None,
     as_of: AsOfOption = None,
     at: AtOption = None,
     allow_errors: AllowErrorsOption = False,
 ) -> None:
     """Export a year's problems as a spreadsheet (问题清单, 整改责任清单, 整改情况清单), CSV or JSON."""
     from auditledger import store
-    from auditledger.checks import did_you_mean
     from auditledger.cli.browse import read_ledger
     from auditledger.interchange import exporting
     from auditledger.interchange.sheets import LEFT_OUT_SHEET, SheetData, csv_text, xlsx_bytes
-    from auditledger.queries import problem_record
+    from auditledger.queries import problem_record, unit_ids
     from auditledger.render.format import left_out_lines
     from auditledger.render.tabular import to_json
 
@@ -155,9 +156,7 @@ def export(
             f"--format {output_format.value} needs --output FILE", hint="e.g. --output 2023整改台账.xlsx"
         )
     ledger = read_ledger(day_or_today(as_of, "--as-of"), at=at, strict=True, allow_errors=allow_errors)
-    for name in unit or ():
-        if name not in ledger.units:
-            raise AuditLedgerError(f"--unit: no unit with id '{name}'", hint=did_you_mean(name, ledger.units))
+    unit = unit_ids(ledger, unit or ())
     problems = [p for p in ledger.problems if p.year == year and (not unit or p.unit in unit)]
     if not problems and output_format is not ExportFormat.sqlite:
         years = sorted({p.year for p in ledger.problems if not unit or p.unit in unit})

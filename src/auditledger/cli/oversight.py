@@ -40,14 +40,9 @@ UnitsOption = Annotated[list[str] | None, typer.Option("--unit", help="A unit it
 
 
 def _check_units(ledger: "Ledger", ids: list[str] | None, option: str) -> list[str]:
-    from auditledger.checks import did_you_mean
+    from auditledger.queries import unit_ids
 
-    for unit in ids or ():
-        if unit not in ledger.units:
-            raise AuditLedgerError(
-                f"{option}: no unit with id '{unit}'", hint=did_you_mean(unit, ledger.units)
-            )
-    return list(ids or ())
+    return unit_ids(ledger, ids or (), option)
 
 
 # --- recommendations ---------------------------------------------------------------------
@@ -181,8 +176,12 @@ def hearing_add(
     day, hearing_kind = iso_date(date, "--date"), choice(HearingKind, kind, "--kind")
 
     def checked(ledger: "Ledger") -> dict[str, Any]:
-        units = _check_units(ledger, [*(unit or []), *(u for u in heads if u not in (unit or []))], "--unit")
-        attendees = [{"unit": u, "head": heads.get(u)} for u in units]
+        from auditledger.queries import unit_id
+
+        by_id = {unit_id(ledger, u, "--head"): name for u, name in heads.items()}
+        units = _check_units(ledger, unit, "--unit")
+        units += [u for u in by_id if u not in units]
+        attendees = [{"unit": u, "head": by_id.get(u)} for u in units]
         return {"date": day, "kind": hearing_kind, "attendees": attendees}
 
     typer.echo(_add_record(year, "H", Hearing, checked))
@@ -211,9 +210,11 @@ def hearing_question(
     numbers: list[int] = []
 
     def change(meta: "YearMeta", ledger: "Ledger") -> "YearMeta":
-        _check_units(ledger, [to], "--to")
+        from auditledger.queries import unit_id
+
+        asked = unit_id(ledger, to, "--to")
         new, number = workflow.add_question(
-            meta, hearing_id, {**fields, "problems": _check_problems(ledger, problem)}
+            meta, hearing_id, {**fields, "to": asked, "problems": _check_problems(ledger, problem)}
         )
         numbers.append(number)
         return new

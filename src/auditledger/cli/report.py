@@ -55,7 +55,9 @@ def report(
             "budget-review: open and recurring problems by budget department; assets: 国有资产."
         ),
     ] = ReportKind.rectification,
-    unit: Annotated[str | None, typer.Option(help="The unit, for --kind unit.")] = None,
+    unit: Annotated[
+        str | None, typer.Option(help="The unit, its id or name (czj, 财政局), for --kind unit.")
+    ] = None,
     output_format: Annotated[ReportFormat, typer.Option("--format", help="md or html.")] = ReportFormat.md,
     as_of: Annotated[
         str | None,
@@ -125,7 +127,9 @@ def report(
         data = reports.assets(ledger, year, provenance)
     elif kind is ReportKind.unit:
         assert unit is not None
-        data = reports.unit_report(ledger, year, unit, provenance)
+        from auditledger.queries import unit_id
+
+        data = reports.unit_report(ledger, year, unit_id(ledger, unit), provenance)
     elif kind is ReportKind.plan_status:
         data = reports.plan_status(ledger, year, provenance)
     else:

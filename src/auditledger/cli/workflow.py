@@ -1,6 +1,7 @@
 """Commands of the rectification workflow: update, extend, milestone, track, sample, overdue,
 resolution, suggestion, evaluate, vote."""
 
+import dataclasses
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
@@ -35,18 +36,25 @@ def _day(value: str | None, option: str = "--date") -> date:
 
 
 def _edit_problem(problem_id: str, change: Callable[["Problem"], "Problem"]) -> tuple["Problem", "Problem"]:
+    return _edit_problem_in(problem_id, lambda _, problem: change(problem))
+
+
+def _edit_problem_in(
+    problem_id: str, change: Callable[["Ledger", "Problem"], "Problem"]
+) -> tuple["Problem", "Problem"]:
+    """Change a problem by a function of the ledger (to resolve what options name) and the problem."""
     from auditledger import edits
 
     root = state().root()
     with edits.editing(root) as ledger:
         old = _problem(ledger, problem_id)
-        new = change(old)
+        new = change(ledger, old)
         edits.commit(ledger, [edits.replace_problem(ledger, old, new)])
     return old, new
 
 
 def _problem(ledger: "Ledger", problem_id: str) -> "Problem":
-    from auditledger.checks import did_you_mean
+    from auditledger.diagnostics import did_you_mean
 
     problem = ledger.problem(problem_id)
     if problem is None:
@@ -121,10 +129,14 @@ def update(
         list[str] | None, typer.Option(help="An earlier problem it repeats (confirms a match); repeatable.")
     ] = None,
     tag: Annotated[
-        list[str] | None, typer.Option(help="A tag, e.g. public_concern or budget_focus; repeatable.")
+        list[str] | None,
+        typer.Option(
+            help="A tag: public_concern (代表和群众关心), budget_focus (预算审查重点) or one the ledger "
+            "already uses; repeatable."
+        ),
     ] = None,
     budget_department: Annotated[
-        str | None, typer.Option(help="The budget department (预算部门) it concerns, a unit id.")
+        str | None, typer.Option(help="The budget department (预算部门) it concerns, a unit's id or name.")
     ] = None,
     budget_item: Annotated[
         list[str] | None, typer.Option(help="A budget item code (预算项目编码) it concerns; repeatable.")
@@ -161,7 +173,20 @@ def update(
         budget_items=tuple(budget_item or ()),
     )
     day = _day(on)
-    old, new = _edit_problem(problem_id, lambda p: workflow.update(p, request, day, by, note))
+
+    def change(ledger: "Ledger", problem: "Problem") -> "Problem":
+        from auditledger.queries import tag_codes, unit_id
+
+        named = dataclasses.replace(
+            request,
+            tags=tuple(tag_codes(ledger, request.tags)),
+            budget_department=unit_id(ledger, budget_department, "--budget-department")
+            if budget_department is not None
+            else None,
+        )
+        return workflow.update(problem, named, day, by, note)
+
+    old, new = _edit_problem_in(problem_id, change)
     typer.echo(_history_line(old, new))
 
 
@@ -279,11 +304,12 @@ def sample(
 ) -> None:
     """Draw problems at random for spot checks (随机抽查), reproducibly."""
     from auditledger.cli.browse import emit_problems, read_ledger
-    from auditledger.queries import draw
+    from auditledger.queries import audit_years, draw
 
     if by not in (None, "unit"):
         raise AuditLedgerError(f"--by: '{by}' is not supported", hint="use --by unit")
     ledger = read_ledger(_day(as_of, "--as-of"), at=at)
+    audit_years(ledger, [year])
     pool = [r for r in ledger.rows() if r.year == year]
     emit_problems(ledger, draw(pool, count, seed, by_unit=by == "unit"), output_format, lang)
 
@@ -302,7 +328,9 @@ def overdue(
             help="Also list what falls due within this many days (default: the ledger's due_soon_days).",
         ),
     ] = None,
-    unit: Annotated[list[str] | None, typer.Option(help="Only this unit; repeatable.")] = None,
+    unit: Annotated[
+        list[str] | None, typer.Option(help="Only this unit, its id or name (czj, 财政局); repeatable.")
+    ] = None,
     year: Annotated[list[int] | None, typer.Option(help="Only this audit year; repeatable.")] = None,
     output_format: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table,
     fail: Annotated[bool, typer.Option("--fail", help="Exit 1 when anything is overdue.")] = False,
@@ -313,10 +341,13 @@ def overdue(
     answers promised at hearings, publication."""
     from auditledger.cli.browse import levels_of, read_ledger
     from auditledger.deadlines import Level, watch
+    from auditledger.queries import audit_years, unit_ids
     from auditledger.render.tabular import json_bytes, to_csv
 
     day = _day(as_of, "--as-of")
     ledger = read_ledger(day, at=at, with_lower=with_lower)
+    ledgers = [level for _, level in levels_of(ledger, with_lower)]
+    unit, year = unit_ids(ledgers, unit or ()), audit_years(ledgers, year or ())
     found = [
         (
             name,
