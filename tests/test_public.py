@@ -223,3 +223,23 @@ def test_the_history_of_a_year_s_records_names_nobody_in_public(
     assert public.exit_code == 0, public.stderr
     assert [w for w in ("周经办", "王处长", "13812345678") if w in public.stdout] == []
     assert public.stdout.count("2024, 12, 1") == 4 or public.stdout.count("2024-12-01") == 4
+
+
+@pytest.mark.parametrize(
+    "contact",
+    [
+        "139\u200b1234\u200b5678",
+        "139  -  1234  -  5678",
+        "139·1234·5678",
+        "110105491231002",
+        "张三@qq.com",
+        "wang @ example . com",
+        "wang@例子.中国",
+    ],
+)
+def test_contacts_written_in_yet_other_ways_are_scrubbed(contact: str) -> None:
+    from auditledger.reports import REDACTED, scrub
+
+    text = scrub(f"联系人{contact}，问题金额1,320.00万元，2026-09-30前完成2025-007的整改。")
+    assert REDACTED in text and contact not in text
+    assert "1,320.00万元" in text and "2026-09-30" in text and "2025-007" in text

@@ -541,18 +541,23 @@ def cases(ledger: Ledger, year: int, provenance: Provenance) -> CasesReport:
 
 # --- the version for publication ---------------------------------------------------------
 
-_GAP = r"[\s\-.\u2010-\u2015\u2212()/]{0,3}"
-"""What people put between the digits of a number: spaces, hyphens and dashes, dots, brackets."""
+_GAP = r"[\s\-.\u2010-\u2015\u2212()/\u200b-\u200d\u2060\ufeff\u00ad\u00b7_*~\u301c]{0,5}"
+"""What people put between the digits of a number: spaces (zero-width ones too), hyphens and
+dashes, dots, brackets, slashes, ·_*~～. Not 、，。： — they separate the items of a list, whose
+numbers (years, ids) must stay."""
 _CONTACTS = re.compile(
-    # identity card numbers: 17 digits and a check digit or X, however grouped
+    # identity card numbers: 17 digits and a check digit or X, however grouped; or the 15 digits
+    # of the first generation
     rf"(?<![0-9])[1-9](?:{_GAP}[0-9]){{16}}{_GAP}[0-9Xx](?![0-9A-Za-z])"
+    rf"|(?<![0-9])[1-9](?:{_GAP}[0-9]){{14}}(?![0-9A-Za-z])"
     # mobile numbers, with or without +86 / 0086 / (+86)
     rf"|(?:\(?(?:\+|00){_GAP}86\)?{_GAP}|(?<![0-9]))1{_GAP}[3-9](?:{_GAP}[0-9]){{9}}(?![0-9])"
     # landlines: an area code (0 and two or three digits, or without the 0 after +86) and 7-8 digits
     rf"|(?:\(?(?:\+|00){_GAP}86\)?{_GAP}\(?[1-9][0-9]{{1,2}}\)?|(?<![0-9])\(?0[1-9][0-9]{{1,2}}\)?)"
     rf"{_GAP}[1-9](?:{_GAP}[0-9]){{6,7}}(?![0-9])"
-    # e-mail addresses
-    r"|[A-Za-z0-9._%+\-]+\s?@\s?[A-Za-z0-9\-]+(?:\s?\.\s?[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
+    # e-mail addresses, also with a name of up to four Chinese characters before @ and a domain
+    # in Chinese (例子.中国)
+    r"|(?:[A-Za-z0-9._%+\-]+|[\u4e00-\u9fff]{1,4})\s?@\s?[\w\-]+(?:\s?\.\s?[\w\-]+)*\s?\.\s?(?:[A-Za-z]{2,}|[\u4e00-\u9fff]{2,})"
 )
 _MAYBE_CONTACT = re.compile(r"[\d@\uff20\ufe6b]")
 """A text without a digit (ASCII, full-width or other) or an at sign holds no contact."""
