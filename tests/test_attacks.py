@@ -134,3 +134,12 @@ def test_the_confirmation_names_the_change_just_made(sample: CLI) -> None:
     assert run.exit_code == 0, run.stderr
     assert run.stdout.startswith("2024-002 update (2026-11-02): next_steps: ")
     assert "继续推进" in run.stdout
+
+
+def test_output_onto_a_device_or_fifo_says_so(sample: CLI, tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for target in ("/dev/full", str(fifo)):
+        run = sample(*REPORT, "-o", target)
+        assert run.exit_code == 2
+        assert f"could not write {target}: it is not a regular file" in run.stderr

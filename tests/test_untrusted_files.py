@@ -196,7 +196,7 @@ def test_a_reserved_unit_id_in_units_yaml_is_a_diagnostic(make_ledger: Callable[
     assert "'aux' is a name Windows reserves for a device" in run.stdout
 
 
-@pytest.mark.parametrize("name", ["nul.yaml", "COM1.yaml", "Aux.yaml"])
+@pytest.mark.parametrize("name", ["nul.yaml", "COM1.yaml", "Aux.yaml", "aux.backup.yaml"])
 def test_a_file_named_as_windows_reserves_is_a_diagnostic(
     make_ledger: Callable[..., Path], name: str
 ) -> None:

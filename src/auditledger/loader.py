@@ -408,14 +408,15 @@ def _read_year_files(files: list[Path], ledger: Ledger, reader: _Reader) -> None
                     f"rename it to {path.stem}.yaml",
                 )
             )
-        elif RESERVED_NAME.match(path.stem):
+        elif RESERVED_NAME.match(device := path.name.split(".")[0].rstrip(" ")):
+            # Windows reserves the name whatever follows the first dot (aux.backup.yaml)
             reader.diagnostics.append(
                 Diagnostic(
                     path,
                     None,
                     None,
                     "reserved-name",
-                    f"not read: Windows reserves the name '{path.stem}' for a device, so this file "
+                    f"not read: Windows reserves the name '{device}' for a device, so this file "
                     "cannot be checked out there",
                     "rename the unit and its file (see `auditledger add-unit --help`)",
                 )

@@ -1946,6 +1946,11 @@ def write_output(path: Path, text: str | bytes, ledger: Path | None = None) -> N
             f"could not write {path}: the folder {path.parent} does not exist",
             hint="create the folder first, or choose another --output",
         )
+    if os.path.exists(path) and not os.path.isfile(path):
+        raise AuditLedgerError(
+            f"could not write {path}: it is not a regular file (a folder, a device or a FIFO)",
+            hint="choose another --output",
+        )
     try:
         current = _current(path, follow=True)
     except OSError as exc:
