@@ -143,3 +143,13 @@ def test_output_onto_a_device_or_fifo_says_so(sample: CLI, tmp_path: Path) -> No
         run = sample(*REPORT, "-o", target)
         assert run.exit_code == 2
         assert f"could not write {target}: it is not a regular file" in run.stderr
+
+
+def test_an_audit_year_past_the_last_date_is_refused(sample: CLI) -> None:
+    before = snapshot(sample.root)
+    run = sample(
+        "add-problem", "--year", "2999", "--title", "x", "--unit", "czj", "--amount", "1",
+        "--type", "立行立改", "--deadline", "2027-01-01",
+    )  # fmt: skip
+    assert run.exit_code == 2 and "--year: 2999 is not valid" in run.stderr
+    assert snapshot(sample.root) == before

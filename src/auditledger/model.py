@@ -34,7 +34,7 @@ from pydantic_core import PydanticCustomError
 R = TypeVar("R")
 
 # Bump when a record's shape changes, so caches of validated records are rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 class Choice(str, Enum):
@@ -303,7 +303,7 @@ ProblemId = Annotated[
     BeforeValidator(_number_to_text),
     StringConstraints(pattern=PROBLEM_ID_PATTERN),
 ]
-Year = Annotated[int, Field(ge=1949, le=2999)]
+Year = Annotated[int, Field(ge=1949, le=2100)]  # dates stop at 2100 too (`Day`)
 MAX_MONEY = Decimal(10) ** 12
 """The largest amount, in 万元 (10¹⁶ yuan: more than any budget)."""
 MONEY_DIGITS = 15
