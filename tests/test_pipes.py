@@ -168,7 +168,10 @@ def test_dash_output_prints_and_writes_no_file(
     assert not (tmp_path / "-").exists()
 
 
-def test_export_xlsx_and_sqlite_print_into_a_pipe(sample: CLI, tmp_path: Path) -> None:
+def test_export_xlsx_and_sqlite_print_into_a_pipe(
+    sample: CLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
     runner = CliRunner(env={"AUDITLEDGER_LEDGER": None})
     base = ["--ledger", str(sample.root), "export", "--year", "2024", "-o", "-"]
     result = runner.invoke(app, [*base, "--format", "xlsx"])
@@ -178,6 +181,7 @@ def test_export_xlsx_and_sqlite_print_into_a_pipe(sample: CLI, tmp_path: Path) -
     result = runner.invoke(app, [*base, "--format", "sqlite"])
     assert result.exit_code == 0, result.stderr
     assert result.stdout_bytes.startswith(b"SQLite format 3\x00")
+    assert not (tmp_path / "-").exists()
 
 
 @on_posix
