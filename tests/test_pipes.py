@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
@@ -46,6 +47,7 @@ def run_module(*args: str, stdin: bytes | None = None) -> subprocess.CompletedPr
         input=stdin if stdin is not None else b"",
         capture_output=True,
         env=env,
+        cwd=tempfile.gettempdir(),  # where an old build would write a file named -
         timeout=120,
         check=False,
     )
@@ -64,6 +66,7 @@ def on_terminal(*args: str, stdin: bool = False, stdout: bool = False) -> tuple[
             stdout=follower if stdout else subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             env=env,
+            cwd=tempfile.gettempdir(),
             timeout=60,
             check=False,
         )
