@@ -29,7 +29,9 @@ from auditledger.diagnostics import AuditLedgerError
 def plan(
     year: Annotated[int, typer.Option(help="The audit year.")],
     top: Annotated[int, typer.Option(min=1, help="How many candidates to list.")] = 10,
-    output_format: Annotated[ReportFormat, typer.Option("--format", help="md or html.")] = ReportFormat.md,
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", help="md, html or json (the plan's data).")
+    ] = ReportFormat.md,
     as_of: AsOfOption = None,
     at: AtOption = None,
     allow_errors: AllowErrorsOption = False,
@@ -44,6 +46,12 @@ def plan(
     day = day_or_today(as_of, "--as-of")
     ledger = read_ledger(day, at=at, strict=True, allow_errors=allow_errors)
     folders = template_folders(ledger)
+    if output_format is ReportFormat.json:
+        from auditledger.render.tabular import plain, to_json
+
+        data = planning.plan(ledger, year, top, provenance_of(ledger, day))
+        write_or_print(to_json(plain(data)), output)
+        return
     document = (reports.Kind.plan, Format(output_format.value))
     provenance = provenance_of(ledger, day, own_templates(folders, *document))
     data = planning.plan(ledger, year, top, provenance)

@@ -7,8 +7,21 @@ from typing import Annotated
 import typer
 
 from auditledger.cli import command, state
-from auditledger.cli.options import AllowErrorsOption, AsOfOption, AtOption, LangOption, day_or_today
+from auditledger.cli.options import (
+    STDIO,
+    AllowErrorsOption,
+    AsOfOption,
+    AtOption,
+    LangOption,
+    TextFormat,
+    day_or_today,
+)
 from auditledger.diagnostics import AuditLedgerError
+
+
+class SheetKind(str, Enum):
+    csv = "csv"
+    xlsx = "xlsx"
 
 
 class ExportFormat(str, Enum):
@@ -21,7 +34,11 @@ class ExportFormat(str, Enum):
 @command("import")
 def import_problems(
     file: Annotated[
-        Path, typer.Argument(help="The problem list: .xlsx or .csv (UTF-8 or GB18030).", dir_okay=False)
+        Path,
+        typer.Argument(
+            help="The problem list: .xlsx or .csv (UTF-8 or GB18030); `-` reads standard input.",
+            dir_okay=False,
+        ),
     ],
     year: Annotated[int, typer.Option(help="The audit year the problems belong to.")],
     sheet: Annotated[str | None, typer.Option(help="The sheet to read (default: the first).")] = None,
@@ -45,6 +62,17 @@ def import_problems(
         str | None, typer.Option("--date", help="The date of the history entries (default: today).")
     ] = None,
     by: Annotated[str | None, typer.Option(help="Who imports, for the history entries.")] = None,
+    input_format: Annotated[
+        SheetKind | None,
+        typer.Option(
+            "--input-format",
+            help="What the list is, csv or xlsx (default: by its suffix; from standard input, "
+            "an .xlsx by its zip signature, else CSV).",
+        ),
+    ] = None,
+    output_format: Annotated[
+        TextFormat, typer.Option("--format", help="text or json (what was, or would be, done).")
+    ] = TextFormat.text,
 ) -> None:
     """Import a problem list (问题清单) or a filled-in 整改情况清单: all rows or none."""
     from auditledger import edits, store
@@ -63,8 +91,13 @@ def import_problems(
             )
         fields = {normalise(k): v for k, v in raw.items()}
     table = read_table(
-        file, sheet, lambda header: match(header, fields) is not None, "整改情况清单" if update else None
+        file,
+        sheet,
+        lambda header: match(header, fields) is not None,
+        "整改情况清单" if update else None,
+        input_format.value if input_format else None,
     )
+    label = "standard input" if file == STDIO else str(file)
     options = importing.Options(
         on=day, year=year, update=update, create_units=create_units, by=by, mapping=fields
     )
@@ -74,11 +107,10 @@ def import_problems(
         errors = [d for d in found.diagnostics if d.is_error]
         if errors:
             raise AuditLedgerError(
-                f"{file}: {len(errors)} problems in the list; nothing was imported", diagnostics=errors
+                f"{label}: {len(errors)} problems in the list; nothing was imported", diagnostics=errors
             )
         if dry_run:
-            for line in _summary(found, dry_run):
-                typer.echo(line)
+            _print_summary(found, dry_run, output_format)
             return
         batch = edits.Batch(ledger)
         names = {u.id: u.name for u in found.units}
@@ -89,8 +121,31 @@ def import_problems(
         for old, new in found.updated:
             batch.replace_problem(old, new)
         edits.commit(ledger, batch.changes(), what="the imported problems")
-    for line in _summary(found, dry_run):
-        typer.echo(line)
+    _print_summary(found, dry_run, output_format)
+
+
+def _print_summary(found: object, dry_run: bool, output_format: TextFormat) -> None:
+    """What the import did or would do: lines, or its data as JSON (units and problems added,
+    the changes of the problems updated, the rows skipped as already in the ledger, and the
+    warnings)."""
+    from auditledger.interchange.importing import Plan
+
+    assert isinstance(found, Plan)
+    if output_format is TextFormat.text:
+        for line in _summary(found, dry_run):
+            typer.echo(line)
+        return
+    from auditledger.render.tabular import plain, to_json
+
+    data = {
+        "dry_run": dry_run,
+        "units": found.units,
+        "added": found.added,
+        "updated": [{"id": old.id, "changes": new.history[-1].changes} for old, new in found.updated],
+        "skipped": [{"id": ident, "found_by": how} for ident, how in found.matched],
+        "diagnostics": found.diagnostics,
+    }
+    typer.echo(to_json(plain(data)), nl=False)
 
 
 def _summary(found: object, dry_run: bool) -> list[str]:
@@ -133,7 +188,12 @@ def export(
     ] = ExportFormat.xlsx,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="The file to write (xlsx needs one).", dir_okay=False),
+        typer.Option(
+            "--output",
+            "-o",
+            help="The file to write (xlsx and sqlite need one; `-` prints, not on a terminal).",
+            dir_okay=False,
+        ),
     ] = None,
     unit: Annotated[
         list[str] | None, typer.Option(help="Only this lead unit, its id or name (czj, 财政局); repeatable.")
@@ -145,16 +205,21 @@ def export(
     """Export a year's problems as a spreadsheet (问题清单, 整改责任清单, 整改情况清单), CSV or JSON."""
     from auditledger import store
     from auditledger.cli.browse import read_ledger
+    from auditledger.cli.report import binary_to_terminal, write_or_print
     from auditledger.interchange import exporting
     from auditledger.interchange.sheets import LEFT_OUT_SHEET, SheetData, csv_text, xlsx_bytes
     from auditledger.queries import problem_record, unit_ids
     from auditledger.render.format import left_out_lines
     from auditledger.render.tabular import to_json
 
-    if output_format in (ExportFormat.xlsx, ExportFormat.sqlite) and output is None:
+    binary = {ExportFormat.xlsx: "an .xlsx workbook", ExportFormat.sqlite: "a SQLite database"}
+    if output_format in binary and output is None:
         raise AuditLedgerError(
-            f"--format {output_format.value} needs --output FILE", hint="e.g. --output 2023整改台账.xlsx"
+            f"--format {output_format.value} needs --output FILE",
+            hint="e.g. --output 2023整改台账.xlsx, or -o - to print it into a pipe",
         )
+    if output_format in binary and output == STDIO:
+        binary_to_terminal(binary[output_format])
     ledger = read_ledger(day_or_today(as_of, "--as-of"), at=at, strict=True, allow_errors=allow_errors)
     unit = unit_ids(ledger, unit or ())
     problems = [p for p in ledger.problems if p.year == year and (not unit or p.unit in unit)]
@@ -186,9 +251,8 @@ def export(
         if note:
             sheets.insert(0, SheetData(LEFT_OUT_SHEET, [note[0]], [[line] for line in note[1:]]))
         data = xlsx_bytes(sheets, exporting.baseline(ledger, problems))
-    if output is None:
-        assert isinstance(data, str)
-        typer.echo(data, nl=False)
+    if output is None or output == STDIO:
+        write_or_print(data, None, binary.get(output_format, ""))
     else:
         store.write_output(output, data, state().root())
         typer.echo(f"wrote {len(problems)} problems to {output}", err=True)

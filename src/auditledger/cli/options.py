@@ -54,9 +54,13 @@ AllowErrorsOption = Annotated[
         "at its top.",
     ),
 ]
+STDIO = Path("-")
+"""The file `-`: standard input (`import -`) or standard output (`-o -`)."""
 OutputOption = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Write to this file instead of printing.", dir_okay=False),
+    typer.Option(
+        "--output", "-o", help="Write to this file instead of printing (`-` prints).", dir_okay=False
+    ),
 ]
 LangOption = Annotated[
     Lang | None, typer.Option("--lang", help="Language of labels (default: the ledger's setting).")

@@ -1,6 +1,7 @@
 """The `report` command: build a report's data, render it with the templates, print or write it."""
 
 import os
+import sys
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -9,6 +10,7 @@ import typer
 
 from auditledger.cli import command
 from auditledger.cli.options import (
+    STDIO,
     AllowErrorsOption,
     AtOption,
     LangOption,
@@ -27,10 +29,12 @@ if TYPE_CHECKING:
 
 
 class ReportFormat(str, Enum):
-    """Mirrors `render.report.Format` so that parsing options loads no Jinja at start-up."""
+    """Mirrors `render.report.Format` so that parsing options loads no Jinja at start-up; `json`
+    is the document's data, rendered by no template."""
 
     md = "md"
     html = "html"
+    json = "json"
 
 
 class ReportKind(str, Enum):
@@ -58,7 +62,9 @@ def report(
     unit: Annotated[
         str | None, typer.Option(help="The unit, its id or name (czj, 财政局), for --kind unit.")
     ] = None,
-    output_format: Annotated[ReportFormat, typer.Option("--format", help="md or html.")] = ReportFormat.md,
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", help="md, html or json (the report's data).")
+    ] = ReportFormat.md,
     as_of: Annotated[
         str | None,
         typer.Option(
@@ -90,7 +96,7 @@ def report(
         ),
     ] = None,
 ) -> None:
-    """Render a report in Markdown or HTML (整改情况报告, 责任清单, 跟踪监督情况)."""
+    """Render a report in Markdown or HTML (整改情况报告, 责任清单, 跟踪监督情况), or its data as JSON."""
     from auditledger import reports
     from auditledger.cli.browse import read_ledger
     from auditledger.render.report import Format, render
@@ -108,9 +114,10 @@ def report(
     day = ledger.as_of
     if public:
         ledger = reports.public_ledger(ledger)
+    as_json = output_format is ReportFormat.json
     folders = template_folders(ledger, templates)
-    document = (reports.Kind(kind.value), Format(output_format.value))
-    provenance = provenance_of(ledger, day, own_templates(folders, *document))
+    document = (reports.Kind(kind.value), Format.md if as_json else Format(output_format.value))
+    provenance = provenance_of(ledger, day, None if as_json else own_templates(folders, *document))
     data: (
         reports.RectificationReport
         | reports.UnitReport
@@ -141,6 +148,11 @@ def report(
 
             levels = [Level(own_name(ledger), ledger, []), *lower_levels(ledger)]
             data = dataclasses.replace(data, rollup=rollup(levels, year, day))
+    if as_json:
+        from auditledger.render.tabular import plain, to_json
+
+        write_or_print(to_json(plain(data)), output)
+        return
     text = render(data, *document, (lang or ledger.settings.language).value, folders)
     write_or_print(text, output)
 
@@ -227,12 +239,30 @@ def own_templates(folders: "Sequence[Path]", kind: "Kind", output: "Format") -> 
     return templates_digest(folders, kind, output)
 
 
-def write_or_print(text: str, output: Path | None) -> None:
-    """Print the text, or write it to `output` (never over the ledger's own files)."""
-    if output is None:
-        typer.echo(text, nl=False)
+def write_or_print(text: str | bytes, output: Path | None, what: str = "") -> None:
+    """Print the text, or write it to `output` (never over the ledger's own files); `-o -`
+    prints. Bytes (`what`: an .xlsx workbook, a SQLite database) go to standard output only when
+    it is not a terminal (`binary_to_terminal` says so before the work)."""
+    if output is None or output == STDIO:
+        if isinstance(text, bytes):
+            binary_to_terminal(what)
+            stream = typer.get_binary_stream("stdout")
+            stream.write(text)
+            stream.flush()
+        else:
+            typer.echo(text, nl=False)
     else:
         from auditledger import store
         from auditledger.cli import state
 
         store.write_output(output, text, state().root())
+
+
+def binary_to_terminal(what: str) -> None:
+    """Refuse to print `what` (a binary format) on a terminal: it would fill the screen with
+    bytes. Redirected or piped, it is printed as it is."""
+    if sys.stdout.isatty():
+        raise AuditLedgerError(
+            f"-o -: will not print {what} on a terminal",
+            hint="redirect or pipe it, e.g. -o - > out.xlsx, or name a file with -o",
+        )

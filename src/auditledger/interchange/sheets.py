@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -53,16 +54,38 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def read_table(path: Path, sheet: str | None, is_header: Callable[[str], bool], prefer: str | None) -> Table:
+STDIN = Path("-")
+"""The file `-`: standard input."""
+STDIN_NAME = Path("<stdin>")
+"""How messages and history name what was read from standard input."""
+XLSX_SIGNATURE = b"PK\x03\x04"
+"""The first bytes of a zip archive, which an .xlsx workbook is; anything else is read as CSV."""
+
+
+def read_table(
+    path: Path,
+    sheet: str | None,
+    is_header: Callable[[str], bool],
+    prefer: str | None,
+    kind: str | None = None,
+) -> Table:
     """The sheet of `path` (xlsx: `sheet`, else `prefer` when the workbook has it, else the first),
-    with the header row found among the first rows: the first with two or more known headers."""
-    suffix = path.suffix.lower()
+    with the header row found among the first rows: the first with two or more known headers.
+    `path` `-` is standard input, read within the same limits as a file; `kind` (`csv`, `xlsx`)
+    says what it holds, else the zip signature tells an .xlsx from a CSV."""
+    raw: bytes | None = None
+    if path == STDIN:
+        raw = _read_stdin()
+        path = STDIN_NAME
+        suffix = "." + kind if kind else (".xlsx" if raw.startswith(XLSX_SIGNATURE) else ".csv")
+    else:
+        suffix = "." + kind if kind else path.suffix.lower()
     baseline: dict[str, Any] = {}
     name: str | None = None
     if suffix == ".csv":
-        grid = _read_csv(path)
+        grid = _read_csv(path, raw)
     elif suffix in (".xlsx", ".xlsm"):
-        grid, name, baseline = _read_xlsx(path, sheet, prefer)
+        grid, name, baseline = _read_xlsx(path, sheet, prefer, raw)
     else:
         raise AuditLedgerError(f"{path}: cannot import a '{suffix}' file", hint="save it as .xlsx or .csv")
     for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
@@ -151,10 +174,12 @@ class _Grid:
         self.rows.append(kept)
 
 
-def _read_csv(path: Path) -> list[list[Any]]:
+def _read_csv(path: Path, raw: bytes | None = None) -> list[list[Any]]:
     """Rows read one at a time from the file's bytes (UTF-8, else GB18030): never a second copy
-    of the whole text, and every limit checked as the rows come."""
-    raw = _read_bytes(path)
+    of the whole text, and every limit checked as the rows come. `raw`: the bytes, when read
+    already (standard input)."""
+    if raw is None:
+        raw = _read_bytes(path)
     for encoding in ("utf-8-sig", "gb18030"):
         grid = _Grid(path, None)
         reader = csv.reader(io.TextIOWrapper(io.BytesIO(raw), encoding=encoding, newline=""))
@@ -197,16 +222,47 @@ def _read_bytes(path: Path) -> bytes:
     return raw
 
 
+def _read_stdin() -> bytes:
+    """Standard input's bytes, read up to the same limit as a file's: never more than one byte
+    past it, so an endless pipe is refused, not swallowed. A terminal is refused at once (the
+    user forgot the `<` or the pipe), rather than waiting for typed bytes."""
+    stream = sys.stdin
+    if stream is None:
+        raise AuditLedgerError("import -: there is no standard input", hint="pipe the list in")
+    if stream.isatty():
+        raise AuditLedgerError(
+            "import -: standard input is a terminal, not a list",
+            hint="pipe or redirect the list in, e.g. auditledger import - --year 2025 < 清单.csv",
+        )
+    binary = getattr(stream, "buffer", None)
+    try:
+        raw: bytes | str = (binary if binary is not None else stream).read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise AuditLedgerError(
+            f"cannot read standard input: {exc.strerror or exc}", hint="pipe the list in"
+        ) from exc
+    if isinstance(raw, str):  # a replaced text stream without bytes beneath it
+        raw = raw.encode("utf-8", "surrogateescape")
+    if len(raw) > MAX_FILE_BYTES:
+        raise AuditLedgerError(
+            f"{STDIN_NAME}: standard input holds more than {MAX_FILE_BYTES // 2**20} MB",
+            hint="a list of problems is smaller: check what is piped in, or import it in parts",
+        )
+    return raw
+
+
 def _read_xlsx(
-    path: Path, sheet: str | None, prefer: str | None
+    path: Path, sheet: str | None, prefer: str | None, raw: bytes | None = None
 ) -> tuple[list[list[Any]], str, dict[str, Any]]:
     """The sheet's rows, read streaming with openpyxl's read-only mode, after the workbook's
-    parts have been screened (`_Screen`) so that openpyxl only ever sees bounded input."""
+    parts have been screened (`_Screen`) so that openpyxl only ever sees bounded input.
+    `raw`: the bytes, when read already (standard input)."""
     import zipfile
 
     import openpyxl
 
-    raw = _read_bytes(path)
+    if raw is None:
+        raw = _read_bytes(path)
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             screen = _Screen(path, archive)
