@@ -241,7 +241,9 @@ def test_a_document_of_a_ledger_with_errors_is_refused(broken: CLI, command: tup
     run = broken(*command)
     assert run.exit_code == 1
     first, *rest = run.stderr.splitlines()
-    assert first.startswith("error: the ledger has 1 error, so this document would leave records out")
+    assert first.startswith(
+        "error: the ledger has 1 error, so this document would leave records out or show wrong figures"
+    )
     assert "--allow-errors" in first
     assert any("2025/czj.yaml:" in line and "deadline" in line for line in rest), run.stderr
     assert run.stdout == ""

@@ -67,9 +67,9 @@ def read_ledger(
     if strict and not allow_errors:
         raise AuditLedgerError(
             f"the ledger has {len(errors)} error{'s' if len(errors) > 1 else ''}, so this document would "
-            "leave records out",
+            "leave records out or show wrong figures",
             hint="fix them (`auditledger check`), or pass --allow-errors to make it anyway with the "
-            "records left out named at its top",
+            "errors named at its top",
             diagnostics=[d for _, _, d in errors],
             exit_code=1,
         )
