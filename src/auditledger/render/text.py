@@ -449,9 +449,12 @@ def record_table(ledger: Ledger, record: BaseModel, title: str, lang: str) -> Gr
 
 
 def change_value(value: Any) -> str:
-    """A value as a history entry holds it: a nested record's fields in a line, lists joined."""
+    """A value as a history entry holds it: a nested record's fields in a line, lists joined,
+    yes or no as 是/否 (never Python's None, True or False)."""
     if value is None:
         return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
     if isinstance(value, dict):
         return "; ".join(f"{k}: {change_value(v)}" for k, v in value.items())
     if isinstance(value, list):
@@ -460,7 +463,7 @@ def change_value(value: Any) -> str:
 
 
 def _show(ledger: Ledger, name: str, value: Any, lang: str) -> str:
-    if name in ("unit", "supervisor", "lower_government"):
+    if name in ("unit", "supervisor", "lower_government", "to"):
         return f"{ledger.unit_name(value)} ({value})"
     if name == "cooperating":
         return "、".join(f"{ledger.unit_name(u)} ({u})" for u in value)
