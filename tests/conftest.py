@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from auditledger import i18n
 from auditledger.cli import app
 
 REPO = Path(__file__).resolve().parent.parent
@@ -34,7 +35,8 @@ class CLI:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.runner = CliRunner(env={"COLUMNS": "200", "AUDITLEDGER_LEDGER": None})
+        # English, which most tests were written in; tests/test_language.py runs both languages.
+        self.runner = CliRunner(env={"COLUMNS": "200", "AUDITLEDGER_LEDGER": None, "AUDITLEDGER_LANG": "en"})
 
     def __call__(self, *args: str, input: str | None = None, ledger: bool = True) -> Run:
         argv = (["--ledger", str(self.root)] if ledger else []) + list(args)
@@ -48,6 +50,12 @@ class CLI:
 def _cache_key_home(tmp_path_factory: pytest.TempPathFactory) -> None:
     """The cache's signing key goes to a folder of the test run, not the user's ~/.cache."""
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+
+
+@pytest.fixture(autouse=True)
+def _english() -> None:
+    """Functions called directly speak English, as the tests that check their words expect."""
+    i18n.use("en")
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

@@ -1,6 +1,7 @@
 """Diagnostics: what the tool has to say about a ledger file, and its one user-facing error.
 
-`path:line:col: code: message; hint` everywhere; imports nothing of the project.
+`path:line:col: code: message; hint` everywhere, in the language being spoken (the code stays
+English). May import: i18n.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
+
+from auditledger.i18n import _
 
 Pointer = tuple[str | int, ...]
 """Where a value sits inside a file: keys and list indexes from the top, e.g. ("problems", 3, "unit")."""
@@ -74,10 +77,8 @@ class Diagnostic:
 
     def render(self) -> str:
         """`path:line:col: code: message; hint`, on one line."""
-        code = self.code if self.is_error else f"{self.code} (warning)"
-        text = f"{self.where()}: {code}: {self.message}"
-        if self.hint:
-            text += f"; {self.hint}"
+        code = self.code if self.is_error else _("{code} (warning)").format(code=self.code)
+        text = f"{self.where()}: {code}: {with_hint(self.message, self.hint)}"
         return " ".join(text.splitlines())
 
     def to_json(self) -> dict[str, object]:
@@ -139,8 +140,13 @@ class AuditLedgerError(Exception):
         self.exit_code = exit_code
 
     def lines(self) -> list[str]:
-        head = f"error: {self.message}" + (f"; {self.hint}" if self.hint else "")
+        head = _("error: {message}").format(message=with_hint(self.message, self.hint))
         return [head, *(d.render() for d in self.diagnostics)]
+
+
+def with_hint(message: str, hint: str) -> str:
+    """A message and the hint that says the fix, on one line."""
+    return _("{message}; {hint}").format(message=message, hint=hint) if hint else message
 
 
 def did_you_mean(value: str, candidates: Iterable[str]) -> str:
@@ -162,4 +168,4 @@ def did_you_mean(value: str, candidates: Iterable[str]) -> str:
         key = (score, prefix, -index)
         if best is None or key > best:
             best, chosen = key, candidate
-    return f"did you mean '{chosen}'?" if chosen else ""
+    return _("did you mean '{value}'?").format(value=chosen) if chosen else ""

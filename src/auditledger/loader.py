@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from auditledger import __version__, store
+from auditledger import __version__, i18n, places, store
 from auditledger.checks import run_checks
 from auditledger.diagnostics import AuditLedgerError, Diagnostic, Pointer, sort_diagnostics
 from auditledger.model import (
@@ -46,11 +46,11 @@ from auditledger.model import (
     YearMeta,
 )
 
-SETTINGS_FILE = "auditledger.yaml"
+SETTINGS_FILE = places.SETTINGS_FILE
 UNITS_FILE = "units.yaml"
 YEAR_FILE = "_year.yaml"
 YEAR_FOLDER = re.compile(r"^\d{4}$")
-ENV_VAR = "AUDITLEDGER_LEDGER"
+ENV_VAR = places.ENV_VAR
 
 M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R")
@@ -87,21 +87,14 @@ FILE_CODES = {
 def find_root(explicit: Path | None = None, cwd: Path | None = None) -> Path:
     """The ledger root: `--ledger`, else $AUDITLEDGER_LEDGER, else ./ledgers, else the
     nearest folder upwards that holds auditledger.yaml."""
-    cwd = cwd or Path.cwd()
-    if explicit is None and os.environ.get(ENV_VAR):
-        explicit = Path(os.environ[ENV_VAR])
-    if explicit is not None:
-        if (explicit / SETTINGS_FILE).is_file():
-            return explicit
+    root, named = places.search_root(explicit, cwd)
+    if root is not None:
+        return root
+    if named is not None:
         raise AuditLedgerError(
-            f"{explicit} is not a ledger: it has no {SETTINGS_FILE}",
-            hint=f"check the path, or create a ledger with `auditledger init {explicit} --name 名称`",
+            f"{named} is not a ledger: it has no {SETTINGS_FILE}",
+            hint=f"check the path, or create a ledger with `auditledger init {named} --name 名称`",
         )
-    if (cwd / "ledgers" / SETTINGS_FILE).is_file():
-        return cwd / "ledgers"
-    for folder in (cwd, *cwd.parents):
-        if (folder / SETTINGS_FILE).is_file():
-            return folder
     raise AuditLedgerError(
         f"no ledger found: no {SETTINGS_FILE} in ./ledgers, here or in any parent folder",
         hint=f"pass --ledger DIR, set {ENV_VAR}, or create one with `auditledger init DIR --name 名称`",
@@ -306,7 +299,8 @@ class _Reader:
         }
         if self.cache is None or len(stamps) < len(self.stamps):
             return None
-        return store.fingerprint(root, stamps, self.shas)
+        # the findings' messages are in the language being spoken
+        return f"{store.fingerprint(root, stamps, self.shas)}:{i18n.language()}"
 
     def records(self, model: type[M], path: Path, key: str) -> list[Located[M]]:
         """The valid records of the list under `key`; every invalid one diagnosed."""

@@ -17,13 +17,17 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from auditledger import __version__
+from auditledger.cli.language import LedgerGroup, choose, global_options, unknown_environment_language
+from auditledger.cli.options import Lang
 from auditledger.diagnostics import AuditLedgerError
+from auditledger.i18n import N_, _
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 app = typer.Typer(
     name="auditledger",
-    help="审计查出问题整改台账 — a ledger of audit-found problems and their rectification.",
+    help=N_("A ledger of audit-found problems and their rectification."),
+    cls=LedgerGroup,
     no_args_is_help=True,
     add_completion=True,
     rich_markup_mode=None,
@@ -71,6 +75,14 @@ def _main(
             file_okay=False,
         ),
     ] = None,
+    lang: Annotated[
+        Lang | None,
+        typer.Option(
+            "--lang",
+            help="Language of messages, help and documents (default: $AUDITLEDGER_LANG, "
+            "else the ledger's setting, else zh).",
+        ),
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of internal errors.")] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
@@ -78,6 +90,10 @@ def _main(
 ) -> None:
     global _state
     _state = State(ledger=ledger, debug=debug)
+    if lang is None and (wrong := unknown_environment_language()) is not None:
+        for line in wrong.lines():
+            typer.echo(line, err=True)
+        raise typer.Exit(wrong.exit_code)
 
 
 def command(name: str | None = None, target: typer.Typer | None = None, **kwargs: Any) -> Callable[[F], F]:
@@ -102,9 +118,10 @@ def command(name: str | None = None, target: typer.Typer | None = None, **kwargs
                 if state().debug:
                     raise
                 typer.echo(
-                    f"auditledger: internal error ({type(exc).__name__}: {exc}); this is a bug: "
-                    "please report it with the command you ran, and run it again with --debug "
-                    "for the traceback",
+                    _(
+                        "auditledger: internal error ({error}); this is a bug: please report it "
+                        "with the command you ran, and run it again with --debug for the traceback"
+                    ).format(error=f"{type(exc).__name__}: {exc}"),
                     err=True,
                 )
                 raise typer.Exit(INTERNAL_ERROR) from None
@@ -116,18 +133,11 @@ def command(name: str | None = None, target: typer.Typer | None = None, **kwargs
 
 
 GC_THRESHOLD = 50_000
-GLOBAL_OPTIONS_WITH_VALUE = ("--ledger", "-L")
 
 
 def invoked(argv: list[str]) -> str | None:
     """The command (or command group) named in `argv`, skipping the global options."""
-    values = iter(argv)
-    for word in values:
-        if word in GLOBAL_OPTIONS_WITH_VALUE:
-            next(values, None)
-        elif not word.startswith("-"):
-            return word
-    return None
+    return global_options(argv)[1]
 
 
 def only(name: str | None) -> None:
@@ -148,8 +158,10 @@ def undecodable(argv: list[str]) -> AuditLedgerError | None:
         except UnicodeEncodeError:
             shown = word.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
             return AuditLedgerError(
-                f"argument {position} ({shown!r}) is not UTF-8 text",
-                hint="set the terminal to UTF-8 (e.g. LANG=C.UTF-8) and type it again",
+                _("argument {position} ({shown}) is not UTF-8 text").format(
+                    position=position, shown=repr(shown)
+                ),
+                hint=_("set the terminal to UTF-8 (e.g. LANG=C.UTF-8) and type it again"),
             )
     return None
 
@@ -181,6 +193,7 @@ def main() -> None:
     # no cycles worth collecting: at the default thresholds the collector's passes over them
     # took most of a warm read (0.68 s of 0.8 s for 10,000 problems).
     gc.set_threshold(GC_THRESHOLD, 20, 20)
+    choose(sys.argv[1:])
     mistake = undecodable(sys.argv[1:])
     if mistake is not None:
         for line in mistake.lines():

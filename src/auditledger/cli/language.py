@@ -1,0 +1,300 @@
+"""The command line in the user's language: chosen before a command runs (global `--lang`,
+else $AUDITLEDGER_LANG, else the ledger's `language`, else Chinese), then applied to every help
+text, to the help's own words and to the parser's messages, which Typer writes in English.
+
+`LedgerGroup` is the root command: it chooses the language, translates the command tree it is
+about to run, and turns the parser's mistakes into one line of ours. `extract_help` gives Babel
+the help texts, which live in docstrings and `help=` arguments, for the catalog.
+May import: i18n, places, diagnostics.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, ClassVar
+
+import typer
+import typer.core
+from typer._click.core import Command, Context
+from typer._click.exceptions import (
+    BadOptionUsage,
+    BadParameter,
+    MissingParameter,
+    NoArgsIsHelpError,
+    NoSuchOption,
+    UsageError,
+)
+from typer._click.formatting import HelpFormatter
+
+from auditledger import i18n, places
+from auditledger.diagnostics import AuditLedgerError
+from auditledger.i18n import N_, _
+
+GLOBAL_OPTIONS_WITH_VALUE = ("--ledger", "-L", "--lang")
+HELP_OPTIONS = ["-h", "--help"]
+
+# Typer's own few words ("Options", "Commands", "default: {default}", "Aborted!") go through
+# gettext: send them to our catalog.
+typer.core._ = i18n._  # type: ignore[attr-defined]
+
+
+def global_options(argv: Sequence[str]) -> tuple[dict[str, str], str | None]:
+    """The global options' values before the command word (`--ledger DIR`, `--lang=en`), and
+    the command word."""
+    found: dict[str, str] = {}
+    words = iter(argv)
+    for word in words:
+        name, equals, value = word.partition("=")
+        if name in GLOBAL_OPTIONS_WITH_VALUE:
+            value = value if equals else next(words, "")
+            found["--ledger" if name == "-L" else name] = value
+        elif not word.startswith("-"):
+            return found, word
+    return found, None
+
+
+def choose(argv: Sequence[str]) -> None:
+    """Speak the language the command asks for, the environment says, or the ledger declares."""
+    given, _command = global_options(argv)
+    for wanted in (given.get("--lang"), os.environ.get(i18n.ENVIRONMENT)):
+        if wanted in i18n.LANGUAGES:
+            i18n.use(wanted, requested=True)
+            return
+    ledger = given.get("--ledger")
+    declared = places.declared_language(Path(ledger) if ledger else None)
+    i18n.use(declared or i18n.DEFAULT)
+
+
+def unknown_environment_language() -> AuditLedgerError | None:
+    """$AUDITLEDGER_LANG set to a language there is no catalog for."""
+    value = os.environ.get(i18n.ENVIRONMENT)
+    if value is None or value == "" or value in i18n.LANGUAGES:
+        return None
+    return AuditLedgerError(
+        _("{variable}: '{value}' is not a language of auditledger").format(
+            variable=i18n.ENVIRONMENT, value=value
+        ),
+        hint=_("set it to zh or en, or unset it"),
+    )
+
+
+class LedgerFormatter(HelpFormatter):
+    """Help in the language being spoken, with type names a person reads."""
+
+    TYPE_NAMES: ClassVar[dict[str, str]] = {
+        "str": N_("text"),
+        "int": N_("number"),
+        "float": N_("number"),
+        "dir": N_("folder"),
+        "file": N_("file"),
+        "path": N_("path"),
+    }
+    _TYPE = re.compile(r"<(?:list\[)?(str|int|float|dir|file|path)\]?>")
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, _("Usage: ") if prefix is None else prefix)
+
+    def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
+        named = [
+            (self._TYPE.sub(lambda m: f"<{_(self.TYPE_NAMES[m[1]])}>", term), text) for term, text in rows
+        ]
+        super().write_dl(named, col_max, col_spacing)
+
+
+class LedgerContext(Context):
+    formatter_class = LedgerFormatter
+
+
+def commands(root: Command) -> Iterator[Command]:
+    """The command and every command under it."""
+    yield root
+    if isinstance(root, typer.core.TyperGroup):
+        for sub in root.commands.values():
+            yield from commands(sub)
+
+
+def help_texts(root: Command) -> Iterator[tuple[object, str, str]]:
+    """Every help text of the tree, as (owner, attribute, text): commands' help, short help and
+    epilog, and each option's and argument's help, the `-h` option's included."""
+    for command in commands(root):
+        for attribute in ("help", "short_help", "epilog"):
+            text = getattr(command, attribute, None)
+            if text:
+                yield command, attribute, text
+        helper = command.get_help_option(SimpleNamespace(help_option_names=HELP_OPTIONS))  # type: ignore[arg-type]
+        for param in [*command.params, *([helper] if helper is not None else [])]:
+            text = getattr(param, "help", None)
+            if text:
+                yield param, "help", text
+
+
+def translate(root: Command) -> None:
+    """Put the tree's help in the language being spoken (the tree is built for one run)."""
+    for owner, attribute, text in list(help_texts(root)):
+        setattr(owner, attribute, _(text))
+    for command in commands(root):
+        command.context_class = LedgerContext
+
+
+def extract_help(
+    fileobj: Any, keywords: Any, comment_tags: Any, options: Any
+) -> Iterator[tuple[int, None, str, list[str]]]:
+    """A Babel extractor (see babel.cfg): every help text of the command line, as Typer builds
+    them from docstrings and `help=`."""
+    from auditledger.cli import app
+
+    seen: set[str] = set()
+    for _owner, _attribute, text in help_texts(typer.main.get_command(app)):
+        if text not in seen:
+            seen.add(text)
+            yield 0, None, text, []
+
+
+# The parser's mistakes, said again in our words -----------------------------------------
+
+
+def _hint(ctx: Context | None) -> str:
+    if ctx is None:
+        return ""
+    return _("run '{command} -h' for help").format(command=ctx.command_path)
+
+
+def _option(exc: UsageError) -> str:
+    hint = getattr(exc, "param_hint", None)
+    param = getattr(exc, "param", None)
+    if hint is None and param is not None and exc.ctx is not None:
+        hint = param.get_error_hint()
+    if isinstance(hint, (list, tuple)):
+        hint = " / ".join(hint)
+    return str(hint or "").replace("'", "")
+
+
+def _value(exc: BadParameter) -> str | None:
+    from pydantic import ValidationError  # only when a value was wrong: pydantic is slow to load
+
+    cause = exc.__cause__
+    if isinstance(cause, ValidationError):
+        errors = cause.errors()
+        if errors:
+            value = errors[0].get("input")
+            return None if value is None else str(value)
+    found = re.match(r"(?:Value )?'(.*)' is not", exc.message)
+    return found[1] if found else None
+
+
+def _choices(exc: BadParameter) -> list[str]:
+    param = exc.param
+    choices = getattr(getattr(param, "type_descriptor", None), "choices", None)
+    return [str(getattr(c, "value", c)) for c in choices or ()]
+
+
+_PATH = re.compile(
+    r"(File|Directory|Path) '(.*)' "
+    r"(does not exist|is a file|is a directory|is not readable|is not writable)\.",
+    re.IGNORECASE,
+)
+_PATH_MESSAGES = {
+    "does not exist": N_("{option}: '{path}' does not exist"),
+    "is a file": N_("{option}: '{path}' is a file, not a folder"),
+    "is a directory": N_("{option}: '{path}' is a folder, not a file"),
+    "is not readable": N_("{option}: '{path}' cannot be read"),
+    "is not writable": N_("{option}: '{path}' cannot be written"),
+}
+
+
+def _bad_parameter(exc: BadParameter) -> tuple[str, str]:
+    option = _option(exc)
+    if isinstance(exc, MissingParameter):
+        if exc.param_type == "argument" or (
+            exc.param is not None and exc.param.param_type_name == "argument"
+        ):
+            return _("missing argument {argument}").format(argument=option), ""
+        return _("missing option {option}").format(option=option), ""
+    path = _PATH.search(exc.message)
+    if path:
+        return _(_PATH_MESSAGES[path[3]]).format(option=option, path=path[2]), ""
+    value = _value(exc)
+    choices = _choices(exc)
+    if value is not None and choices:
+        return (
+            _("{option}: '{value}' is not a valid value").format(option=option, value=value),
+            _("use one of: {choices}").format(choices=", ".join(choices)),
+        )
+    if value is not None and "integer" in exc.message:
+        return _("{option}: '{value}' is not a whole number").format(option=option, value=value), ""
+    if value is not None:
+        return _("{option}: '{value}' is not a valid value").format(option=option, value=value), ""
+    return _("{option}: {message}").format(option=option, message=exc.message), ""
+
+
+_COMMAND = re.compile(r"No such command '(.*)'\.(?: Did you mean (.*)\?)?$")
+_EXTRA = re.compile(r"Got unexpected extra argument\(s\) \((.*)\)$")
+
+
+def mistake(exc: UsageError) -> AuditLedgerError:
+    """The parser's mistake as one line of ours, with a hint: how to get help, or the fix."""
+    help_hint = _hint(exc.ctx)
+    message, hint = exc.format_message(), ""
+    if isinstance(exc, NoSuchOption):
+        message = _("no such option: {option}").format(option=exc.option_name)
+        if exc.possibilities:
+            hint = _("did you mean {options}?").format(options=", ".join(sorted(exc.possibilities)))
+    elif isinstance(exc, BadParameter):
+        message, hint = _bad_parameter(exc)
+    elif isinstance(exc, BadOptionUsage):
+        if "does not take a value" in exc.message:
+            message = _("{option} takes no value").format(option=exc.option_name)
+        elif "requires" in exc.message:
+            message = _("{option} needs a value").format(option=exc.option_name)
+    elif found := _COMMAND.match(exc.message):
+        message = _("no such command: {command}").format(command=found[1])
+        if found[2]:
+            hint = _("did you mean {commands}?").format(commands=found[2].replace("'", ""))
+    elif exc.message == "Missing command.":
+        message = _("missing command")
+    elif found := _EXTRA.match(exc.message):
+        message = _("unexpected extra arguments: {arguments}").format(arguments=found[1])
+    if hint and help_hint:
+        hint = _("{message}; {hint}").format(message=hint, hint=help_hint)
+    return AuditLedgerError(message, hint=hint or help_hint)
+
+
+class LedgerGroup(typer.core.TyperGroup):
+    """The root command: chooses the language, translates the tree, says the parser's
+    mistakes in one line."""
+
+    def main(self, args: Sequence[str] | None = None, *rest: Any, **options: Any) -> Any:
+        import sys
+
+        argv = list(sys.argv[1:] if args is None else args)
+        choose(argv)
+        translate(self)
+        return super().main(argv, *rest, **options)
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Context | None = None, **extra: Any
+    ) -> Context:
+        with _said():
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: Context) -> Any:
+        with _said():
+            return super().invoke(ctx)
+
+
+@contextlib.contextmanager
+def _said() -> Iterator[None]:
+    """Turns a parser's mistake into our one line and exit 2."""
+    try:
+        yield
+    except NoArgsIsHelpError:
+        raise
+    except UsageError as exc:
+        for line in mistake(exc).lines():
+            typer.echo(line, err=True)
+        raise typer.Exit(exc.exit_code) from None

@@ -1,0 +1,80 @@
+"""The language of what people read: messages through the standard gettext machinery.
+
+The message ids are the English texts, written in the code as `_("... {name} ...")` and
+formatted after translation, so that a translation may move a placeholder but never lose it.
+The Chinese catalog is `locale/zh/LC_MESSAGES/auditledger.po` (extracted and compiled with
+Babel: see the README's section on translations); English is the ids themselves.
+
+One language holds for a whole command, chosen before it runs (`use`): a global `--lang`,
+else `$AUDITLEDGER_LANG`, else the ledger's `language` setting, else Chinese.
+Imports nothing of the project.
+"""
+
+from __future__ import annotations
+
+import gettext
+from pathlib import Path
+
+DOMAIN = "auditledger"
+LOCALES = Path(__file__).parent / "locale"
+LANGUAGES = ("zh", "en")
+DEFAULT = "zh"
+ENVIRONMENT = "AUDITLEDGER_LANG"
+
+_catalogs: dict[str, gettext.NullTranslations] = {}
+_current: gettext.NullTranslations = gettext.NullTranslations()
+_language = "en"
+_requested: str | None = None
+
+
+def catalog(language: str) -> gettext.NullTranslations:
+    """The compiled catalog of a language (English: the message ids themselves)."""
+    if language not in _catalogs:
+        if language == "en":
+            _catalogs[language] = gettext.NullTranslations()
+        else:
+            with (LOCALES / language / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as file:
+                _catalogs[language] = gettext.GNUTranslations(file)
+    return _catalogs[language]
+
+
+def use(language: str, *, requested: bool = False) -> None:
+    """Speak `language` from now on; `requested` when the user asked for it (`--lang`,
+    `$AUDITLEDGER_LANG`), which then also governs documents that would follow the ledger's
+    setting."""
+    global _current, _language, _requested
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}")
+    _current, _language = catalog(language), language
+    _requested = language if requested else None
+
+
+def language() -> str:
+    """The language being spoken: `zh` or `en`."""
+    return _language
+
+
+def requested() -> str | None:
+    """The language the user asked for by `--lang` or `$AUDITLEDGER_LANG`, if any."""
+    return _requested
+
+
+def _(message: str) -> str:
+    """`message` in the language being spoken; format its placeholders after: `_("{n} files").format(n=n)`."""
+    return _current.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural of a message, as the language counts `n`."""
+    return _current.ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Marks a text for the catalog where it is defined (a table, a default); translated by `_`
+    where it is shown."""
+    return message
+
+
+def pick(zh: str, en: str) -> str:
+    """One of two texts written out in both languages (labels kept as pairs in data tables)."""
+    return zh if _language == "zh" else en
