@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import SimpleNamespace
@@ -38,9 +39,18 @@ from auditledger.i18n import N_, _
 GLOBAL_OPTIONS_WITH_VALUE = ("--ledger", "-L", "--lang")
 HELP_OPTIONS = ["-h", "--help"]
 
-# Typer's own few words ("Options", "Commands", "default: {default}", "Aborted!") go through
-# gettext: send them to our catalog.
+# Typer's own few words go through gettext: send them to our catalog, which holds them.
 typer.core._ = i18n._  # type: ignore[attr-defined]
+TYPER_WORDS = (
+    N_("Options"),
+    N_("Arguments"),
+    N_("Commands"),
+    N_("default: {default}"),
+    N_("required"),
+    N_("env var: {var}"),
+    N_("Aborted!"),
+    N_("(dynamic)"),
+)
 
 
 def global_options(argv: Sequence[str]) -> tuple[dict[str, str], str | None]:
@@ -83,8 +93,59 @@ def unknown_environment_language() -> AuditLedgerError | None:
     )
 
 
+def cells(text: str) -> int:
+    """Columns the text takes on a terminal: a Chinese character takes two."""
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text
+    )
+
+
+_TOKEN = re.compile(r"[^\s\u2e80-\ua4cf\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]+\s*|.\s*")
+_NO_LINE_START = set("，。、；：？！）》」』】”’,.;:?!)%")
+
+
+def wrap(text: str, width: int, indent: str = "", first: str | None = None) -> list[str]:
+    """One paragraph broken into lines of at most `width` columns: between words, and between
+    Chinese characters (never before a closing punctuation mark)."""
+    tokens: list[str] = []
+    for token in _TOKEN.findall(" ".join(text.split())):
+        if tokens and token[0] in _NO_LINE_START:
+            tokens[-1] += token
+        else:
+            tokens.append(token)
+    lines: list[str] = []
+    line = first if first is not None else indent
+    used = cells(line)
+    start = len(line)
+    for token in tokens:
+        size = cells(token.rstrip())
+        if used + size > width and len(line) > start:
+            lines.append(line.rstrip())
+            line, used = indent, cells(indent)
+            start = len(line)
+        line += token
+        used += cells(token)
+    lines.append(line.rstrip())
+    return lines
+
+
+def paragraphs(text: str) -> list[str]:
+    """A help text's paragraphs, each one line; lines of Chinese join without a space."""
+    found = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        joined = ""
+        for line in lines:
+            if joined and not (cells(joined[-1]) == 2 and cells(line[0]) == 2):
+                joined += " "
+            joined += line
+        found.append(joined)
+    return found
+
+
 class LedgerFormatter(HelpFormatter):
-    """Help in the language being spoken, with type names a person reads."""
+    """Help in the language being spoken, with type names a person reads, laid out by the
+    columns characters take (a Chinese character takes two)."""
 
     TYPE_NAMES: ClassVar[dict[str, str]] = {
         "str": N_("text"),
@@ -95,15 +156,46 @@ class LedgerFormatter(HelpFormatter):
         "path": N_("path"),
     }
     _TYPE = re.compile(r"<(?:list\[)?(str|int|float|dir|file|path)\]?>")
+    USAGE_WORDS: ClassVar[dict[str, str]] = {
+        "[OPTIONS]": N_("[OPTIONS]"),
+        "COMMAND [ARGS]...": N_("COMMAND [ARGS]..."),
+    }
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        for words, message in self.USAGE_WORDS.items():
+            args = args.replace(words, _(message))
         super().write_usage(prog, args, _("Usage: ") if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{_('{heading}:').format(heading=heading)}\n")
+
+    def write_text(self, text: str) -> None:
+        indent = " " * self.current_indent
+        for number, paragraph in enumerate(paragraphs(text)):
+            if number:
+                self.write("\n")
+            self.write("\n".join(wrap(paragraph, self.width, indent)) + "\n")
 
     def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
         named = [
             (self._TYPE.sub(lambda m: f"<{_(self.TYPE_NAMES[m[1]])}>", term), text) for term, text in rows
         ]
-        super().write_dl(named, col_max, col_spacing)
+        first_col = min(max((cells(term) for term, _text in named), default=0), col_max) + col_spacing
+        pad = " " * (first_col + self.current_indent)
+        for term, text in named:
+            head = f"{'':>{self.current_indent}}{term}"
+            if not text:
+                self.write(head + "\n")
+                continue
+            if cells(term) <= first_col - col_spacing:
+                head += " " * (first_col - cells(term))
+            else:
+                self.write(head + "\n")
+                head = pad
+            lines: list[str] = []
+            for paragraph in paragraphs(text):
+                lines += wrap(paragraph, self.width, pad, head if not lines else None)
+            self.write("\n".join(lines) + "\n")
 
 
 class LedgerContext(Context):
@@ -139,15 +231,28 @@ def translate(root: Command) -> None:
         setattr(owner, attribute, _(text))
     for command in commands(root):
         command.context_class = LedgerContext
+        if command.help and not command.short_help:
+            command.short_help = summary(command.help)
+
+
+def summary(text: str) -> str:
+    """A help text's first sentence, for the list of commands (whole: the list wraps it,
+    where Click would cut it at 45 characters, which is 90 columns of Chinese)."""
+    first = paragraphs(text)[0] if text.strip() else ""
+    return re.split(r"(?<=[.;:])\s+(?=\S)|(?<=[。；：])", first, maxsplit=1)[0].rstrip(".。；;：: ")
 
 
 def extract_help(
     fileobj: Any, keywords: Any, comment_tags: Any, options: Any
-) -> Iterator[tuple[int, None, str, list[str]]]:
-    """A Babel extractor (see babel.cfg): every help text of the command line, as Typer builds
-    them from docstrings and `help=`."""
+) -> Iterator[Any]:
+    """A Babel extractor (see babel.cfg) for the file that builds the command line: its own
+    messages, then every help text of the command line, as Typer builds them from docstrings
+    and `help=`."""
+    from babel.messages.extract import extract_python
+
     from auditledger.cli import app
 
+    yield from extract_python(fileobj, keywords, comment_tags, options)
     seen: set[str] = set()
     for _owner, _attribute, text in help_texts(typer.main.get_command(app)):
         if text not in seen:
