@@ -167,7 +167,8 @@ class LedgerFormatter(HelpFormatter):
         super().write_usage(prog, args, _("Usage: ") if prefix is None else prefix)
 
     def write_heading(self, heading: str) -> None:
-        self.write(f"{'':>{self.current_indent}}{_('{heading}:').format(heading=heading)}\n")
+        titled = _("{heading}:").format(heading=heading)
+        self.write(f"{'':>{self.current_indent}}{titled}\n")
 
     def write_text(self, text: str) -> None:
         indent = " " * self.current_indent
