@@ -100,8 +100,9 @@ def cells(text: str) -> int:
     )
 
 
-_TOKEN = re.compile(r"[^\s\u2e80-\ua4cf\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]+\s*|.\s*")
-_NO_LINE_START = set("，。、；：？！）》」』】”’,.;:?!)%")
+_TOKEN = re.compile(r"`[^`\s][^`]*`\s*|[^\s\u2e80-\ua4cf\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]+\s*|.\s*")
+_NO_LINE_START = set("，。、；：？！）》」』】”’,.;:?!)%（(")
+_NO_LINE_END = set("（《「『【“‘(")
 
 
 def wrap(text: str, width: int, indent: str = "", first: str | None = None) -> list[str]:
@@ -109,7 +110,7 @@ def wrap(text: str, width: int, indent: str = "", first: str | None = None) -> l
     Chinese characters (never before a closing punctuation mark)."""
     tokens: list[str] = []
     for token in _TOKEN.findall(" ".join(text.split())):
-        if tokens and token[0] in _NO_LINE_START:
+        if tokens and (token[0] in _NO_LINE_START or tokens[-1][-1] in _NO_LINE_END):
             tokens[-1] += token
         else:
             tokens.append(token)
@@ -155,7 +156,7 @@ class LedgerFormatter(HelpFormatter):
         "file": N_("file"),
         "path": N_("path"),
     }
-    _TYPE = re.compile(r"<(?:list\[)?(str|int|float|dir|file|path)\]?>")
+    _TYPE = re.compile(r"<(?:list\[)?(str|int|float|dir|file|path)(?: range)?\]?>")
     USAGE_WORDS: ClassVar[dict[str, str]] = {
         "[OPTIONS]": N_("[OPTIONS]"),
         "COMMAND [ARGS]...": N_("COMMAND [ARGS]..."),
@@ -232,6 +233,9 @@ def translate(root: Command) -> None:
         setattr(owner, attribute, _(text))
     for command in commands(root):
         command.context_class = LedgerContext
+        for param in command.params:
+            if isinstance(param, typer.core.TyperArgument) and param.metavar is None and param.name:
+                param.metavar = param.name.upper()  # an argument to type, as usage lines name them
         if command.help and not command.short_help:
             command.short_help = summary(command.help)
 
