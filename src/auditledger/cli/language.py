@@ -100,7 +100,8 @@ def cells(text: str) -> int:
     )
 
 
-_TOKEN = re.compile(r"`[^`\s][^`]*`\s*|[^\s\u2e80-\ua4cf\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]+\s*|.\s*")
+_WIDE = "\u2e80-\ua4cf\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+_TOKEN = re.compile(rf"`[^`\s][^`]*`\s*|[^\s{_WIDE}]+\s*|.\s*")
 _NO_LINE_START = set("，。、；：？！）》」』】”’,.;:?!)%（(")
 _NO_LINE_END = set("（《「『【“‘(")
 
