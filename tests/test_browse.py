@@ -183,7 +183,7 @@ def test_long_tables_measure_every_cell_as_rich_does(
 
 def test_show_labels_every_field_it_prints(sample: CLI) -> None:
     text = sample("show", "2024-011").stdout
-    assert "跟踪检查记录" in text and "2026-03-18 实地察看 预算工委监督处: 抽查4个农村公路项目" in text
+    assert "跟踪检查记录" in text and "2026-03-18 实地察看 预算工委监督处：抽查4个农村公路项目" in text
     assert "round" not in text and "整改轮次" not in text  # round 1 is the default
     assert "datetime" not in text and "tracking" not in text
     english = sample("show", "2024-011", "--lang", "en").stdout

@@ -53,10 +53,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "tags": ("标签", "Tags"),
     "case": ("典型案例", "Typical case"),
     "disclosure": ("信息公开", "Disclosure"),
+    "counterpart": ("上下级台账对应问题", "Counterpart in another ledger"),
+    "budget_department": ("预算部门", "Budget department"),
+    "budget_items": ("预算项目编码", "Budget item codes"),
     "history": ("变更记录", "History"),
 }
 RECORD_LABELS: dict[str, tuple[str, str]] = {
-    # fields of a year's records (`show 2025-R1`, `show 2025-H1/Q1`)
+    # fields of a year's records (`show 2025-R1`, `show 2025-H1/Q1`) and of nested records
     "kind": ("类别", "Kind"),
     "text": ("内容", "Text"),
     "problems": ("涉及问题", "Problems"),
@@ -89,12 +92,136 @@ RECORD_LABELS: dict[str, tuple[str, str]] = {
     "due": ("书面答复期限", "Written answer due"),
     "heard_on": ("审议日期", "Heard on"),
     "cutoff": ("数据截止日期", "Data cut-off"),
+    # a year's file
+    "audit_report": ("审计工作报告", "Audit work report"),
+    "rectification_report": ("整改情况报告", "Rectification report"),
+    "resolutions": ("决议和审议意见", "Resolutions and deliberation opinions"),
+    "suggestions": ("代表意见建议", "Deputies' suggestions"),
+    "votes": ("满意度测评", "Satisfaction votes"),
+    "recommendations": ("审计建议", "Audit recommendations"),
+    "hearings": ("听取和审议、专题询问", "Hearings and special inquiries"),
+    "head": ("单位负责人", "Head of the unit"),
+    # nested records: a milestone, a tracking check, a typical case, a publication, a source
+    "done": ("完成日期", "Done on"),
+    "method": ("跟踪方式", "Method"),
+    "finding": ("发现情况", "Finding"),
+    "deputies": ("参加的人大代表", "Deputies taking part"),
+    "internal": ("仅内部使用", "Internal only"),
+    "chosen": ("选定日期", "Chosen on"),
+    "methods": ("分析方法", "Methods"),
+    "published": ("公开日期", "Published on"),
+    "where": ("公开渠道", "Published at"),
+    "document": ("文件", "Document"),
+    "section": ("章节", "Section"),
+    "ledger": ("台账", "Ledger"),
+    # a history entry and its changes
+    "action": ("事项", "Action"),
+    "changes": ("变更内容", "Changes"),
+    "note": ("说明", "Note"),
+    "field": ("字段", "Field"),
+    "old": ("原值", "Before"),
+    "new": ("新值", "After"),
+    # units, settings
+    "name": ("名称", "Name"),
+    "parent": ("主管部门", "Supervising department"),
+    "jurisdiction": ("行政区", "Jurisdiction"),
+    "language": ("语言", "Language"),
+    "due_soon_days": ("即将到期提前天数", "Days ahead that count as due soon"),
+    "categories": ("问题类别", "Problem categories"),
+    "report_back_months": ("报告落实情况期限（月）", "Months to report back"),
+    "suggestion_months": ("答复代表建议期限（月）", "Months to answer a suggestion"),
+    "vote_threshold": ("测评通过比例", "Share of members a vote needs"),
+    "vote_tie_passes": ("恰好达到比例视为通过", "A tie at the share passes"),
+    "rereport_days": ("再次报告期限（天）", "Days to report again"),
+    "disclosure_days": ("公开整改结果期限（天）", "Days to publish a result"),
+    "plan_weights": ("突出问题评分权重", "Weights of the plan's criteria"),
+    "plan_methods": ("建议的跟踪方式", "Tracking methods the plan proposes"),
+    "lower": ("下级台账", "Lower-level ledgers"),
+    "asset_categories": ("国有资产问题类别", "Categories of state assets"),
+    "templates": ("报告模板文件夹", "Report templates folder"),
+    "path": ("路径", "Path"),
+}
+OWN_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    # where a record's field means something else than the field of that name above: by the
+    # record's class name in `model`
+    "Settings": {"name": ("台账维护机关", "Kept by")},
+    "LowerLedger": {"name": ("辖区", "Jurisdiction")},
+    "Unit": {"name": ("单位名称", "Name"), "kind": ("单位类型", "Kind of unit")},
+    "Deputy": {"name": ("姓名", "Name"), "kind": ("代表类别", "Kind of deputy")},
+    "Report": {"title": ("标题", "Title")},
+    "Source": {"title": ("公告标题", "Announcement title")},
+    "Milestone": {"due": ("到期日", "Due"), "text": ("阶段目标", "Milestone")},
+    "TrackingEntry": {"by": ("检查人", "Checked by")},
+    "HistoryEntry": {"by": ("经办人", "By")},
+    "TypicalCase": {"reason": ("选定理由", "Why chosen")},
+    "Question": {"answer": ("答复内容", "Answer")},
+    "Attendee": {"unit": ("到会单位", "Unit attending")},
+    "Recommendation": {"status": ("采纳情况", "Status"), "response": ("政府答复", "Response")},
+    "Counterpart": {"id": ("对应问题编号", "ID there")},
+    "UnitsFile": {"units": ("单位", "Units")},
+    "ProblemsFile": {"problems": ("问题", "Problems")},
+}
+ACTIONS: dict[str, tuple[str, str]] = {
+    # what a history entry records (`action`); a code not here is shown as it is written
+    "create": ("新建", "created"),
+    "update": ("更新", "updated"),
+    "close": ("销号", "closed"),
+    "reopen": ("重新整改", "reopened"),
+    "extend": ("批准延期", "extension approved"),
+    "milestone": ("更新阶段目标", "milestone updated"),
+    "case": ("列为典型案例", "chosen as a typical case"),
+    "case_note": ("典型案例分析", "case analysis"),
+    "disclose": ("信息公开", "published"),
+    "answer": ("答复", "answered"),
+    "import": ("导入", "imported"),
 }
 
 
-def field_label(key: str, lang: str | None = None) -> str:
-    """A record's field as people name it (`show`'s row label), in `lang` or the language spoken."""
-    zh, en = LABELS.get(key) or RECORD_LABELS.get(key) or (key, key)
+def label_pair(key: str, model: str | type | None = None) -> tuple[str, str] | None:
+    """The (zh, en) labels of a field of the record `model` (a class of `model.py` or its name),
+    or of a field of any record when `model` is None; None when the field has none."""
+    name = model if isinstance(model, str) or model is None else model.__name__
+    own = OWN_LABELS.get(name, {}) if name else {}
+    return own.get(key) or LABELS.get(key) or RECORD_LABELS.get(key)
+
+
+def field_label(key: str, lang: str | None = None, model: str | type | None = None) -> str:
+    """A record's field as people name it (`show`'s row label), in `lang` or the language spoken;
+    with `model`, as that record names it (a milestone's `due` is 到期日, a question's 书面答复期限).
+    A dotted key names a field of a nested record or a key of a mapping (`case.findings`):
+    both labels, 典型案例·发现 / Typical case / Findings."""
+    zh = (lang or i18n.language()) == "zh"
+    head, dot, rest = key.partition(".")
+    if dot:
+        inner = field_label(rest, lang, NESTED.get(head))
+        return f"{field_label(head, lang, model)}{'·' if zh else ' / '}{inner}"
+    pair = label_pair(key, model) or (key, key)
+    return pair[0] if zh else pair[1]
+
+
+NESTED: dict[str, str] = {
+    # the record a field holds, for the labels of its fields in a dotted key (`case.findings`)
+    "source": "Source",
+    "milestones": "Milestone",
+    "tracking": "TrackingEntry",
+    "case": "TypicalCase",
+    "disclosure": "Disclosure",
+    "counterpart": "Counterpart",
+    "audit_report": "Report",
+    "rectification_report": "Report",
+    "attendees": "Attendee",
+    "questions": "Question",
+    "deputies": "Deputy",
+    "lower": "LowerLedger",
+    "history": "HistoryEntry",
+    "changes": "Change",
+}
+
+
+def action_label(action: str, lang: str | None = None) -> str:
+    """What a history entry records, as people say it (`extend` 批准延期 / extension approved);
+    an action of the ledger's own, as it is written."""
+    zh, en = ACTIONS.get(action, (action, action))
     return zh if (lang or i18n.language()) == "zh" else en
 
 

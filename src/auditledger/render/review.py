@@ -4,14 +4,15 @@ May import: model, review, render.text."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
-from typing import Any
 
-from auditledger.model import Change, Choice, RectificationType, RectifyMethod, Status
-from auditledger.render.text import label
+from pydantic import BaseModel
+
+from auditledger.model import Change, Problem, Recommendation, Resolution, Suggestion, Vote
+from auditledger.render.text import change_line
 from auditledger.review import ProblemChange, RecordChange, Review
 
-CHOICES: dict[str, type[Choice]] = {"status": Status, "type": RectificationType}
+RECORDS: dict[str, type[BaseModel]] = {"R": Resolution, "S": Suggestion, "V": Vote, "A": Recommendation}
+"""The record a year's record id names by its letter (2025-R1), for the labels of its fields."""
 KINDS = {"added": ("新增", "added"), "removed": ("删除", "removed"), "changed": ("修改", "changed")}
 
 
@@ -32,7 +33,8 @@ def render(review: Review, lang: str, markdown: bool) -> str:
             )
     for record in review.records:
         lines.append(bullet + _record(record, zh, escape))
-        lines += [indent + _change(change, zh, escape) for change in record.changes]
+        model = RECORDS.get(record.id.split("-")[-1][:1], Problem)
+        lines += [indent + _change(change, zh, escape, model) for change in record.changes]
     return "\n".join(lines) + "\n"
 
 
@@ -50,44 +52,10 @@ def _record(record: RecordChange, zh: bool, escape: Callable[[str], str]) -> str
     return f"{record.year}年度 {word} {ident}" if zh else f"{record.year}: {word} {ident}"
 
 
-def _change(change: Change, zh: bool, escape: Callable[[str], str]) -> str:
-    """One changed field: in Markdown every part that comes from the ledger (the field's key,
-    the old and the new value) is escaped, so that a value shows as written in a comment."""
-    lang = "zh" if zh else "en"
-    name, _, key = change.field.partition(".")
-    what = label(name, lang)
-    if key and name == "rectified":
-        what = f"{label('rectified', lang)} {RectifyMethod.parse(key).label(lang)}"
-    elif key:
-        what = f"{what} {escape(key)}"
-    old, new = escape(_value(name, change.old, lang)), escape(_value(name, change.new, lang))
-    if name == "deadline" and isinstance(change.old, date) and isinstance(change.new, date):
-        verb = (
-            ("延期" if zh else "extended")
-            if change.new > change.old
-            else ("提前" if zh else "brought forward")
-        )
-        return f"{what} {verb}{'：' if zh else ': '}{old} → {new}"
-    if (
-        change.old is None
-        and change.new is not None
-        and name in ("evidence", "measures", "rules", "milestones")
-    ):
-        return f"{what} {'新增：' if zh else 'added: '}{new}"
-    return f"{what}{'：' if zh else ': '}{old} → {new}"
-
-
-def _value(name: str, value: Any, lang: str) -> str:
-    if value is None or value == []:
-        return "—"
-    if name in CHOICES and isinstance(value, str):
-        try:
-            return CHOICES[name].parse(value).label(lang)
-        except ValueError:
-            return value
-    if isinstance(value, list):
-        return "；".join(str(v) for v in value)
-    return str(value)
+def _change(change: Change, zh: bool, escape: Callable[[str], str], model: type[BaseModel] = Problem) -> str:
+    """One changed field: in Markdown every part that comes from the ledger (the old and the new
+    value) is escaped, so that a value shows as written in a comment."""
+    return change_line(change.field, change.old, change.new, "zh" if zh else "en", model=model, escape=escape)
 
 
 def _md(text: str) -> str:

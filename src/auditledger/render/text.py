@@ -1,21 +1,37 @@
-"""Terminal tables (Rich) for problems, deadlines, recurrences and statistics, in Chinese or English.
-May import: model, queries, deadlines, recurrence, stats."""
+"""Terminal tables (Rich) for problems, deadlines, recurrences and statistics, in Chinese or English;
+and the one layer that writes a record's values as people write them (`shown`, `change_line`,
+`history_line`). May import: i18n, labels, model, queries, deadlines, recurrence, stats."""
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import IO, TYPE_CHECKING, Any, Literal
+from enum import Enum
+from functools import cache
+from typing import IO, TYPE_CHECKING, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel
 from rich.cells import cell_len
 
-from auditledger.labels import LABELS, field_label
-from auditledger.model import Choice, Ledger, Problem, RectificationType, Row, Status, defaults
+from auditledger import i18n
+from auditledger.labels import LABELS, action_label, field_label
+from auditledger.model import (
+    Choice,
+    HistoryEntry,
+    Ledger,
+    Problem,
+    ProminentReason,
+    RectificationType,
+    Row,
+    SourceKind,
+    Status,
+    Tag,
+    defaults,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -351,88 +367,372 @@ def record_table(ledger: Ledger, record: BaseModel, title: str, lang: str) -> Gr
     table = Grid(show_header=False, title=title)
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
-    for name, default in defaults(type(record)).items():
+    model = type(record)
+    for name, default in defaults(model).items():
         value = getattr(record, name)
         if value == default and name not in ("status", "amount"):
             continue
-        table.add_row(field_label(name, lang), _show(ledger, name, value, lang))
+        table.add_row(field_label(name, lang, model), _cell(name, value, _Speech(lang, ledger), model))
     return table
 
 
+# --- values as people write them ---------------------------------------------------------
+#
+# One layer turns any value of a record into what people read, in either language: — for
+# nothing, 是/否 (yes/no), lists joined with 、 (", "), labels for codes and field names, dates
+# as YYYY-MM-DD, amounts in 万元 with two decimals. `show`, history lines, confirmations and
+# `diff` all go through `shown`, `change_line` and `history_line`; never through str() or repr().
+
+MONEY_FIELDS = frozenset({"amount", "rectified", "rectified_amount"})
+"""Fields that hold amounts in 万元: shown as 31,000.00."""
+UNIT_FIELDS = frozenset(
+    {"unit", "supervisor", "lower_government", "cooperating", "budget_department", "parent", "to", "units"}
+)
+"""Fields that hold unit ids: shown with the unit's name when the ledger is at hand."""
+LINES = frozenset({"measures", "evidence", "rules", "milestones", "tracking", "history", "questions", "case"})
+"""Fields `show` prints an item a line (long texts, dated records); other lists in a line."""
+SHORT = frozenset({"Attendee", "Deputy"})
+"""Nested records short enough to be listed with 、 like words; others are parted with ；."""
+VALUE_WORDS: dict[str, tuple[str, str]] = {
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "none": ("—", "—"),
+    "done": ("已完成", "done"),
+    "internal": ("（内部）", " (internal)"),
+    "added": ("新增", "added"),
+    "extended": ("延期", "extended"),
+    "brought_forward": ("提前", "brought forward"),
+    "report": ("整改情况报告", "the rectification report"),
+    "zh": ("中文", "Chinese"),
+    "en": ("英文", "English"),
+}
+
+
+@dataclass(frozen=True)
+class _Speech:
+    """The language values are written in, and the ledger that names units (if at hand)."""
+
+    lang: str
+    ledger: Ledger | None = None
+
+    @property
+    def zh(self) -> bool:
+        return self.lang == "zh"
+
+    def word(self, key: str) -> str:
+        zh, en = VALUE_WORDS[key]
+        return zh if self.zh else en
+
+    @property
+    def comma(self) -> str:
+        """Between the items of a list."""
+        return "、" if self.zh else ", "
+
+    @property
+    def semi(self) -> str:
+        """Between the parts of a record or the changes of an entry."""
+        return "；" if self.zh else "; "
+
+    @property
+    def colon(self) -> str:
+        return "：" if self.zh else ": "
+
+    def aside(self, text: str) -> str:
+        """A remark after a text: （…） or ` (…)`."""
+        return f"（{text}）" if self.zh else f" ({text})"
+
+
+def shown(
+    value: Any,
+    lang: str | None = None,
+    *,
+    field: str = "",
+    model: type[BaseModel] | None = None,
+    ledger: Ledger | None = None,
+) -> str:
+    """Any value of a record as people write it, in one line, in `lang` (default: the language
+    spoken): — for nothing, 是/否 or yes/no, lists joined with 、 or ", ", the label of a code
+    (`in_progress` 整改中), dates as YYYY-MM-DD, amounts as 31,000.00, a nested record's fields
+    as people read them (a milestone `2025-12-31 剩余资金形成实物工作量 — 已完成 2025-12-01`).
+
+    `field` names the field of `model` (default: `Problem`) the value is of, so that a code
+    written as text, as a history entry keeps it, gets its label; a dotted field names a field
+    of a nested record or a key of a mapping (`case.findings`, `rectified.recovered`). With
+    `ledger`, unit ids are shown with the unit's name: 示例市财政局 (czj)."""
+    speech = _Speech(lang or i18n.language(), ledger)
+    name, owner = _resolve(field, model or Problem)
+    return _one(value, name, owner, speech)
+
+
+def change_line(
+    field: str,
+    before: Any,
+    after: Any,
+    lang: str | None = None,
+    *,
+    model: type[BaseModel] | None = None,
+    ledger: Ledger | None = None,
+    escape: Callable[[str], str] = str,
+) -> str:
+    """One field's change, as people read it: `整改状态：整改中 → 已整改` / `Status: in progress →
+    rectified`; an item added to a list `整改措施 新增：…` / `Measures added: …`; a deadline
+    `整改时限 延期：2025-12-31 → 2026-06-30` / `Deadline extended: …` (提前 / brought forward).
+    `field` is a field of `model` (default: `Problem`), dotted for a nested one, as a history
+    entry's `Change` names it; `escape` is applied to each value (Markdown)."""
+    speech = _Speech(lang or i18n.language(), ledger)
+    owner = model or Problem
+    what = _field_name(field, owner, speech)
+    name, inner = _resolve(field, owner)
+    old, new = escape(_one(before, name, inner, speech)), escape(_one(after, name, inner, speech))
+    if name == "deadline" and before is not None and after is not None and str(before) != str(after):
+        verb = speech.word("extended" if str(after) > str(before) else "brought_forward")
+        return f"{what} {verb}{speech.colon}{old} → {new}"
+    if before is None and after is not None and _holds(inner, name)[1]:
+        return f"{what} {speech.word('added')}{speech.colon}{new}"
+    return f"{what}{speech.colon}{old} → {new}"
+
+
+def history_line(
+    entry: HistoryEntry,
+    lang: str | None = None,
+    *,
+    model: type[BaseModel] | None = None,
+    ledger: Ledger | None = None,
+) -> str:
+    """A history entry in a line: its date, who, what was done and each change, then its note:
+    `2026-11-10 市政府分管副市长 批准延期；整改时限 延期：2026-12-31 → 2027-03-31（理由）` /
+    `2026-11-10 … extension approved; Deadline extended: 2026-12-31 → 2027-03-31 (reason)`.
+    `model` is the record whose history it is (default: `Problem`)."""
+    speech = _Speech(lang or i18n.language(), ledger)
+    owner = model or Problem
+    head = " ".join(filter(None, [entry.date.isoformat(), entry.by, action_label(entry.action, speech.lang)]))
+    changes = [
+        change_line(c.field, c.old, c.new, speech.lang, model=owner, ledger=ledger) for c in entry.changes
+    ]
+    return speech.semi.join([head, *changes]) + (speech.aside(entry.note) if entry.note else "")
+
+
 def change_value(value: Any) -> str:
-    """A value as a history entry holds it: a nested record's fields in a line, lists joined,
-    yes or no as 是/否 (never Python's None, True or False)."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {change_value(v)}" for k, v in value.items())
-    if isinstance(value, list):
-        return "、".join(map(change_value, value))
-    return str(value)
+    """A value as a history entry holds it, in the language spoken (`shown` without a field)."""
+    return shown(value)
 
 
-def _show(ledger: Ledger, name: str, value: Any, lang: str) -> str:
-    if name in ("unit", "supervisor", "lower_government", "to"):
-        return f"{ledger.unit_name(value)} ({value})"
-    if name == "cooperating":
-        return "、".join(f"{ledger.unit_name(u)} ({u})" for u in value)
-    if name == "milestones":
-        return "\n".join(
-            f"{m.due} {m.text}" + (f" — {label('done', lang)} {m.done}" if m.done else "") for m in value
-        )
-    if name == "history":
-        return "\n".join(
-            f"{h.date} {h.by + ' ' if h.by else ''}{h.action}"
-            + "".join(f"; {c.field}: {change_value(c.old)} → {change_value(c.new)}" for c in h.changes)
-            + (f" ({h.note})" if h.note else "")
-            for h in value
-        )
-    if name == "questions":
-        return "\n".join(f"Q{n} → {q.to}: {q.text}" for n, q in enumerate(value, start=1))
-    if name == "attendees":
-        return "、".join(f"{ledger.unit_name(a.unit)} ({a.unit})" for a in value)
-    if name == "tracking":
-        internal = "（内部）" if lang == "zh" else " (internal)"
-        return "\n".join(
-            f"{t.date} {t.method.label(lang)}"
-            + (f" {t.by}" if t.by else "")
-            + f": {t.finding}"
-            + (internal if t.internal else "")
-            for t in value
-        )
-    if name == "rectified":
-        return "\n".join(f"{m.label(lang)} {show_money(v)}" for m, v in value.items())
-    if name == "source":
-        return " ".join(filter(None, [value.document.label(lang), value.section, value.title]))
-    if name == "amount":
-        return show_money(value)
+def field_name(field: str, lang: str | None = None, model: type[BaseModel] | None = None) -> str:
+    """A field as people name it, dotted ones too: `rectified.recovered` 已整改金额（万元）·追缴资金,
+    `case.findings` 典型案例·发现, `plan_weights.amount` 突出问题评分权重·资金规模."""
+    return _field_name(field, model or Problem, _Speech(lang or i18n.language()))
+
+
+def _field_name(field: str, model: type[BaseModel], speech: _Speech) -> str:
+    head, dot, key = field.partition(".")
+    held, _ = _holds(model, head)
+    keys: type[Enum] | None = ProminentReason if head == "plan_weights" else None
+    if held is not None and issubclass(held, Choice):  # a key of a mapping: a code
+        keys = held
+    if dot and keys is not None:
+        between = "·" if speech.zh else " / "
+        return f"{field_label(head, speech.lang, model)}{between}{_code(keys, key, speech)}"
+    return field_label(field, speech.lang, model)
+
+
+def _resolve(field: str, model: type[BaseModel]) -> tuple[str, type[BaseModel]]:
+    """The field a dotted name ends with and the record that holds it: `case.findings` is
+    `findings` of a typical case; `rectified.recovered` is a value of `rectified`."""
+    head, dot, rest = field.partition(".")
+    held, _ = _holds(model, head)
+    if dot and held is not None and issubclass(held, BaseModel):
+        return _resolve(rest, held)
+    return head, model
+
+
+@cache
+def _types(model: type[BaseModel]) -> dict[str, tuple[type | None, bool]]:
+    """Each field of a record: the enumeration or record it holds (if any), and whether it is
+    a list."""
+    found: dict[str, tuple[type | None, bool]] = {}
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        held: type | None = None
+        stack = [annotation]
+        while stack and held is None:
+            current = stack.pop(0)
+            if isinstance(current, type) and issubclass(current, Enum | BaseModel):
+                held = current
+            else:
+                stack.extend(get_args(current))
+        origin = get_origin(annotation)
+        listed = origin is list or any(get_origin(arg) is list for arg in get_args(annotation))
+        found[name] = (held, listed)
+    return found
+
+
+def _holds(model: type[BaseModel], name: str) -> tuple[type | None, bool]:
+    return _types(model).get(name, (None, False))
+
+
+def _code(kind: type[Enum], code: str, speech: _Speech) -> str:
+    """The label of a code of an enumeration; the code itself when it is none of its codes."""
+    try:
+        member = kind(code)
+    except ValueError:
+        return code
+    return _one(member, "", Problem, speech)
+
+
+def _one(value: Any, name: str, model: type[BaseModel], speech: _Speech) -> str:
+    """A value of field `name` of `model`, in one line."""
+    if value is None or value == "" or value == [] or value == {}:
+        return speech.word("none")
     if isinstance(value, bool):
-        return label("yes", lang)
-    if name == "disclosure":
-        return f"{value.published} {value.where}"
-    if name == "case":
-        parts = [value.reason, f"({value.chosen})"]
-        parts += [
-            f"{label(k, lang)}: {v}"
-            for k, v in (
-                ("findings", value.findings),
-                ("conclusions", value.conclusions),
-                ("proposals", value.proposals),
-            )
-            if v
-        ]
-        return "\n".join(parts)
+        return speech.word("yes" if value else "no")
     if isinstance(value, Choice):
-        return value.label(lang)
-    if isinstance(value, BaseModel):  # a report of the year, its publication
-        return change_value(value.model_dump(mode="json", exclude_defaults=True))
-    if isinstance(value, list):
-        return "\n".join(_show(ledger, "", item, lang) for item in value)
+        return value.label(speech.lang)
+    if isinstance(value, Enum):  # the language setting
+        return speech.word(value.value) if value.value in VALUE_WORDS else str(value.value)
+    if isinstance(value, BaseModel):
+        return _record(_fields_of(value), type(value), speech, speech.semi)
+    held, _ = _holds(model, name)
+    if isinstance(value, Mapping):
+        if held is not None and issubclass(held, BaseModel) and not issubclass(held, Enum):
+            return _record(value, held, speech, speech.semi)
+        return _mapping(value, name, model, speech)
+    if isinstance(value, list | tuple):
+        phrases = held is not None and issubclass(held, BaseModel) and held.__name__ not in SHORT
+        joiner = speech.semi if phrases else speech.comma
+        return joiner.join(_one(item, name, model, speech) for item in value)
+    if name in MONEY_FIELDS and isinstance(value, int | Decimal | float):
+        return show_money(Decimal(str(value)))
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, str):
+        return _text(value, name, held, speech)
     return str(value)
+
+
+def _text(value: str, name: str, held: type | None, speech: _Speech) -> str:
+    """A text: a code's label when the field holds an enumeration (or is `tags`), a unit's name
+    with its id when it holds a unit and the ledger is at hand."""
+    if held is not None and issubclass(held, Enum):
+        return _code(held, value, speech)
+    if held is not None and issubclass(held, BaseModel):
+        written = _written_record(value, held)
+        return value if written is None else _record(written, held, speech, speech.semi)
+    if name == "tags":
+        return _code(Tag, value, speech)
+    if name == "target" and value == "report":
+        return speech.word("report")
+    if (name in UNIT_FIELDS or name == "target") and speech.ledger is not None:
+        return _unit(value, speech.ledger)
+    return value
+
+
+def _written_record(value: str, model: type[BaseModel]) -> dict[str, str] | None:
+    """A nested record that a history entry holds as a line of text, `published: 2024-09-01;
+    where: 示例市人大常委会网站` (as earlier versions wrote it): its fields, or None when the
+    text is not one."""
+    fields: dict[str, str] = {}
+    for part in value.split("; "):
+        key, colon, text = part.partition(": ")
+        if not colon or key not in model.model_fields:
+            return None
+        fields[key] = text
+    return fields
+
+
+def _unit(unit: str, ledger: Ledger) -> str:
+    name = ledger.unit_name(unit)
+    return unit if name == unit else f"{name} ({unit})"
+
+
+def _mapping(value: Mapping[Any, Any], name: str, model: type[BaseModel], speech: _Speech) -> str:
+    """A mapping: amounts by method (`统筹盘活 12,000.00、加快拨付 9,600.00`), weights by criterion,
+    or the fields of a record not known here, each with its label."""
+    held, _ = _holds(model, name)
+    if held is not None and issubclass(held, Choice):  # rectified: amounts by method
+        keys: type[Enum] = held
+    elif name == "plan_weights":
+        keys = ProminentReason
+    else:
+        return speech.semi.join(
+            f"{field_label(str(k), speech.lang)}{speech.colon}{_one(v, str(k), model, speech)}"
+            for k, v in value.items()
+        )
+    return speech.comma.join(
+        f"{_code(keys, str(k), speech)} {_one(v, name, model, speech)}" for k, v in value.items()
+    )
+
+
+def _fields_of(record: BaseModel) -> dict[str, Any]:
+    """A record's fields that differ from their defaults, as a history entry keeps a record."""
+    return {
+        name: getattr(record, name)
+        for name, default in defaults(type(record)).items()
+        if getattr(record, name) != default
+    }
+
+
+def _record(fields: Mapping[str, Any], model: type[BaseModel], speech: _Speech, sep: str) -> str:
+    """A nested record's fields as people read them: a milestone, a tracking check, a publication,
+    a source as a phrase; any other record as its fields with their labels, parted by `sep`."""
+
+    def of(name: str) -> str:
+        return _one(fields.get(name), name, model, speech) if fields.get(name) is not None else ""
+
+    kind = model.__name__
+    if kind == "Milestone":
+        done = fields.get("done")
+        return f"{of('due')} {of('text')}" + (f" — {speech.word('done')} {of('done')}" if done else "")
+    if kind == "TrackingEntry":
+        line = " ".join(filter(None, [of("date"), of("method"), of("by")])) + f"{speech.colon}{of('finding')}"
+        if fields.get("deputies"):
+            line += speech.aside(of("deputies"))
+        return line + (speech.word("internal") if fields.get("internal") else "")
+    if kind == "Disclosure":
+        return f"{of('published')} {of('where')}"
+    if kind == "Source":
+        document = of("document") or SourceKind.audit_report.label(speech.lang)
+        return " ".join(filter(None, [document, of("section"), of("title")]))
+    if kind == "Counterpart":
+        return f"{of('ledger')} {of('id')}"
+    if kind == "Deputy":
+        return of("name") + speech.aside(of("kind"))
+    if kind == "Attendee":
+        return of("unit") + (speech.aside(of("head")) if fields.get("head") else "")
+    if kind == "HistoryEntry":
+        return history_line(HistoryEntry.model_validate(dict(fields)), speech.lang, ledger=speech.ledger)
+    if kind == "TypicalCase":
+        head = of("reason") + speech.aside(of("chosen")) if fields.get("chosen") else of("reason")
+        rest = [
+            f"{field_label(key, speech.lang, model)}{speech.colon}{of(key)}"
+            for key in ("methods", "causes", "findings", "conclusions", "proposals")
+            if fields.get(key)
+        ]
+        return sep.join(filter(None, [head, *rest]))
+    return sep.join(
+        f"{field_label(key, speech.lang, model)}{speech.colon}{of(key)}"
+        for key in model.model_fields
+        if fields.get(key) is not None and key != "history"
+    )
+
+
+def _cell(name: str, value: Any, speech: _Speech, model: type[BaseModel]) -> str:
+    """A field's value as `show` prints it: long lists and dated records an item a line."""
+    if name == "history":
+        return "\n".join(history_line(h, speech.lang, model=model, ledger=speech.ledger) for h in value)
+    if name == "questions":
+        return "\n".join(
+            f"Q{n} → {_one(q.to, 'to', type(q), speech)}{speech.colon}{q.text}"
+            for n, q in enumerate(value, start=1)
+        )
+    if name == "rectified":
+        return "\n".join(f"{m.label(speech.lang)} {show_money(v)}" for m, v in value.items())
+    if name == "case":
+        return _record(_fields_of(value), type(value), speech, "\n")
+    if name in LINES and isinstance(value, list):
+        return "\n".join(_one(item, name, model, speech) for item in value)
+    return _one(value, name, model, speech)
 
 
 def recurring_table(ledger: Ledger, found: Sequence[Match], lang: str) -> Grid:
