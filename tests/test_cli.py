@@ -63,7 +63,11 @@ def test_an_argument_that_is_not_utf8_is_one_line_and_changes_nothing(small: CLI
 
 
 def _in(folder: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if k != "AUDITLEDGER_LEDGER"} | (env or {})
+    environ = (
+        {k: v for k, v in os.environ.items() if k != "AUDITLEDGER_LEDGER"}
+        | {"AUDITLEDGER_LANG": "en"}  # the tests speak English, as with the runner (conftest)
+        | (env or {})
+    )
     return subprocess.run(
         [sys.executable, "-m", "auditledger", *args],
         cwd=folder,

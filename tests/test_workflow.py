@@ -238,7 +238,7 @@ def test_tracking_records(ledger_with: Callable[..., CLI]) -> None:
         "--by",
         "监督处",
     )
-    assert run.stdout == "2023-001 2024-07-01 实地察看: 资金已拨付\n"
+    assert run.stdout == "2023-001 2024-07-01 site visit: 资金已拨付\n"  # the label in the language spoken
     assert record(cli)["tracking"] == [
         {
             "date": "2024-07-01",

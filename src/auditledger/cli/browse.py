@@ -16,6 +16,7 @@ from auditledger.cli.options import (
     day_or_today,
 )
 from auditledger.diagnostics import AuditLedgerError, ledger_path
+from auditledger.i18n import _, ngettext, pick
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -66,18 +67,30 @@ def read_ledger(
         return ledger
     if strict and not allow_errors:
         raise AuditLedgerError(
-            f"the ledger has {len(errors)} error{'s' if len(errors) > 1 else ''}, so this document would "
-            "leave records out or show wrong figures",
-            hint="fix them (`auditledger check`), or pass --allow-errors to make it anyway with the "
-            "errors named at its top",
-            diagnostics=[d for _, _, d in errors],
+            ngettext(
+                "the ledger has {count} error, so this document would leave records out or show wrong "
+                "figures",
+                "the ledger has {count} errors, so this document would leave records out or show wrong "
+                "figures",
+                len(errors),
+            ).format(count=len(errors)),
+            hint=_(
+                "fix them (`auditledger check`), or pass --allow-errors to make it anyway with the "
+                "errors named at its top"
+            ),
+            diagnostics=[d for _root, _name, d in errors],
             exit_code=1,
         )
     if strict:
         ledger.left_out = tuple(_left_out(root, name, d) for root, name, d in errors)
     typer.echo(
-        f"warning: the ledger has {len(errors)} error{'s' if len(errors) > 1 else ''}; records with "
-        "errors are left out or may be wrong (run `auditledger check`)",
+        ngettext(
+            "warning: the ledger has {count} error; records with errors are left out or may be wrong "
+            "(run `auditledger check`)",
+            "warning: the ledger has {count} errors; records with errors are left out or may be wrong "
+            "(run `auditledger check`)",
+            len(errors),
+        ).format(count=len(errors)),
         err=True,
     )
     return ledger
@@ -147,7 +160,7 @@ def list_problems(
     types = choices(RectificationType, type_, "--type")
     ledger = read_ledger(day_or_today(as_of, "--as-of"), at=at, with_lower=with_lower)
     levels = levels_of(ledger, with_lower)
-    ledgers = [level for _, level in levels]
+    ledgers = [level for _name, level in levels]
     criteria = Filter(
         years=audit_years(ledgers, year or ()),
         units=unit_ids(ledgers, unit or ()),
@@ -222,18 +235,23 @@ def show(
         if found is not None:
             _show_record(ledger, *found, output_format, lang)
             return
-        kinds = (
-            "records of a year: 2025-R1, 2025-S1, 2025-V1, 2025-A1, 2025-H1, 2025-H1/Q1, "
-            "2025/rectification_report"
+        kinds = pick("、", ", ").join(
+            ("2025-R1", "2025-S1", "2025-V1", "2025-A1", "2025-H1", "2025-H1/Q1", "2025/rectification_report")
         )
         if RECORD_ID.fullmatch(problem_id):
-            hint = f"the year's records are in {ledger_path(problem_id[:4], '_year.yaml')}; {kinds}"
+            hint = _("the year's records are in {file}; records of a year: {examples}").format(
+                file=ledger_path(problem_id[:4], "_year.yaml"), examples=kinds
+            )
         else:
             nearest = did_you_mean(problem_id, ledger.problems_by_id)
-            hint = nearest or f"see `auditledger list` for problems; {kinds}"
-        raise AuditLedgerError(
-            f"no problem or record with id '{problem_id}'" + (f" on {as_of}" if as_of else ""), hint=hint
-        )
+            hint = nearest or _("see `auditledger list` for problems; records of a year: {examples}").format(
+                examples=kinds
+            )
+        if as_of:
+            message = _("no problem or record with id '{id}' on {day}").format(id=problem_id, day=as_of)
+        else:
+            message = _("no problem or record with id '{id}'").format(id=problem_id)
+        raise AuditLedgerError(message, hint=hint)
     if output_format is TextFormat.json:
         typer.echo(to_json(problem_record(ledger, problem)), nl=False)
     else:

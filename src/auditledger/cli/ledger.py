@@ -9,6 +9,7 @@ import typer
 from auditledger.cli import app, command, state
 from auditledger.cli.options import AsOfOption, TextFormat, day_or_today
 from auditledger.diagnostics import AuditLedgerError, display_path
+from auditledger.i18n import N_, _, ngettext, pick
 
 
 @command("init")
@@ -28,8 +29,9 @@ def init(
 
     settings = edits.build(Settings, {"name": name, "jurisdiction": jurisdiction})
     edits.write_files(edits.init_ledger(folder, settings), root=folder)
-    typer.echo(f"created a ledger in {display_path(folder)}")
-    typer.echo(f"next: auditledger --ledger {display_path(folder)} add-unit ID --name 名称")
+    shown = display_path(folder)
+    typer.echo(_("created a ledger in {folder}").format(folder=shown))
+    typer.echo(_("next: auditledger --ledger {folder} add-unit ID --name NAME").format(folder=shown))
 
 
 @command("add-unit")
@@ -52,17 +54,18 @@ def add_unit(
     unit = edits.build(Unit, {"id": unit_id, "name": name, "kind": kind, "parent": parent})
     with edits.editing(root) as ledger:
         edits.commit(ledger, [edits.add_unit(ledger, unit)])
-    typer.echo(f"added unit {unit.id} {unit.name}")
+    typer.echo(_("added unit {id} {name}").format(id=unit.id, name=unit.name))
 
 
 REQUIRED_PROBLEM_FIELDS = {
-    "year": "审计年度 Audit year (e.g. 2023)",
-    "title": "问题摘要 Title",
-    "unit": "责任单位 Responsible unit id",
-    "amount": "问题金额（万元） Amount in 万元",
-    "type": "整改类型 Type (立行立改 / 分阶段整改 / 持续整改)",
-    "deadline": "整改时限 Deadline (YYYY-MM-DD)",
+    "year": N_("Audit year (e.g. 2023)"),
+    "title": N_("Title (short)"),
+    "unit": N_("Responsible unit id (e.g. czj)"),
+    "amount": N_("Amount in 10k yuan (e.g. 1234.56)"),
+    "type": N_("Type (immediate / phased / ongoing)"),
+    "deadline": N_("Deadline (YYYY-MM-DD)"),
 }
+"""The prompts for what `add-problem` needs and was not given (at a terminal)."""
 
 
 @command("add-problem")
@@ -137,11 +140,11 @@ def _ask_for_missing(fields: dict[str, Any]) -> None:
         return
     if not sys.stdin.isatty():
         raise AuditLedgerError(
-            "missing " + ", ".join(f"--{name}" for name in missing),
-            hint="pass them as options (see `auditledger add-problem --help`)",
+            _("missing {options}").format(options=pick("、", ", ").join(f"--{name}" for name in missing)),
+            hint=_("pass them as options (see `auditledger add-problem --help`)"),
         )
     for name in missing:
-        value = typer.prompt(REQUIRED_PROBLEM_FIELDS[name])
+        value = typer.prompt(_(REQUIRED_PROBLEM_FIELDS[name]), prompt_suffix=pick("：", ": "))
         fields[name] = int(value) if name == "year" and value.strip().isdigit() else value
 
 
@@ -181,12 +184,25 @@ def check(
     else:
         for diagnostic in diagnostics:
             typer.echo(diagnostic.render())
+        counts = {
+            "problems": ledger.problem_count,
+            "units": len(ledger.unit_entries),
+            "years": len(ledger.years),
+        }
+        if lowers:
+            checked = ngettext(
+                "{problems} problems, {units} units, {years} years, {lowers} lower-level ledger",
+                "{problems} problems, {units} units, {years} years, {lowers} lower-level ledgers",
+                len(lowers),
+            ).format(**counts, lowers=len(lowers))
+        else:
+            checked = _("{problems} problems, {units} units, {years} years").format(**counts)
         typer.echo(
-            f"{ledger.problem_count} problems, {len(ledger.unit_entries)} units, "
-            f"{len(ledger.years)} years"
-            + (f", {len(lowers)} lower-level ledger{'s' if len(lowers) > 1 else ''}" if lowers else "")
-            + f": {errors} error{'' if errors == 1 else 's'}, "
-            + f"{warnings} warning{'' if warnings == 1 else 's'}"
+            _("{checked}: {errors}, {warnings}").format(
+                checked=checked,
+                errors=ngettext("{count} error", "{count} errors", errors).format(count=errors),
+                warnings=ngettext("{count} warning", "{count} warnings", warnings).format(count=warnings),
+            )
         )
     if errors:
         raise typer.Exit(1)
@@ -228,16 +244,19 @@ def lower_add(
     root = state().root()
     if Path(path).is_absolute() or ".." in Path(path).parts:
         raise AuditLedgerError(
-            f"'{path}' must be a folder inside this ledger", hint="give a relative path, e.g. lower/dsq"
+            _("'{path}' must be a folder inside this ledger").format(path=path),
+            hint=_("give a relative path, e.g. lower/dsq"),
         )
     if not (root / path / SETTINGS_FILE).exists():
         raise AuditLedgerError(
-            f"{root / path} holds no {SETTINGS_FILE}",
-            hint="create it with `auditledger init` or check out the submodule",
+            _("{folder} holds no {file}").format(folder=display_path(root / path), file=SETTINGS_FILE),
+            hint=_("create it with `auditledger init` or check out the submodule"),
         )
     with edits.editing(root) as ledger:
         if any(entry.name == name or entry.path == path for entry in ledger.settings.lower):
-            raise AuditLedgerError(f"lower-level ledger '{name}' ({path}) is already registered")
+            raise AuditLedgerError(
+                _("lower-level ledger '{name}' ({path}) is already registered").format(name=name, path=path)
+            )
         settings = edits.build(
             type(ledger.settings),
             {
@@ -246,7 +265,7 @@ def lower_add(
             },
         )
         edits.commit(ledger, [edits.replace_settings(ledger, settings)])
-    typer.echo(f"added lower-level ledger {name} ({path})")
+    typer.echo(_("added lower-level ledger {name} ({path})").format(name=name, path=path))
 
 
 @command("list", target=lower_app)
@@ -257,4 +276,8 @@ def lower_list() -> None:
 
     for level in lower_levels(read_ledger()):
         errors = sum(d.is_error for d in level.diagnostics)
-        typer.echo(f"{level.name}\t{level.path}\t{len(level.ledger.problems)} problems\t{errors} errors")
+        typer.echo(
+            _("{name}\t{path}\t{problems} problems\t{errors} errors").format(
+                name=level.name, path=level.path, problems=len(level.ledger.problems), errors=errors
+            )
+        )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import typer
 
 from auditledger.diagnostics import AuditLedgerError
+from auditledger.i18n import _
 
 if TYPE_CHECKING:  # the model (and pydantic) load only in the commands that use them
     from auditledger.model import Choice
@@ -73,7 +74,8 @@ def choice(cls: type[C], value: str, option: str) -> C:
         return cls.parse(value)
     except ValueError:
         raise AuditLedgerError(
-            f"{option}: '{value}' is not a valid value", hint=f"use one of: {cls.choices()}"
+            _("{option}: '{value}' is not a valid value").format(option=option, value=value),
+            hint=_("use one of: {choices}").format(choices=cls.choices()),
         ) from None
 
 
@@ -95,12 +97,14 @@ def iso_date(value: str, option: str) -> date:
         day = date.fromisoformat(value)
     except ValueError:
         raise AuditLedgerError(
-            f"{option}: '{value}' is not a valid date",
-            hint="write dates as YYYY-MM-DD, e.g. 2024-06-30",
+            _("{option}: '{value}' is not a valid date").format(option=option, value=value),
+            hint=_("write dates as YYYY-MM-DD, e.g. 2024-06-30"),
         ) from None
     if not FIRST_DAY <= day <= LAST_DAY:
         raise AuditLedgerError(
-            f"{option}: {value} is not between {FIRST_DAY} and {LAST_DAY}",
-            hint="correct the year: a ledger's dates lie within 1990–2100",
+            _("{option}: {value} is not between {first} and {last}").format(
+                option=option, value=value, first=FIRST_DAY, last=LAST_DAY
+            ),
+            hint=_("correct the year: a ledger's dates lie within 1990–2100"),
         )
     return day

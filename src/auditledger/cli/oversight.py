@@ -19,6 +19,7 @@ from auditledger.cli.workflow import (
     _year_of,
 )
 from auditledger.diagnostics import AuditLedgerError
+from auditledger.i18n import _
 
 if TYPE_CHECKING:
     from datetime import date
@@ -171,7 +172,9 @@ def hearing_add(
     for item in head or ():
         unit_id, sep, name = item.partition("=")
         if not sep or not name.strip():
-            raise AuditLedgerError(f"--head: '{item}' is not UNIT=NAME", hint="e.g. --head czj=王局长")
+            raise AuditLedgerError(
+                _("--head: '{value}' is not UNIT=NAME").format(value=item), hint=_("e.g. --head czj=王局长")
+            )
         heads[unit_id.strip()] = name.strip()
     day, hearing_kind = iso_date(date, "--date"), choice(HearingKind, kind, "--kind")
 
@@ -232,15 +235,17 @@ def hearing_answer(
     """Record the written answer to a question."""
     from auditledger import workflow
 
-    hearing_id, _, number = question_id.partition("/Q")
+    hearing_id, _sep, number = question_id.partition("/Q")
     if not number.isdigit():
-        raise AuditLedgerError(f"'{question_id}' is not a question id", hint="write it as 2025-H1/Q2")
+        raise AuditLedgerError(
+            _("'{id}' is not a question id").format(id=question_id), hint=_("write it as 2025-H1/Q2")
+        )
     day = _day(on)
     _edit_year(
         _year_of(hearing_id),
-        lambda meta, _: workflow.answer_question(meta, hearing_id, int(number), text, day),
+        lambda meta, _ledger: workflow.answer_question(meta, hearing_id, int(number), text, day),
     )
-    typer.echo(f"answered {question_id}")
+    typer.echo(_("answered {id}").format(id=question_id))
 
 
 # --- disclosure --------------------------------------------------------------------------
@@ -261,14 +266,15 @@ def disclose(
     from auditledger import workflow
 
     day = _day(on)
-    year, _, report = target.partition("/")
+    year, _sep, report = target.partition("/")
     if report:
         if report not in ("audit_report", "rectification_report") or not year.isdigit():
             raise AuditLedgerError(
-                f"'{target}' names no report", hint="write YEAR/audit_report or YEAR/rectification_report"
+                _("'{target}' names no report").format(target=target),
+                hint=_("write YEAR/audit_report or YEAR/rectification_report"),
             )
-        _edit_year(int(year), lambda meta, _: workflow.disclose_report(meta, report, day, where))
-        typer.echo(f"{target} published {day} ({where})")
+        _edit_year(int(year), lambda meta, _ledger: workflow.disclose_report(meta, report, day, where))
+        typer.echo(_("{target} published {day} ({where})").format(target=target, day=day, where=where))
         return
     old, new = _edit_problem(target, lambda p: workflow.disclose(p, day, where))
     typer.echo(_history_line(old, new))

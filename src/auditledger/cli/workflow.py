@@ -21,6 +21,7 @@ from auditledger.cli.options import (
     iso_date,
 )
 from auditledger.diagnostics import AuditLedgerError
+from auditledger.i18n import _, language, pick
 
 if TYPE_CHECKING:
     from auditledger.model import Ledger, Problem, YearMeta
@@ -36,7 +37,7 @@ def _day(value: str | None, option: str = "--date") -> date:
 
 
 def _edit_problem(problem_id: str, change: Callable[["Problem"], "Problem"]) -> tuple["Problem", "Problem"]:
-    return _edit_problem_in(problem_id, lambda _, problem: change(problem))
+    return _edit_problem_in(problem_id, lambda _ledger, problem: change(problem))
 
 
 def _edit_problem_in(
@@ -59,8 +60,8 @@ def _problem(ledger: "Ledger", problem_id: str) -> "Problem":
     problem = ledger.problem(problem_id)
     if problem is None:
         raise AuditLedgerError(
-            f"no problem with id '{problem_id}'",
-            hint=did_you_mean(problem_id, ledger.ids) or "see `auditledger list` for the ids",
+            _("no problem with id '{id}'").format(id=problem_id),
+            hint=did_you_mean(problem_id, ledger.ids) or _("see `auditledger list` for the ids"),
         )
     return problem
 
@@ -79,18 +80,138 @@ def _year_of(record_id: str) -> int:
     head = record_id.split("-")[0]
     if not head.isdigit():
         raise AuditLedgerError(
-            f"'{record_id}' is not a record id", hint="ids look like 2025-R1, 2025-S2, 2025-V1"
+            _("'{id}' is not a record id").format(id=record_id),
+            hint=_("ids look like 2025-R1, 2025-S2, 2025-V1"),
         )
     return int(head)
 
 
 def _history_line(old: "Problem", new: "Problem") -> str:
-    """The history entry an edit added, in a line (a change reported late is not the last)."""
-    from auditledger.render.text import change_value
-
+    """The history entry an edit added, in a line (a change reported late is not the last),
+    with its values as people write them: labels for fields and codes, — for none, yes or no."""
     entry = next((e for e in new.history if e not in old.history), new.history[-1])
-    parts = [f"{c.field}: {change_value(c.old)} → {change_value(c.new)}" for c in entry.changes]
-    return f"{new.id} {entry.action} ({entry.date}): " + "; ".join(parts)
+    parts = [
+        _("{field}: {old} → {new}").format(
+            field=_field_name(c.field), old=_said(c.field, c.old), new=_said(c.field, c.new)
+        )
+        for c in entry.changes
+    ]
+    action = ACTIONS.get(entry.action)
+    return _("{id} {action} ({date}): {changes}").format(
+        id=new.id,
+        action=pick(*action) if action else entry.action,
+        date=entry.date,
+        changes=pick("；", "; ").join(parts),
+    )
+
+
+# How a history line names what changed. (A local formatter: the history of `show` has its
+# own in render/text.py; these tables belong in labels.py once one formatter serves both.)
+ACTIONS: dict[str, tuple[str, str]] = {
+    "create": ("新增", "create"),
+    "update": ("更新", "update"),
+    "reopen": ("重新整改", "reopen"),
+    "close": ("销号", "close"),
+    "extend": ("延期", "extend"),
+    "milestone": ("阶段目标", "milestone"),
+    "case": ("列为典型案例", "case"),
+    "case_note": ("典型案例分析", "case note"),
+    "disclose": ("公开", "disclose"),
+    "answer": ("答复", "answer"),
+    "import": ("导入", "import"),
+}
+MORE_LABELS: dict[str, tuple[str, str]] = {
+    # fields that labels.LABELS does not name yet
+    "budget_department": ("预算部门", "Budget department"),
+    "budget_items": ("预算项目编码", "Budget items"),
+    "counterpart": ("上下级对应问题", "Counterpart"),
+    "ledger": ("台账", "Ledger"),
+    "chosen": ("选定日期", "Chosen on"),
+    "methods": ("调研方式", "Methods"),
+    "published": ("公开日期", "Published"),
+    "where": ("公开渠道", "Where"),
+    "done": ("完成日期", "Done"),
+}
+
+
+def _label(key: str) -> str:
+    from auditledger.labels import field_label
+
+    label = field_label(key)
+    return pick(*MORE_LABELS[key]) if label == key and key in MORE_LABELS else label
+
+
+def _field_name(path: str) -> str:
+    """A changed field as people name it: `rectified.disbursed` is 已整改金额（万元） 加快拨付."""
+    from auditledger.model import RectifyMethod
+
+    name, _dot, key = path.partition(".")
+    if not key:
+        return _label(name)
+    if name == "rectified":
+        try:
+            return f"{_label(name)} {RectifyMethod.parse(key).label(language())}"
+        except ValueError:
+            pass
+    return f"{_label(name)} {_label(key)}"
+
+
+def _said(path: str, value: Any) -> str:
+    """A value of a history entry as people write it, for the field at `path` of a problem:
+    — for none, yes or no, labels for codes, lists joined with 、, a record's fields in a line."""
+    from pydantic import BaseModel
+
+    if value is None or value == [] or value == {}:
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return pick("、", ", ").join(_said(path, item) for item in value)
+    if isinstance(value, dict):
+        model = _field_type(path, BaseModel)
+        if model is not None and model.__name__ == "Milestone":
+            milestone = f"{value.get('due')} {value.get('text', '')}"
+            done = value.get("done")
+            return _("{milestone} (done {day})").format(milestone=milestone, day=done) if done else milestone
+        if model is not None and model.__name__ == "Counterpart":
+            return f"{value.get('ledger')}:{value.get('id')}"
+        return " ".join(_said(f"{path}.{key}", item) for key, item in value.items() if item not in (None, []))
+    if isinstance(value, str):
+        from auditledger.model import Choice, Tag
+
+        choice = Tag if path == "tags" else _field_type(path, Choice)
+        if choice is not None:
+            try:
+                return str(choice.parse(value).label(language()))
+            except ValueError:
+                return value
+    return str(value)
+
+
+def _field_type(path: str, base: type) -> Any:
+    """The subclass of `base` (a record, an enumeration) that a problem's field at `path`
+    holds, alone or in a list, if it holds one."""
+    from typing import get_args
+
+    from pydantic import BaseModel
+
+    from auditledger.model import Problem
+
+    model: Any = Problem
+    found: Any = None
+    for part in path.split("."):
+        fields = model.model_fields if isinstance(model, type) and issubclass(model, BaseModel) else {}
+        if part not in fields:
+            return None
+        todo, model, found = [fields[part].annotation], None, None
+        while todo:
+            kind = todo.pop()
+            if isinstance(kind, type) and issubclass(kind, BaseModel):
+                model = kind
+            if isinstance(kind, type) and issubclass(kind, base):
+                found = kind
+            todo += get_args(kind)
+    return found
 
 
 # --- problems ----------------------------------------------------------------------------
@@ -196,7 +317,8 @@ def _counterpart(value: str | None) -> tuple[str, str] | None:
     ledger, sep, ident = value.rpartition(":")
     if not sep or not ledger.strip() or not ident.strip():
         raise AuditLedgerError(
-            f"--counterpart: '{value}' is not LEDGER:ID", hint="e.g. --counterpart 东山区:2025-001"
+            _("--counterpart: '{value}' is not LEDGER:ID").format(value=value),
+            hint=_("e.g. --counterpart 东山区:2025-001"),
         )
     return ledger.strip(), ident.strip()
 
@@ -239,7 +361,9 @@ def milestone(
         due_day, day = iso_date(due, "--due"), _day(on)
         old, new = _edit_problem(problem_id, lambda p: workflow.add_milestone(p, due_day, text, day, by))
     else:
-        raise AuditLedgerError("give --due DATE --text TEXT to add a milestone, or --done DATE to finish one")
+        raise AuditLedgerError(
+            _("give --due DATE --text TEXT to add a milestone, or --done DATE to finish one")
+        )
     typer.echo(_history_line(old, new))
 
 
@@ -275,7 +399,8 @@ def track(
         name, sep, kind = item.partition("=")
         if not sep or not name.strip():
             raise AuditLedgerError(
-                f"--deputy: '{item}' is not NAME=KIND", hint="e.g. --deputy 王建国=联系代表"
+                _("--deputy: '{value}' is not NAME=KIND").format(value=item),
+                hint=_("e.g. --deputy 王建国=联系代表"),
             )
         deputies.append({"name": name.strip(), "kind": choice(DeputyKind, kind.strip(), "--deputy")})
     entry = {
@@ -286,9 +411,13 @@ def track(
         "deputies": deputies,
         "internal": internal,
     }
-    _, new = _edit_problem(problem_id, lambda p: workflow.track(p, entry))
+    _old, new = _edit_problem(problem_id, lambda p: workflow.track(p, entry))
     record = new.tracking[-1]
-    typer.echo(f"{new.id} {record.date} {record.method.zh}: {record.finding}")
+    typer.echo(
+        _("{id} {date} {method}: {finding}").format(
+            id=new.id, date=record.date, method=record.method.label(language()), finding=record.finding
+        )
+    )
 
 
 @command("sample")
@@ -307,7 +436,9 @@ def sample(
     from auditledger.queries import audit_years, draw
 
     if by not in (None, "unit"):
-        raise AuditLedgerError(f"--by: '{by}' is not supported", hint="use --by unit")
+        raise AuditLedgerError(
+            _("--by: '{value}' is not supported").format(value=by), hint=_("use --by unit")
+        )
     ledger = read_ledger(_day(as_of, "--as-of"), at=at)
     audit_years(ledger, [year])
     pool = [r for r in ledger.rows() if r.year == year]
@@ -346,7 +477,7 @@ def overdue(
 
     day = _day(as_of, "--as-of")
     ledger = read_ledger(day, at=at, with_lower=with_lower)
-    ledgers = [level for _, level in levels_of(ledger, with_lower)]
+    ledgers = [level for _name, level in levels_of(ledger, with_lower)]
     unit, year = unit_ids(ledgers, unit or ()), audit_years(ledgers, year or ())
     found = [
         (
@@ -360,13 +491,13 @@ def overdue(
         )
         for name, level in levels_of(ledger, with_lower)
     ]
-    rows = [d for _, _, due in found for d in due]
+    rows = [d for _name, _level, due in found for d in due]
     if output_format is TableFormat.json:
         typer.echo(
             json_bytes(
                 [
                     {**({"jurisdiction": n} if with_lower else {}), **d.to_json()}
-                    for n, _, due in found
+                    for n, _level, due in found
                     for d in due
                 ]
             ),
@@ -374,7 +505,7 @@ def overdue(
         )
     elif output_format is TableFormat.csv:
         columns = ["kind", "id", "year", "unit", "due", "days_overdue", "level", "what"]
-        records = [{"jurisdiction": n, **d.to_json()} for n, _, due in found for d in due]
+        records = [{"jurisdiction": n, **d.to_json()} for n, _level, due in found for d in due]
         typer.echo(to_csv(records, (["jurisdiction"] if with_lower else []) + columns), nl=False)
     else:
         from auditledger.render.text import emit, overdue_table
@@ -447,8 +578,10 @@ def _update_record(record_id: str, fields: dict[str, Any], on: date | None = Non
     from auditledger import workflow
 
     day = on or _day(None)
-    _edit_year(_year_of(record_id), lambda meta, _: workflow.update_year_record(meta, record_id, fields, day))
-    typer.echo(f"updated {record_id}")
+    _edit_year(
+        _year_of(record_id), lambda meta, _ledger: workflow.update_year_record(meta, record_id, fields, day)
+    )
+    typer.echo(_("updated {id}").format(id=record_id))
 
 
 @command("year")
@@ -484,24 +617,30 @@ def year_dates(
     }
     changes = {key: value for key, value in given.items() if value is not None}
     if changes:
-        meta = _edit_year(year, lambda meta, _: workflow.set_report_fields(meta, changes))
+        meta = _edit_year(year, lambda meta, _ledger: workflow.set_report_fields(meta, changes))
     else:
         from auditledger.cli.browse import read_ledger
 
         found = read_ledger().years.get(year)
         if found is None:
             raise AuditLedgerError(
-                f"no _year.yaml for {year}",
-                hint=f"set its dates: auditledger year {year} --cutoff YYYY-MM-DD",
+                _("no _year.yaml for {year}").format(year=year),
+                hint=_("set its dates: auditledger year {year} --cutoff YYYY-MM-DD").format(year=year),
             )
         meta = found
-    for name, chinese in (("audit_report", "审计工作报告"), ("rectification_report", "整改情况报告")):
-        report = getattr(meta, name)
-        heard = report.heard_on if report and report.heard_on else "—"
-        line = f"{year} {chinese} ({name}): heard {heard}"
-        if name == "rectification_report":
-            line += f", cut-off {report.cutoff if report and report.cutoff else '—'}"
-        typer.echo(line)
+    audit, rectification = meta.audit_report, meta.rectification_report
+    typer.echo(
+        _("{year} audit work report (audit_report): heard {heard}").format(
+            year=year, heard=audit.heard_on if audit and audit.heard_on else "—"
+        )
+    )
+    typer.echo(
+        _("{year} rectification report (rectification_report): heard {heard}, cut-off {cutoff}").format(
+            year=year,
+            heard=rectification.heard_on if rectification and rectification.heard_on else "—",
+            cutoff=rectification.cutoff if rectification and rectification.cutoff else "—",
+        )
+    )
 
 
 @command("add", target=resolution_app)
@@ -614,8 +753,11 @@ def evaluate(
 
     def change(meta: "YearMeta", ledger: "Ledger") -> "YearMeta":
         if target != "report" and target not in ledger.units:
-            raise AuditLedgerError(f"--target: '{target}' is neither `report` nor a unit id")
-        new, _ = workflow.add_year_record(meta, "V", workflow.vote(ledger.settings, fields, meeting), Vote)
+            raise AuditLedgerError(
+                _("--target: '{value}' is neither `report` nor a unit id").format(value=target)
+            )
+        counted = workflow.vote(ledger.settings, fields, meeting)
+        new, _ident = workflow.add_year_record(meta, "V", counted, Vote)
         recorded.append(new.votes[-1])
         return new
 
@@ -624,11 +766,26 @@ def evaluate(
     if output_format is TextFormat.json:
         typer.echo(to_json(vote.model_dump(mode="json")), nl=False)
     else:
-        line = (
-            f"{vote.id}: {vote.result.zh} ({vote.result.en}) — 满意 {vote.satisfied}, 基本满意 {vote.basic}, "
-            f"不满意 {vote.unsatisfied}, 无效 {vote.void}, of {vote.members} members"
-        )
-        typer.echo(line + (f"; re-report due {vote.rereport_due}" if vote.rereport_due else ""))
+        counted = {
+            "id": vote.id,
+            "result": vote.result.label(language()),
+            "satisfied": vote.satisfied,
+            "basic": vote.basic,
+            "unsatisfied": vote.unsatisfied,
+            "void": vote.void,
+            "members": vote.members,
+        }
+        if vote.rereport_due:
+            line = _(
+                "{id}: {result} — satisfied {satisfied}, basically satisfied {basic}, unsatisfied "
+                "{unsatisfied}, void {void}, of {members} members; re-report due {due}"
+            ).format(**counted, due=vote.rereport_due)
+        else:
+            line = _(
+                "{id}: {result} — satisfied {satisfied}, basically satisfied {basic}, unsatisfied "
+                "{unsatisfied}, void {void}, of {members} members"
+            ).format(**counted)
+        typer.echo(line)
 
 
 @command("update", target=vote_app)
