@@ -132,7 +132,7 @@ def test_the_confirmation_names_the_change_just_made(sample: CLI) -> None:
     # 2024-002's latest entry is dated 2026-11-24; a change reported late goes in before it
     run = sample("update", "2024-002", "--next-steps", "继续推进", "--date", "2026-11-02")
     assert run.exit_code == 0, run.stderr
-    assert run.stdout.startswith("2024-002 update (2026-11-02): Next steps: ")  # a label, not the key
+    assert run.stdout.startswith("2024-002 2026-11-02 updated; Next steps: ")  # a label, not the key
     assert "继续推进" in run.stdout
 
 

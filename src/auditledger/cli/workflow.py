@@ -21,7 +21,7 @@ from auditledger.cli.options import (
     iso_date,
 )
 from auditledger.diagnostics import AuditLedgerError
-from auditledger.i18n import _, language, pick
+from auditledger.i18n import _, language
 
 if TYPE_CHECKING:
     from auditledger.model import Ledger, Problem, YearMeta
@@ -88,130 +88,11 @@ def _year_of(record_id: str) -> int:
 
 def _history_line(old: "Problem", new: "Problem") -> str:
     """The history entry an edit added, in a line (a change reported late is not the last),
-    with its values as people write them: labels for fields and codes, — for none, yes or no."""
+    with its values as people write them (`render.text.history_line`)."""
+    from auditledger.render.text import history_line
+
     entry = next((e for e in new.history if e not in old.history), new.history[-1])
-    parts = [
-        _("{field}: {old} → {new}").format(
-            field=_field_name(c.field), old=_said(c.field, c.old), new=_said(c.field, c.new)
-        )
-        for c in entry.changes
-    ]
-    action = ACTIONS.get(entry.action)
-    return _("{id} {action} ({date}): {changes}").format(
-        id=new.id,
-        action=pick(*action) if action else entry.action,
-        date=entry.date,
-        changes=pick("；", "; ").join(parts),
-    )
-
-
-# How a history line names what changed. (A local formatter: the history of `show` has its
-# own in render/text.py; these tables belong in labels.py once one formatter serves both.)
-ACTIONS: dict[str, tuple[str, str]] = {
-    "create": ("新增", "create"),
-    "update": ("更新", "update"),
-    "reopen": ("重新整改", "reopen"),
-    "close": ("销号", "close"),
-    "extend": ("延期", "extend"),
-    "milestone": ("阶段目标", "milestone"),
-    "case": ("列为典型案例", "case"),
-    "case_note": ("典型案例分析", "case note"),
-    "disclose": ("公开", "disclose"),
-    "answer": ("答复", "answer"),
-    "import": ("导入", "import"),
-}
-MORE_LABELS: dict[str, tuple[str, str]] = {
-    # fields that labels.LABELS does not name yet
-    "budget_department": ("预算部门", "Budget department"),
-    "budget_items": ("预算项目编码", "Budget items"),
-    "counterpart": ("上下级对应问题", "Counterpart"),
-    "ledger": ("台账", "Ledger"),
-    "chosen": ("选定日期", "Chosen on"),
-    "methods": ("调研方式", "Methods"),
-    "published": ("公开日期", "Published"),
-    "where": ("公开渠道", "Where"),
-    "done": ("完成日期", "Done"),
-}
-
-
-def _label(key: str) -> str:
-    from auditledger.labels import field_label
-
-    label = field_label(key)
-    return pick(*MORE_LABELS[key]) if label == key and key in MORE_LABELS else label
-
-
-def _field_name(path: str) -> str:
-    """A changed field as people name it: `rectified.disbursed` is 已整改金额（万元） 加快拨付."""
-    from auditledger.model import RectifyMethod
-
-    name, _dot, key = path.partition(".")
-    if not key:
-        return _label(name)
-    if name == "rectified":
-        try:
-            return f"{_label(name)} {RectifyMethod.parse(key).label(language())}"
-        except ValueError:
-            pass
-    return f"{_label(name)} {_label(key)}"
-
-
-def _said(path: str, value: Any) -> str:
-    """A value of a history entry as people write it, for the field at `path` of a problem:
-    — for none, yes or no, labels for codes, lists joined with 、, a record's fields in a line."""
-    from pydantic import BaseModel
-
-    if value is None or value == [] or value == {}:
-        return "—"
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, list):
-        return pick("、", ", ").join(_said(path, item) for item in value)
-    if isinstance(value, dict):
-        model = _field_type(path, BaseModel)
-        if model is not None and model.__name__ == "Milestone":
-            milestone = f"{value.get('due')} {value.get('text', '')}"
-            done = value.get("done")
-            return _("{milestone} (done {day})").format(milestone=milestone, day=done) if done else milestone
-        if model is not None and model.__name__ == "Counterpart":
-            return f"{value.get('ledger')}:{value.get('id')}"
-        return " ".join(_said(f"{path}.{key}", item) for key, item in value.items() if item not in (None, []))
-    if isinstance(value, str):
-        from auditledger.model import Choice, Tag
-
-        choice = Tag if path == "tags" else _field_type(path, Choice)
-        if choice is not None:
-            try:
-                return str(choice.parse(value).label(language()))
-            except ValueError:
-                return value
-    return str(value)
-
-
-def _field_type(path: str, base: type) -> Any:
-    """The subclass of `base` (a record, an enumeration) that a problem's field at `path`
-    holds, alone or in a list, if it holds one."""
-    from typing import get_args
-
-    from pydantic import BaseModel
-
-    from auditledger.model import Problem
-
-    model: Any = Problem
-    found: Any = None
-    for part in path.split("."):
-        fields = model.model_fields if isinstance(model, type) and issubclass(model, BaseModel) else {}
-        if part not in fields:
-            return None
-        todo, model, found = [fields[part].annotation], None, None
-        while todo:
-            kind = todo.pop()
-            if isinstance(kind, type) and issubclass(kind, BaseModel):
-                model = kind
-            if isinstance(kind, type) and issubclass(kind, base):
-                found = kind
-            todo += get_args(kind)
-    return found
+    return f"{new.id} {history_line(entry)}"
 
 
 # --- problems ----------------------------------------------------------------------------
