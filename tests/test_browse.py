@@ -82,7 +82,8 @@ def test_list_filter_with_a_bad_status_names_the_choices(sample: CLI) -> None:
     run = sample("list", "--status", "done")
     assert run.exit_code == 2
     assert run.stderr.startswith(
-        "error: --status: 'done' is not a valid value; use one of: not_started (未整改)"
+        "error: --status: 'done' is not a valid value; use one of: not_started, in_progress, "
+        "partial (partly rectified), rectified, closed"
     )
 
 

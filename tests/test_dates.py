@@ -69,7 +69,7 @@ CASES = {
         add(LAST_LINE, f"    completed_on: {AHEAD}\n"),
         "completed_on:",
         "date-in-future",
-        f"problem 2025-006 completed_on is {AHEAD}, after today ({AS_OF})",
+        f"problem 2025-006: Completed on (`completed_on`) is {AHEAD}, after today ({AS_OF})",
     ),
     "problem closed_on": Case(
         PROBLEM,
@@ -77,7 +77,7 @@ CASES = {
         add(LAST_LINE, f"    closed_on: {AHEAD}\n"),
         "closed_on:",
         "date-in-future",
-        f"closed_on is {AHEAD}",
+        f"Closed on (`closed_on`) is {AHEAD}",
     ),
     "problem history entry": Case(
         PROBLEM,
@@ -125,7 +125,7 @@ CASES = {
         add(S2_RECEIVED, f"    answered: {AHEAD}\n"),
         f"answered: {AHEAD}",
         "date-in-future",
-        f"suggestion 2025-S2 answered is {AHEAD}",
+        f"suggestion 2025-S2: Answered (`answered`) is {AHEAD}",
     ),
     "suggestion copied": Case(
         YEAR_2025,
@@ -133,7 +133,7 @@ CASES = {
         add(S1_ANSWERED, f"    copied: {AHEAD}\n"),
         "copied:",
         "date-in-future",
-        f"suggestion 2025-S1 copied is {AHEAD}",
+        f"suggestion 2025-S1: Copied to the committee (`copied`) is {AHEAD}",
     ),
     "question answered": Case(
         YEAR_2025,
@@ -141,7 +141,7 @@ CASES = {
         add(Q1_DUE, "        answer: 已建立智能监控规则\n", f"        answered: {AHEAD}\n"),
         f"answered: {AHEAD}",
         "date-in-future",
-        f"question 1 of hearing 2025-H1 answered is {AHEAD}",
+        f"question 1 of hearing 2025-H1: Answered (`answered`) is {AHEAD}",
     ),
     "recommendation responded": Case(
         YEAR_2025,
@@ -149,7 +149,7 @@ CASES = {
         f"    responded: {AHEAD}\n",
         "responded:",
         "date-in-future",
-        f"recommendation 2025-A1 responded is {AHEAD}",
+        f"recommendation 2025-A1: Responded (`responded`) is {AHEAD}",
     ),
     "resolution reported": Case(
         YEAR_2025,
@@ -157,7 +157,7 @@ CASES = {
         add(R1_ADOPTED, f"    reported: {AHEAD}\n"),
         "reported:",
         "date-in-future",
-        f"resolution 2025-R1 reported is {AHEAD}",
+        f"deliberation opinions 2025-R1: Reported back (`reported`) is {AHEAD}",
     ),
     "report disclosure": Case(
         YEAR_2025,
@@ -165,7 +165,7 @@ CASES = {
         f"    published: {AHEAD}\n",
         "published:",
         "date-in-future",
-        f"audit_report disclosure published is {AHEAD}",
+        f"audit work report: disclosure published is {AHEAD}",
     ),
     "vote date": Case(
         YEAR_2024,
@@ -173,7 +173,7 @@ CASES = {
         f"  - id: 2024-V1\n    date: {AHEAD}\n",
         f"date: {AHEAD}",
         "date-in-future",
-        f"vote 2024-V1 date is {AHEAD}",
+        f"vote 2024-V1: Date (`date`) is {AHEAD}",
     ),
     "vote sent_to_party": Case(
         YEAR_2024,
@@ -181,7 +181,7 @@ CASES = {
         f"    sent_to_party: {AHEAD}\n",
         "sent_to_party:",
         "date-in-future",
-        f"vote 2024-V1 sent_to_party is {AHEAD}",
+        f"vote 2024-V1: Sent to the party committee (`sent_to_party`) is {AHEAD}",
     ),
     "vote copied_to_government": Case(
         YEAR_2024,
@@ -189,7 +189,7 @@ CASES = {
         f"    copied_to_government: {AHEAD}\n",
         "copied_to_government:",
         "date-in-future",
-        f"vote 2024-V1 copied_to_government is {AHEAD}",
+        f"vote 2024-V1: Copied to the government (`copied_to_government`) is {AHEAD}",
     ),
     "vote rereported": Case(
         YEAR_2024,
@@ -197,7 +197,7 @@ CASES = {
         add("    rereport_due: 2026-02-26\n", f"    rereported: {AHEAD}\n"),
         "rereported:",
         "date-in-future",
-        f"vote 2024-V2 rereported is {AHEAD}",
+        f"vote 2024-V2: Re-reported (`rereported`) is {AHEAD}",
     ),
     # --- an answer before what it answers ---
     "question answered before the hearing": Case(
@@ -417,15 +417,15 @@ EVALUATE += ["--satisfied", "30", "--basic", "5", "--unsatisfied", "5"]
 REFUSED = {
     "update dated after today": (
         ["update", "2025-006", "--status", "已整改", "--measure", "已约谈", "--date", "2099-01-01"],
-        "date-in-future: problem 2025-006 completed_on is 2099-01-01",
+        "date-in-future: problem 2025-006: Completed on (`completed_on`) is 2099-01-01",
     ),
     "milestone done after today": (
         ["milestone", "2024-002", "--done", "2099-01-01"],
-        "date-in-future: problem 2024-002 milestone",
+        "date-in-future: problem 2024-002: milestone",
     ),
     "tracking dated after today": (
         ["track", "2025-006", "--method", "site_visit", "--finding", "现场核查", "--date", "2099-01-01"],
-        "date-in-future: problem 2025-006 tracking entry 1 is 2099-01-01",
+        "date-in-future: problem 2025-006: tracking entry 1 is 2099-01-01",
     ),
     "closed before completion": (
         [
@@ -449,7 +449,7 @@ REFUSED = {
     ),
     "hearing answer after today": (
         ["hearing", "answer", "2025-H1/Q1", "--text", "已建立规则", "--date", "2099-01-01"],
-        "date-in-future: question 1 of hearing 2025-H1 answered is 2099-01-01",
+        "date-in-future: question 1 of hearing 2025-H1: Answered (`answered`) is 2099-01-01",
     ),
     "suggestion answered before received": (
         ["suggestion", "update", "2025-S2", "--answered", "2026-08-19"],
@@ -465,11 +465,11 @@ REFUSED = {
     ),
     "resolution reported before adoption": (
         ["resolution", "update", "2025-R1", "--reported", "2026-06-23"],
-        "report-back-before-adoption: 审议意见 2025-R1 is reported back on 2026-06-23",
+        "report-back-before-adoption: deliberation opinions 2025-R1 is reported back on 2026-06-23",
     ),
     "vote dated after today": (
         [*EVALUATE, "--date", "2099-01-01"],
-        "date-in-future: vote 2025-V1 date is 2099-01-01",
+        "date-in-future: vote 2025-V1: Date (`date`) is 2099-01-01",
     ),
     "vote sent before it was held": (
         [*EVALUATE, "--date", "2026-11-20", "--sent-to-party", "2026-11-19"],

@@ -185,7 +185,7 @@ def _with(option: str, value: str) -> list[str]:
         (_with("--amount", "十万"), "error: --amount: '十万' is not a valid amount"),
         (
             _with("--type", "马上改"),
-            "error: --type: '马上改' is not a valid value; use one of: immediate (立行立改)",
+            "error: --type: '马上改' is not a valid value; use one of: immediate, phased, ongoing",
         ),
         (
             _with("--id", "2023-001"),

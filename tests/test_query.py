@@ -215,6 +215,7 @@ def test_ctrl_c_stops_a_runaway_query(sample: CLI) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, "AUDITLEDGER_LANG": "en"},
     )
     try:
         while cpu_seconds(process.pid) < 3 and process.poll() is None:  # start-up is well under 3 s
@@ -262,7 +263,7 @@ def test_sum_overflow_is_one_clear_error(make_ledger: Callable[..., Path]) -> No
                 "members: 100000000000000000000, satisfied: 30, basic: 5, unsatisfied: 1, "
                 "result: satisfied}\n"
             },
-            "vote 2023-V1: members 100000000000000000000 is larger than SQL can hold",
+            "vote 2023-V1: `members` 100000000000000000000 is larger than SQL can hold",
         ),
     ],
 )

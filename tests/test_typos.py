@@ -45,8 +45,8 @@ MISTAKES = [
     ),
     (
         ["update", "2023-001", "--tag", "foo"],
-        "error: --tag: 'foo' is not a known tag; use one of: public_concern (代表和群众关心), "
-        "budget_focus (预算审查重点)",
+        "error: --tag: 'foo' is not a known tag; use one of: "
+        "public_concern (concern of deputies and the public), budget_focus (focus of budget review)",
     ),
     (
         ["update", "2023-001", "--tag", "budget_fcus"],

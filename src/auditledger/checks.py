@@ -17,9 +17,21 @@ from typing import cast
 
 from pydantic import BaseModel
 
+from auditledger import i18n
 from auditledger.asof import misfits
 from auditledger.diagnostics import Diagnostic, Pointer, Severity, did_you_mean, ledger_path
-from auditledger.model import Ledger, Origin, Status, acts_of, year_acts
+from auditledger.i18n import N_, _, ngettext
+from auditledger.labels import named
+from auditledger.model import (
+    REPORTS,
+    Ledger,
+    Origin,
+    Status,
+    acts_of,
+    question_name,
+    record_name,
+    year_acts,
+)
 
 
 @dataclass(frozen=True)
@@ -124,8 +136,8 @@ def check_duplicate_unit(ledger: Ledger) -> Iterator[Finding]:
             yield Finding(
                 entry.origin,
                 ("id",),
-                f"unit id '{entry.record.id}' is used twice",
-                "give each unit its own id",
+                _("unit id '{id}' is used twice").format(id=entry.record.id),
+                _("give each unit its own id"),
             )
 
 
@@ -135,18 +147,18 @@ def check_unknown_unit(ledger: Ledger) -> Iterator[Finding]:
     for unit_entry in ledger.unit_entries:
         parent = unit_entry.record.parent
         if parent is not None and parent not in ledger.units:
-            yield _unknown_unit(ledger, unit_entry.origin, ("parent",), parent, "parent unit")
+            yield _unknown_unit(ledger, unit_entry.origin, ("parent",), parent, N_("parent unit"))
     for entry in ledger.problem_entries:
         problem = entry.record
-        named: list[tuple[Pointer, str, str]] = [(("unit",), problem.unit, "responsible unit")]
-        named += [(("cooperating", i), u, "cooperating unit") for i, u in enumerate(problem.cooperating)]
+        roles: list[tuple[Pointer, str, str]] = [(("unit",), problem.unit, N_("responsible unit"))]
+        roles += [(("cooperating", i), u, N_("cooperating unit")) for i, u in enumerate(problem.cooperating)]
         if problem.supervisor:
-            named.append((("supervisor",), problem.supervisor, "supervising department"))
+            roles.append((("supervisor",), problem.supervisor, N_("supervising department")))
         if problem.lower_government:
-            named.append((("lower_government",), problem.lower_government, "lower-level government"))
+            roles.append((("lower_government",), problem.lower_government, N_("lower-level government")))
         if problem.budget_department:
-            named.append((("budget_department",), problem.budget_department, "budget department"))
-        for pointer, unit_id, role in named:
+            roles.append((("budget_department",), problem.budget_department, N_("budget department")))
+        for pointer, unit_id, role in roles:
             if unit_id not in ledger.units:
                 yield _unknown_unit(ledger, entry.origin, pointer, unit_id, role)
     for year_entry in ledger.year_entries:
@@ -154,20 +166,20 @@ def check_unknown_unit(ledger: Ledger) -> Iterator[Finding]:
         for index, vote in enumerate(meta.votes):
             if vote.target != "report" and vote.target not in ledger.units:
                 yield _unknown_unit(
-                    ledger, year_entry.origin, ("votes", index, "target"), vote.target, "unit voted on"
+                    ledger, year_entry.origin, ("votes", index, "target"), vote.target, N_("unit voted on")
                 )
         year_units: list[tuple[Pointer, str, str]] = [
-            (("recommendations", i, "units", j), u, "department addressed")
+            (("recommendations", i, "units", j), u, N_("department addressed"))
             for i, rec in enumerate(meta.recommendations)
             for j, u in enumerate(rec.units)
         ]
         for i, hearing in enumerate(meta.hearings):
             year_units += [
-                (("hearings", i, "attendees", j, "unit"), a.unit, "attending unit")
+                (("hearings", i, "attendees", j, "unit"), a.unit, N_("attending unit"))
                 for j, a in enumerate(hearing.attendees)
             ]
             year_units += [
-                (("hearings", i, "questions", j, "to"), q.to, "unit asked")
+                (("hearings", i, "questions", j, "to"), q.to, N_("unit asked"))
                 for j, q in enumerate(hearing.questions)
             ]
         for pointer, unit_id, role in year_units:
@@ -176,8 +188,12 @@ def check_unknown_unit(ledger: Ledger) -> Iterator[Finding]:
 
 
 def _unknown_unit(ledger: Ledger, origin: Origin, field: Pointer, unit_id: str, role: str) -> Finding:
-    hint = did_you_mean(unit_id, ledger.units) or f"add it with `auditledger add-unit {unit_id} --name 名称`"
-    return Finding(origin, field, f"{role} '{unit_id}' is not in units.yaml", hint)
+    """`role` is a message marked with `N_`: how the record names the unit."""
+    hint = did_you_mean(unit_id, ledger.units) or _(
+        "add it with `auditledger add-unit {unit} --name NAME`"
+    ).format(unit=unit_id)
+    message = _("{role} '{unit}' is not in units.yaml").format(role=_(role), unit=unit_id)
+    return Finding(origin, field, message, hint)
 
 
 # --- problems ----------------------------------------------------------------------------
@@ -193,19 +209,24 @@ def check_duplicate_id(ledger: Ledger) -> Iterator[Finding]:
     names = {ident: sorted(counts) for ident, counts in uses.items()}
     for file in ledger.problem_files:
         own = _file_name(file.path)
-        for index, (problem_id, _, _) in enumerate(file.problem_keys()):
+        for index, (problem_id, _year, _unit) in enumerate(file.problem_keys()):
             if problem_id not in reused:
                 continue
             counts = uses[problem_id]
             others = (name for name in names[problem_id] if name != own or counts[name] > 1)
-            listed = ", ".join(itertools.islice(others, SHOWN_FILES))
+            listed = i18n.pick("、", ", ").join(itertools.islice(others, SHOWN_FILES))
             more = len(counts) - (counts[own] == 1) - SHOWN_FILES
-            listed += f" and {more} more files" if more > 0 else ""
+            if more > 0:
+                listed = ngettext(
+                    "{files} and {more} more file", "{files} and {more} more files", more
+                ).format(files=listed, more=more)
             yield Finding(
                 file.origin(index),
                 ("id",),
-                f"problem id '{problem_id}' is used {len(reused[problem_id])} times (also in {listed})",
-                "give each problem its own id",
+                _("problem id '{id}' is used {count} times (also in {files})").format(
+                    id=problem_id, count=len(reused[problem_id]), files=listed
+                ),
+                _("give each problem its own id"),
             )
 
 
@@ -227,8 +248,8 @@ def check_wrong_file(ledger: Ledger) -> Iterator[Finding]:
             yield Finding(
                 year_entry.origin,
                 ("year",),
-                f"year {year_entry.record.year} is in folder {folder}",
-                f"set `year: {folder}` or move the file",
+                _("year {year} is in folder {folder}").format(year=year_entry.record.year, folder=folder),
+                _("set `year: {folder}` or move the file").format(folder=folder),
             )
     for entry in ledger.problem_entries:
         problem, path = entry.record, entry.origin.path
@@ -236,15 +257,23 @@ def check_wrong_file(ledger: Ledger) -> Iterator[Finding]:
             yield Finding(
                 entry.origin,
                 ("year",),
-                f"problem {problem.id} of year {problem.year} is in folder {path.parent.name}",
-                f"move it to {ledger_path(problem.year, problem.unit + '.yaml')} or correct its year",
+                _("problem {id} of year {year} is in folder {folder}").format(
+                    id=problem.id, year=problem.year, folder=path.parent.name
+                ),
+                _("move it to {path} or correct its year").format(
+                    path=ledger_path(problem.year, problem.unit + ".yaml")
+                ),
             )
         elif problem.unit != path.stem:
             yield Finding(
                 entry.origin,
                 ("unit",),
-                f"problem {problem.id} of unit '{problem.unit}' is in {path.name}",
-                f"move it to {ledger_path(problem.year, problem.unit + '.yaml')} or correct its unit",
+                _("problem {id} of unit '{unit}' is in {file}").format(
+                    id=problem.id, unit=problem.unit, file=path.name
+                ),
+                _("move it to {path} or correct its unit").format(
+                    path=ledger_path(problem.year, problem.unit + ".yaml")
+                ),
             )
 
 
@@ -257,9 +286,10 @@ def check_rectified_exceeds_amount(ledger: Ledger) -> Iterator[Finding]:
             yield Finding(
                 entry.origin,
                 ("rectified",),
-                f"rectified {problem.rectified_amount} 万元 is more than the problem's "
-                f"amount {problem.amount} 万元",
-                "correct the amounts, or raise `amount` if the audit found more",
+                _("rectified {rectified} 万元 is more than the problem's amount {amount} 万元").format(
+                    rectified=problem.rectified_amount, amount=problem.amount
+                ),
+                _("correct the amounts, or raise `amount` if the audit found more"),
             )
 
 
@@ -272,8 +302,10 @@ def check_rectified_without_date(ledger: Ledger) -> Iterator[Finding]:
             yield Finding(
                 entry.origin,
                 ("status",),
-                f"problem {problem.id} is 已整改 without `completed_on`",
-                "add `completed_on: YYYY-MM-DD`, the day rectification was completed",
+                _("problem {id} is {status} without `completed_on`").format(
+                    id=problem.id, status=Status.rectified.label(i18n.language())
+                ),
+                _("add `completed_on: YYYY-MM-DD`, the day rectification was completed"),
             )
 
 
@@ -285,7 +317,7 @@ def check_closed_incomplete(ledger: Ledger) -> Iterator[Finding]:
         if problem.status is not Status.closed:
             continue
         missing = [
-            name
+            named(name)
             for name, value in (
                 ("completed_on", problem.completed_on),
                 ("evidence", problem.evidence),
@@ -293,11 +325,16 @@ def check_closed_incomplete(ledger: Ledger) -> Iterator[Finding]:
             if not value
         ]
         if missing:
+            lacking = missing[0]
+            if len(missing) == 2:
+                lacking = _("{first} and {second}").format(first=missing[0], second=missing[1])
             yield Finding(
                 entry.origin,
                 ("status",),
-                f"problem {problem.id} is 已销号 without {' and '.join(missing)}",
-                "add the completion date and the evidence (佐证材料) the audit office checked",
+                _("problem {id} is {status} without {missing}").format(
+                    id=problem.id, status=Status.closed.label(i18n.language()), missing=lacking
+                ),
+                _("add the completion date and the evidence the audit office checked"),
             )
 
 
@@ -312,16 +349,20 @@ def check_broken_recurring_link(ledger: Ledger) -> Iterator[Finding]:
                 yield Finding(
                     entry.origin,
                     ("recurring_from", index),
-                    f"problem {problem.id} recurs from '{earlier_id}', which is not in the ledger",
-                    did_you_mean(earlier_id, ledger.ids) or "correct the id or remove it",
+                    _("problem {id} recurs from '{earlier}', which is not in the ledger").format(
+                        id=problem.id, earlier=earlier_id
+                    ),
+                    did_you_mean(earlier_id, ledger.ids) or _("correct the id or remove it"),
                 )
             elif earlier[1] >= problem.year:
                 yield Finding(
                     entry.origin,
                     ("recurring_from", index),
-                    f"problem {problem.id} ({problem.year}) recurs from {earlier_id} "
-                    f"({earlier[1]}), which is not from an earlier year",
-                    "link only to problems of earlier audit years",
+                    _(
+                        "problem {id} ({year}) recurs from {earlier} ({earlier_year}), "
+                        "which is not from an earlier year"
+                    ).format(id=problem.id, year=problem.year, earlier=earlier_id, earlier_year=earlier[1]),
+                    _("link only to problems of earlier audit years"),
                 )
 
 
@@ -331,12 +372,15 @@ def check_unknown_problem_link(ledger: Ledger) -> Iterator[Finding]:
     for entry in ledger.year_entries:
         meta = entry.record
         linked: list[tuple[Pointer, str, Sequence[str]]] = [
-            *((("resolutions", i), r.id, r.problems) for i, r in enumerate(meta.resolutions)),
-            *((("suggestions", i), r.id, r.problems) for i, r in enumerate(meta.suggestions)),
-            *((("recommendations", i), r.id, r.problems) for i, r in enumerate(meta.recommendations)),
+            *((("resolutions", i), record_name(r), r.problems) for i, r in enumerate(meta.resolutions)),
+            *((("suggestions", i), record_name(r), r.problems) for i, r in enumerate(meta.suggestions)),
+            *(
+                (("recommendations", i), record_name(r), r.problems)
+                for i, r in enumerate(meta.recommendations)
+            ),
         ]
         linked += [
-            (("hearings", i, "questions", j), f"{hearing.id} question {j + 1}", question.problems)
+            (("hearings", i, "questions", j), question_name(hearing.id, j + 1), question.problems)
             for i, hearing in enumerate(meta.hearings)
             for j, question in enumerate(hearing.questions)
         ]
@@ -346,8 +390,10 @@ def check_unknown_problem_link(ledger: Ledger) -> Iterator[Finding]:
                     yield Finding(
                         entry.origin,
                         (*pointer, "problems", position),
-                        f"{name} names problem '{problem_id}', which is not in the ledger",
-                        did_you_mean(problem_id, ledger.ids) or "correct the id or remove it",
+                        _("{record} names problem '{id}', which is not in the ledger").format(
+                            record=name, id=problem_id
+                        ),
+                        did_you_mean(problem_id, ledger.ids) or _("correct the id or remove it"),
                     )
 
 
@@ -361,29 +407,34 @@ def check_milestones_out_of_order(ledger: Ledger) -> Iterator[Finding]:
                 yield Finding(
                     entry.origin,
                     ("milestones", index, "due"),
-                    f"milestone {index + 1} is due {milestones[index].due}, before milestone "
-                    f"{index} ({milestones[index - 1].due})",
-                    "list milestones in the order they fall due",
+                    _("milestone {number} is due {due}, before milestone {previous} ({previous_due})").format(
+                        number=index + 1,
+                        due=milestones[index].due,
+                        previous=index,
+                        previous_due=milestones[index - 1].due,
+                    ),
+                    _("list milestones in the order they fall due"),
                 )
 
 
 def _histories(ledger: Ledger) -> Iterator[tuple[Origin, Pointer, str, BaseModel]]:
     """Every record that keeps a history: (origin, pointer to it, what it is called, record)."""
     for found in ledger.problem_entries:
-        yield found.origin, (), f"problem {found.record.id}", found.record
+        yield found.origin, (), _("problem {id}").format(id=found.record.id), found.record
     for year in ledger.year_entries:
         meta = year.record
         for name in ("audit_report", "rectification_report"):
             report = getattr(meta, name)
             if report is not None:
-                yield year.origin, (name,), f"{meta.year} {name}", report
+                owner = _("the {year} {report}").format(year=meta.year, report=_(REPORTS[name]))
+                yield year.origin, (name,), owner, report
         for key in ("resolutions", "suggestions", "votes", "recommendations", "hearings"):
             for index, record in enumerate(getattr(meta, key)):
-                yield year.origin, (key, index), record.id, record
+                yield year.origin, (key, index), record_name(record), record
         for index, hearing in enumerate(meta.hearings):
             for number, question in enumerate(hearing.questions):
                 at = ("hearings", index, "questions", number)
-                yield year.origin, at, f"{hearing.id}/Q{number + 1}", question
+                yield year.origin, at, question_name(hearing.id, number + 1), question
 
 
 @check("history-order")
@@ -396,16 +447,22 @@ def check_history_order(ledger: Ledger) -> Iterator[Finding]:
                 yield Finding(
                     origin,
                     (*at, "history", index, "date"),
-                    f"history entry {index + 1} of {name} is dated {entry.date}, before the entry above "
-                    f"it ({history[index - 1].date})",
-                    "keep history entries oldest first: the ledger as of any day is rebuilt from them",
+                    _(
+                        "history entry {number} of {record} is dated {date}, "
+                        "before the entry above it ({previous})"
+                    ).format(
+                        number=index + 1, record=name, date=entry.date, previous=history[index - 1].date
+                    ),
+                    _("keep history entries oldest first: the ledger as of any day is rebuilt from them"),
                 )
             if entry.action == "create" and index:
                 yield Finding(
                     origin,
                     (*at, "history", index, "action"),
-                    f"history entry {index + 1} of {name} says the record was created, but is not the first",
-                    "move the create entry to the top of the history, or remove it",
+                    _(
+                        "history entry {number} of {record} says the record was created, but is not the first"
+                    ).format(number=index + 1, record=name),
+                    _("move the create entry to the top of the history, or remove it"),
                 )
 
 
@@ -418,8 +475,10 @@ def check_history_mismatch(ledger: Ledger) -> Iterator[Finding]:
             yield Finding(
                 origin,
                 (*at, "history", index),
-                f"history entry {index + 1} of {name} cannot be undone: {why}",
-                "correct the entry's `old` value to what the record held before, or remove the entry",
+                _("history entry {number} of {record} cannot be undone: {why}").format(
+                    number=index + 1, record=name, why=why
+                ),
+                _("correct the entry's `old` value to what the record held before, or remove the entry"),
             )
 
 
@@ -434,8 +493,10 @@ def check_deadline_before_hearing(ledger: Ledger) -> Iterator[Finding]:
             yield Finding(
                 entry.origin,
                 ("deadline",),
-                f"deadline {problem.deadline} is before the audit work report was heard ({heard})",
-                "check the deadline's year",
+                _("deadline {deadline} is before the audit work report was heard ({heard})").format(
+                    deadline=problem.deadline, heard=heard
+                ),
+                _("check the deadline's year"),
             )
 
 
@@ -446,13 +507,13 @@ def check_unknown_category(ledger: Ledger) -> Iterator[Finding]:
     for entry in ledger.problem_entries:
         category = entry.record.category
         if category is not None and category not in known:
-            hint = (
-                did_you_mean(category, known) or "add it to `categories` in auditledger.yaml if it is meant"
+            hint = did_you_mean(category, known) or _(
+                "add it to `categories` in auditledger.yaml if it is meant"
             )
             yield Finding(
                 entry.origin,
                 ("category",),
-                f"category '{category}' is not in the ledger's categories",
+                _("category '{category}' is not in the ledger's categories").format(category=category),
                 hint,
             )
 
@@ -487,13 +548,13 @@ def _evidence(ledger: Ledger) -> Iterator[tuple[Origin, int, str, PurePosixPath,
 @check("evidence-outside", disk=True)
 def check_evidence_outside(ledger: Ledger) -> Iterator[Finding]:
     """An evidence file lies outside the ledger folder (an absolute path, or `..` out of it)."""
-    for origin, index, text, _, outside in _evidence(ledger):
+    for origin, index, text, _path, outside in _evidence(ledger):
         if outside:
             yield Finding(
                 origin,
                 ("evidence", index),
-                f"evidence '{text}' lies outside the ledger folder",
-                "copy the file into the ledger (e.g. evidence/2023/) and give its path relative to it",
+                _("evidence '{text}' lies outside the ledger folder").format(text=text),
+                _("copy the file into the ledger (e.g. evidence/2023/) and give its path relative to it"),
             )
 
 
@@ -505,8 +566,8 @@ def check_evidence_missing(ledger: Ledger) -> Iterator[Finding]:
             yield Finding(
                 origin,
                 ("evidence", index),
-                f"evidence file '{text}' does not exist",
-                "add the file at that path relative to the ledger folder, or correct the path",
+                _("evidence file '{text}' does not exist").format(text=text),
+                _("add the file at that path relative to the ledger folder, or correct the path"),
             )
 
 
@@ -526,15 +587,21 @@ def check_recommendation_unanswered(ledger: Ledger) -> Iterator[Finding]:
                 yield Finding(
                     entry.origin,
                     ("recommendations", index),
-                    f"recommendation {recommendation.id} has no response by the hearing on {heard}",
-                    f"record it with `auditledger recommendation update {recommendation.id} --response TEXT "
-                    "--status adopted --date D`",
+                    _("recommendation {id} has no response by the hearing on {heard}").format(
+                        id=recommendation.id, heard=heard
+                    ),
+                    _(
+                        "record it with `auditledger recommendation update {id} --response TEXT "
+                        "--status adopted --date D`"
+                    ).format(id=recommendation.id),
                 )
 
 
 # --- dates that cannot be ----------------------------------------------------------------
 
-_NOT_AHEAD = "correct it to the day it happened: only plans (deadlines, `due`, hearing days) may lie ahead"
+_NOT_AHEAD = N_(
+    "correct it to the day it happened: only plans (deadlines, `due`, hearing days) may lie ahead"
+)
 
 
 @dated_check("date-in-future")
@@ -546,12 +613,15 @@ def check_date_in_future(ledger: Ledger, today: date) -> Iterator[Finding]:
         for entry in file.entries:
             for field, what, day in acts_of(entry.record):
                 if day > today:
-                    message = f"problem {entry.record.id} {what} is {day}, after today ({today})"
-                    yield Finding(entry.origin, field, message, _NOT_AHEAD)
+                    message = _("problem {id}: {what} is {day}, after today ({today})").format(
+                        id=entry.record.id, what=what, day=day, today=today
+                    )
+                    yield Finding(entry.origin, field, message, _(_NOT_AHEAD))
     for year_entry in ledger.year_entries:
         for field, what, day in year_acts(year_entry.record):
             if day > today:
-                yield Finding(year_entry.origin, field, f"{what} is {day}, after today ({today})", _NOT_AHEAD)
+                message = _("{what} is {day}, after today ({today})").format(what=what, day=day, today=today)
+                yield Finding(year_entry.origin, field, message, _(_NOT_AHEAD))
 
 
 @check("answer-before-question")
@@ -568,18 +638,24 @@ def check_answer_before_question(ledger: Ledger) -> Iterator[Finding]:
                     yield Finding(
                         entry.origin,
                         ("hearings", i, "questions", j, "answered"),
-                        f"question {j + 1} of hearing {hearing.id} is answered {question.answered}, "
-                        f"before the hearing that asked it ({hearing.date})",
-                        "correct `answered` (or the hearing's `date`): answers come on or after the hearing",
+                        _(
+                            "question {number} of hearing {id} is answered {answered}, "
+                            "before the hearing that asked it ({date})"
+                        ).format(number=j + 1, id=hearing.id, answered=question.answered, date=hearing.date),
+                        _(
+                            "correct `answered` (or the hearing's `date`): "
+                            "answers come on or after the hearing"
+                        ),
                     )
         for i, suggestion in enumerate(meta.suggestions):
             if suggestion.answered is not None and suggestion.answered < suggestion.received:
                 yield Finding(
                     entry.origin,
                     ("suggestions", i, "answered"),
-                    f"suggestion {suggestion.id} is answered {suggestion.answered}, before it was "
-                    f"received ({suggestion.received})",
-                    "correct `answered` (or `received`): an answer comes on or after the suggestion",
+                    _("suggestion {id} is answered {answered}, before it was received ({received})").format(
+                        id=suggestion.id, answered=suggestion.answered, received=suggestion.received
+                    ),
+                    _("correct `answered` (or `received`): an answer comes on or after the suggestion"),
                 )
         heard = meta.audit_report.heard_on if meta.audit_report else None
         for i, recommendation in enumerate(meta.recommendations):
@@ -591,9 +667,11 @@ def check_answer_before_question(ledger: Ledger) -> Iterator[Finding]:
                 yield Finding(
                     entry.origin,
                     ("recommendations", i, "responded"),
-                    f"recommendation {recommendation.id} is responded to {recommendation.responded}, "
-                    f"before the audit work report that made it was heard ({heard})",
-                    "correct `responded` (or the report's `heard_on`): a response comes after the hearing",
+                    _(
+                        "recommendation {id} is responded to {responded}, "
+                        "before the audit work report that made it was heard ({heard})"
+                    ).format(id=recommendation.id, responded=recommendation.responded, heard=heard),
+                    _("correct `responded` (or the report's `heard_on`): a response comes after the hearing"),
                 )
 
 
@@ -606,9 +684,12 @@ def check_report_back_before_adoption(ledger: Ledger) -> Iterator[Finding]:
                 yield Finding(
                     entry.origin,
                     ("resolutions", i, "reported"),
-                    f"{resolution.kind.zh} {resolution.id} is reported back on {resolution.reported}, "
-                    f"before it was adopted ({resolution.adopted})",
-                    "correct `reported` (or `adopted`): the report-back comes on or after adoption",
+                    _("{record} is reported back on {reported}, before it was adopted ({adopted})").format(
+                        record=record_name(resolution),
+                        reported=resolution.reported,
+                        adopted=resolution.adopted,
+                    ),
+                    _("correct `reported` (or `adopted`): the report-back comes on or after adoption"),
                 )
 
 
@@ -621,20 +702,22 @@ def check_copy_before_answer(ledger: Ledger) -> Iterator[Finding]:
             if copied is None or (answered is not None and answered <= copied):
                 continue
             if answered is None:
-                message = f"suggestion {suggestion.id} is copied {copied} but has no answer date"
-                hint = "add `answered:` with the day the unit answered the deputy, on or before the copy"
-            else:
-                message = (
-                    f"suggestion {suggestion.id} is copied {copied}, before it was answered ({answered})"
+                message = _("suggestion {id} is copied {copied} but has no answer date").format(
+                    id=suggestion.id, copied=copied
                 )
-                hint = "correct `copied` (or `answered`): the answer is copied after it is given"
+                hint = _("add `answered:` with the day the unit answered the deputy, on or before the copy")
+            else:
+                message = _("suggestion {id} is copied {copied}, before it was answered ({answered})").format(
+                    id=suggestion.id, copied=copied, answered=answered
+                )
+                hint = _("correct `copied` (or `answered`): the answer is copied after it is given")
             yield Finding(entry.origin, ("suggestions", i, "copied"), message, hint)
 
 
 _AFTER_VOTE = {
-    "sent_to_party": "sent to the party committee",
-    "copied_to_government": "copied to the government",
-    "rereported": "re-reported",
+    "sent_to_party": N_("vote {id} is sent to the party committee on {day}, before the vote ({date})"),
+    "copied_to_government": N_("vote {id} is copied to the government on {day}, before the vote ({date})"),
+    "rereported": N_("vote {id} is re-reported on {day}, before the vote ({date})"),
 }
 
 
@@ -643,14 +726,14 @@ def check_follow_up_before_vote(ledger: Ledger) -> Iterator[Finding]:
     """A vote's result is sent, copied or re-reported on before the vote."""
     for entry in ledger.year_entries:
         for i, vote in enumerate(entry.record.votes):
-            for name, what in _AFTER_VOTE.items():
+            for name, message in _AFTER_VOTE.items():
                 day: date | None = getattr(vote, name)
                 if day is not None and day < vote.date:
                     yield Finding(
                         entry.origin,
                         ("votes", i, name),
-                        f"vote {vote.id} is {what} on {day}, before the vote ({vote.date})",
-                        f"correct `{name}` (or the vote's `date`): it follows the vote",
+                        _(message).format(id=vote.id, day=day, date=vote.date),
+                        _("correct `{field}` (or the vote's `date`): it follows the vote").format(field=name),
                     )
 
 
@@ -663,9 +746,10 @@ def check_closed_before_completion(ledger: Ledger) -> Iterator[Finding]:
             yield Finding(
                 entry.origin,
                 ("closed_on",),
-                f"problem {problem.id} is closed on {problem.closed_on}, before its rectification "
-                f"was completed ({problem.completed_on})",
-                "correct `closed_on` (or `completed_on`): a problem is closed after it is rectified",
+                _(
+                    "problem {id} is closed on {closed}, before its rectification was completed ({completed})"
+                ).format(id=problem.id, closed=problem.closed_on, completed=problem.completed_on),
+                _("correct `closed_on` (or `completed_on`): a problem is closed after it is rectified"),
             )
 
 
@@ -679,7 +763,8 @@ def check_milestone_after_deadline(ledger: Ledger) -> Iterator[Finding]:
                 yield Finding(
                     entry.origin,
                     ("milestones", index, "due"),
-                    f"milestone {index + 1} of problem {problem.id} is due {milestone.due}, after "
-                    f"the deadline ({problem.deadline})",
-                    "bring the milestone within the deadline, or extend it with `auditledger extend`",
+                    _(
+                        "milestone {number} of problem {id} is due {due}, after the deadline ({deadline})"
+                    ).format(number=index + 1, id=problem.id, due=milestone.due, deadline=problem.deadline),
+                    _("bring the milestone within the deadline, or extend it with `auditledger extend`"),
                 )

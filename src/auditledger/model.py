@@ -31,6 +31,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from auditledger import i18n, labels
+from auditledger.i18n import N_, _
+
 R = TypeVar("R")
 
 # Bump when a record's shape changes, so caches of validated records are rebuilt.
@@ -82,8 +85,12 @@ class Choice(str, Enum):
 
     @classmethod
     def choices(cls) -> str:
-        """The accepted codes with their Chinese labels, for hints."""
-        return ", ".join(f"{m.value} ({m.zh})" for m in cls)
+        """The accepted codes with their labels in the language spoken, for hints:
+        `immediate（立行立改）、phased（分阶段整改）` or `partial (partly rectified), rectified`
+        (in English the code alone where the label only spells it out)."""
+        if i18n.language() == "zh":
+            return "、".join(f"{m.value}（{m.zh}）" for m in cls)
+        return ", ".join(m.value if _fold(m.en) == m.value else f"{m.value} ({m.en})" for m in cls)
 
     def __str__(self) -> str:
         return str(self.value)
@@ -292,8 +299,10 @@ could not be checked out there."""
 def _not_reserved(value: str) -> str:
     if RESERVED_NAME.match(value):
         raise ValueError(
-            f"'{value}' is a name Windows reserves for a device (con, prn, aux, nul, com1-9, lpt1-9): "
-            f"the unit's files could not be checked out there; choose another id, e.g. {value}1"
+            _(
+                "'{value}' is a name Windows reserves for a device (con, prn, aux, nul, com1-9, "
+                "lpt1-9): the unit's files could not be checked out there; choose another id, e.g. {value}1"
+            ).format(value=value)
         )
     return value
 
@@ -314,7 +323,7 @@ def _no_exponent(value: Any) -> Any:
     # Files and command lines write amounts as plain numbers; `1e999999999` is 15 characters
     # but 10**9 digits once printed. The reader leaves such numbers as text (`store`).
     if isinstance(value, str) and any(ch in value for ch in "eE"):
-        raise PydanticCustomError("decimal_exponent", "written with an exponent")
+        raise PydanticCustomError("decimal_exponent", _("written with an exponent"))
     return value
 
 
@@ -322,7 +331,10 @@ def _significant_digits(value: Decimal) -> Decimal:
     # After the bounds: a value within them normalises cheaply. (Pydantic's `max_digits` with
     # `decimal_places=6` would allow only 9 digits before the point.)
     if len(value.normalize().as_tuple().digits) > MONEY_DIGITS:
-        raise PydanticCustomError("decimal_max_digits", "more than 15 significant digits")
+        raise PydanticCustomError(
+            "decimal_significant_digits",
+            _("more than {digits} significant digits").format(digits=MONEY_DIGITS),
+        )
     return value
 
 
@@ -358,9 +370,28 @@ def money_from_text(text: str) -> Decimal | str:
 
 
 ID_RULES = {
-    UNIT_ID_PATTERN: "a lowercase ASCII letter, then up to 31 letters, digits, '-' or '_', e.g. czj",
-    PROBLEM_ID_PATTERN: "letters, digits, '.', '-' or '_', at most 40, e.g. 2023-017",
+    UNIT_ID_PATTERN: N_("a lowercase ASCII letter, then up to 31 letters, digits, '-' or '_', e.g. czj"),
+    PROBLEM_ID_PATTERN: N_("letters, digits, '.', '-' or '_', at most 40, e.g. 2023-017"),
 }
+"""What an id must be, by its pattern, for a hint (`use …`): translate with `_()` where shown."""
+RECORD_ID_PATTERN = r"^\d{4}-[A-Z]\d{1,4}$"
+TARGET_PATTERN = r"^(report|[a-z][a-z0-9_-]{0,31})$"
+TAG_PATTERN = r"^[a-z][a-z0-9_]{0,31}$"
+CHANGE_FIELD_PATTERN = r"^[a-z_]+(\.[a-z_]+)?$"
+ACTION_PATTERN = r"^[a-z_]+$"
+BUDGET_ITEM_PATTERN = r"^[0-9A-Za-z.-]{1,32}$"
+PATTERN_RULES = {
+    **ID_RULES,
+    RECORD_ID_PATTERN: N_("a year, '-', a capital letter and a number, e.g. 2025-R1"),
+    TARGET_PATTERN: N_("`report` or the id of a unit, e.g. czj"),
+    TAG_PATTERN: N_(
+        "a lowercase ASCII letter, then up to 31 lowercase letters, digits or '_', e.g. public_concern"
+    ),
+    CHANGE_FIELD_PATTERN: N_("the key of a field, e.g. deadline or rectified.recovered"),
+    ACTION_PATTERN: N_("lowercase ASCII letters and '_', e.g. update"),
+    BUDGET_ITEM_PATTERN: N_("up to 32 letters, digits, '.' or '-', e.g. 2120101"),
+}
+"""What a text of each pattern must be, in words (translate with `_()` where shown)."""
 
 
 class Record(BaseModel):
@@ -456,7 +487,12 @@ class Settings(Record):
     def _known_criteria(cls, weights: dict[str, Decimal]) -> dict[str, Decimal]:
         unknown = sorted(set(weights) - set(DEFAULT_PLAN_WEIGHTS))
         if unknown:
-            raise ValueError(f"unknown criteria {', '.join(unknown)}; use {', '.join(DEFAULT_PLAN_WEIGHTS)}")
+            raise ValueError(
+                _("unknown criteria {unknown}; use {known}").format(
+                    unknown=i18n.pick("、", ", ").join(unknown),
+                    known=i18n.pick("、", ", ").join(DEFAULT_PLAN_WEIGHTS),
+                )
+            )
         return {**DEFAULT_PLAN_WEIGHTS, **weights}
 
 
@@ -478,7 +514,7 @@ class Change(Record):
     of a nested record (`rectified.recovered`, `case.findings`). A change of a list field whose
     `old` is empty and whose `new` is one item added that item."""
 
-    field: Annotated[str, StringConstraints(pattern=r"^[a-z_]+(\.[a-z_]+)?$")]
+    field: Annotated[str, StringConstraints(pattern=CHANGE_FIELD_PATTERN)]
     old: Value = None
     new: Value = None
 
@@ -489,7 +525,7 @@ class HistoryEntry(Record):
 
     date: Day
     by: Line | None = None
-    action: Annotated[str, StringConstraints(pattern=r"^[a-z_]+$")] = "update"
+    action: Annotated[str, StringConstraints(pattern=ACTION_PATTERN)] = "update"
     changes: list[Change] = Field(default_factory=list)
     note: Text | None = None
 
@@ -516,7 +552,7 @@ class Report(Record):
     history: History
 
 
-RecordId = Annotated[str, StringConstraints(pattern=r"^\d{4}-[A-Z]\d{1,4}$")]
+RecordId = Annotated[str, StringConstraints(pattern=RECORD_ID_PATTERN)]
 """Ids of a year's records: 2025-R1 (resolution), 2025-S3 (suggestion), 2025-V1 (vote)."""
 
 
@@ -554,7 +590,7 @@ class Vote(Record):
 
     id: RecordId
     date: Day
-    target: Annotated[str, StringConstraints(pattern=r"^(report|[a-z][a-z0-9_-]{0,31})$")] = Field(
+    target: Annotated[str, StringConstraints(pattern=TARGET_PATTERN)] = Field(
         description="`report` for the government's report, or the id of the unit evaluated"
     )
     members: Annotated[int, Field(ge=1)] = Field(description="All members of the standing committee")
@@ -574,8 +610,10 @@ class Vote(Record):
         cast = self.satisfied + self.basic + self.unsatisfied + self.void
         if cast > self.members:
             raise ValueError(
-                f"{cast} votes were counted but there are only {self.members} members; "
-                "satisfied + basic + unsatisfied + void cannot be more than members"
+                _(
+                    "{cast} votes were counted but there are only {members} members; "
+                    "`satisfied` + `basic` + `unsatisfied` + `void` cannot be more than `members`"
+                ).format(cast=cast, members=self.members)
             )
         return self
 
@@ -716,7 +754,7 @@ class Problem(Record):
     prominent_reasons: list[ProminentReason] = Field(default_factory=list)
     systemic: bool = Field(default=False, description="体制机制性问题")
     recurring_from: list[ProblemId] = Field(default_factory=list, description="Earlier problems it repeats")
-    tags: list[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]] = Field(
+    tags: list[Annotated[str, StringConstraints(pattern=TAG_PATTERN)]] = Field(
         default_factory=list,
         description="Tags, e.g. public_concern (代表和群众关心), budget_focus (预算审查重点)",
     )
@@ -754,7 +792,7 @@ class Problem(Record):
     budget_department: UnitId | None = Field(
         default=None, description="The budget department (预算部门) it concerns"
     )
-    budget_items: list[Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z.-]{1,32}$")]] = Field(
+    budget_items: list[Annotated[str, StringConstraints(pattern=BUDGET_ITEM_PATTERN)]] = Field(
         default_factory=list, description="Budget item codes (预算项目编码) it concerns"
     )
     history: list[HistoryEntry] = Field(default_factory=list)
@@ -763,8 +801,10 @@ class Problem(Record):
     def _rules_count_covers_names(self) -> Self:
         if self.rules_count is not None and self.rules_count < len(self.rules):
             raise ValueError(
-                f"rules_count is {self.rules_count} but {len(self.rules)} rules are named; "
-                "make rules_count at least the number of names"
+                _(
+                    "`rules_count` is {count} but {named} rules are named; "
+                    "make `rules_count` at least the number of names"
+                ).format(count=self.rules_count, named=len(self.rules))
             )
         return self
 
@@ -888,7 +928,8 @@ def evidence_of(problem: Problem) -> tuple[str, ...]:
 
 Act = tuple[tuple[str | int, ...], str, date]
 """A day on which something is recorded to have been done: where that date is (a pointer
-inside the record or file), what was done, and the day."""
+inside the record or file), what was done (in the language spoken, e.g. "milestone 1 done" or
+"suggestion 2025-S2: Answered (`answered`)"), and the day."""
 
 
 def acts_of(problem: Problem) -> Iterator[Act]:
@@ -896,27 +937,50 @@ def acts_of(problem: Problem) -> Iterator[Act]:
     milestones done, tracking, choice as a typical case, publication, its history. Planned days
     (the deadline, milestones' `due`) are not acts: they may lie ahead."""
     if problem.completed_on is not None:
-        yield ("completed_on",), "completed_on", problem.completed_on
+        yield ("completed_on",), labels.named("completed_on"), problem.completed_on
     if problem.closed_on is not None:
-        yield ("closed_on",), "closed_on", problem.closed_on
+        yield ("closed_on",), labels.named("closed_on"), problem.closed_on
     for index, milestone in enumerate(problem.milestones):
         if milestone.done is not None:
-            yield ("milestones", index, "done"), f"milestone {index + 1} done", milestone.done
+            what = _("milestone {number} done").format(number=index + 1)
+            yield ("milestones", index, "done"), what, milestone.done
     for index, tracked in enumerate(problem.tracking):
-        yield ("tracking", index, "date"), f"tracking entry {index + 1}", tracked.date
+        yield ("tracking", index, "date"), _("tracking entry {number}").format(number=index + 1), tracked.date
     if problem.case is not None:
-        yield ("case", "chosen"), "typical case chosen", problem.case.chosen
+        yield ("case", "chosen"), _("typical case chosen"), problem.case.chosen
     if problem.disclosure is not None:
-        yield ("disclosure", "published"), "disclosure published", problem.disclosure.published
+        yield ("disclosure", "published"), _("disclosure published"), problem.disclosure.published
     yield from history_acts(problem, (), "")
 
 
 def history_acts(record: object, at: tuple[str | int, ...], owner: str) -> Iterator[Act]:
     """The days of a record's `history`, when the record has one (every record that changes is
-    to carry one; read by attribute so that records without one yet are passed over)."""
+    to carry one; read by attribute so that records without one yet are passed over). `owner`
+    names the record in what was done ("vote 2025-V1"), or is empty."""
     entries: list[HistoryEntry] = getattr(record, "history", [])
     for index, entry in enumerate(entries):
-        yield (*at, "history", index, "date"), f"{owner}history entry {index + 1}", entry.date
+        what = _of(owner, _("history entry {number}").format(number=index + 1))
+        yield (*at, "history", index, "date"), what, entry.date
+
+
+def _of(owner: str, act: str) -> str:
+    """What was done to a record, named: "vote 2025-V1: history entry 1"."""
+    return _("{owner}: {act}").format(owner=owner, act=act) if owner else act
+
+
+REPORTS = {"audit_report": N_("audit work report"), "rectification_report": N_("rectification report")}
+"""The reports of a year's file, by key, as messages name them (translate with `_()`)."""
+RECORD_NAMES = {
+    "problem": N_("problem {id}"),
+    "unit": N_("unit {id}"),
+    "resolution": N_("resolution {id}"),
+    "opinion": N_("deliberation opinions {id}"),
+    "suggestion": N_("suggestion {id}"),
+    "vote": N_("vote {id}"),
+    "recommendation": N_("recommendation {id}"),
+    "hearing": N_("hearing {id}"),
+}
+"""Records by kind as messages name them: `_(RECORD_NAMES[kind]).format(id=…)`."""
 
 
 def year_acts(meta: YearMeta) -> Iterator[Act]:
@@ -927,26 +991,41 @@ def year_acts(meta: YearMeta) -> Iterator[Act]:
         report: Report | None = getattr(meta, name)
         if report is None:
             continue
+        owner = _(REPORTS[name])
         if report.disclosure is not None:
             day = report.disclosure.published
-            yield (name, "disclosure", "published"), f"{name} disclosure published", day
-        yield from history_acts(report, (name,), f"{name} ")
+            yield (name, "disclosure", "published"), _of(owner, _("disclosure published")), day
+        yield from history_acts(report, (name,), owner)
     kinds: list[
-        tuple[str, Sequence[Resolution | Suggestion | Vote | Recommendation | Hearing], str, tuple[str, ...]]
+        tuple[str, Sequence[Resolution | Suggestion | Vote | Recommendation | Hearing], tuple[str, ...]]
     ] = [
-        ("resolutions", meta.resolutions, "resolution", ("reported",)),
-        ("suggestions", meta.suggestions, "suggestion", ("answered", "copied")),
-        ("votes", meta.votes, "vote", ("date", "sent_to_party", "copied_to_government", "rereported")),
-        ("recommendations", meta.recommendations, "recommendation", ("responded",)),
-        ("hearings", meta.hearings, "hearing", ()),
+        ("resolutions", meta.resolutions, ("reported",)),
+        ("suggestions", meta.suggestions, ("answered", "copied")),
+        ("votes", meta.votes, ("date", "sent_to_party", "copied_to_government", "rereported")),
+        ("recommendations", meta.recommendations, ("responded",)),
+        ("hearings", meta.hearings, ()),
     ]
-    for key, records, kind, fields in kinds:
+    for key, records, fields in kinds:
         for index, record in enumerate(records):
-            yield from _dated_fields(record, (key, index), f"{kind} {record.id}", fields)
+            yield from _dated_fields(record, (key, index), record_name(record), fields)
     for i, hearing in enumerate(meta.hearings):
         for j, question in enumerate(hearing.questions):
-            owner = f"question {j + 1} of hearing {hearing.id}"
+            owner = question_name(hearing.id, j + 1)
             yield from _dated_fields(question, ("hearings", i, "questions", j), owner, ("answered",))
+
+
+def record_name(record: Resolution | Suggestion | Vote | Recommendation | Hearing) -> str:
+    """A year's record as messages name it: "suggestion 2025-S2", "deliberation opinions 2025-R1"."""
+    kinds = (Resolution, Suggestion, Vote, Recommendation, Hearing)
+    kind = next(cls.__name__.lower() for cls in kinds if isinstance(record, cls))
+    if getattr(record, "kind", None) is ResolutionKind.opinion:
+        kind = "opinion"
+    return _(RECORD_NAMES[kind]).format(id=record.id)
+
+
+def question_name(hearing_id: str, number: int) -> str:
+    """A hearing's question as messages name it: "question 1 of hearing 2025-H1"."""
+    return _("question {number} of hearing {id}").format(number=number, id=hearing_id)
 
 
 def _dated_fields(
@@ -955,14 +1034,14 @@ def _dated_fields(
     for name in fields:
         day: date | None = getattr(record, name)
         if day is not None:
-            yield (*at, name), f"{owner} {name}", day
-    yield from history_acts(record, at, f"{owner} ")
+            yield (*at, name), _of(owner, labels.named(name)), day
+    yield from history_acts(record, at, owner)
 
 
 def latest_of(problem: Problem) -> date:
     """The latest day anything is recorded to have been done to the problem (`date.min` when
     nothing is): whether any of its acts lies after a day, without unpacking it."""
-    return max((day for _, _, day in acts_of(problem)), default=date.min)
+    return max((act[2] for act in acts_of(problem)), default=date.min)
 
 
 def sha_of(problem: Problem) -> str:
@@ -1142,13 +1221,13 @@ class Ledger:
         seen: set[str] = set()
         reused: set[str] = set()
         for file in self.problem_files:
-            for ident, _, _ in file.problem_keys():
+            for ident, _year, _unit in file.problem_keys():
                 if ident in seen:
                     reused.add(ident)
                 seen.add(ident)
         found: dict[str, list[Origin]] = {}
         for file in self.problem_files if reused else ():
-            for index, (ident, _, _) in enumerate(file.problem_keys()):
+            for index, (ident, _year, _unit) in enumerate(file.problem_keys()):
                 if ident in reused:
                     found.setdefault(ident, []).append(file.origin(index))
         return found
@@ -1164,7 +1243,7 @@ class Ledger:
         return [
             (file, index)
             for file in self.everything.problem_files
-            for index, (ident, _, _) in enumerate(file.problem_keys())
+            for index, (ident, _year, _unit) in enumerate(file.problem_keys())
             if ident == problem_id
         ]
 

@@ -25,7 +25,8 @@ from types import FrameType
 from typing import Any, NoReturn
 
 from auditledger.diagnostics import AuditLedgerError
-from auditledger.model import Ledger
+from auditledger.i18n import N_, _
+from auditledger.model import RECORD_NAMES, Ledger
 
 FEN_PER_WAN = Decimal(1_000_000)
 INT64 = range(-(2**63), 2**63)
@@ -195,12 +196,14 @@ def _too_large(db: sqlite3.Connection, table: str, row: Sequence[Any], index: in
     the record and the column: SQLite would turn it into an inexact float even as text."""
     columns = [d[0] for d in db.execute(f"SELECT * FROM {table} LIMIT 0").description]
     column = columns[index]
-    what = "problem" if columns[0] == "problem_id" else table.removesuffix("s")
+    kind = "problem" if columns[0] == "problem_id" else table.removesuffix("s")
+    record = _(RECORD_NAMES[kind]) if kind in RECORD_NAMES else f"{kind} {{id}}"
     limit = f"{(2**63 - 1) // int(FEN_PER_WAN):,} 万元" if column.endswith("_fen") else f"{2**63 - 1:,}"
     raise AuditLedgerError(
-        f"{what} {row[0]}: {column} {row[index]} is larger than SQL can hold "
-        f"(SQLite's integers stop at 2^63 - 1)",
-        hint=f"correct the value in the ledger: at most {limit}",
+        _(
+            "{record}: `{column}` {value} is larger than SQL can hold (SQLite's integers stop at 2^63 - 1)"
+        ).format(record=record.format(id=row[0]), column=column, value=row[index]),
+        hint=_("correct the value in the ledger: at most {limit}").format(limit=limit),
     )
 
 
@@ -253,23 +256,29 @@ class _Guard:
                 return sqlite3.SQLITE_OK
             if database == "main" and (arg1 in TABLES or arg1 in ("sqlite_master", "sqlite_schema")):
                 return sqlite3.SQLITE_OK
-            return self._deny(f"reading {arg1!r}" + (f" in {database!r}" if database != "main" else ""))
+            if database != "main":
+                return self._deny(
+                    _("reading {table} in {database}").format(table=repr(arg1), database=repr(database))
+                )
+            return self._deny(_("reading {table}").format(table=repr(arg1)))
         if action == sqlite3.SQLITE_FUNCTION:
             if (arg2 or "").lower() not in FUNCTIONS_DENIED:
                 return sqlite3.SQLITE_OK
-            return self._deny(f"the function {arg2}()")
+            return self._deny(_("the function {name}()").format(name=arg2))
         if action == sqlite3.SQLITE_PRAGMA:
             if (arg1 or "").lower() in PRAGMAS:
                 return sqlite3.SQLITE_OK
             return self._deny(f"PRAGMA {arg1}" + (f" = {arg2}" if arg2 is not None else ""))
         if action == sqlite3.SQLITE_ATTACH:
-            return self._deny(f"ATTACH DATABASE or VACUUM INTO {arg1!r}" if arg1 else "VACUUM")
-        name = ACTIONS.get(action, f"SQLite action {action}")
+            if arg1:
+                return self._deny(_("ATTACH DATABASE or VACUUM INTO {file}").format(file=repr(arg1)))
+            return self._deny("VACUUM")
+        name = ACTIONS.get(action) or _("SQLite action {code}").format(code=action)
         if action == sqlite3.SQLITE_TRANSACTION:
-            return self._deny(f"{arg1} (a transaction)")
+            return self._deny(_("{statement} (a transaction)").format(statement=arg1))
         if arg1 in ("sqlite_master", "sqlite_temp_master"):  # how SQLite asks for CREATE and DROP
-            return self._deny(f"changing the schema ({name} on {arg1})")
-        return self._deny(f"{name} on {arg1}" if arg1 else name)
+            return self._deny(_("changing the schema ({action} on {table})").format(action=name, table=arg1))
+        return self._deny(_("{action} on {table}").format(action=name, table=arg1) if arg1 else name)
 
     def _deny(self, what: str) -> int:
         if self.denied is None:
@@ -307,7 +316,7 @@ def _interruptible(guard: _Guard) -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-HINT = "see the tables in the README (`auditledger query` section)"
+HINT = N_("see the tables in the README (`auditledger query` section)")
 
 
 MAX_RESULT = 256 << 20
@@ -344,8 +353,10 @@ def run(
                 size += sum(len(v) for row in batch for v in row if isinstance(v, str | bytes))
                 if size > MAX_RESULT:
                     raise AuditLedgerError(
-                        f"query: the statement returns more than {MAX_RESULT >> 20} MB of text",
-                        hint="select fewer or shorter columns, or narrow it with WHERE or LIMIT",
+                        _("query: the statement returns more than {size} MB of text").format(
+                            size=MAX_RESULT >> 20
+                        ),
+                        hint=_("select fewer or shorter columns, or narrow it with WHERE or LIMIT"),
                     )
     except (sqlite3.Error, sqlite3.Warning) as exc:
         raise _failure(exc, guard, timeout) from None
@@ -354,8 +365,8 @@ def run(
         db.set_progress_handler(None, 0)
     if len(rows) > max_rows:
         raise AuditLedgerError(
-            f"query: the statement returns more than {max_rows:,} rows",
-            hint="narrow it with WHERE or LIMIT, or raise the cap with --max-rows",
+            _("query: the statement returns more than {rows} rows").format(rows=f"{max_rows:,}"),
+            hint=_("narrow it with WHERE or LIMIT, or raise the cap with --max-rows"),
         )
     return columns, rows
 
@@ -363,25 +374,58 @@ def run(
 def _failure(exc: Exception, guard: _Guard, timeout: float) -> AuditLedgerError:
     if guard.denied is not None:
         return AuditLedgerError(
-            f"query: {guard.denied} is not allowed: a query only reads the ledger's tables",
-            hint=f"write one SELECT (or WITH … SELECT) statement; {HINT}",
+            _("query: {what} is not allowed: a query only reads the ledger's tables").format(
+                what=guard.denied
+            ),
+            hint=_("write one SELECT (or WITH … SELECT) statement; {see}").format(see=_(HINT)),
         )
     if guard.interrupted:
-        return AuditLedgerError("query: stopped by Ctrl-C", exit_code=130)
+        return AuditLedgerError(_("query: stopped by Ctrl-C"), exit_code=130)
     if guard.timed_out:
         return AuditLedgerError(
-            f"query: stopped after {timeout:g} s, the time a query may take (--timeout)",
-            hint="a recursive WITH needs a WHERE that ends it, or add LIMIT; "
-            "for a slow but finite query raise --timeout",
+            _("query: stopped after {seconds} s, the time a query may take (--timeout)").format(
+                seconds=f"{timeout:g}"
+            ),
+            hint=_(
+                "a recursive WITH needs a WHERE that ends it, or add LIMIT; "
+                "for a slow but finite query raise --timeout"
+            ),
         )
-    message = str(exc)
+    message = str(exc)  # SQLite's own words
     if message == "integer overflow":
         return AuditLedgerError(
-            "query: integer overflow: the result is beyond SQLite's 64-bit integers (2^63 - 1)",
-            hint="TOTAL() adds as floating point and cannot overflow: TOTAL(amount_fen) / 1000000.0 is 万元",
+            _("query: integer overflow: the result is beyond SQLite's 64-bit integers (2^63 - 1)"),
+            hint=_(
+                "TOTAL() adds as floating point and cannot overflow: TOTAL(amount_fen) / 1000000.0 is 万元"
+            ),
         )
-    if message in ("string or blob too big", "too many attached databases - max 0"):
+    too_big = {
+        "string or blob too big": _("query: string or blob too big"),
+        "too many attached databases - max 0": _("query: too many attached databases - max 0"),
+    }
+    if message in too_big:
         return AuditLedgerError(
-            f"query: {message}", hint=f"a value may hold at most {MAX_LENGTH:,} bytes; {HINT}"
+            too_big[message],
+            hint=_("a value may hold at most {size} bytes; {see}").format(
+                size=f"{MAX_LENGTH:,}", see=_(HINT)
+            ),
         )
-    return AuditLedgerError(f"query: {message}", hint=f"{HINT}; the database is read-only")
+    said = next(
+        (_(text).format(name=found[1]) for rule, text in SQLITE_SAYS if (found := rule.fullmatch(message))),
+        None,
+    )
+    return AuditLedgerError(
+        said or _("query: {message}").format(message=message),
+        hint=_("{see}; the database is read-only").format(see=_(HINT)),
+    )
+
+
+SQLITE_SAYS = [
+    (re.compile(r"no such table: (.+)"), N_("query: no such table: {name}")),
+    (re.compile(r"no such column: (.+)"), N_("query: no such column: {name}")),
+    (re.compile(r"no such function: (.+)"), N_("query: no such function: {name}")),
+    (re.compile(r'near "(.+)": syntax error'), N_('query: near "{name}": syntax error')),
+    (re.compile(r"(incomplete input)"), N_("query: incomplete input")),
+    (re.compile(r"ambiguous column name: (.+)"), N_("query: ambiguous column name: {name}")),
+]
+"""SQLite's most common complaints, in the language spoken (the rest are shown in its words)."""
