@@ -40,7 +40,7 @@ def run_capped(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=60,
         check=False,
-        env={**os.environ, "AUDITLEDGER_NO_CACHE": "1"},
+        env={**os.environ, "AUDITLEDGER_NO_CACHE": "1", "AUDITLEDGER_LANG": "en"},  # as the runner speaks
     )
 
 

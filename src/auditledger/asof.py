@@ -4,7 +4,8 @@ One clock for every view: reports, deadlines, lists, statistics and exports all 
 ledger through `ledger_on`, and none judges dates of its own. A record is taken back by
 undoing, newest first, the changes its history dates after the day; what no history explains
 (records written by hand or imported) is judged by the record's own dates: a completion, an
-answer, a vote or a publication dated after the day has not happened yet. Pure: may import model.
+answer, a vote or a publication dated after the day has not happened yet. Pure: may import model,
+i18n.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from auditledger.i18n import _
 from auditledger.model import (
     Change,
     HistoryEntry,
@@ -58,7 +60,7 @@ def _same(item: Any, value: Any) -> bool:
 def _undo(data: Data, change: Change) -> bool:
     """Undo one change on a record's JSON data; False when the change cannot be undone exactly
     (an entry written by an older version, or a record edited by hand since)."""
-    head, _, tail = change.field.partition(".")
+    head, _dot, tail = change.field.partition(".")
     container, key = data, head
     if tail:
         inner = data.get(head)
@@ -126,14 +128,14 @@ def misfits(record: BaseModel) -> Iterator[tuple[int, str]]:
             except (TypeError, AttributeError, KeyError):
                 fits = False
             if not fits:
-                yield index, f"its change of `{change.field}` does not match the record"
+                yield index, _("its change of `{field}` does not match the record").format(field=change.field)
                 return
         try:
             type(record).model_validate({**data, "history": []})
         except ValueError as exc:
             lines = [line.strip() for line in str(exc).splitlines()[1:3]]
             why = f"{lines[0]}: {lines[1].split(' [type=')[0]}" if len(lines) == 2 else str(exc)
-            yield index, f"undoing it leaves no valid record ({why})"
+            yield index, _("undoing it leaves no valid record ({why})").format(why=why)
             return
 
 

@@ -2,7 +2,7 @@
 
 Records are values: a change builds a new record, `store` writes only the fields that
 differ, and `commit` refuses anything that would not load back cleanly. May import:
-model, diagnostics, store, loader.
+model, diagnostics, i18n, store, loader.
 """
 
 from __future__ import annotations
@@ -12,12 +12,13 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from auditledger import store
 from auditledger.diagnostics import AuditLedgerError, did_you_mean
+from auditledger.i18n import N_, _
 from auditledger.loader import (
     SETTINGS_FILE,
     UNITS_FILE,
@@ -47,21 +48,31 @@ class FileChange:
 def editing(root: Path) -> Iterator[Ledger]:
     """Hold the ledger's lock and give the ledger as it is now, for one read-modify-write."""
     with store.locked(root):
-        ledger, _ = load(root, checks=False)  # `commit` checks what the edit changes
+        ledger, _found = load(root, checks=False)  # `commit` checks what the edit changes
         yield ledger
 
 
-def commit(ledger: Ledger, changes: list[FileChange], what: str = "the change") -> None:
+REFUSALS = {
+    "the change": N_("the change would make the ledger invalid, so nothing was written"),
+    "the imported problems": N_(
+        "the imported problems would make the ledger invalid, so nothing was written"
+    ),
+}
+"""What `commit` says when it refuses, by what was to be written."""
+
+
+def commit(
+    ledger: Ledger,
+    changes: list[FileChange],
+    what: Literal["the change", "the imported problems"] = "the change",
+) -> None:
     """Write the changes if the ledger, read back with them, has no error in those files.
     Only the changed files are read again; the checks across records run on the whole."""
-    _, diagnostics = reload(ledger, {c.path: c.text for c in changes})
+    _reloaded, diagnostics = reload(ledger, {c.path: c.text for c in changes})
     changed = {c.path.resolve() for c in changes}
     errors = [d for d in diagnostics if d.is_error and d.path is not None and d.path.resolve() in changed]
     if errors:
-        raise AuditLedgerError(
-            f"{what} would make the ledger invalid, so nothing was written",
-            diagnostics=errors,
-        )
+        raise AuditLedgerError(_(REFUSALS[what]), diagnostics=errors)
     # Several files are written as one: a crash or a full disk leaves all or none of them.
     store.write_all(ledger.root, [(c.path, c.text, c.expected) for c in changes])
 
@@ -76,12 +87,14 @@ def build(model: type[M], fields: Mapping[str, Any], options: Mapping[str, str] 
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = tuple(step for step in first["loc"] if step != "[key]")
-        _, message, hint = describe_error(first, loc, model)
-        message = re.sub(r"^[\w.]+: ", "", message)
+        _code, message, hint = describe_error(first, loc, model)
+        message = re.sub(r"^`?[\w.]+`?(?:: |：)", "", message)  # the field: the option is named instead
         if not loc:  # a rule over the whole record, e.g. more votes than members
-            raise AuditLedgerError(f"refused: {message}", hint=hint) from exc
+            raise AuditLedgerError(_("refused: {message}").format(message=message), hint=hint) from exc
         option = (options or {}).get(str(loc[0]), f"--{str(loc[0]).replace('_', '-')}")
-        raise AuditLedgerError(f"{option}: {message}", hint=hint) from exc
+        raise AuditLedgerError(
+            _("{option}: {message}").format(option=option, message=message), hint=hint
+        ) from exc
 
 
 # --- units -------------------------------------------------------------------------------
@@ -90,13 +103,13 @@ def build(model: type[M], fields: Mapping[str, Any], options: Mapping[str, str] 
 def add_unit(ledger: Ledger, unit: Unit) -> FileChange:
     if unit.id in ledger.units:
         raise AuditLedgerError(
-            f"unit '{unit.id}' already exists ({ledger.units[unit.id].name})",
-            hint="choose another id",
+            _("unit '{id}' already exists ({name})").format(id=unit.id, name=ledger.units[unit.id].name),
+            hint=_("choose another id"),
         )
     if unit.parent is not None and unit.parent not in ledger.units:
         raise AuditLedgerError(
-            f"--parent: unit '{unit.parent}' does not exist",
-            hint=did_you_mean(unit.parent, ledger.units) or "add the parent unit first",
+            _("--parent: unit '{id}' does not exist").format(id=unit.parent),
+            hint=did_you_mean(unit.parent, ledger.units) or _("add the parent unit first"),
         )
     batch = Batch(ledger)
     batch.add_unit(unit)
@@ -121,8 +134,8 @@ def new_problem(ledger: Ledger, fields: Mapping[str, Any]) -> Problem:
     problem = build(Problem, fields)
     if problem.id in ledger.problems_by_id:
         raise AuditLedgerError(
-            f"--id: problem {problem.id} already exists",
-            hint=f"leave out --id to get {next_problem_id(ledger, problem.year)}",
+            _("--id: problem {id} already exists").format(id=problem.id),
+            hint=_("leave out --id to get {id}").format(id=next_problem_id(ledger, problem.year)),
         )
     named = [("--unit", problem.unit), *(("--cooperating", u) for u in problem.cooperating)]
     if problem.supervisor:
@@ -130,9 +143,9 @@ def new_problem(ledger: Ledger, fields: Mapping[str, Any]) -> Problem:
     for option, unit_id in named:
         if unit_id not in ledger.units:
             raise AuditLedgerError(
-                f"{option}: unit '{unit_id}' is not in units.yaml",
+                _("{option}: unit '{id}' is not in units.yaml").format(option=option, id=unit_id),
                 hint=did_you_mean(unit_id, ledger.units)
-                or f"add it first with `auditledger add-unit {unit_id} --name 名称`",
+                or _("add it first with `auditledger add-unit {id} --name 名称`").format(id=unit_id),
             )
     return problem
 
@@ -211,12 +224,13 @@ class Batch:
     def replace_problem(self, old: Problem, new: Problem) -> None:
         origin = self.ledger.origin_of(old.id)
         if origin is None:
-            raise AuditLedgerError(f"problem {old.id} is not in the ledger")
+            raise AuditLedgerError(_("problem {id} is not in the ledger").format(id=old.id))
         doc = self._document(origin.path, [], "problems")
         mapping = next((item for item in _list_in(doc, "problems") if str(item.get("id")) == old.id), None)
         if mapping is None:
             raise AuditLedgerError(
-                f"problem {old.id} is no longer in {origin.path}", hint="run the command again"
+                _("problem {id} is no longer in {path}").format(id=old.id, path=origin.path),
+                hint=_("run the command again"),
             )
         store.update_record(mapping, old, new)
 
@@ -247,8 +261,10 @@ def init_ledger(folder: Path, settings: Settings) -> list[FileChange]:
     """The files of a new, empty ledger that passes `check`."""
     if (folder / SETTINGS_FILE).exists():
         raise AuditLedgerError(
-            f"{folder} already holds a ledger ({SETTINGS_FILE} exists)",
-            hint="choose another folder",
+            _("{folder} already holds a ledger ({settings} exists)").format(
+                folder=folder, settings=SETTINGS_FILE
+            ),
+            hint=_("choose another folder"),
         )
     settings_doc = store.Document.new(
         folder / SETTINGS_FILE,

@@ -1,6 +1,6 @@
 """Ledgers of several levels (上下联动): the lower-level ledgers a ledger names, the problems
 linked across them (checked both ways), and their headline figures side by side.
-May import: model, diagnostics, loader, asof, reports.
+May import: model, diagnostics, i18n, loader, asof, reports.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from auditledger.asof import ledger_on
 from auditledger.diagnostics import Diagnostic
+from auditledger.i18n import _
 from auditledger.loader import SETTINGS_FILE, load, locate_lines
 from auditledger.model import Ledger, Located, Problem
 from auditledger.reports import Heading, Kind, Provenance, Share, heading, percent, share, total, year_items
@@ -55,8 +56,10 @@ def lower_levels(ledger: Ledger, today: date | None = None) -> list[Level]:
                 None,
                 None,
                 "missing-lower",
-                f"lower-level ledger '{entry.name}' is not at {entry.path} (no {SETTINGS_FILE} there)",
-                "check out the submodule (`git submodule update --init`) or correct the path",
+                _("lower-level ledger '{name}' is not at {path} (no {settings} there)").format(
+                    name=entry.name, path=entry.path, settings=SETTINGS_FILE
+                ),
+                _("check out the submodule (`git submodule update --init`) or correct the path"),
             )
             empty = Ledger(root, ledger.settings.model_copy(update={"lower": []}), ledger.settings_origin)
             levels.append(Level(entry.name, empty, [missing], entry.path))
@@ -89,16 +92,20 @@ def counterparts(upper: Ledger, lowers: list[Level]) -> list[Diagnostic]:
         if level is None:
             broken(
                 entry,
-                f"{entry.record.id} links to ledger '{link.ledger}', which is not a lower-level ledger here",
-                f"register it with `auditledger lower add PATH --name {link.ledger}`",
+                _("{id} links to ledger '{ledger}', which is not a lower-level ledger here").format(
+                    id=entry.record.id, ledger=link.ledger
+                ),
+                _("register it with `auditledger lower add PATH --name {ledger}`").format(ledger=link.ledger),
             )
             continue
         other = level.ledger.problems_by_id.get(link.id)
         if other is None:
             broken(
                 entry,
-                f"{entry.record.id} links to {link.ledger} {link.id}, which is not in that ledger",
-                "correct the id",
+                _("{id} links to {ledger} {other}, which is not in that ledger").format(
+                    id=entry.record.id, ledger=link.ledger, other=link.id
+                ),
+                _("correct the id"),
             )
         elif other.counterpart is None or (other.counterpart.ledger, other.counterpart.id) != (
             here,
@@ -106,9 +113,12 @@ def counterparts(upper: Ledger, lowers: list[Level]) -> list[Diagnostic]:
         ):
             broken(
                 entry,
-                f"{link.ledger} {link.id} does not link back to {here} {entry.record.id}",
-                f"add `counterpart: {{ledger: {here}, id: {entry.record.id}}}` to {link.id} "
-                f"in {link.ledger}'s ledger",
+                _("{ledger} {other} does not link back to {here} {id}").format(
+                    ledger=link.ledger, other=link.id, here=here, id=entry.record.id
+                ),
+                _("add `counterpart: {{ledger: {here}, id: {id}}}` to {other} in {ledger}'s ledger").format(
+                    here=here, id=entry.record.id, other=link.id, ledger=link.ledger
+                ),
             )
     for level in lowers:
         for entry in level.ledger.problem_entries:
@@ -119,8 +129,10 @@ def counterparts(upper: Ledger, lowers: list[Level]) -> list[Diagnostic]:
             if mine is None:
                 broken(
                     entry,
-                    f"{entry.record.id} links to {here} {link.id}, which is not in that ledger",
-                    "correct the id",
+                    _("{id} links to {ledger} {other}, which is not in that ledger").format(
+                        id=entry.record.id, ledger=here, other=link.id
+                    ),
+                    _("correct the id"),
                 )
             elif mine.counterpart is None or (mine.counterpart.ledger, mine.counterpart.id) != (
                 level.name,
@@ -128,8 +140,12 @@ def counterparts(upper: Ledger, lowers: list[Level]) -> list[Diagnostic]:
             ):
                 broken(
                     entry,
-                    f"{here} {link.id} does not link back to {level.name} {entry.record.id}",
-                    f"add `counterpart: {{ledger: {level.name}, id: {entry.record.id}}}` to {link.id}",
+                    _("{ledger} {other} does not link back to {here} {id}").format(
+                        ledger=here, other=link.id, here=level.name, id=entry.record.id
+                    ),
+                    _("add `counterpart: {{ledger: {here}, id: {id}}}` to {other}").format(
+                        here=level.name, id=entry.record.id, other=link.id
+                    ),
                 )
     return locate_lines(found)
 

@@ -1,7 +1,7 @@
 """Find the ledger, read every file, validate every record, run the checks.
 
 `load()` returns the ledger of all valid records and every diagnostic at once, each with
-its file, line and column. May import: model, diagnostics, store, checks.
+its file, line and column. May import: model, diagnostics, i18n, store, checks.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 from auditledger import __version__, i18n, places, store
 from auditledger.checks import run_checks
 from auditledger.diagnostics import AuditLedgerError, Diagnostic, Pointer, sort_diagnostics
+from auditledger.i18n import _
 from auditledger.model import (
     CONTROL_CHARACTERS,
     FIRST_DAY,
@@ -92,17 +93,23 @@ def find_root(explicit: Path | None = None, cwd: Path | None = None) -> Path:
         return root
     if named is not None:
         raise AuditLedgerError(
-            f"{named} is not a ledger: it has no {SETTINGS_FILE}",
-            hint=f"check the path, or create a ledger with `auditledger init {named} --name 名称`",
+            _("{folder} is not a ledger: it has no {settings}").format(folder=named, settings=SETTINGS_FILE),
+            hint=_("check the path, or create a ledger with `auditledger init {folder} --name 名称`").format(
+                folder=named
+            ),
         )
     raise AuditLedgerError(
-        f"no ledger found: no {SETTINGS_FILE} in ./ledgers, here or in any parent folder",
-        hint=f"pass --ledger DIR, set {ENV_VAR}, or create one with `auditledger init DIR --name 名称`",
+        _("no ledger found: no {settings} in ./ledgers, here or in any parent folder").format(
+            settings=SETTINGS_FILE
+        ),
+        hint=_(
+            "pass --ledger DIR, set {variable}, or create one with `auditledger init DIR --name 名称`"
+        ).format(variable=ENV_VAR),
     )
 
 
 def year_folders(root: Path) -> list[Path]:
-    return [path for path, _ in _year_folders(root, [])]
+    return [path for path, _entry in _year_folders(root, [])]
 
 
 def _year_folders(root: Path, diagnostics: list[Diagnostic]) -> list[tuple[Path, os.DirEntry[str]]]:
@@ -128,7 +135,7 @@ def year_files(root: Path, diagnostics: list[Diagnostic], pattern: str = "*.y*ml
     a folder that cannot be listed is diagnosed, not skipped in silence. Only names are
     listed: `store.read_text` refuses what is not a regular file when it is read."""
     files: list[Path] = []
-    for folder, _ in _year_folders(root, diagnostics):
+    for folder, _entry in _year_folders(root, diagnostics):
         try:
             with os.scandir(folder) as entries:
                 names = sorted(
@@ -149,8 +156,10 @@ def _unreadable_folder(folder: Path, exc: OSError) -> Diagnostic:
         None,
         None,
         "unreadable",
-        f"the folder cannot be read ({exc.strerror or exc}); none of its files were read",
-        "give yourself permission to read the folder (chmod u+rx), or move it out of the ledger",
+        _("the folder cannot be read ({reason}); none of its files were read").format(
+            reason=store.os_reason(exc)
+        ),
+        _("give yourself permission to read the folder (chmod u+rx), or move it out of the ledger"),
     )
 
 
@@ -213,8 +222,8 @@ class _Reader:
                 path,
                 (),
                 "file-shape",
-                f"expected a mapping of {expected} at the top",
-                f"start the file with `{expected.split(',')[0]}:`",
+                _("expected a mapping of {key} at the top").format(key=expected),
+                _("start the file with `{key}:`").format(key=expected.split(",")[0]),
             )
         )
         return None
@@ -313,8 +322,8 @@ class _Reader:
                     path,
                     (extra,),
                     "unknown-field",
-                    f"unknown top-level key '{extra}'",
-                    f"this file holds only `{key}:`",
+                    _("unknown top-level key '{key}'").format(key=extra),
+                    _("this file holds only `{key}:`").format(key=key),
                 )
             )
         items = top.get(key) or []
@@ -324,8 +333,8 @@ class _Reader:
                     path,
                     (key,),
                     "file-shape",
-                    f"`{key}` must be a list",
-                    f"write each entry as `- ...` under `{key}:`",
+                    _("`{key}` must be a list").format(key=key),
+                    _("write each entry as `- ...` under `{key}:`").format(key=key),
                 )
             )
             return []
@@ -372,8 +381,8 @@ def _read_files(root: Path, reader: _Reader) -> Ledger:
                 None,
                 None,
                 "missing-file",
-                f"{UNITS_FILE} is missing",
-                "add units with `auditledger add-unit ID --name 名称`",
+                _("{file} is missing").format(file=UNITS_FILE),
+                _("add units with `auditledger add-unit ID --name 名称`"),
             )
         )
     files = year_files(root, reader.diagnostics)
@@ -398,8 +407,8 @@ def _read_year_files(files: list[Path], ledger: Ledger, reader: _Reader) -> None
                     None,
                     None,
                     "stray-file",
-                    "not read: ledger files end in .yaml",
-                    f"rename it to {path.stem}.yaml",
+                    _("not read: ledger files end in .yaml"),
+                    _("rename it to {name}").format(name=f"{path.stem}.yaml"),
                 )
             )
         elif RESERVED_NAME.match(device := path.name.split(".")[0].rstrip(" ")):
@@ -410,9 +419,11 @@ def _read_year_files(files: list[Path], ledger: Ledger, reader: _Reader) -> None
                     None,
                     None,
                     "reserved-name",
-                    f"not read: Windows reserves the name '{device}' for a device, so this file "
-                    "cannot be checked out there",
-                    "rename the unit and its file (see `auditledger add-unit --help`)",
+                    _(
+                        "not read: Windows reserves the name '{name}' for a device, so this file "
+                        "cannot be checked out there"
+                    ).format(name=device),
+                    _("rename the unit and its file (see `auditledger add-unit --help`)"),
                 )
             )
         elif path.name == YEAR_FILE:
@@ -530,7 +541,7 @@ def locate_lines(diagnostics: list[Diagnostic], known: Mapping[Path, str] | None
     texts: dict[Path, str] = dict(known or {})
     for d in diagnostics:
         if d.line is None and d.path is not None and d.path not in texts:
-            text, _ = store.read_text(d.path)
+            text, _found = store.read_text(d.path)
             if text is not None:
                 texts[d.path] = text
     return _with_lines(diagnostics, texts)
@@ -569,54 +580,76 @@ def describe_error(error: Any, loc: Pointer, model: type[BaseModel]) -> tuple[st
     value = error.get("input")
     shown = _shown(value)
     if kind == "missing":
-        return "missing-field", f"missing field '{name}'", f"add `{field_name}:` with a value"
+        return (
+            "missing-field",
+            _("missing field '{field}'").format(field=name),
+            _("add `{key}:` with a value").format(key=field_name),
+        )
     if kind == "extra_forbidden":
         known = _field_names(model, loc[:-1])
         guess = difflib.get_close_matches(field_name, known, n=1, cutoff=0.6)
         hint = (
-            f"did you mean '{guess[0]}'?" if guess else "remove it (see `auditledger schema` for the fields)"
+            _("did you mean '{value}'?").format(value=guess[0])
+            if guess
+            else _("remove it (see `auditledger schema` for the fields)")
         )
-        return "unknown-field", f"unknown field '{name}'", hint
+        return "unknown-field", _("unknown field '{field}'").format(field=name), hint
     if kind == "enum":
         choice = _choice_for(error.get("ctx", {}).get("expected", ""))
-        hint = f"use one of: {choice.choices()}" if choice else f"use one of: {error['ctx']['expected']}"
-        return "invalid-choice", f"{name}: {shown} is not a valid value", hint
+        choices = choice.choices() if choice else error["ctx"]["expected"]
+        return (
+            "invalid-choice",
+            _("{field}: {value} is not a valid value").format(field=name, value=shown),
+            _("use one of: {choices}").format(choices=choices),
+        )
     if kind.startswith(("date", "datetime")):
         return (
             "invalid-date",
-            f"{name}: {shown} is not a valid date",
-            "write dates as YYYY-MM-DD, e.g. 2024-06-30",
+            _("{field}: {value} is not a valid date").format(field=name, value=shown),
+            _("write dates as YYYY-MM-DD, e.g. 2024-06-30"),
         )
     bound = str(error.get("ctx", {}).get(_BOUND.get(kind, ""), ""))
     if kind in _NUMBER_BOUNDS and bound in (str(FIRST_DAY), str(LAST_DAY)):  # a `Day` out of range
         return (
             "invalid-date",
-            f"{name}: {shown} is not between {FIRST_DAY} and {LAST_DAY}",
-            "correct the year: a ledger's dates lie within 1990–2100",
+            _("{field}: {value} is not between {first} and {last}").format(
+                field=name, value=shown, first=FIRST_DAY, last=LAST_DAY
+            ),
+            _("correct the year: a ledger's dates lie within 1990–2100"),
         )
     if loc and loc[0] in ("amount", "rectified") and (kind.startswith("decimal") or kind in _NUMBER_BOUNDS):
         return (
             "invalid-amount",
-            f"{name}: {shown} is not a valid amount ({_amount_reason(error)})",
-            "write amounts in 万元 as plain numbers (1200000, not 1.2e6), from 0 to 10¹² with at most "
-            "15 digits, e.g. 1234.56",
+            _("{field}: {value} is not a valid amount ({reason})").format(
+                field=name, value=shown, reason=_amount_reason(error)
+            ),
+            _(
+                "write amounts in 万元 as plain numbers (1200000, not 1.2e6), from 0 to 10¹² with at most "
+                "15 digits, e.g. 1234.56"
+            ),
         )
     if kind == "string_pattern_mismatch" and error["ctx"]["pattern"] == NO_CONTROL_PATTERN:
         character = next(ch for ch in str(value) if re.match(f"[{CONTROL_CHARACTERS}]", ch))
         return (
             "invalid-value",
-            f"{name}: text holds the control character U+{ord(character):04X}",
-            "remove it (it often comes from text pasted from another program)",
+            _("{field}: text holds the control character U+{code}").format(
+                field=name, code=f"{ord(character):04X}"
+            ),
+            _("remove it (it often comes from text pasted from another program)"),
         )
     if kind == "string_pattern_mismatch" and error["ctx"]["pattern"] in ID_RULES:
         return (
             "invalid-value",
-            f"{name}: {shown} is not a valid id",
-            f"use {ID_RULES[error['ctx']['pattern']]}",
+            _("{field}: {value} is not a valid id").format(field=name, value=shown),
+            _("use {rule}").format(rule=_(ID_RULES[error["ctx"]["pattern"]])),
         )
     if kind == "value_error":
-        return "invalid-value", f"{name}: {error['ctx']['error']}", ""
-    return "invalid-value", f"{name}: {shown} is not valid ({_reason(error)})", "correct the value"
+        return "invalid-value", _("{field}: {reason}").format(field=name, reason=error["ctx"]["error"]), ""
+    return (
+        "invalid-value",
+        _("{field}: {value} is not valid ({reason})").format(field=name, value=shown, reason=_reason(error)),
+        _("correct the value"),
+    )
 
 
 _NUMBER_BOUNDS = {"greater_than_equal", "greater_than", "less_than_equal", "finite_number"}
@@ -630,13 +663,13 @@ SHOWN_CHARS = 60
 def _shown(value: Any) -> str:
     text = str(value)
     if len(text) > SHOWN_CHARS:
-        text = f"{text[:SHOWN_CHARS]}… ({len(text)} characters)"
-    return f"'{text}'" if isinstance(value, str) else text
+        text = _("{start}… ({count} characters)").format(start=text[:SHOWN_CHARS], count=len(text))
+    return i18n.pick(f"“{text}”", f"'{text}'") if isinstance(value, str) else text
 
 
 def _amount_reason(error: Any) -> str:
     if error["type"] == "less_than_equal":
-        return "more than 10¹² 万元"
+        return _("more than 10¹² 万元")
     return _reason(error)
 
 

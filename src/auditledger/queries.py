@@ -1,7 +1,7 @@
 """Pure filters and flat views of problems that commands and reports share, and the names a
 user gives them resolved against the ledger.
 
-May import: model, diagnostics.
+May import: model, diagnostics, i18n.
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from auditledger import i18n
 from auditledger.diagnostics import AuditLedgerError, did_you_mean
+from auditledger.i18n import _
 from auditledger.model import Ledger, Problem, RectificationType, Row, Status, Tag, money
 
 FINISHED = frozenset(s for s in Status if s.finished)
@@ -88,8 +90,8 @@ def unit_ids(ledgers: Levels, values: Iterable[str], option: str = "--unit") -> 
         ids = names.get(value.strip())
         if not ids:
             raise AuditLedgerError(
-                f"{option}: unit '{value}' is not in units.yaml",
-                hint=did_you_mean(value, names) or "give a unit's id or name, as in units.yaml",
+                _("{option}: unit '{value}' is not in units.yaml").format(option=option, value=value),
+                hint=did_you_mean(value, names) or _("give a unit's id or name, as in units.yaml"),
             )
         found += sorted(i for i in ids if i not in found)
     return found
@@ -100,7 +102,10 @@ def unit_id(ledgers: Levels, value: str, option: str = "--unit") -> str:
     ids = unit_ids(ledgers, [value], option)
     if len(ids) > 1:
         raise AuditLedgerError(
-            f"{option}: '{value}' names {len(ids)} units: {', '.join(ids)}", hint="give the unit's id"
+            _("{option}: '{value}' names {count} units: {ids}").format(
+                option=option, value=value, count=len(ids), ids=i18n.pick("、", ", ").join(ids)
+            ),
+            hint=_("give the unit's id"),
         )
     return ids[0]
 
@@ -115,8 +120,9 @@ def category_names(ledgers: Levels, values: Iterable[str], option: str = "--cate
     for value in values:
         if value not in known:
             raise AuditLedgerError(
-                f"{option}: no category '{value}' in the ledger",
-                hint=did_you_mean(value, known) or f"use one of: {', '.join(known)}",
+                _("{option}: no category '{value}' in the ledger").format(option=option, value=value),
+                hint=did_you_mean(value, known)
+                or _("use one of: {choices}").format(choices=i18n.pick("、", ", ").join(known)),
             )
         found.append(value)
     return found
@@ -132,8 +138,12 @@ def audit_years(ledgers: Levels, values: Iterable[int | range], option: str = "-
         if not any(y in known for y in years):
             shown = f"{years.start}-{years.stop - 1}" if len(years) > 1 else str(years.start)
             raise AuditLedgerError(
-                f"{option}: the ledger has no problems of {shown}",
-                hint=f"years in the ledger: {', '.join(map(str, known))}" if known else "add problems first",
+                _("{option}: the ledger has no problems of {years}").format(option=option, years=shown),
+                hint=_("years in the ledger: {years}").format(
+                    years=i18n.pick("、", ", ").join(map(str, known))
+                )
+                if known
+                else _("add problems first"),
             )
         found.update(years)
     return sorted(found)
@@ -150,10 +160,16 @@ def tag_codes(ledgers: Levels, values: Iterable[str], option: str = "--tag") -> 
         except ValueError:
             if value not in used:
                 candidates = [*(t.value for t in Tag), *(t.zh for t in Tag), *used]
-                hint = did_you_mean(value, candidates) or f"use one of: {Tag.choices()}" + (
-                    f"; or one the ledger uses: {', '.join(used)}" if used else ""
+                hint = did_you_mean(value, candidates) or (
+                    _("use one of: {choices}; or one the ledger uses: {used}").format(
+                        choices=Tag.choices(), used=i18n.pick("、", ", ").join(used)
+                    )
+                    if used
+                    else _("use one of: {choices}").format(choices=Tag.choices())
                 )
-                raise AuditLedgerError(f"{option}: '{value}' is not a known tag", hint=hint) from None
+                raise AuditLedgerError(
+                    _("{option}: '{value}' is not a known tag").format(option=option, value=value), hint=hint
+                ) from None
             code = value
         if code not in found:
             found.append(code)
@@ -238,7 +254,7 @@ def year_record(ledger: Ledger, ident: str) -> tuple[str, BaseModel] | None:
     )
     if match is None:
         return None
-    year, letter, _, question, report = match.groups()
+    year, letter, _number, question, report = match.groups()
     meta = ledger.years.get(int(year))
     if meta is None:
         return None

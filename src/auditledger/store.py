@@ -4,7 +4,7 @@ Reads go through ruamel's C-backed safe loader (floats as exact Decimals, dates 
 for the model to parse with a position); line numbers are found afterwards, and only for
 files that have diagnostics. Writes load the one file being changed in round-trip mode,
 change the loaded mapping in place (comments, key order and quoting survive), and replace
-the file atomically under the ledger's lock. May import: model, diagnostics.
+the file atomically under the ledger's lock. May import: model, diagnostics, i18n.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from functools import partial
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel
 from ruamel.yaml import YAML
@@ -39,7 +39,9 @@ from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.resolver import VersionedResolver
 
+from auditledger import i18n
 from auditledger.diagnostics import AuditLedgerError, Diagnostic, Pointer
+from auditledger.i18n import N_, _
 from auditledger.model import defaults
 
 STATE_DIR = ".auditledger"
@@ -114,11 +116,43 @@ class Unsafe(Exception):
 
 
 _KINDS = {
-    stat.S_IFCHR: "a character device",
-    stat.S_IFBLK: "a block device",
-    stat.S_IFIFO: "a FIFO (named pipe)",
-    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: N_("not read: it is a character device, not a regular file"),
+    stat.S_IFBLK: N_("not read: it is a block device, not a regular file"),
+    stat.S_IFIFO: N_("not read: it is a FIFO (named pipe), not a regular file"),
+    stat.S_IFSOCK: N_("not read: it is a socket, not a regular file"),
 }
+"""Why a path is not read, by the kind of file it is."""
+
+_REASONS = {
+    errno.ENOENT: N_("No such file or directory"),
+    errno.EACCES: N_("Permission denied"),
+    errno.EPERM: N_("Operation not permitted"),
+    errno.EISDIR: N_("Is a directory"),
+    errno.ENOTDIR: N_("Not a directory"),
+    errno.ENOSPC: N_("No space left on device"),
+    errno.EROFS: N_("Read-only file system"),
+    errno.EEXIST: N_("File exists"),
+    errno.EBUSY: N_("Device or resource busy"),
+    errno.ENAMETOOLONG: N_("File name too long"),
+    errno.ELOOP: N_("Too many levels of symbolic links"),
+    errno.EIO: N_("Input/output error"),
+    errno.EMFILE: N_("Too many open files"),
+    errno.ENOTEMPTY: N_("Directory not empty"),
+    getattr(errno, "EDQUOT", errno.ENOSPC): N_("Disk quota exceeded"),
+}
+"""The system's words for the usual reasons a file cannot be read or written, to translate."""
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file operation failed, as the system says it (`Permission denied`), in the
+    language spoken when the system's words are the usual ones."""
+    said = exc.strerror or str(exc)
+    known = _REASONS.get(exc.errno or 0)
+    if known is not None and said == known and i18n.language() != "en":
+        return _(known)
+    return said
+
+
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NON_BLOCKING = getattr(os, "O_NONBLOCK", 0)
 _BINARY = getattr(os, "O_BINARY", 0)
@@ -147,17 +181,17 @@ def read_bytes(path: Path, *, follow: bool = False, limit: int | None = None) ->
     try:
         found = os.fstat(fd)
         if stat.S_ISDIR(found.st_mode):
-            raise IsADirectoryError(errno.EISDIR, "it is a folder, not a file", str(path))
+            raise IsADirectoryError(errno.EISDIR, _("it is a folder, not a file"), str(path))
         if not stat.S_ISREG(found.st_mode):
-            kind = _KINDS.get(stat.S_IFMT(found.st_mode), "not a regular file")
+            why = _KINDS.get(stat.S_IFMT(found.st_mode), N_("not read: it is not a regular file"))
             raise Unsafe(
                 Diagnostic(
                     path,
                     None,
                     None,
                     "not-a-file",
-                    f"not read: it is {kind}, not a regular file",
-                    "remove it: a ledger holds only regular YAML files",
+                    _(why),
+                    _("remove it: a ledger holds only regular YAML files"),
                 )
             )
         if _NON_BLOCKING:
@@ -178,28 +212,32 @@ def read_bytes(path: Path, *, follow: bool = False, limit: int | None = None) ->
                 None,
                 None,
                 "file-too-large",
-                f"the file is more than {limit} bytes",
-                "split it, or check that it is a ledger file",
+                _("the file is more than {limit} bytes").format(limit=limit),
+                _("split it, or check that it is a ledger file"),
             )
         )
     return b"".join(chunks)
 
 
-def symlink_diagnostic(path: Path, what: str = "file") -> Diagnostic:
+def symlink_diagnostic(path: Path, what: Literal["file", "folder"] = "file") -> Diagnostic:
     """`symlink`: a ledger file or folder (`what`) that is a symbolic link is not read."""
     try:
         target = os.readlink(path)
     except OSError:
         target = "?"
-    return Diagnostic(
-        path,
-        None,
-        None,
-        "symlink",
-        f"not read: the {what} is a symbolic link (to {target}), and a ledger reads only its own "
-        "folders and regular files",
-        f"replace the link with the {what} itself, or remove it",
-    )
+    if what == "folder":
+        message = _(
+            "not read: the folder is a symbolic link (to {target}), and a ledger reads only its own "
+            "folders and regular files"
+        )
+        hint = _("replace the link with the folder itself, or remove it")
+    else:
+        message = _(
+            "not read: the file is a symbolic link (to {target}), and a ledger reads only its own "
+            "folders and regular files"
+        )
+        hint = _("replace the link with the file itself, or remove it")
+    return Diagnostic(path, None, None, "symlink", message.format(target=target), hint)
 
 
 def read_text(path: Path, *, follow: bool = False) -> tuple[str | None, list[Diagnostic]]:
@@ -215,8 +253,8 @@ def read_text(path: Path, *, follow: bool = False) -> tuple[str | None, list[Dia
                 None,
                 None,
                 "unreadable",
-                exc.strerror or str(exc),
-                "check that the file exists and can be read",
+                os_reason(exc),
+                _("check that the file exists and can be read"),
             )
         ]
     try:
@@ -229,8 +267,8 @@ def read_text(path: Path, *, follow: bool = False) -> tuple[str | None, list[Dia
                 line,
                 None,
                 "encoding",
-                "the file is not UTF-8 text",
-                "save it as UTF-8 (GB18030 files must be converted)",
+                _("the file is not UTF-8 text"),
+                _("save it as UTF-8 (GB18030 files must be converted)"),
             )
         ]
 
@@ -264,8 +302,10 @@ def screen(path: Path, text: str) -> list[Diagnostic]:
                 line,
                 col,
                 "control-character",
-                f"the file holds the invisible control character U+{ord(control.group()):04X}",
-                "delete it (it often comes from text pasted from another program)",
+                _("the file holds the invisible control character U+{code}").format(
+                    code=f"{ord(control.group()):04X}"
+                ),
+                _("delete it (it often comes from text pasted from another program)"),
             )
         ]
     brackets = text.count("[") + text.count("{")
@@ -282,8 +322,8 @@ def screen(path: Path, text: str) -> list[Diagnostic]:
                         path,
                         *where,
                         "yaml-alias",
-                        "anchors and aliases (&name, *name) are not allowed in a ledger file",
-                        "write the value out in full where it is used",
+                        _("anchors and aliases (&name, *name) are not allowed in a ledger file"),
+                        _("write the value out in full where it is used"),
                     )
                 ]
             tag = getattr(event, "tag", None)
@@ -293,8 +333,8 @@ def screen(path: Path, text: str) -> list[Diagnostic]:
                         path,
                         *where,
                         "yaml-tag",
-                        f"the tag {_short_tag(tag)} is not allowed in a ledger file",
-                        "remove the tag: ledger files hold plain text, numbers, dates, lists and mappings",
+                        _("the tag {tag} is not allowed in a ledger file").format(tag=_short_tag(tag)),
+                        _("remove the tag: ledger files hold plain text, numbers, dates, lists and mappings"),
                     )
                 ]
             if isinstance(event, DocumentStartEvent):
@@ -305,8 +345,8 @@ def screen(path: Path, text: str) -> list[Diagnostic]:
                             path,
                             *where,
                             "multi-document",
-                            "the file holds more than one YAML document",
-                            "remove the `---` line and merge the documents, or split them into files",
+                            _("the file holds more than one YAML document"),
+                            _("remove the `---` line and merge the documents, or split them into files"),
                         )
                     ]
             elif isinstance(event, CollectionStartEvent):
@@ -317,8 +357,8 @@ def screen(path: Path, text: str) -> list[Diagnostic]:
                             path,
                             *where,
                             "yaml-depth",
-                            f"lists and mappings are nested more than {MAX_DEPTH} deep",
-                            "a ledger file needs only a few levels; check the indentation and brackets",
+                            _("lists and mappings are nested more than {depth} deep").format(depth=MAX_DEPTH),
+                            _("a ledger file needs only a few levels; check the indentation and brackets"),
                         )
                     ]
             elif isinstance(event, CollectionEndEvent):
@@ -326,7 +366,7 @@ def screen(path: Path, text: str) -> list[Diagnostic]:
     except MarkedYAMLError as exc:
         return [_yaml_diagnostic(path, exc, text)]
     except (YAMLError, ValueError) as exc:
-        return [Diagnostic(path, None, None, "yaml-syntax", str(exc).splitlines()[0], "fix the YAML syntax")]
+        return [_syntax_diagnostic(path, exc)]
     return []
 
 
@@ -351,9 +391,13 @@ def parse(path: Path, text: str) -> tuple[Any, list[Diagnostic]]:
     except MarkedYAMLError as exc:
         return None, [_yaml_diagnostic(path, exc, text)]
     except (YAMLError, RecursionError, ValueError) as exc:
-        return None, [
-            Diagnostic(path, None, None, "yaml-syntax", str(exc).splitlines()[0], "fix the YAML syntax")
-        ]
+        return None, [_syntax_diagnostic(path, exc)]
+
+
+def _syntax_diagnostic(path: Path, exc: Exception) -> Diagnostic:
+    """`yaml-syntax` for an error the parser gives without a position."""
+    lines = str(exc).splitlines()
+    return Diagnostic(path, None, None, "yaml-syntax", lines[0] if lines else "", _("fix the YAML syntax"))
 
 
 PARALLEL_FILES = 64
@@ -459,9 +503,14 @@ def _yaml_diagnostic(path: Path, exc: MarkedYAMLError, text: str = "") -> Diagno
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark is not None else None
     col = mark.column + 1 if mark is not None else None
-    problem = (exc.problem or exc.context or "invalid YAML").strip()
+    problem = (exc.problem or exc.context or YAML_PROBLEMS["invalid YAML"]).strip()
     if "duplicate key" in problem:
-        return Diagnostic(path, line, col, "duplicate-key", problem, "remove or rename one of the two keys")
+        duplicate = _DUPLICATE.match(problem)
+        if duplicate is not None:  # the parser quotes the values as Python prints them: left out
+            problem = _('the key "{key}" appears twice in this mapping').format(key=duplicate[1])
+        return Diagnostic(
+            path, line, col, "duplicate-key", problem, _("remove or rename one of the two keys")
+        )
     lines = text.splitlines()
     if line is not None and line <= len(lines) and "\t" in lines[line - 1][: (col or 1)]:
         return Diagnostic(
@@ -469,17 +518,46 @@ def _yaml_diagnostic(path: Path, exc: MarkedYAMLError, text: str = "") -> Diagno
             line,
             col,
             "yaml-syntax",
-            "a tab indents this line",
-            "indent with spaces: YAML does not allow tabs",
+            _("a tab indents this line"),
+            _("indent with spaces: YAML does not allow tabs"),
         )
     return Diagnostic(
         path,
         line,
         col,
         "yaml-syntax",
-        problem,
-        "fix the YAML syntax at this position (indentation, quotes, colons)",
+        _(YAML_PROBLEMS[problem]) if problem in YAML_PROBLEMS else problem,
+        _("fix the YAML syntax at this position (indentation, quotes, colons)"),
     )
+
+
+YAML_PROBLEMS: dict[str, str] = {
+    text: text
+    for text in (
+        N_("invalid YAML"),
+        N_("mapping values are not allowed in this context"),
+        N_("block sequence entries are not allowed in this context"),
+        N_("did not find expected key"),
+        N_("did not find expected '-' indicator"),
+        N_("did not find expected ',' or ']'"),
+        N_("did not find expected ',' or '}'"),
+        N_("did not find expected node content"),
+        N_("did not find expected <document start>"),
+        N_("could not find expected ':'"),
+        N_("found unexpected end of stream"),
+        N_("found character that cannot start any token"),
+        N_("found unknown escape character"),
+        N_("found undefined tag handle"),
+        N_("found a tab character that violates indentation"),
+        N_("found a tab character where an indentation space is expected"),
+        N_("found unexpected ':'"),
+        N_("found duplicate %YAML directive"),
+    )
+}
+"""What the YAML parser says of the usual mistakes, in its words, to translate; others are
+shown as it says them."""
+
+_DUPLICATE = re.compile(r'found duplicate key "(.*?)" with value ')
 
 
 def locate(text: str, pointers: Sequence[Pointer]) -> dict[Pointer, tuple[int, int]]:
@@ -567,24 +645,34 @@ class Document:
     def load(cls, path: Path) -> Document:
         """The file for editing. CRLF line ends are read as LF (ruamel would keep the CR in
         comment lines, and `dumps` would double it); `dumps` puts them back."""
+        text = ""
         try:
             raw = read_bytes(path)
             text = _lf(raw.decode("utf-8-sig"))
             refused = screen(path, text)
             if refused:
                 raise AuditLedgerError(
-                    f"cannot edit {path}: {refused[0].message}",
-                    hint="run `auditledger check` and fix the file first",
+                    _("cannot edit {path}: {reason}").format(path=path, reason=refused[0].message),
+                    hint=_("run `auditledger check` and fix the file first"),
                 )
             return cls(path, raw, _round_trip().load(text))
         except Unsafe as exc:
             raise AuditLedgerError(
-                f"cannot edit {path}: {exc.diagnostic.message}", hint=exc.diagnostic.hint
+                _("cannot edit {path}: {reason}").format(path=path, reason=exc.diagnostic.message),
+                hint=exc.diagnostic.hint,
             ) from exc
         except (OSError, UnicodeDecodeError, YAMLError, ValueError, RecursionError) as exc:
+            if isinstance(exc, OSError):
+                reason = os_reason(exc)
+            elif isinstance(exc, MarkedYAMLError):  # what `check` says of it
+                reason = _yaml_diagnostic(path, exc, text).message
+            elif isinstance(exc, UnicodeDecodeError):
+                reason = _("the file is not UTF-8 text")
+            else:
+                reason = str(exc)
             raise AuditLedgerError(
-                f"cannot edit {path}: {exc}".splitlines()[0],
-                hint="run `auditledger check` and fix the file first",
+                _("cannot edit {path}: {reason}").format(path=path, reason=reason).splitlines()[0],
+                hint=_("run `auditledger check` and fix the file first"),
             ) from exc
 
     @classmethod
@@ -714,10 +802,12 @@ def canonical(path: Path) -> tuple[str, bytes] | AuditLedgerError | None:
     original = document.original or b""
     if text.encode("utf-8") == original:
         return None
-    before, _ = parse(path, original.decode("utf-8-sig"))
+    before, _found = parse(path, original.decode("utf-8-sig"))
     after, found = parse(path, text)
     if found or before != after:
-        return AuditLedgerError(f"{path}: formatting would change its data", hint="please report this file")
+        return AuditLedgerError(
+            _("{path}: formatting would change its data").format(path=path), hint=_("please report this file")
+        )
     return text, original
 
 
@@ -1258,11 +1348,14 @@ def read_mapping(path: Path) -> dict[str, str]:
         data, found = parse(path, text)
         if not found and isinstance(data, dict) and all(isinstance(v, str) for v in data.values()):
             return {str(k): v for k, v in data.items()}
-    raise AuditLedgerError(
-        f"{path}: not a mapping of column headers to field names"
-        + (f" ({found[0].render()})" if found else ""),
-        hint="write one `表头: field` per line, e.g. `问题概述: title`",
+    message = (
+        _("{path}: not a mapping of column headers to field names ({diagnostic})").format(
+            path=path, diagnostic=found[0].render()
+        )
+        if found
+        else _("{path}: not a mapping of column headers to field names").format(path=path)
     )
+    raise AuditLedgerError(message, hint=_("write one `表头: field` per line, e.g. `问题概述: title`"))
 
 
 def text_sha(text: str) -> str:
@@ -1298,7 +1391,9 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     try:
         return subprocess.run(["git", "-C", str(root), *args], capture_output=True, timeout=60, check=False)
     except (OSError, subprocess.SubprocessError) as exc:
-        raise AuditLedgerError(f"cannot run git: {exc}", hint="install git") from exc
+        raise AuditLedgerError(
+            _("cannot run git: {reason}").format(reason=exc), hint=_("install git")
+        ) from exc
 
 
 def git_checkout(root: Path, revision: str, into: Path) -> Path:
@@ -1308,7 +1403,8 @@ def git_checkout(root: Path, revision: str, into: Path) -> Path:
     prefix = _git(root, "rev-parse", "--show-prefix")
     if prefix.returncode != 0:
         raise AuditLedgerError(
-            f"{root} is not in a git repository", hint="the ledger's history is read from git"
+            _("{root} is not in a git repository").format(root=root),
+            hint=_("the ledger's history is read from git"),
         )
     # A revision is verified as a commit before git sees it anywhere else, so that a value such
     # as `--output=FILE` is never taken for an option of `git archive`.
@@ -1316,15 +1412,19 @@ def git_checkout(root: Path, revision: str, into: Path) -> Path:
     commit = resolved.stdout.decode("ascii", "replace").strip()
     if resolved.returncode != 0 or not re.fullmatch(r"[0-9a-f]{40,64}", commit):
         raise AuditLedgerError(
-            f"git cannot read revision '{revision}': no such commit, branch or tag",
-            hint="name a commit, branch or tag, e.g. HEAD~1",
+            _("git cannot read revision '{revision}': no such commit, branch or tag").format(
+                revision=revision
+            ),
+            hint=_("name a commit, branch or tag, e.g. HEAD~1"),
         )
     archive = _git(root, "archive", "--format=tar", commit, "--", ".")
     if archive.returncode != 0:
         message = archive.stderr.decode("utf-8", "replace").strip().splitlines()
         raise AuditLedgerError(
-            f"git cannot read revision '{revision}': {message[-1] if message else 'unknown error'}",
-            hint="name a commit, branch or tag, e.g. HEAD~1",
+            _("git cannot read revision '{revision}': {reason}").format(
+                revision=revision, reason=message[-1] if message else _("unknown error")
+            ),
+            hint=_("name a commit, branch or tag, e.g. HEAD~1"),
         )
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
         tar.extractall(into, filter="data")
@@ -1343,35 +1443,42 @@ def git_snapshot(root: Path, revision: str) -> Path:
     working tree is not touched."""
     if _git(root, "rev-parse", "--show-prefix").returncode != 0:
         raise AuditLedgerError(
-            f"--at {revision}: the ledger {root} is not in a git repository",
-            hint="--at reads the ledger as committed in git; without git, leave it out",
+            _("--at {revision}: the ledger {root} is not in a git repository").format(
+                revision=revision, root=root
+            ),
+            hint=_("--at reads the ledger as committed in git; without git, leave it out"),
         )
     if ISO_DAY.match(revision):
         try:
             date.fromisoformat(revision)
         except ValueError:
             raise AuditLedgerError(
-                f"--at {revision}: not a valid day", hint="write a day as YYYY-MM-DD, e.g. 2026-09-30"
+                _("--at {revision}: not a valid day").format(revision=revision),
+                hint=_("write a day as YYYY-MM-DD, e.g. 2026-09-30"),
             ) from None
         found = _git(root, "rev-list", "-1", f"--before={revision} 23:59:59", "HEAD")
         if found.returncode != 0 or not found.stdout.strip():
             raise AuditLedgerError(
-                f"--at {revision}: no commit of the ledger on or before that day",
-                hint="`git log` lists the commits and their dates",
+                _("--at {revision}: no commit of the ledger on or before that day").format(revision=revision),
+                hint=_("`git log` lists the commits and their dates"),
             )
         revision = found.stdout.decode().strip()
     resolved = _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
     if not revision or revision.startswith("-") or resolved.returncode != 0:
         raise AuditLedgerError(
-            f"--at {revision!r}: git knows no such commit, branch or tag here",
-            hint="name a commit, branch or tag (e.g. HEAD~1, v2025) or a day YYYY-MM-DD "
-            "(a tag that looks like a day is taken as the day)",
+            _("--at '{revision}': git knows no such commit, branch or tag here").format(revision=revision),
+            hint=_(
+                "name a commit, branch or tag (e.g. HEAD~1, v2025) or a day YYYY-MM-DD "
+                "(a tag that looks like a day is taken as the day)"
+            ),
         )
     commit = resolved.stdout.decode().strip()
     if _git(root, "cat-file", "-e", f"{commit}:./").returncode != 0:
         raise AuditLedgerError(
-            f"--at {revision}: the ledger's folder did not exist in that commit ({commit[:12]})",
-            hint="name a later commit",
+            _("--at {revision}: the ledger's folder did not exist in that commit ({commit})").format(
+                revision=revision, commit=commit[:12]
+            ),
+            hint=_("name a later commit"),
         )
     folder = tempfile.TemporaryDirectory(prefix="auditledger-at-")
     _SNAPSHOTS.append(folder)
@@ -1413,8 +1520,8 @@ def write_atomic(path: Path, text: str | bytes, *, expected: bytes | None, follo
         _fsync_dir(path.parent)
     except OSError as exc:
         raise AuditLedgerError(
-            f"could not write {path}: {exc.strerror or exc}",
-            hint="free disk space or fix permissions; the file was left as it was",
+            _("could not write {path}: {reason}").format(path=path, reason=os_reason(exc)),
+            hint=_("free disk space or fix permissions; the file was left as it was"),
         ) from exc
     finally:
         if tmp is not None:
@@ -1424,8 +1531,8 @@ def write_atomic(path: Path, text: str | bytes, *, expected: bytes | None, follo
 
 def _changed(path: Path) -> AuditLedgerError:
     return AuditLedgerError(
-        f"{path} changed on disk while it was being edited",
-        hint="run the command again; nothing was written",
+        _("{path} changed on disk while it was being edited").format(path=path),
+        hint=_("run the command again; nothing was written"),
     )
 
 
@@ -1437,7 +1544,8 @@ def _current(path: Path, follow: bool) -> bytes | None:
         return None
     except Unsafe as exc:
         raise AuditLedgerError(
-            f"cannot write {path}: {exc.diagnostic.message}", hint=exc.diagnostic.hint
+            _("cannot write {path}: {reason}").format(path=path, reason=exc.diagnostic.message),
+            hint=exc.diagnostic.hint,
         ) from exc
 
 
@@ -1493,9 +1601,13 @@ def _replace_unchanged(tmp: Path, path: Path, expected: bytes, data: bytes, foll
         os.replace(held, kept)
         held = None
         raise AuditLedgerError(
-            f"{path} changed on disk while it was being written; the version with that change"
-            f" is kept as {kept}",
-            hint=f"compare the two files, merge the change into {path.name}, and delete {kept.name}",
+            _(
+                "{path} changed on disk while it was being written; the version with that change "
+                "is kept as {kept}"
+            ).format(path=path, kept=kept),
+            hint=_("compare the two files, merge the change into {name}, and delete {kept}").format(
+                name=path.name, kept=kept.name
+            ),
         )
     finally:
         if held is not None:
@@ -1562,8 +1674,8 @@ def write_all(root: Path, writes: Sequence[tuple[Path, str | bytes, bytes | None
     except OSError as exc:
         _discard(staged, made)
         raise AuditLedgerError(
-            f"could not write {current}: {exc.strerror or exc}",
-            hint="free disk space or fix permissions; the ledger was left as it was",
+            _("could not write {path}: {reason}").format(path=current, reason=os_reason(exc)),
+            hint=_("free disk space or fix permissions; the ledger was left as it was"),
         ) from exc
     except AuditLedgerError:
         _discard(staged, made)
@@ -1584,24 +1696,30 @@ def write_all(root: Path, writes: Sequence[tuple[Path, str | bytes, bytes | None
             exc
             if isinstance(exc, AuditLedgerError)
             else AuditLedgerError(
-                f"could not write {current}: {exc.strerror or exc}",
-                hint="free disk space or fix permissions; the ledger was left as it was",
+                _("could not write {path}: {reason}").format(path=current, reason=os_reason(exc)),
+                hint=_("free disk space or fix permissions; the ledger was left as it was"),
             )
         )
         try:
             kept = _roll_back(staged, made)
         except OSError as again:
             raise AuditLedgerError(
-                f"could not write {current}: {exc}; putting the files back failed too: "
-                f"{again.strerror or again}",
-                hint=f"the next auditledger command undoes the write ({root / STATE_DIR / JOURNAL})",
+                _("could not write {path}: {reason}; putting the files back failed too: {again}").format(
+                    path=current,
+                    reason=error.message if isinstance(exc, AuditLedgerError) else os_reason(exc),
+                    again=os_reason(again),
+                ),
+                hint=_("the next auditledger command undoes the write ({journal})").format(
+                    journal=root / STATE_DIR / JOURNAL
+                ),
             ) from exc
         _remove_journal(root)
         if kept:
             raise AuditLedgerError(
-                f"{error.message}; the version of {', '.join(str(k) for k in kept)} with a change "
-                "made meanwhile is kept beside it",
-                hint="compare the files, merge the change, and delete the kept copy",
+                _("{message}; the version of {files} with a change made meanwhile is kept beside it").format(
+                    message=error.message, files=i18n.pick("、", ", ").join(str(k) for k in kept)
+                ),
+                hint=_("compare the files, merge the change, and delete the kept copy"),
             ) from exc
         raise error from exc
     _crash_point(len(staged) + 1)
@@ -1794,8 +1912,10 @@ def recover(root: Path) -> str | None:
         raw = read_bytes(journal)
     except FileNotFoundError:
         return None
-    except (OSError, Unsafe) as exc:
-        raise _unrecoverable(journal, str(exc)) from exc
+    except Unsafe as exc:
+        raise _unrecoverable(journal, exc.diagnostic.message) from exc
+    except OSError as exc:
+        raise _unrecoverable(journal, os_reason(exc)) from exc
     try:
         record = _verified(json.loads(raw))
         entries = [
@@ -1810,7 +1930,7 @@ def recover(root: Path) -> str | None:
         ]
         folders = [_inside(root, name) for name in record["folders"]]
     except (ValueError, KeyError, TypeError) as exc:
-        raise _unrecoverable(journal, f"it cannot be read ({exc})") from exc
+        raise _unrecoverable(journal, _("it cannot be read ({reason})").format(reason=exc)) from exc
 
     def sha_of(path: Path | None) -> str | None:
         if path is None:
@@ -1819,13 +1939,21 @@ def recover(root: Path) -> str | None:
             return _sha(read_bytes(path))
         except FileNotFoundError:
             return None
-        except (OSError, Unsafe) as exc:
-            raise _unrecoverable(journal, f"{path} cannot be read ({exc})") from exc
+        except Unsafe as exc:
+            reason = exc.diagnostic.message
+            raise _unrecoverable(
+                journal, _("{path} cannot be read ({reason})").format(path=path, reason=reason)
+            ) from exc
+        except OSError as exc:
+            reason = os_reason(exc)
+            raise _unrecoverable(
+                journal, _("{path} cannot be read ({reason})").format(path=path, reason=reason)
+            ) from exc
 
     states = [(path, tmp, held, old, new, sha_of(path)) for path, tmp, held, old, new in entries]
     if all(now == new or (now == old and sha_of(tmp) == new) for _, tmp, _, old, new, now in states):
         done = "finished"
-        for path, tmp, _, _, new, now in states:
+        for path, tmp, _held, _old, new, now in states:
             if now != new:
                 if not path.parent.is_dir():
                     path.parent.mkdir(parents=True)
@@ -1835,7 +1963,7 @@ def recover(root: Path) -> str | None:
         for _, _, held, old, new, now in states
     ):
         done = "undone"
-        for path, _, held, old, _, now in states:
+        for path, _tmp, held, old, _new, now in states:
             if now != old:
                 if held is None:
                     path.unlink()
@@ -1845,14 +1973,16 @@ def recover(root: Path) -> str | None:
             with contextlib.suppress(OSError):
                 folder.rmdir()
     else:
-        changed = [str(path) for path, _, _, old, new, now in states if now not in (old, new)]
+        changed = [str(path) for path, _tmp, _held, old, new, now in states if now not in (old, new)]
         raise _unrecoverable(
             journal,
-            "files changed since: " + (", ".join(changed) or "the staged new files are gone"),
+            _("files changed since: {files}").format(files=i18n.pick("、", ", ").join(changed))
+            if changed
+            else _("files changed since: the staged new files are gone"),
         )
-    for folder in {path.parent for path, *_ in states if path.parent.is_dir()}:
+    for folder in {path.parent for path, *_rest in states if path.parent.is_dir()}:
         _fsync_dir(folder)
-    for _, tmp, held, *_ in states:
+    for _path, tmp, held, *_rest in states:
         for leftover in (tmp, held) if held is not None else (tmp,):
             with contextlib.suppress(OSError):
                 leftover.unlink()
@@ -1884,7 +2014,7 @@ def _verified(data: Any) -> Any:
     given = data.get("hmac") if isinstance(data, dict) else None
     if expected is None or not isinstance(given, str) or not hmac.compare_digest(expected, given):
         raise ValueError(
-            "it was not written by auditledger for this user (copied or committed with the ledger?)"
+            _("it was not written by auditledger for this user (copied or committed with the ledger?)")
         )
     return data["journal"]
 
@@ -1893,17 +2023,19 @@ def _inside(root: Path, name: Any) -> Path:
     """A path the journal names, which must lie in the ledger: relative, and reached through no
     symbolic link (a committed link could otherwise lead a write anywhere)."""
     if not isinstance(name, str) or not name or name.startswith("/") or ".." in name.split("/"):
-        raise ValueError(f"{name!r} is not a path inside the ledger")
+        raise ValueError(_("'{name}' is not a path inside the ledger").format(name=name))
     path = root / name
     if os.path.realpath(path) != os.path.join(os.path.realpath(root), *name.split("/")):
-        raise ValueError(f"{name!r} leads out of the ledger through a symbolic link")
+        raise ValueError(_("'{name}' leads out of the ledger through a symbolic link").format(name=name))
     return path
 
 
 def _unrecoverable(journal: Path, why: str) -> AuditLedgerError:
     return AuditLedgerError(
-        f"a write of several files was interrupted and cannot be finished or undone: {why}",
-        hint=f"compare the files named in {journal} with git (`git status`), fix them, then delete {journal}",
+        _("a write of several files was interrupted and cannot be finished or undone: {why}").format(why=why),
+        hint=_(
+            "compare the files named in {journal} with git (`git status`), fix them, then delete {journal}"
+        ).format(journal=journal),
     )
 
 
@@ -1913,7 +2045,8 @@ def make_folder(path: Path) -> None:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise AuditLedgerError(
-            f"could not create {path}: {exc.strerror or exc}", hint="choose another folder"
+            _("could not create {path}: {reason}").format(path=path, reason=os_reason(exc)),
+            hint=_("choose another folder"),
         ) from exc
 
 
@@ -1937,25 +2070,34 @@ def write_output(path: Path, text: str | bytes, ledger: Path | None = None) -> N
                 or (len(parts) > 1 and re.fullmatch(r"\d{4}", parts[0]))
             ):
                 raise AuditLedgerError(
-                    f"will not write {path}: it is one of the ledger's own files or folders",
-                    hint="choose an --output outside the ledger's YAML files, year folders and "
-                    f"{STATE_DIR}/, e.g. a reports/ folder",
+                    _("will not write {path}: it is one of the ledger's own files or folders").format(
+                        path=path
+                    ),
+                    hint=_(
+                        "choose an --output outside the ledger's YAML files, year folders and "
+                        "{state}/, e.g. a reports/ folder"
+                    ).format(state=STATE_DIR),
                 )
     if not path.parent.is_dir():
         raise AuditLedgerError(
-            f"could not write {path}: the folder {path.parent} does not exist",
-            hint="create the folder first, or choose another --output",
+            _("could not write {path}: the folder {folder} does not exist").format(
+                path=path, folder=path.parent
+            ),
+            hint=_("create the folder first, or choose another --output"),
         )
     if os.path.exists(path) and not os.path.isfile(path):
         raise AuditLedgerError(
-            f"could not write {path}: it is not a regular file (a folder, a device or a FIFO)",
-            hint="choose another --output",
+            _("could not write {path}: it is not a regular file (a folder, a device or a FIFO)").format(
+                path=path
+            ),
+            hint=_("choose another --output"),
         )
     try:
         current = _current(path, follow=True)
     except OSError as exc:
         raise AuditLedgerError(
-            f"could not write {path}: {exc.strerror or exc}", hint="choose another --output"
+            _("could not write {path}: {reason}").format(path=path, reason=os_reason(exc)),
+            hint=_("choose another --output"),
         ) from exc
     write_atomic(path, text, expected=current, follow=True)
 
@@ -1988,13 +2130,13 @@ def locked(root: Path, timeout: float | None = None) -> Iterator[None]:
         lock.acquire()
     except Timeout as exc:
         raise AuditLedgerError(
-            f"another auditledger command is writing this ledger (lock {lock_path})",
-            hint=f"wait and retry; if no other command runs, delete {lock_path}",
+            _("another auditledger command is writing this ledger (lock {lock})").format(lock=lock_path),
+            hint=_("wait and retry; if no other command runs, delete {lock}").format(lock=lock_path),
         ) from exc
     except OSError as exc:
         raise AuditLedgerError(
-            f"cannot take the ledger's lock {lock_path}: {exc.strerror or exc}",
-            hint="check that the ledger folder is writable",
+            _("cannot take the ledger's lock {lock}: {reason}").format(lock=lock_path, reason=os_reason(exc)),
+            hint=_("check that the ledger folder is writable"),
         ) from exc
     try:
         recover(root)  # before the leftovers go: a journal names some of them

@@ -1,7 +1,7 @@
 """The rectification workflow as pure changes of records: status transitions with their rules,
 deadline extensions, milestones, tracking records, and the year's resolutions, suggestions
 and votes. Each returns the new record; `edits` writes it. May import: model, diagnostics,
-deadlines, edits (for `build`).
+deadlines, edits (for `build`), i18n, labels.
 """
 
 from __future__ import annotations
@@ -15,9 +15,11 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from auditledger import i18n, labels
 from auditledger.deadlines import rereport_due, vote_result
 from auditledger.diagnostics import AuditLedgerError
 from auditledger.edits import build
+from auditledger.i18n import _
 from auditledger.model import (
     Change,
     Disclosure,
@@ -76,7 +78,8 @@ class Update:
 
 
 def refuse(message: str, hint: str = "") -> AuditLedgerError:
-    return AuditLedgerError(f"refused: {message}", hint=hint)
+    """A refused change: `message` and `hint` are translated already."""
+    return AuditLedgerError(_("refused: {message}").format(message=message), hint=hint)
 
 
 def update(problem: Problem, request: Update, on: date, by: str | None, note: str | None) -> Problem:
@@ -123,7 +126,10 @@ def update(problem: Problem, request: Update, on: date, by: str | None, note: st
     if request.status is not None and request.status is not problem.status:
         action = _transition(problem, request, fields, on, by)
     if not fields:
-        raise refuse(f"nothing to change for {problem.id}", "pass --status or another option to change")
+        raise refuse(
+            _("nothing to change for {id}").format(id=problem.id),
+            _("pass --status or another option to change"),
+        )
     return with_history(problem, fields, on, by, action, note)
 
 
@@ -135,8 +141,10 @@ def _transition(problem: Problem, request: Update, fields: dict[str, Any], on: d
     if new < old:
         if not request.reason:
             raise refuse(
-                f"{problem.id} goes back from {problem.status.zh} to {target.zh} (reopening)",
-                "say why with --reason",
+                _("{id} goes back from {old} to {new} (reopening)").format(
+                    id=problem.id, old=problem.status.zh, new=target.zh
+                ),
+                _("say why with --reason"),
             )
         fields["round"] = problem.round + 1
         if not target.finished:
@@ -147,16 +155,23 @@ def _transition(problem: Problem, request: Update, fields: dict[str, Any], on: d
     if target.finished:
         if not fields.get("measures", problem.measures):
             raise refuse(
-                f"{problem.id} cannot be {target.zh} without a rectification measure",
-                "add one with --measure TEXT",
+                _("{id} cannot be {status} without a rectification measure").format(
+                    id=problem.id, status=target.zh
+                ),
+                _("add one with --measure TEXT"),
             )
         if problem.completed_on is None:
             fields["completed_on"] = on
     if target is Status.closed:
         if not fields.get("evidence", problem.evidence):
-            raise refuse(f"{problem.id} cannot be 已销号 without evidence", "add it with --evidence")
+            raise refuse(
+                _("{id} cannot be 已销号 without evidence").format(id=problem.id), _("add it with --evidence")
+            )
         if not by:
-            raise refuse(f"{problem.id} cannot be 已销号 without who checked it", "name them with --by")
+            raise refuse(
+                _("{id} cannot be 已销号 without who checked it").format(id=problem.id),
+                _("name them with --by"),
+            )
         fields.update(closed_on=on, checked_by=by)
         return "close"
     return "update"
@@ -165,13 +180,21 @@ def _transition(problem: Problem, request: Update, fields: dict[str, Any], on: d
 def extend(problem: Problem, to: date, reason: str, approved_by: str, on: date) -> Problem:
     """A later deadline; the old one stays in the history."""
     if problem.status.finished:
-        raise refuse(f"{problem.id} is already {problem.status.zh}; its deadline no longer runs")
+        raise refuse(
+            _("{id} is already {status}; its deadline no longer runs").format(
+                id=problem.id, status=problem.status.zh
+            )
+        )
     if not reason.strip() or not approved_by.strip():
-        raise refuse("an extension needs a reason and who approved it", "give --reason and --approved-by")
+        raise refuse(
+            _("an extension needs a reason and who approved it"), _("give --reason and --approved-by")
+        )
     if to <= problem.deadline:
         raise refuse(
-            f"the new deadline {to} is not after the current one ({problem.deadline})",
-            "an extension moves the deadline later",
+            _("the new deadline {new} is not after the current one ({current})").format(
+                new=to, current=problem.deadline
+            ),
+            _("an extension moves the deadline later"),
         )
     return with_history(problem, {"deadline": to}, on, approved_by, "extend", reason)
 
@@ -179,8 +202,8 @@ def extend(problem: Problem, to: date, reason: str, approved_by: str, on: date) 
 def add_milestone(problem: Problem, due: date, text: str, on: date, by: str | None) -> Problem:
     if problem.type is RectificationType.immediate:
         raise refuse(
-            f"{problem.id} is 立行立改; milestones are for 分阶段整改 and 持续整改",
-            "change its type first if it needs a timetable",
+            _("{id} is 立行立改; milestones are for 分阶段整改 and 持续整改").format(id=problem.id),
+            _("change its type first if it needs a timetable"),
         )
     milestone = build(Milestone, {"due": due, "text": text})
     milestones = sorted([*problem.milestones, milestone], key=lambda m: m.due)
@@ -190,12 +213,16 @@ def add_milestone(problem: Problem, due: date, text: str, on: date, by: str | No
 def finish_milestone(problem: Problem, done: date, number: int | None, by: str | None) -> Problem:
     open_numbers = [i for i, m in enumerate(problem.milestones, start=1) if m.done is None]
     if not open_numbers:
-        raise refuse(f"{problem.id} has no open milestone", "add one with --due DATE --text TEXT")
+        raise refuse(
+            _("{id} has no open milestone").format(id=problem.id), _("add one with --due DATE --text TEXT")
+        )
     chosen = number if number is not None else open_numbers[0]
     if chosen not in open_numbers:
         raise refuse(
-            f"milestone {chosen} of {problem.id} is not open",
-            f"open milestones: {', '.join(map(str, open_numbers))}",
+            _("milestone {number} of {id} is not open").format(number=chosen, id=problem.id),
+            _("open milestones: {numbers}").format(
+                numbers=i18n.pick("、", ", ").join(map(str, open_numbers))
+            ),
         )
     milestones = [
         m.model_copy(update={"done": done}) if i == chosen else m
@@ -230,7 +257,12 @@ def recorded(
     changed = build(type(record), {**record.model_dump(), **fields}, options)
     found = changes(record, changed)
     if not found:
-        raise refuse(f"nothing changes: {getattr(record, 'id', 'the record')} already has these values")
+        ident = getattr(record, "id", None)
+        raise refuse(
+            _("nothing changes: {id} already has these values").format(id=ident)
+            if ident
+            else _("nothing changes: the record already has these values")
+        )
     entry = build(HistoryEntry, {"date": on, "by": by, "action": action, "note": note, "changes": found})
     return with_entry(record, changed, entry)
 
@@ -245,22 +277,36 @@ def with_entry(record: H, changed: H, entry: HistoryEntry) -> H:
     place = len(history)
     while place and history[place - 1].date > entry.date:
         place -= 1
-    ident = getattr(record, "id", "the record")
+    ident = getattr(record, "id", None)
     if any(later.action == "create" for later in history[place:]):
+        created = next(e.date for e in history if e.action == "create")
         raise refuse(
-            f"the change is dated {entry.date}, before {ident} came into the ledger "
-            f"({next(e.date for e in history if e.action == 'create')})",
-            "date it on or after that day",
+            (
+                _("the change is dated {date}, before {id} came into the ledger ({created})")
+                if ident
+                else _("the change is dated {date}, before the record came into the ledger ({created})")
+            ).format(date=entry.date, id=ident, created=created),
+            _("date it on or after that day"),
         )
     touched = {change.field.split(".")[0] for change in entry.changes}
     for later in history[place:]:
         clash = sorted(touched & {change.field.split(".")[0] for change in later.changes})
         if clash:
             raise refuse(
-                f"the change is dated {entry.date}, but {ident}'s {', '.join(clash)} changed later, "
-                f"on {later.date}",
-                "record changes of a field in date order; to correct an earlier entry, edit it in the "
-                "file (`auditledger check` verifies the history)",
+                (
+                    _("the change is dated {date}, but {id}'s {fields} changed later, on {later}")
+                    if ident
+                    else _("the change is dated {date}, but the record's {fields} changed later, on {later}")
+                ).format(
+                    date=entry.date,
+                    id=ident,
+                    fields=i18n.pick("、", ", ").join(labels.named(key) for key in clash),
+                    later=later.date,
+                ),
+                _(
+                    "record changes of a field in date order; to correct an earlier entry, edit it in the "
+                    "file (`auditledger check` verifies the history)"
+                ),
             )
     history.insert(place, entry)
     return changed.model_copy(update={"history": history})
@@ -342,10 +388,13 @@ def update_year_record(meta: YearMeta, ident: str, fields: Mapping[str, Any], on
     records = list(getattr(meta, key, []))
     index = next((i for i, r in enumerate(records) if r.id == ident), None)
     if index is None:
-        raise AuditLedgerError(f"no record {ident} in {meta.year}", hint="see _year.yaml for the ids")
+        raise AuditLedgerError(
+            _("no record {id} in {year}").format(id=ident, year=meta.year),
+            hint=_("see _year.yaml for the ids"),
+        )
     given = {k: v for k, v in fields.items() if v is not None}
     if not given:
-        raise refuse(f"nothing to change for {ident}", "pass one of the options")
+        raise refuse(_("nothing to change for {id}").format(id=ident), _("pass one of the options"))
     by_day: dict[date, dict[str, Any]] = {}
     for name, value in given.items():
         by_day.setdefault(value if isinstance(value, date) else on, {})[name] = value
@@ -372,7 +421,8 @@ def vote(settings: Settings, fields: dict[str, Any], next_meeting: date | None) 
 def choose_case(problem: Problem, reason: str, on: date) -> Problem:
     if problem.case is not None:
         raise refuse(
-            f"{problem.id} is already a typical case", "add its analysis with `auditledger case note`"
+            _("{id} is already a typical case").format(id=problem.id),
+            _("add its analysis with `auditledger case note`"),
         )
     case = build(TypicalCase, {"reason": reason, "chosen": on}, {"reason": "--reason"})
     return with_history(problem, {"case": case}, on, None, "case", reason)
@@ -381,14 +431,15 @@ def choose_case(problem: Problem, reason: str, on: date) -> Problem:
 def note_case(problem: Problem, fields: Mapping[str, Any], on: date) -> Problem:
     if problem.case is None:
         raise refuse(
-            f"{problem.id} is not a typical case", f"choose it first with `auditledger case add {problem.id}`"
+            _("{id} is not a typical case").format(id=problem.id),
+            _("choose it first with `auditledger case add {id}`").format(id=problem.id),
         )
     case = problem.case
     given = {k: v for k, v in fields.items() if v not in (None, [])}
     if not given:
         raise refuse(
-            f"nothing to note for {problem.id}",
-            "pass --finding, --conclusion, --proposal, --cause or --method",
+            _("nothing to note for {id}").format(id=problem.id),
+            _("pass --finding, --conclusion, --proposal, --cause or --method"),
         )
     merged = {**case.model_dump(), **given}
     for key in ("methods", "causes"):
@@ -402,7 +453,8 @@ def _hearing_index(meta: YearMeta, hearing_id: str) -> int:
     index = next((i for i, h in enumerate(meta.hearings) if h.id == hearing_id), None)
     if index is None:
         raise AuditLedgerError(
-            f"no hearing {hearing_id} in {meta.year}", hint="add it with `auditledger hearing add`"
+            _("no hearing {id} in {year}").format(id=hearing_id, year=meta.year),
+            hint=_("add it with `auditledger hearing add`"),
         )
     return index
 
@@ -422,7 +474,8 @@ def answer_question(meta: YearMeta, hearing_id: str, number: int, text: str, on:
     hearing = meta.hearings[index]
     if not 1 <= number <= len(hearing.questions):
         raise AuditLedgerError(
-            f"{hearing_id} has no question {number}", hint=f"it has {len(hearing.questions)}"
+            _("{id} has no question {number}").format(id=hearing_id, number=number),
+            hint=_("it has {count}").format(count=len(hearing.questions)),
         )
     questions = list(hearing.questions)
     questions[number - 1] = recorded(
@@ -442,8 +495,10 @@ def answer_question(meta: YearMeta, hearing_id: str, number: int, text: str, on:
 def disclose(problem: Problem, on: date, where: str) -> Problem:
     if not problem.status.finished:
         raise refuse(
-            f"{problem.id} is {problem.status.zh}: only a rectification result can be published",
-            "record its completion first with `auditledger update --status 已整改`",
+            _("{id} is {status}: only a rectification result can be published").format(
+                id=problem.id, status=problem.status.zh
+            ),
+            _("record its completion first with `auditledger update --status 已整改`"),
         )
     disclosure = build(Disclosure, {"published": on, "where": where}, {"published": "--date"})
     return with_history(problem, {"disclosure": disclosure}, on, None, "disclose", None)
