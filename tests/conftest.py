@@ -50,6 +50,9 @@ class CLI:
 def _cache_key_home(tmp_path_factory: pytest.TempPathFactory) -> None:
     """The cache's signing key goes to a folder of the test run, not the user's ~/.cache."""
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    # Commands run as processes speak English, as the tests that check their words expect;
+    # tests/test_language.py unsets it to see the default.
+    os.environ["AUDITLEDGER_LANG"] = "en"
 
 
 @pytest.fixture(autouse=True)

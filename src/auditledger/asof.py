@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from auditledger.i18n import _
 from auditledger.model import (
@@ -133,8 +133,14 @@ def misfits(record: BaseModel) -> Iterator[tuple[int, str]]:
         try:
             type(record).model_validate({**data, "history": []})
         except ValueError as exc:
-            lines = [line.strip() for line in str(exc).splitlines()[1:3]]
-            why = f"{lines[0]}: {lines[1].split(' [type=')[0]}" if len(lines) == 2 else str(exc)
+            from auditledger.labels import named
+            from auditledger.validation import describe
+
+            why = str(exc)
+            if isinstance(exc, ValidationError) and exc.errors():
+                first = exc.errors()[0]
+                field = ".".join(str(step) for step in first["loc"])
+                why = f"{named(field)}: {describe(first)}" if field else describe(first)
             yield index, _("undoing it leaves no valid record ({why})").format(why=why)
             return
 

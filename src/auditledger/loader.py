@@ -46,6 +46,7 @@ from auditledger.model import (
     Unit,
     YearMeta,
 )
+from auditledger.validation import describe
 
 SETTINGS_FILE = places.SETTINGS_FILE
 UNITS_FILE = "units.yaml"
@@ -674,8 +675,8 @@ def _amount_reason(error: Any) -> str:
 
 
 def _reason(error: Any) -> str:
-    message = str(error["msg"])
-    return message[0].lower() + message[1:] if message else message
+    """Why pydantic refused the value, in the language spoken."""
+    return describe(error)
 
 
 def _choice_for(expected: str) -> type[Choice] | None:
