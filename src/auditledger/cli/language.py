@@ -248,9 +248,7 @@ def summary(text: str) -> str:
     return re.split(r"(?<=[.;:])\s+(?=\S)|(?<=[。；：])", first, maxsplit=1)[0].rstrip(".。；;：: ")
 
 
-def extract_help(
-    fileobj: Any, keywords: Any, comment_tags: Any, options: Any
-) -> Iterator[Any]:
+def extract_help(fileobj: Any, keywords: Any, comment_tags: Any, options: Any) -> Iterator[Any]:
     """A Babel extractor (see babel.cfg) for the file that builds the command line: its own
     messages, then every help text of the command line, as Typer builds them from docstrings
     and `help=`."""
@@ -363,7 +361,7 @@ def mistake(exc: UsageError) -> AuditLedgerError:
         elif "requires" in exc.message:
             message = _("{option} needs a value").format(option=exc.option_name)
     elif found := _COMMAND.match(exc.message):
-        message = _("no such command: {command}").format(command=found[1])
+        message = _("no such command: '{command}'").format(command=found[1])
         if found[2]:
             hint = _("did you mean {commands}?").format(commands=found[2].replace("'", ""))
     elif exc.message == "Missing command.":

@@ -254,9 +254,9 @@ def track(
     method: Annotated[
         str,
         typer.Option(
-            help="座谈调研 seminar, 听取汇报 briefing, 实地察看 site_visit, "
-            "调阅资料 document_review, 随机抽查 spot_check, 联合审计机关 joint_audit; "
-            "or an action: 专题询问, 质询, 特定问题调查, 约谈, 督查, 移送纪检监察."
+            help="How: seminar, briefing, site_visit, document_review, spot_check or joint_audit; "
+            "or a supervision action: special_inquiry, interpellation, investigation, talk, "
+            "inspection or referral (the Chinese names are accepted too, e.g. 实地察看)."
         ),
     ],
     on: Annotated[str, typer.Option("--date", help="Date of the check, YYYY-MM-DD.")],
@@ -266,8 +266,8 @@ def track(
     deputy: Annotated[
         list[str] | None,
         typer.Option(
-            help="NAME=KIND, a deputy (人大代表) who took part: 联系代表, 预算审查联系代表, "
-            "提出相关议案建议代表 or 专业领域代表; repeatable."
+            help="NAME=KIND, a deputy (人大代表) who took part; KIND is liaison, budget_liaison, "
+            "proposer or expert (or its Chinese name, e.g. 联系代表); repeatable."
         ),
     ] = None,
 ) -> None:
