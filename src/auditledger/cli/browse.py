@@ -14,6 +14,7 @@ from auditledger.cli.options import (
     TextFormat,
     choices,
     day_or_today,
+    language_of,
 )
 from auditledger.diagnostics import AuditLedgerError, ledger_path
 from auditledger.i18n import _, ngettext, pick
@@ -203,7 +204,7 @@ def emit_problems(ledger: "Ledger", rows: list["Row"], output_format: TableForma
     else:
         from auditledger.render.text import emit, problems_table
 
-        emit(problems_table(ledger, rows, (lang or ledger.settings.language).value))
+        emit(problems_table(ledger, rows, language_of(lang, ledger)))
 
 
 @command("show")
@@ -257,7 +258,7 @@ def show(
     else:
         from auditledger.render.text import emit, problem_table
 
-        emit(problem_table(ledger, problem, (lang or ledger.settings.language).value))
+        emit(problem_table(ledger, problem, language_of(lang, ledger)))
 
 
 def _show_record(
@@ -270,4 +271,4 @@ def _show_record(
     else:
         from auditledger.render.text import emit, record_table
 
-        emit(record_table(ledger, record, ident, (lang or ledger.settings.language).value))
+        emit(record_table(ledger, record, ident, language_of(lang, ledger)))

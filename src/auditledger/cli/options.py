@@ -12,7 +12,7 @@ from auditledger.diagnostics import AuditLedgerError
 from auditledger.i18n import _
 
 if TYPE_CHECKING:  # the model (and pydantic) load only in the commands that use them
-    from auditledger.model import Choice
+    from auditledger.model import Choice, Ledger
 
 C = TypeVar("C", bound="Choice")
 
@@ -66,6 +66,14 @@ OutputOption = Annotated[
 LangOption = Annotated[
     Lang | None, typer.Option("--lang", help="Language of labels (default: the ledger's setting).")
 ]
+
+
+def language_of(lang: Lang | None, ledger: "Ledger") -> str:
+    """The language of a table or document: the command's own `--lang`, else the language asked
+    for globally (`auditledger --lang`, $AUDITLEDGER_LANG), else the ledger's setting."""
+    from auditledger import i18n
+
+    return lang.value if lang is not None else (i18n.requested() or ledger.settings.language.value)
 
 
 def choice(cls: type[C], value: str, option: str) -> C:

@@ -19,6 +19,7 @@ from auditledger.cli.options import (
     choice,
     day_or_today,
     iso_date,
+    language_of,
 )
 from auditledger.diagnostics import AuditLedgerError
 from auditledger.i18n import _, language
@@ -391,7 +392,7 @@ def overdue(
     else:
         from auditledger.render.text import emit, overdue_table
 
-        language = (lang or ledger.settings.language).value
+        language = language_of(lang, ledger)
         for name, level, due in found:
             if with_lower:
                 typer.echo(f"【{name}】")
