@@ -96,7 +96,7 @@ def test_list_csv_matches_json(sample: CLI) -> None:
 
 
 def test_list_table_in_chinese_and_english(sample: CLI) -> None:
-    zh = sample("list", "--year", "2023", "--unit", "czj").stdout
+    zh = sample("list", "--year", "2023", "--unit", "czj", "--lang", "zh").stdout
     assert "问题摘要" in zh and "已销号" in zh and "财政局" in zh
     assert "合计" in zh and "24,828.45" in zh  # 23,600 + 1,228.45
     en = sample("list", "--year", "2023", "--unit", "czj", "--lang", "en").stdout
@@ -104,7 +104,7 @@ def test_list_table_in_chinese_and_english(sample: CLI) -> None:
 
 
 def test_show_text_and_json(sample: CLI) -> None:
-    text = sample("show", "2024-002").stdout
+    text = sample("show", "2024-002", "--lang", "zh").stdout
     assert "政府债券资金闲置" in text and "统筹盘活" in text and "21,600.00" in text
     record = json.loads(sample("show", "2024-002", "--format", "json").stdout)
     assert record["rectified"] == {"reallocated": "12000", "disbursed": "9600"}
@@ -183,7 +183,7 @@ def test_long_tables_measure_every_cell_as_rich_does(
 
 
 def test_show_labels_every_field_it_prints(sample: CLI) -> None:
-    text = sample("show", "2024-011").stdout
+    text = sample("show", "2024-011", "--lang", "zh").stdout
     assert "跟踪检查记录" in text and "2026-03-18 实地察看 预算工委监督处：抽查4个农村公路项目" in text
     assert "round" not in text and "整改轮次" not in text  # round 1 is the default
     assert "datetime" not in text and "tracking" not in text

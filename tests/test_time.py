@@ -102,7 +102,7 @@ def test_a_second_answer_adds_to_the_history(sample: CLI) -> None:
     assert now["history"][1]["changes"][0]["old"] == "第一次答复"
     then = _json(sample("show", "2025-H1/Q1", "--format", "json", "--as-of", "2026-11-22").stdout)
     assert (then["answer"], then["answered"], len(then["history"])) == ("第一次答复", "2026-11-20", 1)
-    timeline = sample("show", "2025-H1/Q1").stdout
+    timeline = sample("show", "2025-H1/Q1", "--lang", "zh").stdout
     assert "2026-11-25 答复；答复内容：第一次答复 → 第二次答复" in timeline
 
 

@@ -348,7 +348,7 @@ def test_suggestion_answer_and_copy(make_ledger: Callable[..., Path]) -> None:
     cli("suggestion", "update", "2023-S1", "--answered", "2024-10-01")
     rows = [r for r in overdue(cli, "2024-10-02") if r["kind"] == "suggestion"]
     assert (rows[0]["level"], rows[0]["reason"], rows[0]["what"]) == ("overdue", "not_copied", "王代表: 建议")
-    table = cli("overdue", "--as-of", "2024-10-02").stdout
+    table = cli("overdue", "--as-of", "2024-10-02", "--lang", "zh").stdout
     assert "答复未抄送预算工委" in table and "not copied" not in table
     cli("suggestion", "update", "2023-S1", "--copied", "2024-10-02")
     assert [r for r in overdue(cli, "2024-10-02") if r["kind"] == "suggestion"] == []
@@ -494,7 +494,7 @@ def test_votes_above_the_members_are_refused(make_ledger: Callable[..., Path]) -
 
 def test_overdue_fail_flag_and_table(sample: CLI) -> None:
     assert sample("overdue", "--as-of", "2024-01-01", "--within", "0", "--fail").exit_code == 0
-    run = sample("overdue", "--as-of", "2026-11-24", "--fail")
+    run = sample("overdue", "--as-of", "2026-11-24", "--fail", "--lang", "zh")
     assert run.exit_code == 1
     assert "逾期 512 天" in run.stdout and "住房和城乡建设局" in run.stdout
     kinds = {r["kind"] for r in overdue(sample, "2026-11-24")}

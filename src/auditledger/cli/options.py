@@ -64,7 +64,12 @@ OutputOption = Annotated[
     ),
 ]
 LangOption = Annotated[
-    Lang | None, typer.Option("--lang", help="Language of labels (default: the ledger's setting).")
+    Lang | None,
+    typer.Option(
+        "--lang",
+        help="Language of this table or document (default: the global --lang or "
+        "$AUDITLEDGER_LANG, else the ledger's setting).",
+    ),
 ]
 
 
