@@ -278,8 +278,8 @@ def test_a_unit_fills_in_its_sheet_and_the_changes_come_back_with_history(
     run = sample("import", str(path), "--year", "2023", "--update", "--date", "2026-11-24", "--by", "住建局")
     assert run.exit_code == 0, run.stderr
     assert run.lines == [
-        "update 2023-008: status: partial → rectified; completed_on: None → 2026-11-20; "
-        "rectified.other: None → 1230",
+        "update 2023-008: Status: partly rectified → rectified; Completed on: — → 2026-11-20; "
+        "Rectified (10k yuan) / other: — → 1,230.00",
         "0 added, 1 updated, 0 already in the ledger",
     ]
     shown = json.loads(sample("show", "2023-008", "--format", "json").stdout)

@@ -40,8 +40,12 @@ def csv_text() -> str:
     return "\n".join(lines) + "\n"
 
 
+ENGLISH = {"AUDITLEDGER_LANG": "en"}
+"""The tests speak English, as with the runner (conftest)."""
+
+
 def run_module(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    env = {k: v for k, v in os.environ.items() if k != "AUDITLEDGER_LEDGER"}
+    env = {k: v for k, v in os.environ.items() if k != "AUDITLEDGER_LEDGER"} | ENGLISH
     return subprocess.run(
         [sys.executable, "-m", "auditledger", *args],
         input=stdin if stdin is not None else b"",
@@ -59,7 +63,7 @@ def on_terminal(*args: str, stdin: bool = False, stdout: bool = False) -> tuple[
 
     leader, follower = pty.openpty()
     try:
-        env = {k: v for k, v in os.environ.items() if k != "AUDITLEDGER_LEDGER"}
+        env = {k: v for k, v in os.environ.items() if k != "AUDITLEDGER_LEDGER"} | ENGLISH
         done = subprocess.run(
             [sys.executable, "-m", "auditledger", *args],
             stdin=follower if stdin else subprocess.DEVNULL,

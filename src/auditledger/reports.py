@@ -21,6 +21,7 @@ from typing import Any
 
 from auditledger.deadlines import add_months
 from auditledger.diagnostics import AuditLedgerError
+from auditledger.i18n import _, pick
 from auditledger.model import (
     DeputyKind,
     Hearing,
@@ -348,8 +349,10 @@ def year_items(ledger: Ledger, year: int, as_of: date) -> list[Item]:
     if not problems:
         years = ledger.audit_years
         raise AuditLedgerError(
-            f"the ledger has no problems of {year}",
-            hint=f"years with problems: {', '.join(map(str, years))}" if years else "add problems first",
+            _("the ledger has no problems of {year}").format(year=year),
+            hint=_("years with problems: {years}").format(years=pick("、", ", ").join(map(str, years)))
+            if years
+            else _("add problems first"),
         )
     return [item(ledger, p, as_of) for p in problems]
 
@@ -490,8 +493,8 @@ def unit_report(ledger: Ledger, year: int, unit: str, provenance: Provenance) ->
         from auditledger.diagnostics import did_you_mean
 
         raise AuditLedgerError(
-            f"--unit: unit '{unit}' is not in units.yaml",
-            hint=did_you_mean(unit, ledger.units) or "see units.yaml for the ids",
+            _("--unit: unit '{unit}' is not in units.yaml").format(unit=unit),
+            hint=did_you_mean(unit, ledger.units) or _("see units.yaml for the ids"),
         )
     items = year_items(ledger, year, as_of)
     own = [i for i in items if i.problem.unit == unit]

@@ -23,6 +23,7 @@ from auditledger.cli.report import (
     write_or_print,
 )
 from auditledger.diagnostics import AuditLedgerError
+from auditledger.i18n import _
 
 
 @command("plan")
@@ -136,7 +137,7 @@ def stats(
     day = day_or_today(as_of, "--as-of")
     spans = _years(years)
     ledger = read_ledger(day, at=at, strict=True, allow_errors=allow_errors, with_lower=with_lower)
-    chosen = audit_years([level for _, level in levels_of(ledger, with_lower)], spans, "--years")
+    chosen = audit_years([level for _name, level in levels_of(ledger, with_lower)], spans, "--years")
     language = (lang or ledger.settings.language).value
     rows = statistics.group(ledger, statistics.By(by.value), day, chosen, language)
     whole = statistics.totals(rows, ledger, day, chosen)
@@ -162,7 +163,9 @@ def stats(
             return
         if output_format in (StatsFormat.json, StatsFormat.csv):
             records = [
-                {"jurisdiction": name, **r.to_json()} for name, level_rows, _ in grouped for r in level_rows
+                {"jurisdiction": name, **r.to_json()}
+                for name, level_rows, _level in grouped
+                for r in level_rows
             ]
             text = (
                 to_json({"left_out": ledger.left_out, "rows": records} if note else records)
@@ -213,7 +216,8 @@ def _years(text: str | None) -> list[range]:
         match = re.fullmatch(r"\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?", part)
         if not match or (match.group(2) and int(match.group(2)) < int(match.group(1))):
             raise AuditLedgerError(
-                f"--years: '{text}' is not a list of years", hint="e.g. 2023, 2021-2023 or 2021,2023"
+                _("--years: '{value}' is not a list of years").format(value=text),
+                hint=_("e.g. 2023, 2021-2023 or 2021,2023"),
             )
         first, last = int(match.group(1)), int(match.group(2) or match.group(1))
         found.append(range(first, last + 1))
@@ -249,7 +253,8 @@ def query(
 
     if not statement.strip():
         raise AuditLedgerError(
-            "query: the statement is empty", hint='e.g. auditledger query "SELECT * FROM problems LIMIT 5"'
+            _("query: the statement is empty"),
+            hint=_('e.g. auditledger query "SELECT * FROM problems LIMIT 5"'),
         )
     db = sql.build(read_ledger(day_or_today(as_of, "--as-of"), at=at))
     columns, rows = sql.run(db, statement, timeout=timeout, max_rows=max_rows)

@@ -1,8 +1,10 @@
 """Spreadsheets in and out: `import` and `export`."""
 
+import contextlib
+from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -16,7 +18,11 @@ from auditledger.cli.options import (
     TextFormat,
     day_or_today,
 )
-from auditledger.diagnostics import AuditLedgerError
+from auditledger.diagnostics import AuditLedgerError, with_hint
+from auditledger.i18n import N_, _, language, ngettext, pick
+
+if TYPE_CHECKING:
+    from auditledger.model import Change
 
 
 class SheetKind(str, Enum):
@@ -86,8 +92,10 @@ def import_problems(
         raw = store.read_mapping(mapping)
         bad = sorted(v for v in raw.values() if v not in BY_FIELD)
         if bad:
+            comma = pick("、", ", ")
             raise AuditLedgerError(
-                f"{mapping}: unknown field names {', '.join(bad)}", hint=f"use one of: {', '.join(BY_FIELD)}"
+                _("{mapping}: unknown field names {names}").format(mapping=mapping, names=comma.join(bad)),
+                hint=_("use one of: {choices}").format(choices=comma.join(BY_FIELD)),
             )
         fields = {normalise(k): v for k, v in raw.items()}
     table = read_table(
@@ -97,7 +105,7 @@ def import_problems(
         "整改情况清单" if update else None,
         input_format.value if input_format else None,
     )
-    label = "standard input" if file == STDIO else str(file)
+    label = _("standard input") if file == STDIO else str(file)
     options = importing.Options(
         on=day, year=year, update=update, create_units=create_units, by=by, mapping=fields
     )
@@ -107,7 +115,10 @@ def import_problems(
         errors = [d for d in found.diagnostics if d.is_error]
         if errors:
             raise AuditLedgerError(
-                f"{label}: {len(errors)} problems in the list; nothing was imported", diagnostics=errors
+                _("{source}: {count} problems in the list; nothing was imported").format(
+                    source=label, count=len(errors)
+                ),
+                diagnostics=errors,
             )
         if dry_run:
             _print_summary(found, dry_run, output_format)
@@ -148,36 +159,93 @@ def _print_summary(found: object, dry_run: bool, output_format: TextFormat) -> N
     typer.echo(to_json(plain(data)), nl=False)
 
 
+HOW_FOUND = {
+    "id": N_("the same 台账编号"),
+    "audit_no": N_("the same 问题编号"),
+    "content": N_("the same unit, title and amount"),
+}
+"""How rows were found in the ledger, as the summary says it."""
+
+
 def _summary(found: object, dry_run: bool) -> list[str]:
     from auditledger.interchange.importing import Plan
 
     assert isinstance(found, Plan)
-    verb = "would " if dry_run else ""
-    lines = [f"{verb}add unit {u.id} {u.name}" for u in found.units]
-    lines += [f"{verb}add {p.id} {p.title}" for p in found.added]
+    if dry_run:
+        lines = [_("would add unit {id} {name}").format(id=u.id, name=u.name) for u in found.units]
+        lines += [_("would add {id} {title}").format(id=p.id, title=p.title) for p in found.added]
+    else:
+        lines = [_("add unit {id} {name}").format(id=u.id, name=u.name) for u in found.units]
+        lines += [_("add {id} {title}").format(id=p.id, title=p.title) for p in found.added]
     for old, new in found.updated:
-        described = "; ".join(f"{c.field}: {c.old} → {c.new}" for c in new.history[-1].changes)
-        lines.append(f"{verb}update {old.id}: {described}")
-    how_found = {
-        "id": "the same 台账编号",
-        "audit_no": "the same 问题编号",
-        "content": "the same unit, title and amount",
-    }
-    for how, label in how_found.items():
+        described = pick("；", "; ").join(_change_text(c) for c in new.history[-1].changes)
+        updated = _("would update {id}: {changes}") if dry_run else _("update {id}: {changes}")
+        lines.append(updated.format(id=old.id, changes=described))
+    comma = pick("、", ", ")
+    for how, label in HOW_FOUND.items():
         ids = [ident for ident, found_by in found.matched if found_by == how]
         if ids:
-            shown = ", ".join(ids[:10]) + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")
-            rows = f"{len(ids)} row" + ("s" if len(ids) > 1 else "")
+            shown = comma.join(ids[:10])
+            if len(ids) > 10:
+                shown = _("{ids} and {count} more").format(ids=shown, count=len(ids) - 10)
             lines.append(
-                f"{rows} already in the ledger as {shown} ({label}): skipped; use --update to change them"
+                ngettext(
+                    "{count} row already in the ledger as {ids} ({how}): skipped; "
+                    "use --update to change them",
+                    "{count} rows already in the ledger as {ids} ({how}): skipped; "
+                    "use --update to change them",
+                    len(ids),
+                ).format(count=len(ids), ids=shown, how=_(label))
             )
-    lines.append(
-        f"{len(found.added)} added, {len(found.updated)} updated, "
-        f"{len(found.unchanged)} already in the ledger"
-        + (f", {len(found.units)} units added" if found.units else "")
-        + (" (dry run: nothing written)" if dry_run else "")
-    )
+    counts = {"added": len(found.added), "updated": len(found.updated), "unchanged": len(found.unchanged)}
+    if found.units:
+        total = _(
+            "{added} added, {updated} updated, {unchanged} already in the ledger, {units} units added"
+        ).format(units=len(found.units), **counts)
+    else:
+        total = _("{added} added, {updated} updated, {unchanged} already in the ledger").format(**counts)
+    lines.append(_("{summary} (dry run: nothing written)").format(summary=total) if dry_run else total)
     return lines
+
+
+def _change_text(change: "Change") -> str:
+    """One change an import makes, as people read it: the field's label, codes by their labels,
+    — for nothing, yes or no, lists joined."""
+    from auditledger.labels import field_label
+    from auditledger.model import RectifyMethod
+
+    name, _dot, key = change.field.partition(".")
+    what = field_label(name)
+    if key:
+        if name == "rectified" and key in RectifyMethod._value2member_map_:
+            key = RectifyMethod.parse(key).label(language())
+        what = pick("{field}·{key}", "{field} / {key}").format(field=what, key=key)
+    return _("{field}: {old} → {new}").format(
+        field=what, old=_change_value(name, change.old), new=_change_value(name, change.new)
+    )
+
+
+def _change_value(name: str, value: Any) -> str:
+    from auditledger.model import Choice, RectificationType, Status
+
+    if value is None or value == [] or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return pick("、", ", ").join(_change_value(name, v) for v in value)
+    if name in ("amount", "rectified") and isinstance(value, int | float | str | Decimal):
+        from auditledger.render.format import money
+
+        with contextlib.suppress(ArithmeticError):
+            return money(Decimal(str(value)))
+    kinds: dict[str, type[Choice]] = {"status": Status, "type": RectificationType}
+    if name in kinds:
+        try:
+            return kinds[name].parse(str(value)).label(language())
+        except ValueError:
+            pass
+    return str(value)
 
 
 @command("export")
@@ -212,11 +280,11 @@ def export(
     from auditledger.render.format import left_out_lines
     from auditledger.render.tabular import to_json
 
-    binary = {ExportFormat.xlsx: "an .xlsx workbook", ExportFormat.sqlite: "a SQLite database"}
+    binary = {ExportFormat.xlsx: N_("an .xlsx workbook"), ExportFormat.sqlite: N_("a SQLite database")}
     if output_format in binary and output is None:
         raise AuditLedgerError(
-            f"--format {output_format.value} needs --output FILE",
-            hint="e.g. --output 2023整改台账.xlsx, or -o - to print it into a pipe",
+            _("--format {format} needs --output FILE").format(format=output_format.value),
+            hint=_("e.g. --output 2023整改台账.xlsx, or -o - to print it into a pipe"),
         )
     if output_format in binary and output == STDIO:
         binary_to_terminal(binary[output_format])
@@ -225,9 +293,14 @@ def export(
     problems = [p for p in ledger.problems if p.year == year and (not unit or p.unit in unit)]
     if not problems and output_format is not ExportFormat.sqlite:
         years = sorted({p.year for p in ledger.problems if not unit or p.unit in unit})
+        comma = pick("、", ", ")
         raise AuditLedgerError(
-            f"no problems of {year}" + (f" for {', '.join(unit)}" if unit else "") + " to export",
-            hint=f"years with problems: {', '.join(map(str, years))}" if years else "add problems first",
+            _("no problems of {year} for {units} to export").format(year=year, units=comma.join(unit))
+            if unit
+            else _("no problems of {year} to export").format(year=year),
+            hint=_("years with problems: {years}").format(years=comma.join(map(str, years)))
+            if years
+            else _("add problems first"),
         )
     data: str | bytes
     note = left_out_lines(ledger.left_out, ledger.settings.language.value)
@@ -255,7 +328,7 @@ def export(
         write_or_print(data, None, binary.get(output_format, ""))
     else:
         store.write_output(output, data, state().root())
-        typer.echo(f"wrote {len(problems)} problems to {output}", err=True)
+        typer.echo(_("wrote {count} problems to {path}").format(count=len(problems), path=output), err=True)
 
 
 class ReviewFormat(str, Enum):
@@ -290,11 +363,14 @@ def diff(
     with tempfile.TemporaryDirectory(prefix="auditledger-diff-") as scratch:
         before, old_found = load(store.git_checkout(root, old, Path(scratch) / "old"))
         after, new_found = load(store.git_checkout(root, new, Path(scratch) / "new") if new else root)
-    for name, found_here in ((old, old_found), (new or "the working tree", new_found)):
+    for name, found_here in ((old, old_found), (new or _("the working tree"), new_found)):
         errors = sum(1 for d in found_here if d.is_error)
         if errors:
             typer.echo(
-                f"warning: {name} has {errors} errors; records with errors are left out of the comparison",
+                _(
+                    "warning: {revision} has {count} errors; records with errors are left out of the "
+                    "comparison"
+                ).format(revision=name, count=errors),
                 err=True,
             )
     found = compare(before, after)
@@ -331,12 +407,12 @@ def fmt(
         if not check:  # every file or none, under the lock the files were read under
             store.write_all(root, [(path, text, original) for path, (text, original) in changed])
     broken = [(path, found) for path, found in results if isinstance(found, AuditLedgerError)]
-    for _, error in broken:
-        typer.echo(f"{error.message}; {error.hint}", err=True)
-    for path, _ in changed:
+    for _path, error in broken:
+        typer.echo(with_hint(error.message, error.hint), err=True)
+    for path, _found in changed:
         if check:
-            typer.echo(f"{path}: not in the canonical layout (run `auditledger fmt`)")
+            typer.echo(_("{path}: not in the canonical layout (run `auditledger fmt`)").format(path=path))
         else:
-            typer.echo(f"formatted {path}")
+            typer.echo(_("formatted {path}").format(path=path))
     if broken or (check and changed):
         raise typer.Exit(1)

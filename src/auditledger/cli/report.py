@@ -18,6 +18,7 @@ from auditledger.cli.options import (
     iso_date,
 )
 from auditledger.diagnostics import AuditLedgerError, ledger_path
+from auditledger.i18n import _
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -102,7 +103,7 @@ def report(
     from auditledger.render.report import Format, render
 
     if kind is ReportKind.unit and not unit:
-        raise AuditLedgerError("--kind unit needs --unit", hint="name the unit, e.g. --unit czj")
+        raise AuditLedgerError(_("--kind unit needs --unit"), hint=_("name the unit, e.g. --unit czj"))
     ledger = read_ledger(
         iso_date(as_of, "--as-of") if as_of else lambda present: cutoff_of(present, year),
         at=at,
@@ -166,14 +167,18 @@ def cutoff_of(ledger: "Ledger", year: int) -> "date":
     if report is None or report.cutoff is None:
         return date.today()
     typer.echo(
-        f"as of {report.cutoff}, the data cut-off of the {year} rectification report "
-        f"({ledger_path(year, '_year.yaml')}); pass --as-of to choose another day",
+        _(
+            "as of {day}, the data cut-off of the {year} rectification report ({file}); "
+            "pass --as-of to choose another day"
+        ).format(day=report.cutoff, year=year, file=ledger_path(year, "_year.yaml")),
         err=True,
     )
     if report.cutoff > date.today():
         typer.echo(
-            f"warning: the cut-off {report.cutoff} is still ahead: the figures are today's, and will "
-            "change until then",
+            _(
+                "warning: the cut-off {day} is still ahead: the figures are today's, and will "
+                "change until then"
+            ).format(day=report.cutoff),
             err=True,
         )
     return report.cutoff
@@ -200,18 +205,25 @@ def template_folders(ledger: "Ledger", explicit: Path | None = None) -> list[Pat
         if not inside:
             where = locate_lines([Diagnostic.at(ledger.settings_origin.path, ("templates",), "", "")])[0]
             raise AuditLedgerError(
-                f"{where.where()}: templates-outside: `templates: {name}` is not a folder inside the "
-                "ledger (an absolute path, `..` or a symbolic link)",
-                hint="keep the ledger's templates in a folder of the ledger, e.g. templates: tpl; "
-                "use --templates DIR for a folder of your own",
+                _(
+                    "{where}: templates-outside: `templates: {name}` is not a folder inside the "
+                    "ledger (an absolute path, `..` or a symbolic link)"
+                ).format(where=where.where(), name=name),
+                hint=_(
+                    "keep the ledger's templates in a folder of the ledger, e.g. templates: tpl; "
+                    "use --templates DIR for a folder of your own"
+                ),
             )
         if not store.is_folder(folder):
             where = locate_lines([Diagnostic.at(ledger.settings_origin.path, ("templates",), "", "")])[0]
             raise AuditLedgerError(
-                f"{where.where()}: templates-missing: `templates: {name}` names no folder "
-                f"({display_path(folder)})",
-                hint="create the folder, correct the path (relative to the ledger folder) "
-                "or remove the setting",
+                _("{where}: templates-missing: `templates: {name}` names no folder ({folder})").format(
+                    where=where.where(), name=name, folder=display_path(folder)
+                ),
+                hint=_(
+                    "create the folder, correct the path (relative to the ledger folder) "
+                    "or remove the setting"
+                ),
             )
         folders.append(folder)
     return folders
@@ -263,6 +275,6 @@ def binary_to_terminal(what: str) -> None:
     bytes. Redirected or piped, it is printed as it is."""
     if sys.stdout.isatty():
         raise AuditLedgerError(
-            f"-o -: will not print {what} on a terminal",
-            hint="redirect or pipe it, e.g. -o - > out.xlsx, or name a file with -o",
+            _("-o -: will not print {what} on a terminal").format(what=_(what)),
+            hint=_("redirect or pipe it, e.g. -o - > out.xlsx, or name a file with -o"),
         )

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from auditledger.diagnostics import AuditLedgerError, Diagnostic
+from auditledger.i18n import _, language, pick
 from auditledger.interchange.columns import BY_FIELD, COLUMNS, match
 from auditledger.interchange.sheets import Table
 from auditledger.loader import describe_error
@@ -100,7 +101,7 @@ def plan(ledger: Ledger, table: Table, options: Options) -> Plan:
     columns = {col: name for col, header in table.headers if (name := match(header, options.mapping))}
     if "title" not in columns.values() and not options.update:
         result.diagnostics.append(
-            _at(table, table.header_row, 1, "no 问题摘要 (title) column", "map one with --mapping")
+            _at(table, table.header_row, 1, _("no 问题摘要 (title) column"), _("map one with --mapping"))
         )
         return result
     units = _UnitIndex(ledger, options.create_units)
@@ -123,8 +124,8 @@ def plan(ledger: Ledger, table: Table, options: Options) -> Plan:
                 _cell(
                     row,
                     "id" if "id" in fields else "audit_no",
-                    f"'{key}' is on row {seen[key]} too",
-                    "keep one row",
+                    _("'{value}' is on row {row} too").format(value=key, row=seen[key]),
+                    _("keep one row"),
                 )
             )
             continue
@@ -150,8 +151,8 @@ def plan(ledger: Ledger, table: Table, options: Options) -> Plan:
                 _cell(
                     row,
                     "id",
-                    f"no problem with id '{fields['id']}'",
-                    "leave 台账编号 empty for a new problem",
+                    _("no problem with id '{id}'").format(id=fields["id"]),
+                    _("leave 台账编号 empty for a new problem"),
                 )
             )
             continue
@@ -187,16 +188,37 @@ _SPLIT_UNITS = re.compile(r"[、,，;；/\n]+")
 def _read_cells(row: _Row, units: _UnitIndex) -> tuple[dict[str, Any], list[Diagnostic]]:
     fields: dict[str, Any] = {}
     errors: list[Diagnostic] = []
-    for name, (_, value) in row.cells.items():
+    for name, (_column, value) in row.cells.items():
         try:
             parsed = _parse(name, value, row, units)
         except ValueError as exc:
-            message, _, hint = str(exc).partition("|")
-            errors.append(_cell(row, name, f"{BY_FIELD[name].header}: {message}", hint))
+            bad = exc if isinstance(exc, _BadCell) else _BadCell(str(exc), "")
+            message = _("{column}: {message}").format(column=BY_FIELD[name].header, message=bad.message)
+            errors.append(_cell(row, name, message, bad.hint))
             continue
         if parsed is not None:
             fields[name] = parsed
     return fields, errors
+
+
+class _BadCell(ValueError):
+    """A cell that cannot be read: what is wrong with it and the fix, both translated."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+def _cell_text(value: Any) -> str:
+    """A cell's value quoted in a message as the spreadsheet shows it (TRUE, 2024-06-30, 3),
+    never as Python writes it."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime) and value == datetime(value.year, value.month, value.day):
+        return value.date().isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _parse(name: str, value: Any, row: _Row, units: _UnitIndex) -> Any:
@@ -216,7 +238,9 @@ def _parse(name: str, value: Any, row: _Row, units: _UnitIndex) -> Any:
             return True
         if text in _NO:
             return False
-        raise ValueError(f"'{value}' is neither 是 nor 否|write 是 or 否")
+        raise _BadCell(
+            _("'{value}' is neither 是 nor 否").format(value=_cell_text(value)), _("write 是 or 否")
+        )
     if name in ("unit", "supervisor"):
         return units.find(str(value), row.place(name))
     if name == "cooperating":
@@ -235,9 +259,9 @@ def _parse(name: str, value: Any, row: _Row, units: _UnitIndex) -> Any:
 def _date(value: Any) -> date:
     day = _any_date(value)
     if not FIRST_DAY <= day <= LAST_DAY:
-        raise ValueError(
-            f"{day} is not between {FIRST_DAY} and {LAST_DAY}"
-            "|correct the year: a ledger's dates lie within 1990–2100"
+        raise _BadCell(
+            _("{day} is not between {first} and {last}").format(day=day, first=FIRST_DAY, last=LAST_DAY),
+            _("correct the year: a ledger's dates lie within 1990–2100"),
         )
     return day
 
@@ -254,18 +278,27 @@ def _any_date(value: Any) -> date:
             return date(*(int(part) for part in found.groups()))
         except ValueError:
             pass
-    raise ValueError(f"'{value}' is not a date|write it as 2024-06-30, 2024/6/30 or 2024年6月30日")
+    raise _BadCell(
+        _("'{value}' is not a date").format(value=_cell_text(value)),
+        _("write it as 2024-06-30, 2024/6/30 or 2024年6月30日"),
+    )
 
 
 def _amount(value: Any) -> Decimal:
     if isinstance(value, bool):
-        raise ValueError(f"'{value}' is not an amount|write the amount in 万元, e.g. 1234.56")
+        raise _BadCell(
+            _("'{value}' is not an amount").format(value=_cell_text(value)),
+            _("write the amount in 万元, e.g. 1234.56"),
+        )
     if isinstance(value, int | float):
         number: Decimal | str = Decimal(repr(value))
     else:
         number = money_from_text(str(value))
     if not isinstance(number, Decimal) or not number.is_finite() or number < 0:
-        raise ValueError(f"'{value}' is not an amount|write the amount in 万元, e.g. 1,234.56 or 1234.56万元")
+        raise _BadCell(
+            _("'{value}' is not an amount").format(value=_cell_text(value)),
+            _("write the amount in 万元, e.g. 1,234.56 or 1234.56万元"),
+        )
     return number
 
 
@@ -277,7 +310,10 @@ def _count(value: Any) -> int:
         number = Decimal(-1)
     # `1e999999999` is no count, and made an int it would have 10**9 digits
     if not number.is_finite() or not 0 <= number <= 1_000_000 or number != number.to_integral_value():
-        raise ValueError(f"'{value}' is not a whole number|write a count such as 3")
+        raise _BadCell(
+            _("'{value}' is not a whole number").format(value=_cell_text(value)),
+            _("write a count such as 3"),
+        )
     return int(number)
 
 
@@ -285,7 +321,10 @@ def _choice(cls: type[Choice], value: Any) -> Choice:
     try:
         return cls.parse(str(value))
     except ValueError:
-        raise ValueError(f"'{value}' is not a valid value|use one of: {cls.choices()}") from None
+        raise _BadCell(
+            _("'{value}' is not a valid value").format(value=_cell_text(value)),
+            _("use one of: {choices}").format(choices=cls.choices()),
+        ) from None
 
 
 class _UnitIndex:
@@ -322,8 +361,10 @@ class _UnitIndex:
                 None,
                 None,
                 "unknown-unit",
-                f"unit '{name}' is not in units.yaml ({len(places)} rows, first at {places[0]})",
-                "add it with `auditledger add-unit ID --name 名称`, or pass --create-units",
+                _("unit '{name}' is not in units.yaml ({count} rows, first at {place})").format(
+                    name=name, count=len(places), place=places[0]
+                ),
+                _("add it with `auditledger add-unit ID --name 名称`, or pass --create-units"),
             )
             for name, places in sorted(self.unknown.items())
         ]
@@ -341,6 +382,25 @@ def _next_number(ledger: Ledger, year: int) -> int:
     return max((int(m.group(1)) for p in ledger.problems if (m := pattern.match(p.id))), default=0) + 1
 
 
+class _TooLittle(ValueError):
+    """A rectified total below the amounts the ledger already has by method."""
+
+    def __init__(self, already: Decimal) -> None:
+        super().__init__(already)
+        self.already = already
+
+
+def _too_little(row: _Row, exc: _TooLittle) -> Diagnostic:
+    return _cell(
+        row,
+        "rectified_amount",
+        _("已整改金额 is less than the amounts already rectified by method ({amount})").format(
+            amount=exc.already
+        ),
+        _("correct the amount"),
+    )
+
+
 def _model_fields(fields: dict[str, Any], base: Problem | None, on: date) -> dict[str, Any]:
     """Row values as Problem fields: 是/否 and the rectified total folded in."""
     data = dict(fields)
@@ -353,7 +413,7 @@ def _model_fields(fields: dict[str, Any], base: Problem | None, on: date) -> dic
         others = {m: v for m, v in (base.rectified if base else {}).items() if m is not RectifyMethod.other}
         rest = total - sum(others.values(), Decimal(0))
         if rest < 0:
-            raise ValueError(f"is less than the amounts already rectified by method ({sum(others.values())})")
+            raise _TooLittle(sum(others.values(), Decimal(0)))
         data["rectified"] = {**others, RectifyMethod.other: rest} if rest or not others else others
     if (
         Status.parse(str(status.value if isinstance(status, Status) else status)).finished
@@ -367,8 +427,8 @@ def _model_fields(fields: dict[str, Any], base: Problem | None, on: date) -> dic
 def _new(row: _Row, ident: str, fields: dict[str, Any], options: Options, result: Plan) -> Problem | None:
     try:
         data = _model_fields(fields, None, options.on)
-    except ValueError as exc:
-        result.diagnostics.append(_cell(row, "rectified_amount", f"已整改金额 {exc}", "correct the amount"))
+    except _TooLittle as exc:
+        result.diagnostics.append(_too_little(row, exc))
         return None
     return _validate(row, {"id": ident, "year": options.year, **data}, result)
 
@@ -387,9 +447,11 @@ def _update(
                 _cell(
                     row,
                     name,
-                    f"{BY_FIELD[name].header} was changed in the ledger since the export "
-                    f"(ledger: {_show(current)}, spreadsheet: {_show(fields[name])})",
-                    "export again and redo this change, or edit the ledger directly",
+                    _(
+                        "{column} was changed in the ledger since the export "
+                        "(ledger: {ledger}, spreadsheet: {sheet})"
+                    ).format(column=BY_FIELD[name].header, ledger=_show(current), sheet=_show(fields[name])),
+                    _("export again and redo this change, or edit the ledger directly"),
                 )
             )
             return None
@@ -399,8 +461,8 @@ def _update(
         return None
     try:
         data = _model_fields(fields, existing, options.on)
-    except ValueError as exc:
-        result.diagnostics.append(_cell(row, "rectified_amount", f"已整改金额 {exc}", "correct the amount"))
+    except _TooLittle as exc:
+        result.diagnostics.append(_too_little(row, exc))
         return None
     changed = _validate(row, {**existing.model_dump(), **data}, result)
     if changed is None:
@@ -455,8 +517,17 @@ def plain(value: Any) -> Any:
 
 
 def _show(value: Any) -> str:
-    shown = plain(value)
-    return "；".join(map(str, shown)) if isinstance(shown, list) else str(shown)
+    """A value of a cell or of the ledger as people write it: — for nothing, yes or no, a
+    code by its label, items parted with ；."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, Choice):
+        return value.label(language())
+    if isinstance(value, list | tuple):
+        return pick("；", "; ").join(_show(v) for v in value)
+    return str(plain(value))
 
 
 def _validate(row: _Row, data: dict[str, Any], result: Plan) -> Problem | None:
@@ -470,7 +541,8 @@ def _validate(row: _Row, data: dict[str, Any], result: Plan) -> Problem | None:
             name = "rectified_amount" if name == "rectified" else name
             header = BY_FIELD[name].header if name in BY_FIELD else name
             if code == "missing-field":
-                message, hint = f"no {header} in this row", f"fill in {header}"
+                message = _("no {column} in this row").format(column=header)
+                hint = _("fill in {column}").format(column=header)
             result.diagnostics.append(_cell(row, name, message, hint, code))
         return None
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from auditledger.diagnostics import AuditLedgerError
+from auditledger.i18n import _, pick
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BASELINE_SHEET = "_auditledger"
@@ -87,7 +88,10 @@ def read_table(
     elif suffix in (".xlsx", ".xlsm"):
         grid, name, baseline = _read_xlsx(path, sheet, prefer, raw)
     else:
-        raise AuditLedgerError(f"{path}: cannot import a '{suffix}' file", hint="save it as .xlsx or .csv")
+        raise AuditLedgerError(
+            _("{path}: cannot import a '{suffix}' file").format(path=path, suffix=suffix),
+            hint=_("save it as .xlsx or .csv"),
+        )
     for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
         texts = [str(v).strip() if v is not None else "" for v in row]
         if sum(1 for text in texts if text and is_header(text)) >= 2:
@@ -99,10 +103,13 @@ def read_table(
             ]
             return Table(path, name, index + 1, headers, rows, baseline)
     raise AuditLedgerError(
-        f"{path}{':' + name if name else ''}: no header row with known column names in the first "
-        f"{HEADER_SEARCH_ROWS} rows",
-        hint="the first row of the list should name its columns, e.g. 问题摘要, 责任单位, 整改时限; "
-        "or map your headers with --mapping",
+        _("{where}: no header row with known column names in the first {count} rows").format(
+            where=f"{path}:{name}" if name else path, count=HEADER_SEARCH_ROWS
+        ),
+        hint=_(
+            "the first row of the list should name its columns, e.g. 问题摘要, 责任单位, 整改时限; "
+            "or map your headers with --mapping"
+        ),
     )
 
 
@@ -132,11 +139,23 @@ def _place(sheet: str | None, row: int, column: int) -> str:
 
 
 def _too_big(path: Path, sheet: str | None, row: int, column: int, what: str) -> AuditLedgerError:
-    """A cell beyond the limits, named but not echoed."""
+    """A cell beyond the limits, named but not echoed; `what` says which limit, translated."""
     return AuditLedgerError(
         f"{path}:{_place(sheet, row, column)}: {what}",
-        hint="a list of problems is smaller: check that this is the right file, or import it in parts",
+        hint=_("a list of problems is smaller: check that this is the right file, or import it in parts"),
     )
+
+
+def _more_rows() -> str:
+    return _("the sheet has more than {count} rows").format(count=f"{MAX_ROWS:,}")
+
+
+def _more_columns() -> str:
+    return _("a row has more than {count} columns").format(count=MAX_COLUMNS)
+
+
+def _more_characters() -> str:
+    return _("the cell holds more than {count} characters").format(count=f"{MAX_CELL_CHARS:,}")
 
 
 class _Grid:
@@ -153,23 +172,21 @@ class _Grid:
         while end and values[end - 1] in (None, ""):
             end -= 1
         if end and row > MAX_ROWS:
-            raise _too_big(self.path, self.sheet, row, 1, f"the sheet has more than {MAX_ROWS:,} rows")
+            raise _too_big(self.path, self.sheet, row, 1, _more_rows())
         if end > MAX_COLUMNS:
-            raise _too_big(self.path, self.sheet, row, end, f"a row has more than {MAX_COLUMNS} columns")
+            raise _too_big(self.path, self.sheet, row, end, _more_columns())
         kept = list(values[:end])
         for column, value in enumerate(kept, start=1):
             if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-                raise _too_big(
-                    self.path,
-                    self.sheet,
-                    row,
-                    column,
-                    f"the cell holds more than {MAX_CELL_CHARS:,} characters",
-                )
+                raise _too_big(self.path, self.sheet, row, column, _more_characters())
         self.cells += sum(1 for value in kept if value not in (None, ""))
         if self.cells > MAX_CELLS:
             raise _too_big(
-                self.path, self.sheet, row, end, f"the sheet has more than {MAX_CELLS:,} filled cells"
+                self.path,
+                self.sheet,
+                row,
+                end,
+                _("the sheet has more than {count} filled cells").format(count=f"{MAX_CELLS:,}"),
             )
         self.rows.append(kept)
 
@@ -191,14 +208,22 @@ def _read_csv(path: Path, raw: bytes | None = None) -> list[list[Any]]:
         except csv.Error as exc:  # a field over csv's own limit (131,072), a broken quote
             if "field larger" in str(exc):
                 raise _too_big(
-                    path, None, reader.line_num, 1, f"a cell holds more than {MAX_CELL_CHARS:,} characters"
+                    path,
+                    None,
+                    reader.line_num,
+                    1,
+                    _("a cell holds more than {count} characters").format(count=f"{MAX_CELL_CHARS:,}"),
                 ) from None
             raise AuditLedgerError(
-                f"{path}: line {reader.line_num}: not readable as CSV ({exc})", hint="save it as UTF-8 CSV"
+                _("{path}: line {line}: not readable as CSV ({reason})").format(
+                    path=path, line=reader.line_num, reason=exc
+                ),
+                hint=_("save it as UTF-8 CSV"),
             ) from None
         return grid.rows
     raise AuditLedgerError(  # pragma: no cover - gb18030 decodes nearly every byte string
-        f"{path}: the file is neither UTF-8 nor GB18030 text", hint="save it as UTF-8 CSV"
+        _("{path}: the file is neither UTF-8 nor GB18030 text").format(path=path),
+        hint=_("save it as UTF-8 CSV"),
     )
 
 
@@ -213,11 +238,14 @@ def _read_bytes(path: Path) -> bytes:
         with path.open("rb") as file:
             raw = file.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise AuditLedgerError(f"cannot read {path}: {exc.strerror or exc}", hint="check the path") from exc
+        raise AuditLedgerError(
+            _("cannot read {path}: {reason}").format(path=path, reason=exc.strerror or exc),
+            hint=_("check the path"),
+        ) from exc
     if len(raw) > MAX_FILE_BYTES:
         raise AuditLedgerError(
-            f"{path}: the file is larger than {MAX_FILE_BYTES // 2**20} MB",
-            hint="a list of problems is smaller: check that this is the right file, or import it in parts",
+            _("{path}: the file is larger than {size} MB").format(path=path, size=MAX_FILE_BYTES // 2**20),
+            hint=_("a list of problems is smaller: check that this is the right file, or import it in parts"),
         )
     return raw
 
@@ -228,25 +256,28 @@ def _read_stdin() -> bytes:
     user forgot the `<` or the pipe), rather than waiting for typed bytes."""
     stream = sys.stdin
     if stream is None:
-        raise AuditLedgerError("import -: there is no standard input", hint="pipe the list in")
+        raise AuditLedgerError(_("import -: there is no standard input"), hint=_("pipe the list in"))
     if stream.isatty():
         raise AuditLedgerError(
-            "import -: standard input is a terminal, not a list",
-            hint="pipe or redirect the list in, e.g. auditledger import - --year 2025 < 清单.csv",
+            _("import -: standard input is a terminal, not a list"),
+            hint=_("pipe or redirect the list in, e.g. auditledger import - --year 2025 < 清单.csv"),
         )
     binary = getattr(stream, "buffer", None)
     try:
         raw: bytes | str = (binary if binary is not None else stream).read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise AuditLedgerError(
-            f"cannot read standard input: {exc.strerror or exc}", hint="pipe the list in"
+            _("cannot read standard input: {reason}").format(reason=exc.strerror or exc),
+            hint=_("pipe the list in"),
         ) from exc
     if isinstance(raw, str):  # a replaced text stream without bytes beneath it
         raw = raw.encode("utf-8", "surrogateescape")
     if len(raw) > MAX_FILE_BYTES:
         raise AuditLedgerError(
-            f"{STDIN_NAME}: standard input holds more than {MAX_FILE_BYTES // 2**20} MB",
-            hint="a list of problems is smaller: check what is piped in, or import it in parts",
+            _("{path}: standard input holds more than {size} MB").format(
+                path=STDIN_NAME, size=MAX_FILE_BYTES // 2**20
+            ),
+            hint=_("a list of problems is smaller: check what is piped in, or import it in parts"),
         )
     return raw
 
@@ -270,13 +301,15 @@ def _read_xlsx(
             names = [n for n in book.sheetnames if n not in (BASELINE_SHEET, LEFT_OUT_SHEET)]
             if not names:
                 raise AuditLedgerError(
-                    f"{path}: the workbook has no sheet to import", hint="open and save it again"
+                    _("{path}: the workbook has no sheet to import").format(path=path),
+                    hint=_("open and save it again"),
                 )
             if sheet is None:
                 sheet = prefer if prefer is not None and prefer in names else names[0]
             elif sheet not in names:
                 raise AuditLedgerError(
-                    f"--sheet: {path} has no sheet '{sheet}'", hint=f"its sheets: {', '.join(names)}"
+                    _("--sheet: {path} has no sheet '{sheet}'").format(path=path, sheet=sheet),
+                    hint=_("its sheets: {sheets}").format(sheets=pick("、", ", ").join(names)),
                 )
             grid = _Grid(path, sheet)
             screen.sheet(sheet, getattr(book[sheet], "_worksheet_path", None))
@@ -300,8 +333,10 @@ def _read_xlsx(
         # (BadZipFile, ParseError, KeyError of a missing part, OverflowError of a date serial
         # out of range, ...): one line, never a traceback.
         raise AuditLedgerError(
-            f"{path}: not a readable .xlsx workbook ({type(exc).__name__}: {str(exc)[:200]})",
-            hint="open and save it again",
+            _("{path}: not a readable .xlsx workbook ({reason})").format(
+                path=path, reason=f"{type(exc).__name__}: {str(exc)[:200]}"
+            ),
+            hint=_("open and save it again"),
         ) from exc
     return grid.rows, sheet, baseline
 
@@ -315,9 +350,12 @@ def _baseline(path: Path, row: int, text: Any) -> dict[str, Any]:
         value = None
     if not isinstance(value, dict):
         raise AuditLedgerError(
-            f"{path}:{_place(BASELINE_SHEET, row, 2)}: the hidden sheet of exported values was changed",
-            hint=f"delete the sheet {BASELINE_SHEET} (every filled cell then counts as an edit), "
-            "or export again",
+            _("{where}: the hidden sheet of exported values was changed").format(
+                where=f"{path}:{_place(BASELINE_SHEET, row, 2)}"
+            ),
+            hint=_(
+                "delete the sheet {sheet} (every filled cell then counts as an edit), or export again"
+            ).format(sheet=BASELINE_SHEET),
         )
     return value
 
@@ -333,21 +371,29 @@ class _Screen:
         infos = archive.infolist()
         if len(infos) > MAX_PARTS:
             raise AuditLedgerError(
-                f"{path}: the workbook has more than {MAX_PARTS} parts", hint="open and save it again"
+                _("{path}: the workbook has more than {count} parts").format(path=path, count=MAX_PARTS),
+                hint=_("open and save it again"),
             )
         total = sum(info.file_size for info in infos)
         if total > MAX_WORKBOOK_BYTES:
             raise AuditLedgerError(
-                f"{path}: the workbook unpacks to {total:,} bytes, more than "
-                f"{MAX_WORKBOOK_BYTES // 2**20} MB (a zip bomb?)",
-                hint="a list of problems is smaller: check that this is the right file",
+                _("{path}: the workbook unpacks to {bytes} bytes, more than {size} MB (a zip bomb?)").format(
+                    path=path, bytes=f"{total:,}", size=MAX_WORKBOOK_BYTES // 2**20
+                ),
+                hint=_("a list of problems is smaller: check that this is the right file"),
             )
         for info in infos:
             if info.file_size > MAX_PART_BYTES:
                 raise AuditLedgerError(
-                    f"{path}: its part {info.filename} unpacks to {info.file_size:,} bytes, more than "
-                    f"{MAX_PART_BYTES // 2**20} MB (a zip bomb?)",
-                    hint="a list of problems is smaller: check that this is the right file",
+                    _(
+                        "{path}: its part {part} unpacks to {bytes} bytes, more than {size} MB (a zip bomb?)"
+                    ).format(
+                        path=path,
+                        part=info.filename,
+                        bytes=f"{info.file_size:,}",
+                        size=MAX_PART_BYTES // 2**20,
+                    ),
+                    hint=_("a list of problems is smaller: check that this is the right file"),
                 )
         self.long_strings: set[int] = set()
         self.shared = 0
@@ -369,17 +415,21 @@ class _Screen:
             self._scan(each, self._sheet_handlers(name))
         if self.long_strings:  # a long text that no cell of this sheet uses: still refused
             raise AuditLedgerError(
-                f"{self.path}: a text of the workbook holds more than {MAX_CELL_CHARS:,} characters",
-                hint="shorten it, or check that this is the right file",
+                _("{path}: a text of the workbook holds more than {count} characters").format(
+                    path=self.path, count=f"{MAX_CELL_CHARS:,}"
+                ),
+                hint=_("shorten it, or check that this is the right file"),
             )
 
     def _scan(self, part: str, handlers: dict[str, Any]) -> None:
         from xml.parsers import expat
 
-        def no_dtd(*_: Any) -> None:
+        def no_dtd(*_args: Any) -> None:
             raise AuditLedgerError(
-                f"{self.path}: its part {part} declares a DTD, which no workbook needs",
-                hint="open and save it again in a spreadsheet program",
+                _("{path}: its part {part} declares a DTD, which no workbook needs").format(
+                    path=self.path, part=part
+                ),
+                hint=_("open and save it again in a spreadsheet program"),
             )
 
         parser = expat.ParserCreate()
@@ -404,8 +454,10 @@ class _Screen:
             run[0] += len(data)
             if run[0] > MAX_TEXT_RUN:
                 raise AuditLedgerError(
-                    f"{self.path}: its part {part} holds a text of more than {MAX_TEXT_RUN:,} characters",
-                    hint="a list of problems has no such text: check that this is the right file",
+                    _("{path}: its part {part} holds a text of more than {count} characters").format(
+                        path=self.path, part=part, count=f"{MAX_TEXT_RUN:,}"
+                    ),
+                    hint=_("a list of problems has no such text: check that this is the right file"),
                 )
             if text:
                 text(data)
@@ -419,20 +471,25 @@ class _Screen:
                 parser.Parse(b"", True)
         except expat.ExpatError as exc:
             raise AuditLedgerError(
-                f"{self.path}: its part {part} is not well-formed XML ({exc})", hint="open and save it again"
+                _("{path}: its part {part} is not well-formed XML ({reason})").format(
+                    path=self.path, part=part, reason=exc
+                ),
+                hint=_("open and save it again"),
             ) from None
 
     def _shared_handlers(self) -> dict[str, Any]:
         state = {"in_text": False, "length": 0}
 
-        def start(tag: str, _: Any) -> None:
+        def start(tag: str, _attrs: Any) -> None:
             local = tag.rpartition(":")[2]
             if local == "si":
                 self.shared += 1
                 if self.shared > MAX_SHARED_STRINGS:
                     raise AuditLedgerError(
-                        f"{self.path}: the workbook holds more than {MAX_SHARED_STRINGS:,} texts",
-                        hint="a list of problems is smaller: check that this is the right file",
+                        _("{path}: the workbook holds more than {count} texts").format(
+                            path=self.path, count=f"{MAX_SHARED_STRINGS:,}"
+                        ),
+                        hint=_("a list of problems is smaller: check that this is the right file"),
                     )
                 state["length"] = 0
             state["in_text"] = local == "t"
@@ -468,9 +525,9 @@ class _Screen:
                         sheet,
                         place["row"],
                         place["column"] + 1,
-                        f"a row has more than {MAX_COLUMNS} cells"
+                        _("a row has more than {count} cells").format(count=MAX_COLUMNS)
                         if place["in_row"] > MAX_COLUMNS
-                        else f"the sheet has more than {MAX_CELLS:,} cells",
+                        else _("the sheet has more than {count} cells").format(count=f"{MAX_CELLS:,}"),
                     )
                 ref = attrs.get("r", "")
                 letters = ref.rstrip("0123456789")
@@ -491,22 +548,12 @@ class _Screen:
             if local == "c" and place["filled"]:
                 row, column = place["row"], place["column"]
                 if row > MAX_ROWS:
-                    raise _too_big(
-                        self.path, sheet, row, column, f"the sheet has more than {MAX_ROWS:,} rows"
-                    )
+                    raise _too_big(self.path, sheet, row, column, _more_rows())
                 if column > MAX_COLUMNS:
-                    raise _too_big(
-                        self.path, sheet, row, column, f"a row has more than {MAX_COLUMNS} columns"
-                    )
+                    raise _too_big(self.path, sheet, row, column, _more_columns())
                 index = "".join(digits)
                 if place["shared"] and index.isdigit() and int(index) in self.long_strings:
-                    raise _too_big(
-                        self.path,
-                        sheet,
-                        row,
-                        column,
-                        f"the cell holds more than {MAX_CELL_CHARS:,} characters",
-                    )
+                    raise _too_big(self.path, sheet, row, column, _more_characters())
 
         def text(data: str) -> None:
             if not place["in_cell"]:
@@ -514,13 +561,7 @@ class _Screen:
             place["length"] += len(data)  # a formula's text too: openpyxl reads it whole
             place["filled"] = place["filled"] or (place["in_value"] and bool(data.strip()))
             if place["length"] > MAX_CELL_CHARS:
-                raise _too_big(
-                    self.path,
-                    sheet,
-                    place["row"],
-                    place["column"],
-                    f"the cell holds more than {MAX_CELL_CHARS:,} characters",
-                )
+                raise _too_big(self.path, sheet, place["row"], place["column"], _more_characters())
             if place["shared"] and place["in_value"] and len(digits) < 12:
                 digits.append(data)
 

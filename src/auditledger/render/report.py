@@ -28,6 +28,7 @@ import jinja2.sandbox
 from markupsafe import Markup
 
 from auditledger.diagnostics import AuditLedgerError, display_path
+from auditledger.i18n import _
 from auditledger.model import Choice
 from auditledger.planning import CRITERION_NAMES
 from auditledger.render import charts
@@ -57,7 +58,7 @@ def shipped_templates() -> Path:
     for candidate in (here / "templates", here.parent.parent / "templates"):
         if candidate.is_dir():
             return candidate
-    raise FileNotFoundError("auditledger's templates are missing from the installation")
+    raise FileNotFoundError(_("auditledger's templates are missing from the installation"))
 
 
 # --- Markdown escaping -------------------------------------------------------------------
@@ -123,9 +124,11 @@ class _Loader(jinja2.FileSystemLoader):
                 os.lstat(real).st_mode
             ):
                 raise AuditLedgerError(
-                    f"{display_path(Path(path))}: template-unsafe: not read: a template must be a "
-                    "regular file in its folder, not a symbolic link, a device or a FIFO",
-                    hint="replace it with the template file itself, or remove it",
+                    _(
+                        "{path}: template-unsafe: not read: a template must be a regular file in its "
+                        "folder, not a symbolic link, a device or a FIFO"
+                    ).format(path=display_path(Path(path))),
+                    hint=_("replace it with the template file itself, or remove it"),
                 )
             break
         return super().get_source(environment, template)
@@ -183,9 +186,11 @@ def _bounded(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
     def bounded(*args: Any, **kwargs: Any) -> Any:
         for value in (*args, *kwargs.values()):
             if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10_000:
-                raise jinja2.exceptions.SecurityError(f"the filter {name} is asked for too large a size")
+                raise jinja2.exceptions.SecurityError(
+                    _("the filter {name} is asked for too large a size").format(name=name)
+                )
             if name == "format" and isinstance(value, str) and _WIDE.search(value):
-                raise jinja2.exceptions.SecurityError("a format in a template may not ask for that width")
+                raise jinja2.exceptions.SecurityError(_("a format in a template may not ask for that width"))
         return original(*args, **kwargs)
 
     bounded.jinja_pass_arg = getattr(original, "jinja_pass_arg", None)  # type: ignore[attr-defined]
@@ -211,19 +216,21 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
             return None
         spec = str(getattr(value, "__self__", ""))
         if _WIDE.search("".join(re.findall(r"\{[^{}]*\}", spec))):
-            raise jinja2.exceptions.SecurityError("a format in a template may not ask for that width")
+            raise jinja2.exceptions.SecurityError(_("a format in a template may not ask for that width"))
         return wrapped
 
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(right, int) and abs(right) > 1000:
-            raise jinja2.exceptions.SecurityError(f"the exponent {right} is too large for a template")
+            raise jinja2.exceptions.SecurityError(
+                _("the exponent {exponent} is too large for a template").format(exponent=right)
+            )
         if (
             operator == "**"
             and isinstance(left, int)
             and isinstance(right, int)
             and left.bit_length() * right > _MOST_BITS
         ):
-            raise jinja2.exceptions.SecurityError("the power is too large for a template")
+            raise jinja2.exceptions.SecurityError(_("the power is too large for a template"))
         if operator == "*":
             sizes = [
                 len(value) * other
@@ -231,7 +238,9 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
                 if isinstance(value, str | list | tuple) and isinstance(other, int)
             ]
             if any(size > _MOST_ITEMS for size in sizes):
-                raise jinja2.exceptions.SecurityError("a template may not repeat a text or list that often")
+                raise jinja2.exceptions.SecurityError(
+                    _("a template may not repeat a text or list that often")
+                )
         return super().call_binop(context, operator, left, right)
 
 
@@ -293,43 +302,52 @@ def render(data: Any, kind: Kind, output: Format, lang: str, folders: Sequence[P
             text = _render(env, data, kind, output, lang)
     except _TooLong:
         raise AuditLedgerError(
-            f"template-slow: rendering the {kind.value} document took more than {RENDER_SECONDS} s",
-            hint="a template's loops run too long: simplify the ledger's templates",
+            _("template-slow: rendering the {kind} document took more than {seconds} s").format(
+                kind=kind.value, seconds=RENDER_SECONDS
+            ),
+            hint=_("a template's loops run too long: simplify the ledger's templates"),
         ) from None
     except jinja2.TemplateSyntaxError as exc:
         raise AuditLedgerError(
             f"{exc.filename or exc.name}:{exc.lineno}: template-syntax: {exc.message}",
-            hint="fix the template (see templates/README.md)",
+            hint=_("fix the template (see templates/README.md)"),
         ) from None
     except AuditLedgerError:
         raise
     except jinja2.TemplateNotFound as exc:
         raise AuditLedgerError(
-            f"template {exc.name} not found", hint="copy it from the shipped templates into your folder"
+            _("template {name} not found").format(name=exc.name),
+            hint=_("copy it from the shipped templates into your folder"),
         ) from None
     except jinja2.exceptions.SecurityError as exc:
         raise AuditLedgerError(
             f"{_place(exc)}template-unsafe: {(exc.message or str(exc)).rstrip('.')}",
-            hint="a template may use the report's data and the filters in templates/README.md, "
-            "nothing of Python's internals; remove this from the template",
+            hint=_(
+                "a template may use the report's data and the filters in templates/README.md, "
+                "nothing of Python's internals; remove this from the template"
+            ),
         ) from None
     except jinja2.UndefinedError as exc:
         raise AuditLedgerError(
-            f"{_place(exc)}template error: {exc.message}",
-            hint="a template uses a name the report does not have; see templates/README.md",
+            _("{where}template error: {message}").format(where=_place(exc), message=exc.message),
+            hint=_("a template uses a name the report does not have; see templates/README.md"),
         ) from None
     except UnicodeDecodeError as exc:
         raise AuditLedgerError(
-            f"a template is not UTF-8 text ({exc.reason} at byte {exc.start})",
-            hint="save the templates as UTF-8",
+            _("a template is not UTF-8 text ({reason} at byte {start})").format(
+                reason=exc.reason, start=exc.start
+            ),
+            hint=_("save the templates as UTF-8"),
         ) from None
     except Exception as exc:
         where = _template_frame(exc)
         if where is None or Path(where[0]).is_relative_to(shipped_templates()):
             raise  # a fault of auditledger's own, not of a ledger's template
         raise AuditLedgerError(
-            f"{_place(exc)}template error: {type(exc).__name__}: {exc}",
-            hint="fix the template (see templates/README.md)",
+            _("{where}template error: {message}").format(
+                where=_place(exc), message=f"{type(exc).__name__}: {exc}"
+            ),
+            hint=_("fix the template (see templates/README.md)"),
         ) from None
     if output is Format.md:  # blank lines left by template tags; values never hold raw newlines
         text = re.sub(r"\n{3,}", "\n\n", text)
@@ -375,14 +393,16 @@ def templates_digest(folders: Sequence[Path], kind: Kind, output: Format) -> str
             continue
         seen.add(name)
         try:
-            source, filename, _ = env.loader.get_source(env, name)
+            source, filename, _uptodate = env.loader.get_source(env, name)
         except jinja2.TemplateNotFound:
             continue  # rendering says so
         except UnicodeDecodeError as exc:
             path = next((folder / name for folder in folders if (folder / name).is_file()), Path(name))
             raise AuditLedgerError(
-                f"{display_path(path)}: a template is not UTF-8 text ({exc.reason} at byte {exc.start})",
-                hint="save the templates as UTF-8",
+                _("{path}: a template is not UTF-8 text ({reason} at byte {start})").format(
+                    path=display_path(path), reason=exc.reason, start=exc.start
+                ),
+                hint=_("save the templates as UTF-8"),
             ) from None
         if filename is None or not Path(filename).is_relative_to(shipped_templates()):
             used[name] = source
