@@ -266,7 +266,7 @@ def test_confirmed_links_come_first(ledger: CLI) -> None:
         "earlier_title": "专项转移支付资金分配下达不及时",
     }
     assert [(m["id"], m["recurs_from"]) for m in found].count(("2023-001", "2022-001")) == 1
-    assert "已确认" in ledger("recurring").stdout
+    assert "已确认" in ledger("recurring", "--lang", "zh").stdout
 
 
 # --- statistics against the raw files -------------------------------------------------------

@@ -377,7 +377,7 @@ def test_diff_lists_what_changed_for_review(tmp_path: Path) -> None:
     git(repo, "add", ".")
     git(repo, "commit", "-qm", "ledger")
     cli = CLI(repo / "ledgers")
-    assert cli("diff").stdout == "台账没有变化。\n"
+    assert cli("diff").stdout == "No changes to the ledger.\n"
     assert (
         cli(
             "update", "2023-008", "--status", "已整改", "--measure", "完成改造", "--date", "2026-11-20"
@@ -418,7 +418,7 @@ def test_diff_lists_what_changed_for_review(tmp_path: Path) -> None:
         ).exit_code
         == 0
     )
-    run = cli("diff")
+    run = cli("diff", "--lang", "zh")
     assert run.exit_code == 0, run.stderr
     assert run.lines == [
         "修改 2023-003 部分政府投资项目前期工作不充分导致概算调增（示例市发展和改革委员会）",
@@ -431,7 +431,7 @@ def test_diff_lists_what_changed_for_review(tmp_path: Path) -> None:
         "    整改时限 延期：2025-12-31 → 2026-06-30",
         "新增 2025-018 新发现的问题（示例市财政局）",
     ]
-    md = cli("diff", "--format", "md").stdout
+    md = cli("diff", "--format", "md", "--lang", "zh").stdout
     assert md.startswith("- 修改 **2023-003** ") and "\n  - 整改状态：部分整改 → 已整改\n" in md
     found = json.loads(cli("diff", "--format", "json").stdout)
     assert [(p["kind"], p["id"]) for p in found["problems"]] == [
@@ -443,8 +443,8 @@ def test_diff_lists_what_changed_for_review(tmp_path: Path) -> None:
     git(repo, "commit", "-qam", "progress")
     git(repo, "add", ".")
     git(repo, "commit", "-qm", "new files")
-    assert cli("diff").stdout == "台账没有变化。\n"
-    between = cli("diff", "HEAD~2", "HEAD")
+    assert cli("diff").stdout == "No changes to the ledger.\n"
+    between = cli("diff", "HEAD~2", "HEAD", "--lang", "zh")
     assert between.lines[0].startswith("修改 2023-003") and len(between.lines) == 9
     assert "git cannot read revision 'nosuch'" in cli("diff", "nosuch").stderr
 

@@ -110,7 +110,7 @@ KEPT = re.compile(
     r"|^\S*auditledger(?: [a-z-]+)*|(?<=auditledger)(?: [a-z-]+)+"  # a command line
     r"|^ {2}[a-z-]+(?= {2,}\S)"  # a command in the list of commands
     r"|(?<![\w-])--?[A-Za-z][\w-]*(?:=\S+| [a-z_]+\b)?"  # an option, and its value
-    r"|[A-Za-z_-]+(?=[（：])|(?<=（)[A-Za-z_-]+(?=）)|[a-z_]+(?=、)|(?<=、)[a-z_]+"  # codes with labels
+    r"|[A-Za-z_-]+(?=[（：])|(?<=（)[A-Za-z_-]+(?=）)|[a-z_-]+(?=、)|(?<=、)[a-z_-]+"  # codes with labels
     r"|<[^>]*>|\{[^}]*\}|\[[^\]]*(?:\]|$)|^[^\[\]]*\]"  # a metavar, placeholder or choice list
     r"|\S*[/\\]\S*|\S+\.(?:ya?ml|xlsx|xls|csv|json|md|html|docx|db|sqlite|j2)\b"  # a path
     r"|\b[a-z]+(?:_[a-z0-9]+)+\b"  # a code

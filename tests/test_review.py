@@ -89,7 +89,7 @@ def test_a_revision_that_looks_like_an_option_never_reaches_git(
 
 
 def test_a_revision_is_verified_as_a_commit(committed: CLI) -> None:
-    assert committed("diff", "HEAD", "HEAD").stdout == "台账没有变化。\n"
+    assert committed("diff", "HEAD", "HEAD").stdout == "No changes to the ledger.\n"
     tree = subprocess.run(
         ["git", "-C", str(committed.root), "rev-parse", "HEAD^{tree}"],
         capture_output=True,

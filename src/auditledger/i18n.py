@@ -25,6 +25,7 @@ _catalogs: dict[str, gettext.NullTranslations] = {}
 _current: gettext.NullTranslations = gettext.NullTranslations()
 _language = "en"
 _requested: str | None = None
+_commanded: str | None = None
 
 
 def catalog(language: str) -> gettext.NullTranslations:
@@ -38,15 +39,16 @@ def catalog(language: str) -> gettext.NullTranslations:
     return _catalogs[language]
 
 
-def use(language: str, *, requested: bool = False) -> None:
-    """Speak `language` from now on; `requested` when the user asked for it (`--lang`,
-    `$AUDITLEDGER_LANG`), which then also governs documents that would follow the ledger's
-    setting."""
-    global _current, _language, _requested
+def use(language: str, *, source: str = "default") -> None:
+    """Speak `language` from now on. `source` says where it came from: "option" (the global
+    `--lang`), "environment" ($AUDITLEDGER_LANG), "ledger" (its `language` setting) or
+    "default"; what the user asked for also governs tables, and the option also documents."""
+    global _current, _language, _requested, _commanded
     if language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}")
     _current, _language = catalog(language), language
-    _requested = language if requested else None
+    _requested = language if source in ("option", "environment") else None
+    _commanded = language if source == "option" else None
 
 
 def language() -> str:
@@ -55,8 +57,16 @@ def language() -> str:
 
 
 def requested() -> str | None:
-    """The language the user asked for by `--lang` or `$AUDITLEDGER_LANG`, if any."""
+    """The language the user asked for by `--lang` or `$AUDITLEDGER_LANG`, if any: what the
+    tables on the screen follow."""
     return _requested
+
+
+def commanded() -> str | None:
+    """The language the command line asked for by the global `--lang`, if it did: what
+    documents follow besides their own `--lang`. A document is the committee's, in the
+    ledger's language, whatever a user's environment prefers."""
+    return _commanded
 
 
 def _(message: str) -> str:

@@ -14,6 +14,7 @@ from auditledger.cli.options import (
     LangOption,
     OutputOption,
     day_or_today,
+    language_of,
 )
 from auditledger.cli.report import (
     ReportFormat,
@@ -56,7 +57,7 @@ def plan(
     document = (reports.Kind.plan, Format(output_format.value))
     provenance = provenance_of(ledger, day, own_templates(folders, *document))
     data = planning.plan(ledger, year, top, provenance)
-    language = (lang or ledger.settings.language).value
+    language = language_of(lang, ledger, document=True)
     write_or_print(render(data, *document, language, folders), output)
 
 
@@ -91,7 +92,7 @@ def recurring(
         return
     from auditledger.render.text import emit, recurring_table
 
-    emit(recurring_table(ledger, found, (lang or ledger.settings.language).value))
+    emit(recurring_table(ledger, found, language_of(lang, ledger)))
 
 
 class StatsBy(str, Enum):
@@ -138,7 +139,7 @@ def stats(
     spans = _years(years)
     ledger = read_ledger(day, at=at, strict=True, allow_errors=allow_errors, with_lower=with_lower)
     chosen = audit_years([level for _name, level in levels_of(ledger, with_lower)], spans, "--years")
-    language = (lang or ledger.settings.language).value
+    language = language_of(lang, ledger, document=True)
     rows = statistics.group(ledger, statistics.By(by.value), day, chosen, language)
     whole = statistics.totals(rows, ledger, day, chosen)
     note = left_out_lines(ledger.left_out, language)
@@ -311,5 +312,5 @@ def rollup(
     folders = template_folders(ledger)
     document = (reports.Kind.rollup, Format(output_format.value))
     data = levels.rollup_report(ledger, year, provenance_of(ledger, day, own_templates(folders, *document)))
-    language = (lang or ledger.settings.language).value
+    language = language_of(lang, ledger, document=True)
     write_or_print(render(data, *document, language, folders), output)

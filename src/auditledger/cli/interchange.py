@@ -1,10 +1,8 @@
 """Spreadsheets in and out: `import` and `export`."""
 
-import contextlib
-from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -17,12 +15,13 @@ from auditledger.cli.options import (
     LangOption,
     TextFormat,
     day_or_today,
+    language_of,
 )
 from auditledger.diagnostics import AuditLedgerError, with_hint
-from auditledger.i18n import N_, _, language, ngettext, pick
+from auditledger.i18n import N_, _, ngettext, pick
 
 if TYPE_CHECKING:
-    from auditledger.model import Change
+    pass
 
 
 class SheetKind(str, Enum):
@@ -169,6 +168,7 @@ HOW_FOUND = {
 
 def _summary(found: object, dry_run: bool) -> list[str]:
     from auditledger.interchange.importing import Plan
+    from auditledger.render.text import change_line
 
     assert isinstance(found, Plan)
     if dry_run:
@@ -178,7 +178,7 @@ def _summary(found: object, dry_run: bool) -> list[str]:
         lines = [_("add unit {id} {name}").format(id=u.id, name=u.name) for u in found.units]
         lines += [_("add {id} {title}").format(id=p.id, title=p.title) for p in found.added]
     for old, new in found.updated:
-        described = pick("；", "; ").join(_change_text(c) for c in new.history[-1].changes)
+        described = pick("；", "; ").join(change_line(c.field, c.old, c.new) for c in new.history[-1].changes)
         updated = _("would update {id}: {changes}") if dry_run else _("update {id}: {changes}")
         lines.append(updated.format(id=old.id, changes=described))
     comma = pick("、", ", ")
@@ -206,46 +206,6 @@ def _summary(found: object, dry_run: bool) -> list[str]:
         total = _("{added} added, {updated} updated, {unchanged} already in the ledger").format(**counts)
     lines.append(_("{summary} (dry run: nothing written)").format(summary=total) if dry_run else total)
     return lines
-
-
-def _change_text(change: "Change") -> str:
-    """One change an import makes, as people read it: the field's label, codes by their labels,
-    — for nothing, yes or no, lists joined."""
-    from auditledger.labels import field_label
-    from auditledger.model import RectifyMethod
-
-    name, _dot, key = change.field.partition(".")
-    what = field_label(name)
-    if key:
-        if name == "rectified" and key in RectifyMethod._value2member_map_:
-            key = RectifyMethod.parse(key).label(language())
-        what = pick("{field}·{key}", "{field} / {key}").format(field=what, key=key)
-    return _("{field}: {old} → {new}").format(
-        field=what, old=_change_value(name, change.old), new=_change_value(name, change.new)
-    )
-
-
-def _change_value(name: str, value: Any) -> str:
-    from auditledger.model import Choice, RectificationType, Status
-
-    if value is None or value == [] or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, list):
-        return pick("、", ", ").join(_change_value(name, v) for v in value)
-    if name in ("amount", "rectified") and isinstance(value, int | float | str | Decimal):
-        from auditledger.render.format import money
-
-        with contextlib.suppress(ArithmeticError):
-            return money(Decimal(str(value)))
-    kinds: dict[str, type[Choice]] = {"status": Status, "type": RectificationType}
-    if name in kinds:
-        try:
-            return kinds[name].parse(str(value)).label(language())
-        except ValueError:
-            pass
-    return str(value)
 
 
 @command("export")
@@ -385,7 +345,7 @@ def diff(
             nl=False,
         )
     else:
-        language = (lang or after.settings.language).value
+        language = language_of(lang, after)
         typer.echo(render(found, language, output_format is ReviewFormat.md), nl=False)
 
 

@@ -71,13 +71,16 @@ def global_options(argv: Sequence[str]) -> tuple[dict[str, str], str | None]:
 def choose(argv: Sequence[str]) -> None:
     """Speak the language the command asks for, the environment says, or the ledger declares."""
     given, _command = global_options(argv)
-    for wanted in (given.get("--lang"), os.environ.get(i18n.ENVIRONMENT)):
+    for wanted, source in (
+        (given.get("--lang"), "option"),
+        (os.environ.get(i18n.ENVIRONMENT), "environment"),
+    ):
         if wanted in i18n.LANGUAGES:
-            i18n.use(wanted, requested=True)
+            i18n.use(wanted, source=source)
             return
     ledger = given.get("--ledger")
     declared = places.declared_language(Path(ledger) if ledger else None)
-    i18n.use(declared or i18n.DEFAULT)
+    i18n.use(declared or i18n.DEFAULT, source="ledger" if declared else "default")
 
 
 def unknown_environment_language() -> AuditLedgerError | None:
@@ -332,7 +335,7 @@ def _bad_parameter(exc: BadParameter) -> tuple[str, str]:
     if value is not None and choices:
         return (
             _("{option}: '{value}' is not a valid value").format(option=option, value=value),
-            _("use one of: {choices}").format(choices=", ".join(choices)),
+            _("use one of: {choices}").format(choices=i18n.pick("、", ", ").join(choices)),
         )
     if value is not None and "integer" in exc.message:
         return _("{option}: '{value}' is not a whole number").format(option=option, value=value), ""
@@ -363,7 +366,7 @@ def mistake(exc: UsageError) -> AuditLedgerError:
     elif found := _COMMAND.match(exc.message):
         message = _("no such command: '{command}'").format(command=found[1])
         if found[2]:
-            hint = _("did you mean {commands}?").format(commands=found[2].replace("'", ""))
+            hint = _("did you mean {commands}?").format(commands=found[2])
     elif exc.message == "Missing command.":
         message = _("missing command")
     elif found := _EXTRA.match(exc.message):

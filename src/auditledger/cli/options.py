@@ -67,18 +67,23 @@ LangOption = Annotated[
     Lang | None,
     typer.Option(
         "--lang",
-        help="Language of this table or document (default: the global --lang or "
-        "$AUDITLEDGER_LANG, else the ledger's setting).",
+        help="Language of this table or document (default: the global --lang; for a table "
+        "on the screen also $AUDITLEDGER_LANG; else the ledger's setting).",
     ),
 ]
 
 
-def language_of(lang: Lang | None, ledger: "Ledger") -> str:
-    """The language of a table or document: the command's own `--lang`, else the language asked
-    for globally (`auditledger --lang`, $AUDITLEDGER_LANG), else the ledger's setting."""
+def language_of(lang: Lang | None, ledger: "Ledger", *, document: bool = False) -> str:
+    """The language of a table or document: the command's own `--lang`; else, for a table on
+    the screen, the language the user asked for (`auditledger --lang`, $AUDITLEDGER_LANG), for
+    a document only the global `--lang` (a report is the committee's, not the user's
+    environment's); else the ledger's setting."""
     from auditledger import i18n
 
-    return lang.value if lang is not None else (i18n.requested() or ledger.settings.language.value)
+    if lang is not None:
+        return lang.value
+    asked = i18n.commanded() if document else i18n.requested()
+    return asked or ledger.settings.language.value
 
 
 def choice(cls: type[C], value: str, option: str) -> C:

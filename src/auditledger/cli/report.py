@@ -16,6 +16,7 @@ from auditledger.cli.options import (
     LangOption,
     OutputOption,
     iso_date,
+    language_of,
 )
 from auditledger.diagnostics import AuditLedgerError, ledger_path
 from auditledger.i18n import _
@@ -55,9 +56,10 @@ def report(
     kind: Annotated[
         ReportKind,
         typer.Option(
-            help="rectification: the 整改情况报告; unit: one unit's 整改责任清单 (with --unit); "
-            "plan-status: a one-page status for a hearing; cases: the typical-case analysis (典型案例); "
-            "budget-review: open and recurring problems by budget department; assets: 国有资产."
+            help="rectification: the rectification report (整改情况报告); unit: one unit's "
+            "responsibility list (整改责任清单, with --unit); plan-status: a one-page status for a "
+            "hearing; cases: the typical-case analysis (典型案例); budget-review: open and recurring "
+            "problems by budget department; assets: state-owned assets (国有资产)."
         ),
     ] = ReportKind.rectification,
     unit: Annotated[
@@ -154,7 +156,7 @@ def report(
 
         write_or_print(to_json(plain(data)), output)
         return
-    text = render(data, *document, (lang or ledger.settings.language).value, folders)
+    text = render(data, *document, language_of(lang, ledger, document=True), folders)
     write_or_print(text, output)
 
 
