@@ -366,7 +366,8 @@ def mistake(exc: UsageError) -> AuditLedgerError:
     elif found := _COMMAND.match(exc.message):
         message = _("no such command: '{command}'").format(command=found[1])
         if found[2]:
-            hint = _("did you mean {commands}?").format(commands=found[2])
+            named = re.sub(r"'([^']*)'", i18n.pick(r"“\1”", r"'\1'"), found[2])
+            hint = _("did you mean {commands}?").format(commands=named)
     elif exc.message == "Missing command.":
         message = _("missing command")
     elif found := _EXTRA.match(exc.message):
