@@ -294,3 +294,71 @@ def test_default_language_is_chinese(small: CLI) -> None:
     result = quiet("check")
     assert result.exit_code == 0
     assert CJK.search(result.stdout + result.stderr)
+
+
+WRITES: list[list[str]] = [
+    [
+        "update",
+        "2025-002",
+        "--status",
+        "已整改",
+        "--rectified-amount",
+        "9860",
+        "--method",
+        "disbursed",
+        "--measure",
+        "资金已下达",
+        "--date",
+        "2026-11-25",
+        "--by",
+        "市财政局",
+    ],
+    ["update", "2024-002", "--not-prominent", "--date", "2026-11-24"],
+    [
+        "extend",
+        "2025-005",
+        "--to",
+        "2026-12-31",
+        "--reason",
+        "配套资金待批准",
+        "--approved-by",
+        "副市长",
+        "--date",
+        "2026-11-24",
+    ],
+    ["milestone", "2025-012", "--due", "2026-09-30", "--text", "完成概算调整初审", "--date", "2026-11-24"],
+    ["track", "2025-006", "--method", "随机抽查", "--date", "2026-11-12", "--finding", "抽查5家机构"],
+    [
+        "evaluate",
+        "--year",
+        "2025",
+        "--target",
+        "report",
+        "--members",
+        "45",
+        "--satisfied",
+        "22",
+        "--basic",
+        "18",
+        "--unsatisfied",
+        "4",
+        "--void",
+        "1",
+        "--date",
+        "2026-11-25",
+    ],
+    ["disclose", "2025-010", "--where", "示例市人大常委会网站", "--date", "2026-11-24"],
+    ["show", "2024-002"],
+    ["show", "2025-016"],
+    ["show", "2025-R1"],
+]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_what_a_command_prints_holds_no_python_value(sample: CLI, lang: str) -> None:
+    """Confirmations, history lines and `show` in either language: values as people write them."""
+    for args in WRITES:
+        result = sample("--lang", lang, *args)
+        assert result.exit_code == 0, (args, result.stderr)
+        for line in (result.stdout + result.stderr).splitlines():
+            check_values(line, " ".join(args))
