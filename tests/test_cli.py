@@ -43,7 +43,7 @@ def test_only_the_invoked_command_is_built_and_the_rest_still_answer(small: CLI,
     helped = _in(tmp_path, "--help")
     assert helped.returncode == 0 and "overdue" in helped.stdout and "hearing" in helped.stdout
     mistyped = _in(tmp_path, "--ledger", ledger, "overdu")
-    assert mistyped.returncode == 2 and "did you mean overdue?" in mistyped.stderr
+    assert mistyped.returncode == 2 and "did you mean 'overdue'?" in mistyped.stderr
 
 
 def test_an_argument_that_is_not_utf8_is_one_line_and_changes_nothing(small: CLI) -> None:
