@@ -34,6 +34,20 @@ def test_init_creates_a_ledger_that_passes_check(tmp_path: Path) -> None:
     assert check.lines == ["0 problems, 0 units, 0 years: 0 errors, 0 warnings"]
 
 
+def test_a_ledger_named_by_a_relative_path_is_created_and_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`init rd/demo` from the folder above: the write journal names files relative to the
+    ledger, which the temporary files' absolute names once did not fit (exit 70)."""
+    monkeypatch.chdir(tmp_path)
+    cli = CLI(Path("rd/demo"))
+    run = cli("init", "rd/demo", "--name", "某县人大常委会预算工作委员会", ledger=False)
+    assert run.exit_code == 0, run.stderr
+    assert cli("add-unit", "czj", "--name", "某县财政局").exit_code == 0
+    assert "czj" in (tmp_path / "rd" / "demo" / "units.yaml").read_text(encoding="utf-8")
+    assert not list((tmp_path / "rd" / "demo").glob(".*.tmp"))
+
+
 def test_init_refuses_an_existing_ledger(small: CLI) -> None:
     before = snapshot(small.root)
     run = small("init", str(small.root), "--name", "x", ledger=False)

@@ -1836,8 +1836,9 @@ def _crash_point(number: int) -> None:
 
 def _name(root: Path, path: Path) -> str:
     """A path in the journal: relative to the ledger root (a write of several files writes
-    only inside the ledger)."""
-    return path.relative_to(root).as_posix()
+    only inside the ledger). Both made absolute first: the temporary files are named absolute,
+    and a ledger named by a relative path (`init rd/demo`) is not."""
+    return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
 
 
 def _sha(data: bytes | None) -> str | None:
