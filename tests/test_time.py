@@ -112,7 +112,7 @@ def test_a_change_reported_late_takes_its_place_unless_it_rewrites_a_later_one(s
     run = sample("update", "2025-006", "--rectified-amount", "50", "--date", "2026-11-01")
     assert run.exit_code == 2
     assert (
-        "the change is dated 2026-11-01, but 2025-006's Rectified (10k yuan) (`rectified`) changed later, "
+        "the change is dated 2026-11-01, but 2025-006's Rectified (10k yuan, `rectified`) changed later, "
         "on 2026-11-20" in run.stderr
     )
     assert snapshot(sample.root) == before

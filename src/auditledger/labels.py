@@ -231,4 +231,7 @@ def named(key: str) -> str:
     label = field_label(key)
     if label == key:
         return f"`{key}`"
-    return f"{label}（`{key}`）" if i18n.language() == "zh" else f"{label} (`{key}`)"
+    if i18n.language() == "zh":
+        # 已整改金额（万元，`rectified`）: one pair of brackets, not two
+        return f"{label[:-1]}，`{key}`）" if label.endswith("）") else f"{label}（`{key}`）"
+    return f"{label[:-1]}, `{key}`)" if label.endswith(")") else f"{label} (`{key}`)"
