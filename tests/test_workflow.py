@@ -526,3 +526,15 @@ def test_sample_is_reproducible(sample: CLI) -> None:
         == len(set(units))
         == len({r["unit"] for r in json.loads(sample("list", "--year", "2025", "--format", "json").stdout)})
     )
+
+
+def test_a_date_given_again_with_a_new_one_records_the_new_one(sample: CLI) -> None:
+    """`--answered` as it stands with a new `--copied`: the copy is recorded, the answer is no
+    new event; given again alone, it is refused as no change."""
+    run = sample("suggestion", "update", "2025-S1", "--answered", "2026-09-30", "--copied", "2026-11-24")
+    assert run.exit_code == 0, run.stderr
+    shown = json.loads(sample("show", "2025-S1", "--format", "json").stdout)
+    assert shown["copied"] == "2026-11-24"
+    assert [[c["field"] for c in h["changes"]] for h in shown["history"]][-1] == ["copied"]
+    again = sample("suggestion", "update", "2025-S1", "--answered", "2026-09-30", "--copied", "2026-11-24")
+    assert again.exit_code == 2 and "nothing changes" in again.stderr

@@ -399,7 +399,13 @@ def update_year_record(meta: YearMeta, ident: str, fields: Mapping[str, Any], on
     for name, value in given.items():
         by_day.setdefault(value if isinstance(value, date) else on, {})[name] = value
     record = records[index]
-    for day in sorted(by_day):
+    # A date given again as it is (the answer's day, passed with the copy's) is no event.
+    changing = {
+        day: changes
+        for day, changes in by_day.items()
+        if any(getattr(record, name, None) != value for name, value in changes.items())
+    }
+    for day in sorted(changing or by_day):  # nothing changing: `recorded` refuses as usual
         record = recorded(record, by_day[day], day, None, "update", None)
     records[index] = record
     return meta.model_copy(update={key: records})
