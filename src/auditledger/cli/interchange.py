@@ -212,7 +212,7 @@ def _summary(found: object, dry_run: bool) -> list[str]:
 def export(
     year: Annotated[int, typer.Option(help="The audit year.")],
     output_format: Annotated[
-        ExportFormat, typer.Option("--format", help="xlsx, csv or json.")
+        ExportFormat, typer.Option("--format", help="xlsx, csv, json or sqlite.")
     ] = ExportFormat.xlsx,
     output: Annotated[
         Path | None,
@@ -300,7 +300,7 @@ class ReviewFormat(str, Enum):
 @command("diff")
 def diff(
     old: Annotated[
-        str, typer.Argument(metavar="[REV1]", help="The earlier revision (default: HEAD).")
+        str, typer.Argument(metavar="[REV1]", help="The earlier revision.")
     ] = "HEAD",
     new: Annotated[
         str | None, typer.Argument(metavar="[REV2]", help="The later revision (default: the working tree).")

@@ -28,9 +28,9 @@ if TYPE_CHECKING:
     from auditledger.model import Ledger, Problem, YearMeta
 
 DateOption = Annotated[
-    str | None, typer.Option("--date", help="Date of the change, YYYY-MM-DD (default: today).")
+    str | None, typer.Option("--date", help="The day it happened, YYYY-MM-DD (default: today).")
 ]
-ByOption = Annotated[str | None, typer.Option("--by", help="Who made or checked the change.")]
+ByOption = Annotated[str | None, typer.Option("--by", help="Who did it (a unit or a person); kept in the history.")]
 
 
 def _day(value: str | None, option: str = "--date") -> date:
