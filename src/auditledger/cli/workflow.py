@@ -30,7 +30,9 @@ if TYPE_CHECKING:
 DateOption = Annotated[
     str | None, typer.Option("--date", help="The day it happened, YYYY-MM-DD (default: today).")
 ]
-ByOption = Annotated[str | None, typer.Option("--by", help="Who did it (a unit or a person); kept in the history.")]
+ByOption = Annotated[
+    str | None, typer.Option("--by", help="Who did it (a unit or a person); kept in the history.")
+]
 
 
 def _day(value: str | None, option: str = "--date") -> date:
