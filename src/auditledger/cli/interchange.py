@@ -299,9 +299,7 @@ class ReviewFormat(str, Enum):
 
 @command("diff")
 def diff(
-    old: Annotated[
-        str, typer.Argument(metavar="[REV1]", help="The earlier revision.")
-    ] = "HEAD",
+    old: Annotated[str, typer.Argument(metavar="[REV1]", help="The earlier revision.")] = "HEAD",
     new: Annotated[
         str | None, typer.Argument(metavar="[REV2]", help="The later revision (default: the working tree).")
     ] = None,
