@@ -257,7 +257,7 @@ def test_allow_errors_names_what_was_left_out_at_the_top(broken: CLI, fmt: str) 
     run = broken("report", "--year", "2025", "--as-of", CUTOFF, "--format", fmt, "--allow-errors")
     assert run.exit_code == 0, run.stderr
     head = run.stdout[: run.stdout.index("总体情况")]
-    assert "注意：台账中有1处错误，有错误的记录未计入本文件或其数字可能不准确" in head
+    assert "注意：台账中有 1 个错误，有错误的记录未计入本文件或其数字可能不准确" in head
     assert "2025/czj.yaml:66:5: invalid-date: deadline: " in head
     assert snapshot(broken.root) == before
     clean = broken(
@@ -270,7 +270,7 @@ def test_allow_errors_names_what_was_left_out_at_the_top(broken: CLI, fmt: str) 
 
 
 LEFT_OUT = "2025/czj.yaml:66:5: invalid-date: deadline: '2026-13-01' is not a valid date"
-INTRO = "注意：台账中有1处错误，有错误的记录未计入本文件或其数字可能不准确"
+INTRO = "注意：台账中有 1 个错误，有错误的记录未计入本文件或其数字可能不准确"
 
 ALLOWED = [
     # (command, where the note must stand: the first lines of the output)

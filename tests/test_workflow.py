@@ -538,3 +538,13 @@ def test_a_date_given_again_with_a_new_one_records_the_new_one(sample: CLI) -> N
     assert [[c["field"] for c in h["changes"]] for h in shown["history"]][-1] == ["copied"]
     again = sample("suggestion", "update", "2025-S1", "--answered", "2026-09-30", "--copied", "2026-11-24")
     assert again.exit_code == 2 and "nothing changes" in again.stderr
+
+
+def test_confirmations_say_a_note_once_and_name_units(sample: CLI) -> None:
+    """A typical case's reason is its history note too: said once. A unit set by id is named."""
+    run = sample("--lang", "zh", "case", "add", "2025-003", "--reason", "屡查屡犯", "--date", "2025-10-15")
+    assert run.exit_code == 0, run.stderr
+    assert run.stdout.count("屡查屡犯") == 1
+    run = sample("--lang", "zh", "update", "2024-005", "--budget-department", "czj", "--date", "2026-11-24")
+    assert run.exit_code == 0, run.stderr
+    assert "预算部门：— → 示例市财政局 (czj)" in run.stdout

@@ -89,13 +89,13 @@ def _year_of(record_id: str) -> int:
     return int(head)
 
 
-def _history_line(old: "Problem", new: "Problem") -> str:
+def _history_line(old: "Problem", new: "Problem", ledger: "Ledger | None" = None) -> str:
     """The history entry an edit added, in a line (a change reported late is not the last),
     with its values as people write them (`render.text.history_line`)."""
     from auditledger.render.text import history_line
 
     entry = next((e for e in new.history if e not in old.history), new.history[-1])
-    return f"{new.id} {history_line(entry)}"
+    return f"{new.id} {history_line(entry, ledger=ledger)}"
 
 
 # --- problems ----------------------------------------------------------------------------
@@ -179,9 +179,12 @@ def update(
     )
     day = _day(on)
 
+    read: list[Ledger] = []  # the ledger edited, whose units the confirmation names
+
     def change(ledger: "Ledger", problem: "Problem") -> "Problem":
         from auditledger.queries import tag_codes, unit_id
 
+        read.append(ledger)
         named = dataclasses.replace(
             request,
             tags=tuple(tag_codes(ledger, request.tags)),
@@ -192,7 +195,7 @@ def update(
         return workflow.update(problem, named, day, by, note)
 
     old, new = _edit_problem_in(problem_id, change)
-    typer.echo(_history_line(old, new))
+    typer.echo(_history_line(old, new, read[-1]))
 
 
 def _counterpart(value: str | None) -> tuple[str, str] | None:

@@ -122,7 +122,7 @@ def left_out_intro(count: int, lang: str) -> str:
     stays in, with figures that may be wrong: the warning says both."""
     if lang == "zh":
         return (
-            f"注意：台账中有{count}处错误，有错误的记录未计入本文件或其数字可能不准确。"
+            f"注意：台账中有 {count} 个错误，有错误的记录未计入本文件或其数字可能不准确。"
             "请修正后重新生成（auditledger check）："
         )
     return (

@@ -509,7 +509,9 @@ def history_line(
     changes = [
         change_line(c.field, c.old, c.new, speech.lang, model=owner, ledger=ledger) for c in entry.changes
     ]
-    return speech.semi.join([head, *changes]) + (speech.aside(entry.note) if entry.note else "")
+    line = speech.semi.join([head, *changes])
+    # a note the changes already say (a typical case's reason is its note too) is said once
+    return line + (speech.aside(entry.note) if entry.note and entry.note not in line else "")
 
 
 def change_value(value: Any) -> str:
