@@ -79,8 +79,8 @@ def _main(
         Lang | None,
         typer.Option(
             "--lang",
-            help="Language of messages, help and documents (default: $AUDITLEDGER_LANG, "
-            "else the ledger's setting, else zh).",
+            help="Language of messages, help, tables and documents (default: $AUDITLEDGER_LANG, "
+            "which documents do not follow; else the ledger's setting; else zh).",
         ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of internal errors.")] = False,
