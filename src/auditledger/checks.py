@@ -214,7 +214,7 @@ def check_duplicate_id(ledger: Ledger) -> Iterator[Finding]:
                 continue
             counts = uses[problem_id]
             others = (name for name in names[problem_id] if name != own or counts[name] > 1)
-            listed = i18n.pick("、", ", ").join(itertools.islice(others, SHOWN_FILES))
+            listed = i18n.listed(itertools.islice(others, SHOWN_FILES))
             more = len(counts) - (counts[own] == 1) - SHOWN_FILES
             if more > 0:
                 listed = ngettext(

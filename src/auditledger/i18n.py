@@ -13,6 +13,7 @@ Imports nothing of the project.
 from __future__ import annotations
 
 import gettext
+from collections.abc import Iterable
 from pathlib import Path
 
 DOMAIN = "auditledger"
@@ -83,6 +84,11 @@ def N_(message: str) -> str:
     """Marks a text for the catalog where it is defined (a table, a default); translated by `_`
     where it is shown."""
     return message
+
+
+def listed(items: Iterable[str]) -> str:
+    """Items as the language lists them: 甲、乙、丙 or "a, b, c"."""
+    return ("、" if _language == "zh" else ", ").join(items)
 
 
 def pick(zh: str, en: str) -> str:

@@ -489,8 +489,8 @@ class Settings(Record):
         if unknown:
             raise ValueError(
                 _("unknown criteria {unknown}; use {known}").format(
-                    unknown=i18n.pick("、", ", ").join(unknown),
-                    known=i18n.pick("、", ", ").join(DEFAULT_PLAN_WEIGHTS),
+                    unknown=i18n.listed(unknown),
+                    known=i18n.listed(DEFAULT_PLAN_WEIGHTS),
                 )
             )
         return {**DEFAULT_PLAN_WEIGHTS, **weights}

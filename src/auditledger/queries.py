@@ -103,7 +103,7 @@ def unit_id(ledgers: Levels, value: str, option: str = "--unit") -> str:
     if len(ids) > 1:
         raise AuditLedgerError(
             _("{option}: '{value}' names {count} units: {ids}").format(
-                option=option, value=value, count=len(ids), ids=i18n.pick("、", ", ").join(ids)
+                option=option, value=value, count=len(ids), ids=i18n.listed(ids)
             ),
             hint=_("give the unit's id"),
         )
@@ -122,7 +122,7 @@ def category_names(ledgers: Levels, values: Iterable[str], option: str = "--cate
             raise AuditLedgerError(
                 _("{option}: no category '{value}' in the ledger").format(option=option, value=value),
                 hint=did_you_mean(value, known)
-                or _("use one of: {choices}").format(choices=i18n.pick("、", ", ").join(known)),
+                or _("use one of: {choices}").format(choices=i18n.listed(known)),
             )
         found.append(value)
     return found
@@ -139,9 +139,7 @@ def audit_years(ledgers: Levels, values: Iterable[int | range], option: str = "-
             shown = f"{years.start}-{years.stop - 1}" if len(years) > 1 else str(years.start)
             raise AuditLedgerError(
                 _("{option}: the ledger has no problems of {years}").format(option=option, years=shown),
-                hint=_("years in the ledger: {years}").format(
-                    years=i18n.pick("、", ", ").join(map(str, known))
-                )
+                hint=_("years in the ledger: {years}").format(years=i18n.listed(map(str, known)))
                 if known
                 else _("add problems first"),
             )
@@ -162,7 +160,7 @@ def tag_codes(ledgers: Levels, values: Iterable[str], option: str = "--tag") -> 
                 candidates = [*(t.value for t in Tag), *(t.zh for t in Tag), *used]
                 hint = did_you_mean(value, candidates) or (
                     _("use one of: {choices}; or one the ledger uses: {used}").format(
-                        choices=Tag.choices(), used=i18n.pick("、", ", ").join(used)
+                        choices=Tag.choices(), used=i18n.listed(used)
                     )
                     if used
                     else _("use one of: {choices}").format(choices=Tag.choices())

@@ -21,7 +21,7 @@ from typing import Any
 
 from auditledger.deadlines import add_months
 from auditledger.diagnostics import AuditLedgerError
-from auditledger.i18n import _, pick
+from auditledger.i18n import _, listed
 from auditledger.model import (
     DeputyKind,
     Hearing,
@@ -350,7 +350,7 @@ def year_items(ledger: Ledger, year: int, as_of: date) -> list[Item]:
         years = ledger.audit_years
         raise AuditLedgerError(
             _("the ledger has no problems of {year}").format(year=year),
-            hint=_("years with problems: {years}").format(years=pick("、", ", ").join(map(str, years)))
+            hint=_("years with problems: {years}").format(years=listed(map(str, years)))
             if years
             else _("add problems first"),
         )

@@ -1717,7 +1717,7 @@ def write_all(root: Path, writes: Sequence[tuple[Path, str | bytes, bytes | None
         if kept:
             raise AuditLedgerError(
                 _("{message}; the version of {files} with a change made meanwhile is kept beside it").format(
-                    message=error.message, files=i18n.pick("、", ", ").join(str(k) for k in kept)
+                    message=error.message, files=i18n.listed(str(k) for k in kept)
                 ),
                 hint=_("compare the files, merge the change, and delete the kept copy"),
             ) from exc
@@ -1977,7 +1977,7 @@ def recover(root: Path) -> str | None:
         changed = [str(path) for path, _tmp, _held, old, new, now in states if now not in (old, new)]
         raise _unrecoverable(
             journal,
-            _("files changed since: {files}").format(files=i18n.pick("、", ", ").join(changed))
+            _("files changed since: {files}").format(files=i18n.listed(changed))
             if changed
             else _("files changed since: the staged new files are gone"),
         )

@@ -220,9 +220,7 @@ def finish_milestone(problem: Problem, done: date, number: int | None, by: str |
     if chosen not in open_numbers:
         raise refuse(
             _("milestone {number} of {id} is not open").format(number=chosen, id=problem.id),
-            _("open milestones: {numbers}").format(
-                numbers=i18n.pick("、", ", ").join(map(str, open_numbers))
-            ),
+            _("open milestones: {numbers}").format(numbers=i18n.listed(map(str, open_numbers))),
         )
     milestones = [
         m.model_copy(update={"done": done}) if i == chosen else m
@@ -300,7 +298,7 @@ def with_entry(record: H, changed: H, entry: HistoryEntry) -> H:
                 ).format(
                     date=entry.date,
                     id=ident,
-                    fields=i18n.pick("、", ", ").join(labels.named(key) for key in clash),
+                    fields=i18n.listed(labels.named(key) for key in clash),
                     later=later.date,
                 ),
                 _(

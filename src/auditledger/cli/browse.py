@@ -17,7 +17,7 @@ from auditledger.cli.options import (
     language_of,
 )
 from auditledger.diagnostics import AuditLedgerError, ledger_path
-from auditledger.i18n import _, ngettext, pick
+from auditledger.i18n import _, listed, ngettext
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -236,7 +236,7 @@ def show(
         if found is not None:
             _show_record(ledger, *found, output_format, lang)
             return
-        kinds = pick("、", ", ").join(
+        kinds = listed(
             ("2025-R1", "2025-S1", "2025-V1", "2025-A1", "2025-H1", "2025-H1/Q1", "2025/rectification_report")
         )
         if RECORD_ID.fullmatch(problem_id):

@@ -18,7 +18,7 @@ from auditledger.cli.options import (
     language_of,
 )
 from auditledger.diagnostics import AuditLedgerError, with_hint
-from auditledger.i18n import N_, _, ngettext, pick
+from auditledger.i18n import N_, _, listed, ngettext, pick
 
 if TYPE_CHECKING:
     pass
@@ -91,10 +91,9 @@ def import_problems(
         raw = store.read_mapping(mapping)
         bad = sorted(v for v in raw.values() if v not in BY_FIELD)
         if bad:
-            comma = pick("、", ", ")
             raise AuditLedgerError(
-                _("{mapping}: unknown field names {names}").format(mapping=mapping, names=comma.join(bad)),
-                hint=_("use one of: {choices}").format(choices=comma.join(BY_FIELD)),
+                _("{mapping}: unknown field names {names}").format(mapping=mapping, names=listed(bad)),
+                hint=_("use one of: {choices}").format(choices=listed(BY_FIELD)),
             )
         fields = {normalise(k): v for k, v in raw.items()}
     table = read_table(
@@ -181,11 +180,10 @@ def _summary(found: object, dry_run: bool) -> list[str]:
         described = pick("；", "; ").join(change_line(c.field, c.old, c.new) for c in new.history[-1].changes)
         updated = _("would update {id}: {changes}") if dry_run else _("update {id}: {changes}")
         lines.append(updated.format(id=old.id, changes=described))
-    comma = pick("、", ", ")
     for how, label in HOW_FOUND.items():
         ids = [ident for ident, found_by in found.matched if found_by == how]
         if ids:
-            shown = comma.join(ids[:10])
+            shown = listed(ids[:10])
             if len(ids) > 10:
                 shown = _("{ids} and {count} more").format(ids=shown, count=len(ids) - 10)
             lines.append(
@@ -253,12 +251,11 @@ def export(
     problems = [p for p in ledger.problems if p.year == year and (not unit or p.unit in unit)]
     if not problems and output_format is not ExportFormat.sqlite:
         years = sorted({p.year for p in ledger.problems if not unit or p.unit in unit})
-        comma = pick("、", ", ")
         raise AuditLedgerError(
-            _("no problems of {year} for {units} to export").format(year=year, units=comma.join(unit))
+            _("no problems of {year} for {units} to export").format(year=year, units=listed(unit))
             if unit
             else _("no problems of {year} to export").format(year=year),
-            hint=_("years with problems: {years}").format(years=comma.join(map(str, years)))
+            hint=_("years with problems: {years}").format(years=listed(map(str, years)))
             if years
             else _("add problems first"),
         )

@@ -335,7 +335,7 @@ def _bad_parameter(exc: BadParameter) -> tuple[str, str]:
     if value is not None and choices:
         return (
             _("{option}: '{value}' is not a valid value").format(option=option, value=value),
-            _("use one of: {choices}").format(choices=i18n.pick("、", ", ").join(choices)),
+            _("use one of: {choices}").format(choices=i18n.listed(choices)),
         )
     if value is not None and "integer" in exc.message:
         return _("{option}: '{value}' is not a whole number").format(option=option, value=value), ""

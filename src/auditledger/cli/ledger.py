@@ -9,7 +9,7 @@ import typer
 from auditledger.cli import app, command, state
 from auditledger.cli.options import AsOfOption, TextFormat, day_or_today
 from auditledger.diagnostics import AuditLedgerError, display_path
-from auditledger.i18n import N_, _, ngettext, pick
+from auditledger.i18n import N_, _, listed, ngettext, pick
 
 
 @command("init")
@@ -140,7 +140,7 @@ def _ask_for_missing(fields: dict[str, Any]) -> None:
         return
     if not sys.stdin.isatty():
         raise AuditLedgerError(
-            _("missing {options}").format(options=pick("、", ", ").join(f"--{name}" for name in missing)),
+            _("missing {options}").format(options=listed(f"--{name}" for name in missing)),
             hint=_("pass them as options (see `auditledger add-problem --help`)"),
         )
     for name in missing:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from auditledger.diagnostics import AuditLedgerError
-from auditledger.i18n import _, pick
+from auditledger.i18n import _, listed
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BASELINE_SHEET = "_auditledger"
@@ -309,7 +309,7 @@ def _read_xlsx(
             elif sheet not in names:
                 raise AuditLedgerError(
                     _("--sheet: {path} has no sheet '{sheet}'").format(path=path, sheet=sheet),
-                    hint=_("its sheets: {sheets}").format(sheets=pick("、", ", ").join(names)),
+                    hint=_("its sheets: {sheets}").format(sheets=listed(names)),
                 )
             grid = _Grid(path, sheet)
             screen.sheet(sheet, getattr(book[sheet], "_worksheet_path", None))

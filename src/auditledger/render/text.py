@@ -514,11 +514,6 @@ def history_line(
     return line + (speech.aside(entry.note) if entry.note and entry.note not in line else "")
 
 
-def change_value(value: Any) -> str:
-    """A value as a history entry holds it, in the language spoken (`shown` without a field)."""
-    return shown(value)
-
-
 def field_name(field: str, lang: str | None = None, model: type[BaseModel] | None = None) -> str:
     """A field as people name it, dotted ones too: `rectified.recovered` 已整改金额（万元）·追缴资金,
     `case.findings` 典型案例·发现, `plan_weights.amount` 突出问题评分权重·资金规模."""
