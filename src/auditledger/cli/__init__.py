@@ -17,7 +17,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from auditledger import __version__
-from auditledger.cli.language import LedgerGroup, choose, global_options, unknown_environment_language
+from auditledger.cli.language import LedgerGroup, global_options, unknown_environment_language
 from auditledger.cli.options import Lang
 from auditledger.diagnostics import AuditLedgerError
 from auditledger.i18n import N_, _
@@ -149,23 +149,6 @@ def only(name: str | None) -> None:
         app.registered_commands, app.registered_groups = commands, groups
 
 
-def undecodable(argv: list[str]) -> AuditLedgerError | None:
-    """An argument whose bytes are not UTF-8 (Python keeps them as lone surrogates, which no
-    file, report or terminal can take): refused before any command runs."""
-    for position, word in enumerate(argv, start=1):
-        try:
-            word.encode("utf-8")
-        except UnicodeEncodeError:
-            shown = word.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-            return AuditLedgerError(
-                _("argument {position} ({shown}) is not UTF-8 text").format(
-                    position=position, shown=repr(shown)
-                ),
-                hint=_("set the terminal to UTF-8 (e.g. LANG=C.UTF-8) and type it again"),
-            )
-    return None
-
-
 def utf8_output() -> None:
     """Standard output and error never fail on a character their encoding lacks (a title with
     䶮 on a console with code page 936 ended in UnicodeEncodeError, exit 70). Redirected to a
@@ -193,12 +176,6 @@ def main() -> None:
     # no cycles worth collecting: at the default thresholds the collector's passes over them
     # took most of a warm read (0.68 s of 0.8 s for 10,000 problems).
     gc.set_threshold(GC_THRESHOLD, 20, 20)
-    choose(sys.argv[1:])
-    mistake = undecodable(sys.argv[1:])
-    if mistake is not None:
-        for line in mistake.lines():
-            typer.echo(line, err=True)
-        raise SystemExit(mistake.exit_code)
     everything = app.registered_commands, app.registered_groups
     if not any(key.endswith("_COMPLETE") for key in os.environ):  # completion needs them all
         only(invoked(sys.argv[1:]))

@@ -377,6 +377,23 @@ def mistake(exc: UsageError) -> AuditLedgerError:
     return AuditLedgerError(message, hint=hint or help_hint)
 
 
+def undecodable(argv: list[str]) -> AuditLedgerError | None:
+    """An argument whose bytes are not UTF-8 (Python keeps them as lone surrogates, which no
+    file, report or terminal can take): refused before any command runs."""
+    for position, word in enumerate(argv, start=1):
+        try:
+            word.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = word.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            return AuditLedgerError(
+                _("argument {position} ({shown}) is not UTF-8 text").format(
+                    position=position, shown=repr(shown)
+                ),
+                hint=_("set the terminal to UTF-8 (e.g. LANG=C.UTF-8) and type it again"),
+            )
+    return None
+
+
 class LedgerGroup(typer.core.TyperGroup):
     """The root command: chooses the language, translates the tree, says the parser's
     mistakes in one line."""
@@ -386,6 +403,11 @@ class LedgerGroup(typer.core.TyperGroup):
 
         argv = list(sys.argv[1:] if args is None else args)
         choose(argv)
+        wrong = undecodable(argv)
+        if wrong is not None:
+            for line in wrong.lines():
+                typer.echo(line, err=True)
+            raise SystemExit(wrong.exit_code)
         translate(self)
         return super().main(argv, *rest, **options)
 
