@@ -53,6 +53,8 @@ MAX_FILE_BYTES = 16 * 1024 * 1024
 
 
 MAX_NUMBER_CHARS = 40
+MAX_NUMBER_DIGITS = 15
+"""Digits a binary float holds exactly: longer numbers are read by the careful parser."""
 """Longer numbers are no amount or count of a ledger; they are handed to the model as text."""
 
 
@@ -381,11 +383,49 @@ def _short_tag(tag: str) -> str:
     return "!!" + tag.removeprefix(_YAML_TAGS) if tag.startswith(_YAML_TAGS) else tag
 
 
+_CAREFUL = re.compile(
+    rf"\d[eE_]|\.(?:inf|nan)\b|\d[\d_.]{{{MAX_NUMBER_DIGITS - 1}}}|\d\.(?:\d*0)?(?!\d)", re.I
+)
+"""Text whose numbers the native parser would read differently from the careful one: an
+exponent (`1e6` must stay text, for the model to refuse), `.inf`/`.nan`, underscores, or a
+number longer than a binary float holds exactly (`0.30000000000000001` is not 0.3), or one
+written with trailing zeros (`1234.50` is kept as written, not as the float's 1234.5)."""
+
+
+def _exact(data: Any) -> Any:
+    """The native parser's data as the careful parser gives it: every float as the exact
+    decimal it was written as (`_CAREFUL` keeps out the texts where the two differ)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(value, (dict, list, float)):
+                data[key] = _exact(value)
+        return data
+    if isinstance(data, list):
+        return [_exact(item) if isinstance(item, (dict, list, float)) else item for item in data]
+    if isinstance(data, float):
+        return Decimal(repr(data))
+    return data
+
+
+def _native_load(text: str) -> Any:
+    """Parse with yaml-rs (Rust, ten times libyaml's speed): dates left as text, duplicate
+    keys an error. Raises on anything it refuses; the careful parser then says where."""
+    import yaml_rs
+
+    return _exact(yaml_rs.loads(text, parse_datetime=False))
+
+
 def parse(path: Path, text: str) -> tuple[Any, list[Diagnostic]]:
-    """Parse YAML text into plain Python data with the fast safe loader, after `screen`."""
+    """Parse YAML text into plain Python data, after `screen`: with the native parser when the
+    text is well formed and holds no number it would read differently; else with ruamel's,
+    which also says where a file goes wrong."""
     refused = screen(path, text)
     if refused:
         return None, refused
+    body = text.removeprefix("\ufeff")  # a byte order mark starts many files saved on Windows
+    if not _CAREFUL.search(body) and "\ufeff" not in body:
+        with contextlib.suppress(Exception):
+            return _native_load(body), []
     try:
         return _reader().load(text), []
     except MarkedYAMLError as exc:
