@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 import shutil
+import sqlite3
+import subprocess
+import sys
 import time
 from datetime import date
 from pathlib import Path
@@ -20,15 +22,38 @@ from tests.conftest import CLI, snapshot
 COMMANDS = [
     ("check", "--format", "json"),
     ("list", "--format", "json"),
+    ("list", "--as-of", "2025-06-30", "--format", "json"),
     ("overdue", "--as-of", "2026-11-24", "--format", "json"),
     ("report", "--year", "2024", "--as-of", "2026-11-24"),
+    (
+        "report",
+        "--kind",
+        "unit",
+        "--unit",
+        "czj",
+        "--year",
+        "2024",
+        "--as-of",
+        "2026-11-24",
+        "--format",
+        "json",
+    ),
     ("show", "2024-002", "--format", "json"),
+    ("stats", "--as-of", "2026-11-24", "--format", "json"),
+    ("query", "select id, status, amount from problems order by id"),
+    ("plan", "--year", "2025", "--as-of", "2026-11-24", "--format", "json"),
+    ("recurring", "--year", "2025"),
+    ("rollup", "--year", "2024", "--as-of", "2026-11-24"),
+    ("sample", "--year", "2024", "--count", "3", "--seed", "7"),
+    ("export", "--year", "2024", "--format", "json", "-o", "-"),
 ]
+"""Every command that reads the ledger, as a user would run it."""
 CACHE = Path(".auditledger") / store.CACHE_DIR
+DATABASE = CACHE / store.CACHE_FILE
 
 
-def outputs(cli: CLI) -> list[str]:
-    return [cli(*command).stdout for command in COMMANDS]
+def outputs(cli: CLI) -> list[tuple[int, str]]:
+    return [((result := cli(*command)).exit_code, result.stdout) for command in COMMANDS]
 
 
 def age(root: Path, seconds: float = 10) -> None:
@@ -62,12 +87,24 @@ def entries(cli: CLI) -> set[str]:
     return cache.held()
 
 
+def checked(cli: CLI) -> set[str]:
+    """The files whose checks' findings the cache holds."""
+    cache = store.Cache.open(cli.root, CACHE_KEY)
+    assert cache is not None
+    return set(cache.checks()) - {""}
+
+
+def database(cli: CLI) -> sqlite3.Connection:
+    return sqlite3.connect(cli.root / DATABASE, isolation_level=None)
+
+
 def test_results_are_the_same_with_and_without_the_cache(
     cached: CLI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     warm = outputs(cached)
+    assert all(code in (0, 1) and out for code, out in warm), warm
     assert len(entries(cached)) == ledger_files(cached)  # every file of the sample
-    assert (cached.root / CACHE / "checks.pickle").exists()
+    assert (cached.root / DATABASE).exists() and "2024/czj.yaml" in checked(cached)
     shutil.rmtree(cached.root / CACHE)
     cold = outputs(cached)
     monkeypatch.setenv("AUDITLEDGER_NO_CACHE", "1")
@@ -112,55 +149,79 @@ def test_added_removed_and_touched_files_are_picked_up(cached: CLI) -> None:
     assert cached("show", "2024-002").exit_code == 0
 
 
-@pytest.mark.parametrize("garbage", [b"", b"{", b"auditledger cache\n", b"\x00\xff" * 100])
+@pytest.mark.parametrize("garbage", [b"", b"{", b"SQLite format 3\x00", b"\x00\xff" * 100])
 def test_a_broken_cache_is_ignored_and_rebuilt(cached: CLI, garbage: bytes) -> None:
     expected = outputs(cached)
-    for path in (cached.root / CACHE).rglob("*.pickle"):
-        path.write_bytes(garbage)
+    for path in (cached.root / CACHE).iterdir():
+        path.unlink()
+    (cached.root / DATABASE).write_bytes(garbage)
     assert outputs(cached) == expected
     assert len(entries(cached)) == ledger_files(cached)
-    assert all(p.read_bytes() != garbage for p in (cached.root / CACHE).rglob("*.pickle"))
+    assert (cached.root / DATABASE).read_bytes().startswith(b"SQLite format 3\x00")
 
 
-def test_a_corrupt_entry_is_not_trusted(cached: CLI) -> None:
-    path = cached.root / CACHE / "2024" / "czj.yaml.pickle"
-    data = bytearray(path.read_bytes())
-    data[-40] ^= 1  # one bit of the records
-    path.write_bytes(bytes(data))
-    expected_title = "政府债券资金闲置"
-    assert expected_title in cached("show", "2024-002").stdout
-    assert path.read_bytes() != bytes(data)  # read again and stored anew
-
-
-class Planted:
-    """Unpickling this runs code: what a hostile ledger's cache file would hold."""
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (os.mkdir, (os.environ["PLANTED_MARK"],))
-
-
-def test_a_cache_file_not_signed_with_this_users_key_is_never_unpickled(
-    cached: CLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A ledger cloned with someone's .auditledger/ (or one crafted to attack) cannot run code."""
-    mark = tmp_path / "planted"
-    monkeypatch.setenv("PLANTED_MARK", str(mark))
+def test_a_damaged_entry_is_read_again_from_the_file(cached: CLI) -> None:
+    """Records or parts that are no longer valid JSON, or not of the records' shape (a tool whose
+    models have changed since, without a new cache key), are read from the YAML."""
     expected = outputs(cached)
-    payload = pickle.dumps(Planted())
-    for path in (cached.root / CACHE).rglob("*.pickle"):
-        path.write_bytes(b"auditledger cache\n" + bytes(32) + payload)
+    with database(cached) as db:
+        db.execute(
+            "UPDATE files SET records = ?, part_rows = ?, part_dates = ? WHERE name = '2024/czj.yaml'",
+            (b'[{"id": 1', b"{", b'[["x"]]'),
+        )
     assert outputs(cached) == expected
-    assert not mark.exists()
-    pickle.loads(payload)  # the control: loading it does run the code
-    assert mark.exists()
+    with database(cached) as db:
+        db.execute("UPDATE files SET records = ? WHERE name = '2024/czj.yaml'", (b'[{"no_such_field": 1}]',))
+    assert "政府债券资金闲置" in cached("show", "2024-002").stdout
+
+
+def test_the_cache_holds_data_not_code(cached: CLI) -> None:
+    """Records are JSON, and nothing in the cache is unpickled: the tool does not import pickle
+    to read it."""
+    with database(cached) as db:
+        (records,) = db.execute("SELECT records FROM files WHERE name = '2024/czj.yaml'").fetchone()
+    assert "2024-002" in [problem["id"] for problem in json.loads(records)]
+    script = (
+        "import pathlib, sys; from auditledger.loader import load; "
+        "load(pathlib.Path(sys.argv[1])); print('pickle' in sys.modules)"
+    )
+    found = subprocess.run([sys.executable, "-c", script, str(cached.root)], capture_output=True, text=True)
+    assert found.stdout.strip() == "False", found.stderr
+
+
+@pytest.mark.parametrize("forgery", ["owner", "trigger", "records"])
+def test_a_cache_not_made_by_this_users_tool_is_thrown_away(
+    cached: CLI, tmp_path: Path, forgery: str
+) -> None:
+    """A ledger cloned with someone's .auditledger/ (or one crafted to attack): a database whose
+    owner row is not this user's key's HMAC, or whose schema has anything more (a trigger that
+    would run SQL when the tool writes), is deleted and made anew, never used."""
+    expected = outputs(cached)
+    with database(cached) as db:
+        db.execute("UPDATE files SET records = replace(records, '政府债券资金闲置', '伪造的问题')")
+        if forgery == "owner":
+            db.execute("UPDATE meta SET value = 'someone else' WHERE key = 'owner'")
+        elif forgery == "trigger":
+            db.execute("CREATE TABLE planted (x)")
+            db.execute("CREATE TRIGGER plant AFTER INSERT ON files BEGIN INSERT INTO planted VALUES (1); END")
+    if forgery == "records":  # forged by the user's own hand: the owner row is theirs
+        assert "伪造的问题" in cached("show", "2024-002").stdout
+        return
+    assert outputs(cached) == expected
+    with database(cached) as db:
+        names = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+        forged = db.execute("SELECT count(*) FROM files WHERE records LIKE '%伪造%'").fetchone()[0]
+    assert "planted" not in names and "plant" not in names and forged == 0
 
 
 def test_another_users_cache_is_ignored(cached: CLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     expected = outputs(cached)
-    before = {p: p.read_bytes() for p in (cached.root / CACHE).rglob("*.pickle")}
+    with database(cached) as db:
+        (owner,) = db.execute("SELECT value FROM meta WHERE key = 'owner'").fetchone()
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
     assert outputs(cached) == expected
-    assert all(p.read_bytes() != data for p, data in before.items())  # re-signed with the new key
+    with database(cached) as db:
+        assert db.execute("SELECT value FROM meta WHERE key = 'owner'").fetchone() != (owner,)
 
 
 def test_checks_across_files_see_a_change_in_one_file(cached: CLI) -> None:
@@ -223,7 +284,6 @@ def test_files_changed_just_now_are_not_cached(sample: CLI) -> None:
     os.utime(path)  # changed this instant: its mtime may not move on the next change
     sample("check")
     assert "2024/czj.yaml" not in entries(sample)
-    assert not (sample.root / CACHE / "checks.pickle").exists()
     assert "2024/jyj.yaml" in entries(sample)
 
 
@@ -242,7 +302,7 @@ def test_files_parsed_in_parallel_give_the_same_ledger(sample: CLI, monkeypatch:
     monkeypatch.setattr(store, "read_many", lambda paths: calls.append(len(paths)) or read_many(paths))
     assert outputs(sample) == alone
     assert calls and calls[0] == problem_files(sample) + 3  # the year files too
-    assert "2024/czj.yaml" in alone[0] and "invalid-date" in alone[0]
+    assert "2024/czj.yaml" in alone[0][1] and "invalid-date" in alone[0][1]
 
     # A pool that breaks half-way (a worker fails): the files it did not give are read here.
     parent, read_and_parse = os.getpid(), store.read_and_parse
@@ -282,97 +342,67 @@ def test_a_pool_that_hangs_is_given_up_and_its_files_read_here(
     assert outputs(sample) == alone  # without the budget this never returns
 
 
-def test_many_changed_files_are_packed_and_a_few_kept_loose(
-    cached: CLI, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A read that finds more than LOOSE_ENTRIES files changed writes one pack; fewer are
-    kept loose beside it until they are packed again. Results never differ."""
-    monkeypatch.setattr(store, "LOOSE_ENTRIES", 2)
-    folder = cached.root / CACHE
-    shutil.rmtree(folder)
+def test_one_changed_file_is_read_and_checked_alone(cached: CLI, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After one file changed, a read parses that file alone and runs the checks across
+    records on its records alone (the others' findings come from the cache), also within the
+    racy window of the edit; the findings are those of a cold read. A change of a problem's id
+    is seen by the other files' checks (every file is checked again)."""
+    from auditledger import loader
 
-    def same_as_without_cache() -> bool:
-        with_cache = outputs(cached)
-        monkeypatch.setenv("AUDITLEDGER_NO_CACHE", "1")
-        without = outputs(cached)
-        monkeypatch.delenv("AUDITLEDGER_NO_CACHE")
-        return with_cache == without
+    path = cached.root / "2024" / "czj.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("category: 财政管理", "category: 财政管里", 1) + "# 备注\n",
+        encoding="utf-8",
+    )
+    parsed: list[str] = []
+    checked_files: list[list[str]] = []
+    original_records, original_run = loader._Reader.records, loader.run_checks
 
-    def loose() -> list[str]:
-        return sorted(p.name for p in folder.rglob("*.yaml.pickle"))
+    def records(self: loader._Reader, model: type, at: Path, key: str) -> object:
+        parsed.append(at.relative_to(cached.root).as_posix())
+        return original_records(self, model, at, key)  # type: ignore[arg-type]
 
-    def edit(*names: str) -> None:
-        for name in names:
-            path = cached.root / "2024" / name
-            path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-            past = time.time() - 5  # out of the racy window, and other than any stamp before
-            os.utime(path, (past, past))
+    def run_checks(ledger: object, **options: object) -> object:
+        if options.get("cacheable"):
+            names = [f.path.relative_to(cached.root).as_posix() for f in ledger.problem_files]  # type: ignore[attr-defined]
+            checked_files.append(sorted(names))
+        return original_run(ledger, **options)  # type: ignore[arg-type]
 
-    assert same_as_without_cache()
-    assert (folder / "pack.pickle").exists() and loose() == []
-    assert len(entries(cached)) == ledger_files(cached)
-    edit("czj.yaml")
-    assert same_as_without_cache()
-    assert loose() == ["czj.yaml.pickle"]
-    edit("czj.yaml", "jyj.yaml", "fgw.yaml")
-    assert same_as_without_cache()
-    assert loose() == []  # packed again
-    assert len(entries(cached)) == ledger_files(cached)
+    monkeypatch.setattr(loader._Reader, "records", records)
+    monkeypatch.setattr(loader, "run_checks", run_checks)
+    for again in (False, True):  # again within the racy window: the file is not cached yet
+        parsed.clear()
+        checked_files.clear()
+        warm, found = loader.load(cached.root)
+        assert parsed == ["2024/czj.yaml"]
+        assert checked_files == ([] if again else [["2024/czj.yaml"]])  # its findings are kept
+        cold, cold_found = loader.load(cached.root, cache=False)
+        assert found == cold_found and any(d.code == "unknown-category" for d in found)
+        assert warm.problem_entries == cold.problem_entries
+
+    other = cached.root / "2024" / "jyj.yaml"
+    first_id = path.read_text(encoding="utf-8").split("- id: ", 1)[1].split("\n", 1)[0]
+    text = other.read_text(encoding="utf-8")
+    other_id = text.split("- id: ", 1)[1].split("\n", 1)[0]
+    other.write_text(text.replace(f"- id: {other_id}", f"- id: {first_id}", 1), encoding="utf-8")
+    checked_files.clear()
+    _ledger, found = loader.load(cached.root)
+    assert len(checked_files[0]) == problem_files(cached)
+    duplicates = {
+        d.path.relative_to(cached.root).as_posix() for d in found if d.code == "duplicate-id" and d.path
+    }
+    assert duplicates == {"2024/czj.yaml", "2024/jyj.yaml"}
+    assert found == loader.load(cached.root, cache=False)[1]
 
 
-def test_without_a_place_for_the_key_there_is_no_cache(
-    sample: CLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """When no key can be kept (no writable home), nothing is cached and nothing changes."""
-    expected = outputs(sample)
-    blocked = tmp_path / "not-a-folder"
-    blocked.write_text("", encoding="utf-8")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
-    shutil.rmtree(sample.root / CACHE, ignore_errors=True)
+def test_the_files_of_the_old_cache_are_removed(sample: CLI) -> None:
+    """The cache before it was a database: one pickle per file; they go when it is made."""
+    old = sample.root / CACHE / "2024" / "czj.yaml.pickle"
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"auditledger cache\n")
     age(sample.root)
-    assert outputs(sample) == expected
-    assert not (sample.root / CACHE).exists()
-
-
-def test_a_damaged_key_is_made_anew(sample: CLI) -> None:
-    key = Path(os.environ["XDG_CACHE_HOME"]) / store.CACHE_KEY_FILE
-    expected = outputs(sample)
-    key.write_bytes(b"short")  # e.g. a first run killed while writing it
-    age(sample.root)
-    assert outputs(sample) == expected
-    assert len(key.read_bytes()) == store.SECRET_BYTES
-    assert key.stat().st_mode & 0o777 == 0o600
-    assert len(entries(sample)) == ledger_files(sample)
-
-
-def test_readers_at_once_build_the_cache_without_harm(sample: CLI, tmp_path: Path) -> None:
-    """Several commands reading a ledger with no cache at the same moment each write every
-    entry (atomically, over each other); every one gives the same result, and the cache they
-    leave is whole."""
-    import subprocess
-    import sys
-
-    age(sample.root)
-    command = [sys.executable, "-m", "auditledger", "--ledger", str(sample.root), "list", "--format", "json"]
-    env = {**os.environ, "AUDITLEDGER_NO_CACHE": "1"}
-    expected = subprocess.run(command, capture_output=True, text=True, env=env, check=True).stdout
-    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, text=True) for _ in range(6)]
-    assert [run.communicate()[0] for run in runs] == [expected] * 6
-    assert all(run.returncode == 0 for run in runs)
-    assert len(entries(sample)) == ledger_files(sample)
-    assert subprocess.run(command, capture_output=True, text=True, check=True).stdout == expected
-
-
-def test_temporary_files_of_killed_reads_are_swept_once_old(cached: CLI) -> None:
-    folder = cached.root / CACHE
-    old, young = folder / ".pack.pickle.x1.tmp", folder / ".pack.pickle.x2.tmp"
-    for leftover in (old, young):
-        leftover.write_bytes(b"half a pack")
-    past = time.time() - store.LEFTOVER_SECONDS - 60
-    os.utime(old, (past, past))
-    assert cached("check").exit_code == 0
-    assert not old.exists()
-    assert young.exists()  # maybe another reader's write under way
+    sample("check")
+    assert not old.exists() and (sample.root / DATABASE).exists()
 
 
 def test_cached_problems_stay_packed_until_used(cached: CLI) -> None:
@@ -418,72 +448,24 @@ def test_an_edit_is_checked_against_packed_files(cached: CLI) -> None:
     assert "recurring_from:\n      - 2023-003" in (cached.root / "2024" / "fgw.yaml").read_text("utf-8")
 
 
-def packed(cli: CLI, monkeypatch: pytest.MonkeyPatch) -> store.Cache:
-    """The cache made anew with every entry in the pack."""
-    monkeypatch.setattr(store, "LOOSE_ENTRIES", 0)
-    shutil.rmtree(cli.root / CACHE)
-    cli("check")
-    cache = store.Cache.open(cli.root, CACHE_KEY)
-    assert cache is not None and any(name.endswith("czj.yaml") for name in cache._pack())
-    return cache
-
-
-def test_a_signed_entry_that_no_longer_unpickles_is_read_again(
-    cached: CLI, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Records made by this tool whose classes have changed since (a development version
-    without a new cache key) are read from the YAML, not an internal error."""
-    expected = outputs(cached)
-    cache = packed(cached, monkeypatch)
-    broken = b"\x80\x05\x8c\x0bauditledger\x94\x8c\x0eNoSuchClass\x94\x93\x94)\x81\x94."
-    cache._write_pack(
-        {name: (stamp, sha, broken, summary) for name, (stamp, sha, _, summary) in cache._pack().items()}
-    )
-    assert outputs(cached) == expected
-
-
-def test_records_of_another_pack_are_not_used(cached: CLI, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A problem file's records are used only if they are the bytes its pack entry signed:
-    records another read wrote meanwhile (here: another file's, which unpickle fine) or a torn
-    records file are read from the YAML instead."""
-    expected = outputs(cached)
-    cache = packed(cached, monkeypatch)
-    places = {name: entry[2] for name, entry in cache._pack().items() if name.endswith("czj.yaml")}
-    (start, length, _), (other, other_length, _) = sorted(places.values(), key=lambda p: -p[1])[:2]
-    records = cache._file(store.RECORDS_ENTRY)
-    data = records.read_bytes()
-    # The other file's records where this one's lie (pickle reads up to its STOP, the rest is left).
-    planted = data[other : other + other_length] + data[start + other_length : start + length]
-    records.write_bytes(data[:start] + planted + data[start + length :])
-    assert outputs(cached) == expected
-    records.write_bytes(data[: len(data) // 2])  # torn
-    assert outputs(cached) == expected
-
-
-def test_a_read_that_needs_no_problem_reads_only_the_pack(
-    cached: CLI, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Settings, units and the years' meta are kept with the summaries: a warm `check`,
-    `overdue` or `list` reads nothing from the records file (most of the cache's bytes);
-    finding one problem reads its file's records alone; an edit's read unpickles of the
-    files' parts only their keys. All give what the YAML gives."""
+def test_a_read_that_needs_no_problem_reads_no_records(cached: CLI, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Settings, units and the years' meta are small; a problem file's parts each lie in a
+    column of their own: a warm `check`, `overdue` or `list` reads no problem's records;
+    finding one problem reads its file's records alone; an edit's read reads of the files'
+    parts only their keys. All give what the YAML gives."""
     from auditledger.deadlines import watch
     from auditledger.loader import load
 
     expected = outputs(cached)
-    packed(cached, monkeypatch)
-    cache = store.Cache.open(cached.root, CACHE_KEY)
-    assert cache is not None
-    places = {entry[2]: name for name, entry in cache._pack().items()}
     read: list[str] = []
-    original = store.Cache._bytes
+    original = store.Cache._records
 
-    def spy(self: store.Cache, stored: bytes | store.Location) -> bytes | None:
-        if isinstance(stored, tuple):
-            read.append(places[stored])
-        return original(self, stored)
+    def spy(self: store.Cache, name: str) -> bytes | None:
+        if name.startswith("20") and not name.endswith("_year.yaml"):  # a problem file's records
+            read.append(name)
+        return original(self, name)
 
-    monkeypatch.setattr(store.Cache, "_bytes", spy)
+    monkeypatch.setattr(store.Cache, "_records", spy)
     editing, _ = load(cached.root, checks=False)  # as an edit reads: the other files' keys only
     assert editing.problem("2024-002") is not None and "2023-003" in editing.ids
     assert not any(f.has(part) for f in editing.problem_files for part in ("evidence", "dates", "rows"))
@@ -501,14 +483,10 @@ def test_a_read_that_needs_no_problem_reads_only_the_pack(
     assert outputs(cached) == expected
 
 
-def test_records_come_from_the_pack_without_os_pread(cached: CLI, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Windows has no `os.pread`: a problem file's records are still read from the records
-    file (one seek and read), not parsed again from the YAML (six times slower for `show`)."""
+def test_records_come_from_the_cache_not_the_yaml(cached: CLI, monkeypatch: pytest.MonkeyPatch) -> None:
     from auditledger import loader
 
-    packed(cached, monkeypatch)
     cold, _ = loader.load(cached.root, cache=False)
-    monkeypatch.delattr(os, "pread", raising=False)
 
     def parsed(*args: object, **kwargs: object) -> object:
         raise AssertionError("parsed from the YAML")
@@ -566,12 +544,12 @@ def test_a_stamp_in_doubt_is_checked_by_the_files_content(tmp_path: Path) -> Non
     assert stamp is not None and stamp.doubt and not stamp.racy()
     cache = store.Cache.open(tmp_path, CACHE_KEY)
     assert cache is not None
-    cache.put(path, stamp, store.text_sha("problems: []\n"), ["cached"])
+    cache.put(path, stamp, store.text_sha("problems: []\n"), b"[]")
     assert cache.get(path, stamp) is not None  # the content is what was stored
+    cache.save([path])
     path.write_text("problems: [] \n", encoding="utf-8")  # same size; same stamp, as if one tick
     fresh = store.Cache.open(tmp_path, CACHE_KEY)
     assert fresh is not None
-    fresh.used = dict(cache.used)
     assert fresh.get(path, stamp) is None
 
 

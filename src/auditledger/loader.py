@@ -10,21 +10,21 @@ import contextlib
 import difflib
 import fnmatch
 import gc
+import hashlib
 import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import replace
 from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from auditledger import __version__, i18n, places, store
 from auditledger.checks import run_checks
-from auditledger.diagnostics import AuditLedgerError, Diagnostic, Pointer, sort_diagnostics
+from auditledger.diagnostics import AuditLedgerError, Diagnostic, Pointer, Severity, sort_diagnostics
 from auditledger.i18n import _
 from auditledger.model import (
     CONTROL_CHARACTERS,
@@ -41,10 +41,11 @@ from auditledger.model import (
     Origin,
     Problem,
     ProblemFile,
-    Row,
     Settings,
     Unit,
     YearMeta,
+    part_from_json,
+    part_json,
 )
 from auditledger.validation import describe
 
@@ -236,22 +237,25 @@ class _Reader:
             self.diagnostics += [validation_diagnostic(path, pointer, error, model) for error in exc.errors()]
             return None
 
-    def cached(self, path: Path, produce: Callable[[], V]) -> V:
-        """What `produce` reads from a file: from the cache when the file is unchanged since it
-        was cached; else produced, and cached when reading it found nothing wrong."""
+    def cached(self, path: Path, produce: Callable[[], V], adapter: TypeAdapter[V]) -> V:
+        """What `produce` reads from a file: from the cache (JSON, validated by `adapter`) when
+        the file is unchanged since it was cached; else produced, and cached when reading it
+        found nothing wrong."""
         if self.cache is None:
             return produce()
         stamp = self.stamp(path)
         hit = self.cache.get(path, stamp)
         if hit is not None:
-            with contextlib.suppress(Exception):  # signed by this tool, as its classes were then
-                value = hit.value()
-                self.shas[path] = hit.sha
-                return value  # type: ignore[no-any-return]
+            blob = hit.fetch()
+            if blob is not None:
+                with contextlib.suppress(ValueError):  # damaged, or of a shape since changed
+                    value = adapter.validate_json(blob)
+                    self.shas[path] = hit.sha
+                    return value
         before = len(self.diagnostics)
         value = produce()
         if len(self.diagnostics) == before and path in self.shas:
-            self.cache.put(path, stamp, self.shas[path], value)
+            self.cache.put(path, stamp, self.shas[path], adapter.dump_json(value))
         return value
 
     def entries(self, model: type[M], path: Path, key: str) -> list[Located[M]]:
@@ -262,7 +266,7 @@ class _Reader:
             read.extend(self.records(model, path, key))
             return [entry.record for entry in read]
 
-        found = self.cached(path, produce)
+        found = self.cached(path, produce, _adapter(list[model]))  # type: ignore[valid-type]
         # Read now, with the places of the records valid among invalid ones; or all valid.
         return read or [Located(record, Origin(path, (key, i))) for i, record in enumerate(found)]
 
@@ -271,19 +275,20 @@ class _Reader:
         unchanged since it was cached; else read, and cached when nothing was wrong."""
         stamp = self.stamp(path) if self.cache is not None else None
         hit = self.cache.get(path, stamp) if self.cache is not None else None
-        if hit is not None:
+        if hit is not None and hit.parts is not None:
             self.shas[path] = hit.sha
-            # Each part may be left packed until it is asked for; rows are kept as plain tuples.
-            parts = dict(zip(PARTS, hit.summary, strict=True))
-            parts["rows"] = partial(_rows, parts["rows"])
-            return ProblemFile(path, load=partial(_unpacked, hit, path), parts=parts)
+            # Each part is read from the cache when it is first asked for, the records when
+            # they are: a warm `overdue` needs the dates alone.
+            parts = {name: partial(_part, name, fetch, path) for name, fetch in hit.parts.items()}
+            return ProblemFile(path, load=partial(_unpacked, hit, path), parts=parts)  # type: ignore[arg-type]
         before = len(self.diagnostics)
         file = ProblemFile(path, self.records(Problem, path, "problems"))
         if self.cache is not None and len(self.diagnostics) == before and path in self.shas:
-            kept = tuple(
-                tuple(map(tuple, file.rows())) if name == "rows" else file.part(name) for name in PARTS
+            records = [e.record for e in file.entries]
+            parts_json = {name: part_json(name, file.part(name)) for name in PARTS}
+            self.cache.put(
+                path, stamp, self.shas[path], _adapter(list[Problem]).dump_json(records), parts_json
             )
-            self.cache.put(path, stamp, self.shas[path], [e.record for e in file.entries], kept)
         return file
 
     def single(self, model: type[M], path: Path, expected: str) -> M | None:
@@ -293,24 +298,14 @@ class _Reader:
             data = self.mapping(path, self.read(path), expected)
             return self.validate(model, data, path, ()) if data is not None else None
 
-        return self.cached(path, produce)
+        found: M | None = self.cached(path, produce, _adapter(model | None))
+        return found
 
     def stamp(self, path: Path) -> store.Stamp | None:
         """The file's stamp, taken once and before it is read: a later change makes it stale."""
         if path not in self.stamps:
             self.stamps[path] = store.Stamp.of(path)
         return self.stamps[path]
-
-    def fingerprint(self, root: Path) -> str | None:
-        """The files read, as they are on disk, when every one of them was stamped outside the
-        racy window (a file missing from it, such as units.yaml, is told by its absence)."""
-        stamps = {
-            path: stamp for path, stamp in self.stamps.items() if stamp is not None and not stamp.racy()
-        }
-        if self.cache is None or len(stamps) < len(self.stamps):
-            return None
-        # the findings' messages are in the language being spoken
-        return f"{store.fingerprint(root, stamps, self.shas)}:{i18n.language()}"
 
     def records(self, model: type[M], path: Path, key: str) -> list[Located[M]]:
         """The valid records of the list under `key`; every invalid one diagnosed."""
@@ -436,36 +431,140 @@ def _read_year_files(files: list[Path], ledger: Ledger, reader: _Reader) -> None
 
 
 def _checked(ledger: Ledger, reader: _Reader, today: date | None) -> list[Diagnostic]:
-    """The checks' findings: those that read only the ledger's records from the cache when no
-    file changed since they ran; those that look at other files on disk, or judge by `today`,
-    every time."""
-    fingerprint = reader.fingerprint(ledger.root)
-    found: list[Diagnostic] | None = None
-    if reader.cache is not None and fingerprint is not None:
-        stored = reader.cache.checks(fingerprint)
-        if isinstance(stored, list):
-            found = [replace(d, path=ledger.root / d.path) if d.path else d for d in stored]
+    """The checks' findings: those that read only the ledger's records from the cache, file by
+    file, for the files unchanged since they ran (`_incremental`); those that look at other
+    files on disk, or judge by `today`, every time."""
+    found = _incremental(ledger, reader) if reader.cache is not None else None
     if found is None:
         found = locate_lines(run_checks(ledger, cacheable=True), reader.texts)
-        if reader.cache is not None and fingerprint is not None:
-            top = ledger.root
-            stored = [replace(d, path=d.path.relative_to(top)) if d.path else d for d in found]
-            reader.cache.put_checks(fingerprint, stored)
     return found + locate_lines(run_checks(ledger, today=today, cacheable=False), reader.texts)
 
 
-def _rows(cached: Any) -> tuple[Row, ...]:
-    return tuple(map(Row._make, cached() if callable(cached) else cached))
+def _incremental(ledger: Ledger, reader: _Reader) -> list[Diagnostic]:
+    """The findings of the checks across records, kept per file in the cache with the sha256
+    of the file's text (and, for a problem file, of its problems' ids, years and units). When
+    the ledger's shape is as it was (the same files; settings, units and years' files
+    unchanged) and the changed problem files keep their ids, only they are checked again, in
+    the light of the whole ledger; else every file is."""
+    cache = reader.cache
+    assert cache is not None
+    root = ledger.root
+    problem_paths = {file.path for file in ledger.problem_files}
+    names = {path: store.relative_name(root, path) for path in reader.shas}
+    shape_sha = hashlib.sha256(f"{CACHE_KEY}\0{i18n.language()}\0".encode())
+    for path in sorted(reader.shas, key=lambda p: names[p]):
+        kept = "" if path in problem_paths else reader.shas[path]
+        shape_sha.update(f"{names[path]}\0{kept}\n".encode())
+    shape = shape_sha.hexdigest()
+    stored = cache.checks()
+    changed: list[ProblemFile] = []
+    whole = stored.get("", ("", b""))[0] != shape
+    if not whole:
+        for file in ledger.problem_files:
+            was = stored.get(names[file.path])
+            if was is None or was[0].split(":")[0] != reader.shas.get(file.path):
+                changed.append(file)
+                if was is None or was[0].split(":")[1] != _keys_sha(file):
+                    whole = True
+                    break
+    if whole:
+        found = locate_lines(run_checks(ledger, cacheable=True), reader.texts)
+        files: list[ProblemFile] | None = None
+    else:
+        view = ledger.within([f.path for f in changed])
+        found = locate_lines(run_checks(view, cacheable=True), reader.texts) if changed else []
+        files = changed
+    by_name: dict[str, list[Diagnostic]] = defaultdict(list)
+    for d in found:
+        by_name[store.relative_name(root, d.path) if d.path else ""].append(d)
+    if files is None:
+        by_path = {file.path: file for file in ledger.problem_files}
+        rows = {
+            names[path]: (
+                f"{reader.shas[path]}:{_keys_sha(by_path[path])}" if path in by_path else reader.shas[path],
+                _findings_json(by_name.get(names[path], [])),
+            )
+            for path in reader.shas
+        }
+        rows[""] = (shape, _findings_json(by_name.get("", [])))
+        cache.put_checks(rows, whole=True)
+        return found
+    rows = {
+        names[f.path]: (
+            f"{reader.shas[f.path]}:{_keys_sha(f)}",
+            _findings_json(by_name.get(names[f.path], [])),
+        )
+        for f in files
+    }
+    cache.put_checks(rows, whole=False)
+    again = {names[f.path] for f in files}
+    for name, (_sha, blob) in stored.items():
+        if name not in again:
+            found += _findings_from_json(root / name if name else None, blob)
+    return found
+
+
+def _keys_sha(file: ProblemFile) -> str:
+    """sha256 of a problem file's ids, audit years and units: what other files' checks see of it."""
+    return hashlib.sha256(part_json("keys", file.problem_keys())).hexdigest()
+
+
+def _findings_json(found: list[Diagnostic]) -> bytes:
+    import orjson
+
+    return orjson.dumps(
+        [[d.line, d.col, d.code, d.message, d.hint, d.severity.value, list(d.pointer)] for d in found]
+    )
+
+
+def _findings_from_json(path: Path | None, blob: bytes) -> list[Diagnostic]:
+    """Findings stored by `_findings_json` (of the file they are stored under; of no file under
+    the empty name, which also keeps the ledger's shape)."""
+    import orjson
+
+    found: list[Diagnostic] = []
+    with contextlib.suppress(ValueError, TypeError):
+        for line, col, code, message, hint, severity, pointer in orjson.loads(blob):
+            found.append(Diagnostic(path, line, col, code, message, hint, Severity(severity), tuple(pointer)))
+    return found
+
+
+class _Stale(Exception):
+    """A cached part or record that can no longer be read: the file is read again."""
+
+
+def _part(name: str, fetch: Callable[[], bytes | None], path: Path) -> tuple[Any, ...]:
+    """A problem file's part from the cache's JSON; from the file when the cache no longer
+    gives it (another read replaced or deleted the database meanwhile)."""
+    blob = fetch()
+    if blob is not None:
+        with contextlib.suppress(ValueError, TypeError, IndexError):
+            return part_from_json(name, blob)
+    records = [entry.record for entry in _Reader({}, None).records(Problem, path, "problems")]
+    return tuple(map(PARTS[name], records))
 
 
 def _unpacked(hit: store.Cached, path: Path) -> list[Problem]:
-    """A cached file's problems; read again from the file if they no longer unpickle (signed by
-    this tool, but with classes that have changed since without a new cache key)."""
+    """A cached file's problems, validated again from their JSON; read again from the file when
+    the cache no longer gives them."""
     with _no_collection():
-        try:
-            return hit.value()  # type: ignore[no-any-return]
-        except Exception:
-            return [entry.record for entry in _Reader({}, None).records(Problem, path, "problems")]
+        blob = hit.fetch()
+        if blob is not None:
+            with contextlib.suppress(ValueError):
+                problems: list[Problem] = _adapter(list[Problem]).validate_json(blob)
+                return problems
+        return [entry.record for entry in _Reader({}, None).records(Problem, path, "problems")]
+
+
+_ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
+
+
+def _adapter(kind: Any) -> TypeAdapter[Any]:
+    """One TypeAdapter per type (making one builds its validator)."""
+    found = _ADAPTERS.get(kind)
+    if found is None:
+        found = _ADAPTERS[kind] = TypeAdapter(kind)
+    return found
 
 
 @contextlib.contextmanager
@@ -530,7 +629,7 @@ def reload(ledger: Ledger, overrides: Mapping[Path, str]) -> tuple[Ledger, list[
     return new, sort_diagnostics(_with_lines(diagnostics, reader.texts))
 
 
-CACHE_FORMAT = 13
+CACHE_FORMAT = 14
 """Bump when what the cache keeps changes shape (an entry, `model.PARTS`): older caches are
 then rebuilt, not misread."""
 CACHE_KEY = f"auditledger {__version__}, schema {SCHEMA_VERSION}, cache {CACHE_FORMAT}"

@@ -1065,6 +1065,45 @@ files together, unpickled when first asked for (plain tuples: unpickling them co
 of the records). Change a part's shape: bump `loader.CACHE_FORMAT`."""
 
 
+def part_json(name: str, values: tuple[Any, ...]) -> bytes:
+    """A part of a file's problems as JSON, for the read cache: tuples as lists, dates as ISO text."""
+    import orjson
+
+    return orjson.dumps([tuple(v) if name == "rows" else v for v in values])
+
+
+def part_from_json(name: str, blob: bytes) -> tuple[Any, ...]:
+    """A part read back from `part_json`, with its tuples and dates as `PARTS` made them."""
+    import orjson
+
+    found: list[Any] = orjson.loads(blob)
+    day = dt.date.fromisoformat
+    if name == "keys":
+        return tuple((i, year, sys.intern(unit)) for i, year, unit in found)
+    if name == "evidence":
+        return tuple(map(tuple, found))
+    if name == "dates":
+        return tuple(
+            (
+                i,
+                year,
+                unit,
+                title,
+                finished,
+                day(deadline),
+                day(done) if done else None,
+                published,
+                tuple((n, day(due), text) for n, due, text in milestones),
+            )
+            for i, year, unit, title, finished, deadline, done, published, milestones in found
+        )
+    if name == "rows":
+        return tuple(Row._make((*row[:13], tuple(row[13]), row[14])) for row in found)
+    if name == "latest":
+        return tuple(map(day, found))
+    return tuple(found)
+
+
 class ProblemFile:
     """One file's valid problems: read, or still packed in the read cache (`load`), to be
     unpacked the first time they are asked for. Its `PARTS` are known either way (each may be

@@ -989,8 +989,6 @@ CACHE_DIR = "cache"
 RACY_SECONDS = 2.0
 """A file changed this recently may change again within the same mtime tick: not cached."""
 CACHE_KEY_FILE = Path("auditledger") / "cache-key"
-_MAGIC = b"auditledger cache\n"
-_SIGNATURE = hashlib.sha256().digest_size
 
 
 @dataclass(frozen=True)
@@ -1071,65 +1069,57 @@ def _own(found: os.stat_result, *, private: bool) -> bool:
 SECRET_BYTES = 32
 
 
-Location = tuple[int, int, bytes]
-"""Where a packed file's records lie in the records file: offset, length and their HMAC."""
-
-Entry = tuple[Stamp, str, bytes | Location, Any]
-"""A file's cache entry: the stamp it was stored for, the sha256 of its text, what was read
-(pickled on its own; in a pack, a problem file's lies in the records file, read only when
-they are needed) and a summary of it: None, or a tuple of parts. A pack keeps each part of
-every entry pickled together, apart from the entries, each part unpickled on first use (a
-problem file's `model.PARTS`: an edit needs the keys, the deadlines the dates, `list` the
-rows). A packed entry's parts are then None; `get` gives functions that fetch them."""
-
-
 class Cached(NamedTuple):
-    """A file's entry as a read finds it: what was read is fetched and unpickled when `value`
-    is called; LookupError when it is no longer there (the records file was written anew
-    meanwhile, or damaged)."""
+    """A file's entry as a read finds it: the sha256 of its text, its parts (each a function
+    that gives the part's JSON, fetched for every file at once on first use) and a function
+    that gives the JSON of what was read; None when it can no longer be read."""
 
     sha: str
-    summary: Any
+    parts: Mapping[str, Callable[[], bytes | None]] | None
     fetch: Callable[[], bytes | None]
 
-    def value(self) -> Any:
-        import pickle
 
-        blob = self.fetch()
-        if blob is None:
-            raise LookupError("not in the records pack")
-        return pickle.loads(blob)  # signed with the entry it came in: made by this tool
+CACHE_FILE = "cache.sqlite"
+CACHE_SCHEMA = """\
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files (name TEXT PRIMARY KEY, stamp TEXT NOT NULL, sha TEXT NOT NULL, records BLOB NOT NULL,
+    {parts});
+CREATE TABLE checks (name TEXT PRIMARY KEY, sha TEXT NOT NULL, found BLOB NOT NULL)"""
+"""The cache's tables: each ledger file's stamp, text's sha256, validated records and the parts of
+its records (`model.PARTS`) as JSON, one column each; and what the checks found, per file."""
+CACHE_TIMEOUT = 0.5
+"""Seconds a read waits for another's write to the cache before it goes on without writing."""
+
+
+def _stamp_text(stamp: Stamp) -> str:
+    return f"{stamp.size}:{stamp.mtime_ns}:{stamp.ctime_ns}:{stamp.inode}:{int(stamp.doubt)}"
 
 
 class Cache:
-    """Validated records of the ledger's files under `.auditledger/cache/`, each entry stored
-    for the file's size and modification time, the whole for the tool's version and schema;
-    and the result of the checks across records, stored for the stamps of every file.
+    """Validated records of the ledger's files in one SQLite database,
+    `.auditledger/cache/cache.sqlite`: per file, the stamp it was stored for (`Stamp`), the
+    sha256 of its text, its records as JSON and each part of them (`model.PARTS`) as JSON in a
+    column of its own, so that a read that needs only the deadlines of every problem reads one
+    column; and the checks' findings per file, for the file's text and the ledger's shape.
 
-    Like git's objects, entries are packed or loose: a read that found many files changed
-    writes one pack of every entry (one file to read back, and no thousand files to create);
-    one that found a few writes just those, loose, next to the pack, until there are enough
-    loose ones to pack them all again.
-
-    It is never trusted. A file is unpickled only when its HMAC verifies with this user's key,
-    so a cache that came with a cloned ledger cannot run code; an entry stored for another
-    stamp, name or version is ignored; one that cannot be read or loaded is read again from
-    the YAML. Deleting the folder changes no result, only speed. Writes are atomic but not
-    synced: a torn file fails its signature.
+    It is never trusted with code: it holds data only (JSON, validated again when used), and a
+    database not made by this user's tool (its `owner` row is an HMAC with the user's key) or of
+    another shape is deleted and made anew. A database that cannot be read is the same as none.
+    Deleting the folder changes no result, only speed. Readers write it without the ledger's
+    lock; SQLite's own locking keeps them apart, and a read that would wait long does not write.
     """
 
     def __init__(self, root: Path, key: str, secret: bytes) -> None:
         self.root, self.key, self.secret = root, key, secret
         self.folder = root / STATE_DIR / CACHE_DIR
-        self._packed: dict[str, Entry] | None = None
-        self._parts: tuple[bytes, ...] = ()
-        """The packed summaries' parts, each part of all the entries pickled together."""
-        self._unpickled: dict[int, dict[str, Any]] = {}
-        self._pack_unusable = False
-        self._loose: set[str] | None = None
-        self.used: dict[str, Entry] = {}
-        """The entries this read found current or made: the next pack."""
-        self.fresh: set[str] = set()
+        self.path = self.folder / CACHE_FILE
+        self._db: Any = None
+        self._broken = False
+        self._stored: dict[str, tuple[str, str]] | None = None
+        """Every file's stored (stamp, sha), read at once."""
+        self._columns: dict[str, dict[str, bytes]] = {}
+        self.used: set[str] = set()
+        self.fresh: dict[str, tuple[str, str, bytes, dict[str, bytes] | None]] = {}
         self._verified: set[str] = set()
         """Entries whose stamp is in doubt and whose file's content hash matched."""
 
@@ -1149,233 +1139,237 @@ class Cache:
             return None
         return cache if _own(found, private=False) else None
 
+    def _owner(self) -> str:
+        import hmac
+
+        return hmac.digest(self.secret, f"auditledger cache\0{self.key}".encode(), "sha256").hex()
+
+    def _connect(self, create: bool) -> Any:
+        """The database, checked to be this tool's for this version, or None (made anew when
+        `create`). Any doubt about the file deletes it."""
+        if self._db is not None or self._broken:
+            return self._db
+        import sqlite3
+
+        try:
+            found = os.lstat(self.path)
+        except FileNotFoundError:
+            found = None
+        except OSError:
+            self._broken = True
+            return None
+        if found is not None and not (stat.S_ISREG(found.st_mode) and _own(found, private=False)):
+            self._discard()
+        elif found is not None:
+            try:
+                db = sqlite3.connect(self.path, timeout=CACHE_TIMEOUT, isolation_level=None)
+                db.execute("PRAGMA trusted_schema = OFF")
+                shape = db.execute(
+                    "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid"
+                ).fetchall()
+                owner = db.execute("SELECT value FROM meta WHERE key = 'owner'").fetchone()
+                if [row[0] for row in shape] == self._schema() and owner == (self._owner(),):
+                    self._db = db
+                    return db
+                db.close()
+            except sqlite3.Error:
+                pass
+            self._discard()
+        if not create:
+            return None
+        return self._create()
+
+    @staticmethod
+    def _schema() -> list[str]:
+        from auditledger.model import PARTS
+
+        columns = ", ".join(f"part_{name} BLOB" for name in PARTS)
+        return [statement.strip() for statement in CACHE_SCHEMA.format(parts=columns).split(";")]
+
+    def _create(self) -> Any:
+        import sqlite3
+
+        try:
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # the user's alone
+            db = sqlite3.connect(self.path, timeout=CACHE_TIMEOUT, isolation_level=None)
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+            db.execute("BEGIN IMMEDIATE")
+            if db.execute("SELECT count(*) FROM sqlite_master").fetchone() != (0,):
+                db.execute("ROLLBACK")  # another read made it meanwhile: use theirs next time
+                db.close()
+                self._broken = True
+                return None
+            for statement in self._schema():
+                db.execute(statement)
+            db.execute("INSERT INTO meta VALUES ('owner', ?)", (self._owner(),))
+            db.execute("COMMIT")
+        except (OSError, sqlite3.Error):
+            self._broken = True
+            return None
+        with contextlib.suppress(OSError):  # the files of the cache before it was a database
+            for old in self.folder.rglob("*.pickle"):
+                old.unlink()
+        self._db = db
+        return db
+
+    def _discard(self) -> None:
+        """Delete the database: damaged, made by another tool or version, or not the user's."""
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            with contextlib.suppress(OSError):
+                os.unlink(f"{self.path}{suffix}")
+
+    def _query(self, sql: str, *args: Any) -> list[Any]:
+        """Rows of a read; none when the database cannot be read (it is then deleted)."""
+        import sqlite3
+
+        db = self._connect(create=False)
+        if db is None:
+            return []
+        try:
+            rows: list[Any] = db.execute(sql, args).fetchall()
+            return rows
+        except sqlite3.Error:
+            self._fail()
+            return []
+
+    def _fail(self) -> None:
+        with contextlib.suppress(Exception):
+            self._db.close()
+        self._db, self._broken = None, True
+        self._discard()
+
     def _name(self, path: Path) -> str:
         return relative_name(self.root, path)
 
-    def _file(self, name: str) -> Path:
-        return self.folder / f"{name}.pickle"
+    def stored(self) -> dict[str, tuple[str, str]]:
+        """Each file's stored stamp and sha256, by name."""
+        if self._stored is None:
+            self._stored = {
+                name: (stamp, sha) for name, stamp, sha in self._query("SELECT name, stamp, sha FROM files")
+            }
+        return self._stored
 
-    def _sign(self, payload: bytes | memoryview) -> bytes:
-        import hmac
+    def _column(self, part: str) -> dict[str, bytes]:
+        if part not in self._columns:
+            self._columns[part] = dict(self._query(f"SELECT name, part_{part} FROM files"))
+        return self._columns[part]
 
-        return hmac.digest(self.secret, payload, "sha256")
+    def _part(self, part: str, name: str) -> bytes | None:
+        return self._column(part).get(name)
 
-    def _read(self, name: str, stored_for: object) -> Any:
-        import hmac
-        import pickle
-
-        try:
-            data = self._file(name).read_bytes()
-        except OSError:
-            return None
-        head = len(_MAGIC) + _SIGNATURE
-        payload = memoryview(data)[head:]  # not copied: a pack is megabytes
-        if not data.startswith(_MAGIC) or not hmac.compare_digest(
-            data[len(_MAGIC) : head], self._sign(payload)
-        ):
-            return None
-        try:
-            key, stored_name, stored, value = pickle.loads(payload)
-        except Exception:  # signed by us, but by a tool whose classes have changed since
-            return None
-        return value if (key, stored_name, stored) == (self.key, name, stored_for) else None
-
-    def _write(self, name: str, stored_for: object, value: Any) -> None:
-        import pickle
-
-        payload = pickle.dumps((self.key, name, stored_for, value), protocol=pickle.HIGHEST_PROTOCOL)
-        self._write_bytes(name, [_MAGIC, self._sign(payload), payload])
-
-    def _write_bytes(self, name: str, parts: list[bytes]) -> None:
-        path = self._file(name)
-        with contextlib.suppress(OSError):  # a ledger that cannot be written to simply has no cache
-            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # the user's alone
-            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.writelines(parts)
-                os.replace(tmp, path)
-            finally:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(tmp)
-
-    def _pack(self) -> dict[str, Entry]:
-        """The packed entries, problem files' without their records (`_bytes` reads those when
-        they are used): what most reads need, in a file a fraction of the records' size."""
-        if self._packed is None:
-            found = self._read(PACK_ENTRY, PACK_ENTRY)
-            usable = isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], tuple)
-            self._packed, self._parts = found if usable else ({}, ())
-            self._pack_unusable = not usable and self._file(PACK_ENTRY).exists()
-        return self._packed
-
-    def _part(self, part: int, name: str) -> Any:
-        """A part of a packed summary (that part of all of them is unpickled the first time)."""
-        if part not in self._unpickled:
-            import pickle
-
-            self._unpickled[part] = pickle.loads(self._parts[part])  # signed with the pack
-        return self._unpickled[part][name]
-
-    def _bytes(self, stored: bytes | Location) -> bytes | None:
-        """Records kept in an entry, or read from where the pack says they lie in the records
-        file: that part alone, and only if it is what the pack signed (the records file may
-        have been written anew by another read since: its parts then fail their HMAC)."""
-        if isinstance(stored, bytes):
-            return stored
-        import hmac
-
-        offset, length, mac = stored
-        try:
-            fd = os.open(self._file(RECORDS_ENTRY), os.O_RDONLY | _BINARY)
-        except OSError:
-            return None
-        try:  # seek and read, not os.pread: Windows has no pread, and this is as fast
-            os.lseek(fd, offset, os.SEEK_SET)
-            blob = os.read(fd, length)
-        except OSError:
-            return None
-        finally:
-            os.close(fd)
-        return blob if hmac.compare_digest(mac, self._sign(blob)) else None
-
-    def _write_pack(self, entries: Mapping[str, Entry]) -> None:
-        """A new pack of these entries (an entry whose records cannot be found is left out).
-        The records of files with a summary (problem files) go one after another in the records
-        file, each signed in the pack; the rest (settings, units, years' meta: small, and
-        needed by every read) stay in the pack, so that a read that needs no problem reads
-        only the pack, and one that needs a file's problems reads just their bytes."""
-        import pickle
-
-        parts, offset = [_MAGIC], len(_MAGIC)
-        packed: dict[str, Entry] = {}
-        summaries: list[dict[str, Any]] = []
-        for name, (stamp, sha, stored, summary) in entries.items():
-            blob = self._bytes(stored)
-            if blob is None:
-                continue
-            if summary is None:
-                packed[name] = (stamp, sha, blob, summary)
-            else:
-                summaries += [{} for _ in summary[len(summaries) :]]
-                for part, value in enumerate(summary):
-                    summaries[part][name] = self._part(part, name) if value is None else value
-                packed[name] = (stamp, sha, (offset, len(blob), self._sign(blob)), (None,) * len(summary))
-                parts.append(blob)
-                offset += len(blob)
-        self._write_bytes(RECORDS_ENTRY, parts)  # first: the old pack's parts then fail their HMAC
-        pickled = tuple(pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL) for found in summaries)
-        self._write(PACK_ENTRY, PACK_ENTRY, (packed, pickled))
-
-    def loose(self) -> set[str]:
-        """The names of the files with an entry of their own. Temporary files that a killed
-        read left in the folder (a pack is tens of megabytes) go once they are old: readers
-        write without the lock, so a young one may be another reader's write under way."""
-        if self._loose is None:
-            self._loose = set()
-            with contextlib.suppress(OSError):
-                for found in self.folder.rglob("*"):
-                    if found.suffix == ".pickle":
-                        self._loose.add(found.relative_to(self.folder).as_posix().removesuffix(".pickle"))
-                    elif found.name.startswith(".") and found.suffix == ".tmp":
-                        stamp = Stamp.of(found)
-                        if stamp is not None and time.time_ns() - stamp.mtime_ns > LEFTOVER_SECONDS * 1e9:
-                            found.unlink()
-                self._loose -= {PACK_ENTRY, RECORDS_ENTRY, CHECKS_ENTRY}
-        return self._loose
+    def _records(self, name: str) -> bytes | None:
+        found = self._query("SELECT records FROM files WHERE name = ?", name)
+        return found[0][0] if found else None
 
     def get(self, path: Path, stamp: Stamp | None) -> Cached | None:
-        """The sha256 of the file's text and what was read from it, if cached for `stamp`."""
+        """The sha256 of the file's text and what was read from it, if stored for `stamp`."""
         if stamp is None:
             return None
-        name, stored_for = self._name(path), stamp
-        entry = self.used.get(name)
-        if entry is None and name in self.loose():
-            found = self._read(name, stored_for)
-            entry = (stored_for, *found) if isinstance(found, tuple) and len(found) == 3 else None
-        if entry is None or entry[0] != stored_for:
-            entry = self._pack().get(name)
-        if entry is None or entry[0] != stored_for:
+        name = self._name(path)
+        fresh = self.fresh.get(name)
+        if fresh is not None:
+            found: tuple[str, str] | None = fresh[:2]
+        else:
+            found = self.stored().get(name)
+        if found is None or found[0] != _stamp_text(stamp):
             return None
+        sha = found[1]
         if stamp.doubt and name not in self._verified:
             text, _ = read_text(path)
-            if text is None or text_sha(text) != entry[1]:
+            if text is None or text_sha(text) != sha:
                 return None
             self._verified.add(name)
-        self.used[name] = entry
-        summary = entry[3]
-        if summary is not None:
-            summary = tuple(partial(self._part, n, name) if v is None else v for n, v in enumerate(summary))
-        return Cached(entry[1], summary, partial(self._bytes, entry[2]))
+        self.used.add(name)
+        if fresh is not None:
+            records, parts = fresh[2], fresh[3]
+            return Cached(
+                sha,
+                {k: partial(lambda v: v, v) for k, v in parts.items()} if parts else None,
+                partial(lambda v: v, records),
+            )
+        from auditledger.model import PARTS
 
-    def put(self, path: Path, stamp: Stamp | None, sha: str, value: Any, summary: Any = None) -> None:
+        parts_of = {part: partial(self._part, part, name) for part in PARTS}
+        return Cached(sha, parts_of, partial(self._records, name))
+
+    def put(
+        self, path: Path, stamp: Stamp | None, sha: str, records: bytes, parts: dict[str, bytes] | None = None
+    ) -> None:
+        """Keep what was read from a file (its records' JSON, and its parts' when a problem
+        file) for its stamp; not when the file changed just now (it may change again unseen)."""
         if stamp is not None and not stamp.racy():
-            import pickle
-
-            name = self._name(path)
-            self.used[name] = (stamp, sha, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), summary)
-            self.fresh.add(name)
+            self.fresh[self._name(path)] = (_stamp_text(stamp), sha, records, parts)
 
     def save(self, paths: Sequence[Path]) -> None:
-        """Store what this read made, for the files it read (`paths`): loose while they are
-        few, else one new pack of every current entry; entries of files that are gone go."""
+        """Store what this read made, and forget the files that are gone, in one transaction."""
         names = {self._name(p) for p in paths}
-        loose = self.loose()
-        stale = (set(self._pack()) | loose) - names
-        if not self.fresh and not stale and not self._pack_unusable:
+        stale = set(self.stored()) - names if not self._broken else set()
+        if not self.fresh and not stale:
             return
-        if len(self.fresh | loose) > LOOSE_ENTRIES:
-            self._write_pack({n: e for n, e in self.used.items() if n in names})
-            removed = loose
-        else:
-            for name in sorted(self.fresh):
-                stored_for, *stored = self.used[name]
-                self._write(name, stored_for, tuple(stored))
-            removed = loose & stale
-            if set(self._pack()) & stale:
-                kept = {n: e for n, e in self._pack().items() if n in names}
-                self._write(PACK_ENTRY, PACK_ENTRY, (kept, self._parts))
-            elif self._pack_unusable:
-                removed |= {PACK_ENTRY}
-        for name in removed:
-            with contextlib.suppress(OSError):
-                self._file(name).unlink()
+        import sqlite3
+
+        from auditledger.model import PARTS
+
+        db = self._connect(create=True)
+        if db is None:
+            return
+        columns = ", ".join(f"part_{name}" for name in PARTS)
+        marks = ", ".join("?" for _ in range(4 + len(PARTS)))
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany("DELETE FROM files WHERE name = ?", [(n,) for n in sorted(stale)])
+            db.executemany("DELETE FROM checks WHERE name = ?", [(n,) for n in sorted(stale)])
+            db.executemany(
+                f"INSERT OR REPLACE INTO files (name, stamp, sha, records, {columns}) VALUES ({marks})",
+                [
+                    (name, stamp, sha, records, *((parts or {}).get(part) for part in PARTS))
+                    for name, (stamp, sha, records, parts) in sorted(self.fresh.items())
+                ],
+            )
+            db.execute("COMMIT")
+        except sqlite3.OperationalError:  # another read writes: it stores the same, or this next time
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+        except sqlite3.Error:
+            self._fail()
 
     def held(self) -> set[str]:
-        """The names of the files the cache holds an entry for, packed or loose."""
-        return set(self._pack()) | self.loose()
+        """The names of the files the cache holds an entry for."""
+        return set(self.stored()) | set(self.fresh)
 
-    def checks(self, fingerprint: str) -> Any:
-        """What the checks found, if stored for these files as they are (`fingerprint`)."""
-        return self._read(CHECKS_ENTRY, fingerprint)
+    def checks(self) -> dict[str, tuple[str, bytes]]:
+        """What the checks found, by file name (the empty name: the ledger's shape), each with
+        the sha256 it was found for."""
+        return {name: (sha, found) for name, sha, found in self._query("SELECT name, sha, found FROM checks")}
 
-    def put_checks(self, fingerprint: str, found: Any) -> None:
-        self._write(CHECKS_ENTRY, fingerprint, found)
+    def put_checks(self, found: Mapping[str, tuple[str, bytes]], *, whole: bool) -> None:
+        """Store the checks' findings for these files; `whole`: for every file (others go)."""
+        import sqlite3
 
+        db = self._connect(create=True)
+        if db is None:
+            return
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            if whole:
+                db.execute("DELETE FROM checks")
+            db.executemany(
+                "INSERT OR REPLACE INTO checks VALUES (?, ?, ?)",
+                [(name, sha, blob) for name, (sha, blob) in sorted(found.items())],
+            )
+            db.execute("COMMIT")
+        except sqlite3.OperationalError:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+        except sqlite3.Error:
+            self._fail()
 
-LEFTOVER_SECONDS = 600
-"""A temporary file in the cache folder older than this is left by a killed read."""
-LOOSE_ENTRIES = 64
-"""Loose entries beyond this many are packed: reading a pack costs one file, not one each."""
-PACK_ENTRY = "pack"
-RECORDS_ENTRY = "records"
-CHECKS_ENTRY = "checks"
-"""The name the checks' result is kept under: no ledger file is called that."""
-
-
-def fingerprint(root: Path, stamps: Mapping[Path, Stamp], shas: Mapping[Path, str] | None = None) -> str:
-    """sha256 over the files' names, stamps and (where known) the sha256 of their texts: the
-    ledger as it is on disk now."""
-    sha = hashlib.sha256()
-    known = shas or {}
-    names = {relative_name(root, path): (stamp, known.get(path, "")) for path, stamp in stamps.items()}
-    for name in sorted(names):
-        stamp, text = names[name]
-        sha.update(
-            f"{name}\0{stamp.size}\0{stamp.mtime_ns}\0{stamp.ctime_ns}\0{stamp.inode}\0{text}\n".encode()
-        )
-    return sha.hexdigest()
+    def close(self) -> None:
+        if self._db is not None:
+            with contextlib.suppress(Exception):
+                self._db.close()
+            self._db = None
 
 
 # --- where data came from ----------------------------------------------------------------
