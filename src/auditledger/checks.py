@@ -99,14 +99,15 @@ def dated_check(
 
 
 def run_checks(
-    ledger: Ledger, *, today: date | None = None, cacheable: bool | None = None
+    ledger: Ledger, *, today: date | None = None, cacheable: bool | None = None, disk: bool = True
 ) -> list[Diagnostic]:
     """Every check's findings, judging by `today` (default: the real today); with `cacheable`,
-    only the checks whose findings may (True) or may not (False) be cached."""
+    only the checks whose findings may (True) or may not (False) be cached; without `disk`,
+    not those that look at files on disk beyond the ledger's."""
     day = today or date.today()
     diagnostics = []
     for item in CHECKS.values():
-        if cacheable is not None and item.cacheable != cacheable:
+        if (cacheable is not None and item.cacheable != cacheable) or (item.disk and not disk):
             continue
         for finding in item.findings(ledger, day):
             diagnostics.append(

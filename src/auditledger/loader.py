@@ -255,7 +255,7 @@ class _Reader:
         before = len(self.diagnostics)
         value = produce()
         if len(self.diagnostics) == before and path in self.shas:
-            self.cache.put(path, stamp, self.shas[path], adapter.dump_json(value))
+            self.cache.put(path, stamp, self.shas[path], adapter.dump_json(value, exclude_defaults=True))
         return value
 
     def entries(self, model: type[M], path: Path, key: str) -> list[Located[M]]:
@@ -287,7 +287,11 @@ class _Reader:
             records = [e.record for e in file.entries]
             parts_json = {name: part_json(name, file.part(name)) for name in PARTS}
             self.cache.put(
-                path, stamp, self.shas[path], _adapter(list[Problem]).dump_json(records), parts_json
+                path,
+                stamp,
+                self.shas[path],
+                _adapter(list[Problem]).dump_json(records, exclude_defaults=True),
+                parts_json,
             )
         return file
 
@@ -343,7 +347,7 @@ class _Reader:
 
 
 def load(
-    root: Path, *, cache: bool = True, checks: bool = True, today: date | None = None
+    root: Path, *, cache: bool = True, checks: bool = True, disk: bool = True, today: date | None = None
 ) -> tuple[Ledger, list[Diagnostic]]:
     """Read and check the whole ledger under `root`, judging dates by `today` (default: the
     real today).
@@ -352,13 +356,15 @@ def load(
     from the read cache (`store.Cache`), unless `cache` is false or AUDITLEDGER_NO_CACHE is
     set (checks that judge by the day always run). Without `checks`, only what reading and
     validating the files finds is reported (an edit checks its own result with `reload`).
+    Without `disk`, the checks that look at files beyond the ledger's (evidence) do not run:
+    commands that only read leave them to `check`.
     """
     store.settle(root)  # a write of several files under way or interrupted: after it, not halfway
     use_cache = cache and not os.environ.get("AUDITLEDGER_NO_CACHE")
     with _no_collection():
         reader = _Reader({}, store.Cache.open(root, CACHE_KEY) if use_cache else None)
         ledger = _read_files(root, reader)
-        diagnostics = reader.diagnostics + (_checked(ledger, reader, today) if checks else [])
+        diagnostics = reader.diagnostics + (_checked(ledger, reader, today, disk) if checks else [])
         return ledger, sort_diagnostics(_with_lines(diagnostics, reader.texts))
 
 
@@ -430,14 +436,14 @@ def _read_year_files(files: list[Path], ledger: Ledger, reader: _Reader) -> None
             ledger.problem_files.append(reader.problem_file(path))
 
 
-def _checked(ledger: Ledger, reader: _Reader, today: date | None) -> list[Diagnostic]:
+def _checked(ledger: Ledger, reader: _Reader, today: date | None, disk: bool) -> list[Diagnostic]:
     """The checks' findings: those that read only the ledger's records from the cache, file by
     file, for the files unchanged since they ran (`_incremental`); those that look at other
     files on disk, or judge by `today`, every time."""
     found = _incremental(ledger, reader) if reader.cache is not None else None
     if found is None:
         found = locate_lines(run_checks(ledger, cacheable=True), reader.texts)
-    return found + locate_lines(run_checks(ledger, today=today, cacheable=False), reader.texts)
+    return found + locate_lines(run_checks(ledger, today=today, cacheable=False, disk=disk), reader.texts)
 
 
 def _incremental(ledger: Ledger, reader: _Reader) -> list[Diagnostic]:

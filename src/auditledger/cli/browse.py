@@ -55,7 +55,7 @@ def read_ledger(
     root = state().root()
     if at is not None:
         root = store.git_snapshot(root, at)
-    ledger, diagnostics = load(root)
+    ledger, diagnostics = load(root, disk=False)  # evidence files on disk: `check`'s task
     if day is not None:
         ledger = ledger_on(ledger, day if isinstance(day, date) else day(ledger))
     errors = [(ledger.root, "", d) for d in diagnostics if d.is_error]
