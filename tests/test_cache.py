@@ -655,3 +655,36 @@ def test_the_cache_folder_is_made_private(sample: CLI) -> None:
     age(sample.root)
     outputs(sample)
     assert (sample.root / CACHE).stat().st_mode & 0o077 == 0
+
+
+def test_query_tables_are_kept_on_disk_for_the_ledger_as_it_is(
+    cached: CLI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`query` builds its tables once for the ledger as it stands on the day asked, keeps them
+    in the cache folder, and uses them until the ledger (or the day) changes; a database there
+    that this user's tool did not make for this view is made anew."""
+    from auditledger import sql
+
+    statement = ("query", "select id, status from problems where id = '2024-002'", "--format", "csv")
+    first = cached(*statement).stdout
+    assert (cached.root / CACHE / store.KEPT_DATABASE).exists()
+    built: list[int] = []
+    original = sql.build
+    monkeypatch.setattr(sql, "build", lambda *args: built.append(1) or original(*args))
+    assert cached(*statement).stdout == first and built == []
+    assert cached(*statement, "--as-of", "2025-01-31").exit_code == 0 and built == [1]
+
+    path = cached.root / "2024" / "czj.yaml"
+    status = first.splitlines()[1].split(",")[1]
+    text = path.read_text(encoding="utf-8")
+    start = text.index("- id: 2024-002")
+    end = text.index(f"status: {status}", start)
+    path.write_text(
+        text[:end] + "status: rectified" + text[end + len(f"status: {status}") :], encoding="utf-8"
+    )
+    assert cached(*statement).stdout.splitlines()[1] == "2024-002,rectified"
+
+    with sqlite3.connect(cached.root / CACHE / store.KEPT_DATABASE) as db:
+        db.execute(f"UPDATE {store.KEPT_TABLE} SET mark = 'forged'")
+        db.execute("UPDATE problems SET status = 'forged'")
+    assert cached(*statement).stdout.splitlines()[1] == "2024-002,rectified"

@@ -76,6 +76,27 @@ CREATE TABLE links (record_id TEXT NOT NULL, problem_id TEXT NOT NULL);
 """
 """`links` joins resolutions, suggestions and recommendations to the problems they name."""
 TABLES = frozenset(re.findall(r"CREATE TABLE (\w+)", SCHEMA))
+INDEXES = "".join(
+    [
+        "CREATE INDEX problems_by_year ON problems (year, unit);",
+        "CREATE INDEX problems_by_unit ON problems (unit);",
+        "CREATE INDEX problems_by_deadline ON problems (deadline, status);",
+        *(
+            f"CREATE INDEX {table}_by_problem ON {table} (problem_id);"
+            for table in (
+                "cooperating",
+                "measures",
+                "rectified",
+                "milestones",
+                "tracking",
+                "history",
+                "changes",
+            )
+        ),
+        "CREATE INDEX links_by_problem ON links (problem_id);",
+    ]
+)
+"""Made after the rows are in (faster than keeping them up while inserting)."""
 
 
 def fen(amount: Decimal) -> int:
@@ -91,9 +112,29 @@ def _text(value: Any) -> Any:
     return str(value)
 
 
-def build(ledger: Ledger) -> sqlite3.Connection:
-    """An in-memory database of the ledger's valid records."""
-    db = sqlite3.connect(":memory:")
+def kept(ledger: Ledger) -> sqlite3.Connection:
+    """The database of the ledger's valid records, kept on disk in the read cache for this view
+    of the ledger (its data as of its day, the tool's version, the language of its notes) and
+    made only when it changed; in memory when there is no safe place to keep it."""
+    import hashlib
+
+    from auditledger import __version__, i18n, store
+    from auditledger.asof import digest_of
+    from auditledger.model import SCHEMA_VERSION
+
+    key = hashlib.sha256(
+        "\0".join(
+            (__version__, str(SCHEMA_VERSION), SCHEMA, i18n.language(), digest_of(ledger), str(ledger.as_of),
+             *ledger.left_out)
+        ).encode("utf-8")
+    ).hexdigest()  # fmt: skip
+    found = store.kept_database(ledger.root, key, lambda db: build(ledger, db))
+    return found if found is not None else build(ledger)
+
+
+def build(ledger: Ledger, db: sqlite3.Connection | None = None) -> sqlite3.Connection:
+    """A database of the ledger's valid records: in memory, or filling `db`."""
+    db = db or sqlite3.connect(":memory:")
     db.executescript(SCHEMA)
 
     def insert(table: str, rows: Iterable[Sequence[Any]]) -> None:
@@ -187,6 +228,7 @@ def build(ledger: Ledger) -> sqlite3.Connection:
     ]
     insert("links", ((ident, problem_id) for ident, problems_of in linked for problem_id in problems_of))
     insert("left_out", ((line,) for line in ledger.left_out))
+    db.executescript(INDEXES)
     db.commit()
     return db
 

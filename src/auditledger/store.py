@@ -1229,6 +1229,8 @@ class Cache:
         try:
             rows: list[Any] = db.execute(sql, args).fetchall()
             return rows
+        except sqlite3.OperationalError:  # busy (another read writes it): not damaged
+            return []
         except sqlite3.Error:
             self._fail()
             return []
@@ -1328,6 +1330,7 @@ class Cache:
                 ],
             )
             db.execute("COMMIT")
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # into the database: no second copy beside it
         except sqlite3.OperationalError:  # another read writes: it stores the same, or this next time
             with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
@@ -1370,6 +1373,63 @@ class Cache:
             with contextlib.suppress(Exception):
                 self._db.close()
             self._db = None
+
+
+KEPT_DATABASE = "query.sqlite"
+KEPT_TABLE = "_kept_for"
+
+
+def kept_database(root: Path, key: str, fill: Callable[[Any], object]) -> Any:
+    """A read-only connection to a database kept in the cache folder for `key` (the ledger's
+    tables for `query`, for one view of the ledger): the one there when it was made by this
+    user's tool for this key, else one made now by `fill` (into a temporary file, then moved in
+    place). None when there is no safe place to keep it (the caller then builds in memory)."""
+    import hmac
+    import sqlite3
+
+    secret = cache_secret()
+    folder = root / STATE_DIR / CACHE_DIR
+    if secret is None:
+        return None
+    mark = hmac.digest(secret, key.encode("utf-8"), "sha256").hex()
+    path = folder / KEPT_DATABASE
+    try:
+        found = os.lstat(folder)
+        if not _own(found, private=False):
+            return None
+        kept = os.lstat(path)
+        if stat.S_ISREG(kept.st_mode) and _own(kept, private=False):
+            db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                if db.execute(f"SELECT mark FROM {KEPT_TABLE}").fetchall() == [(mark,)]:
+                    return db
+            except sqlite3.Error:
+                pass
+            db.close()
+    except OSError:
+        pass
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _own(os.lstat(folder), private=False):
+            return None
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".query.", suffix=".tmp")
+        os.close(fd)
+        try:
+            db = sqlite3.connect(tmp)
+            db.execute("PRAGMA journal_mode = OFF")
+            db.execute("PRAGMA synchronous = OFF")
+            fill(db)
+            db.execute(f"CREATE TABLE {KEPT_TABLE} (mark TEXT NOT NULL)")
+            db.execute(f"INSERT INTO {KEPT_TABLE} VALUES (?)", (mark,))
+            db.commit()
+            db.close()
+            os.replace(tmp, path)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except (OSError, sqlite3.Error):
+        return None
 
 
 # --- where data came from ----------------------------------------------------------------

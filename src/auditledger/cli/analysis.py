@@ -257,7 +257,7 @@ def query(
             _("query: the statement is empty"),
             hint=_('e.g. auditledger query "SELECT * FROM problems LIMIT 5"'),
         )
-    db = sql.build(read_ledger(day_or_today(as_of, "--as-of"), at=at))
+    db = sql.kept(read_ledger(day_or_today(as_of, "--as-of"), at=at))
     columns, rows = sql.run(db, statement, timeout=timeout, max_rows=max_rows)
     records = [dict(zip(columns, row, strict=True)) for row in rows]
     if output_format is QueryFormat.json:
