@@ -14,7 +14,7 @@ import hashlib
 import os
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -199,8 +199,7 @@ class _Reader:
             text, data, found = parsed
             self.diagnostics += found
             if text is not None:
-                self.texts[path] = text
-                self.shas[path] = store.text_sha(text)
+                self._keep(path, text)
             return data
         text = self.overrides.get(path.resolve()) if self.overrides else None
         if text is None:
@@ -208,11 +207,18 @@ class _Reader:
             self.diagnostics += found
             if text is None:
                 return None
-        self.texts[path] = text
-        self.shas[path] = store.text_sha(text)
+        self._keep(path, text)
         data, found = store.parse(path, text)
         self.diagnostics += found
         return data
+
+    def _keep(self, path: Path, text: str) -> None:
+        """The text's sha256; the text itself only when it is not the file's (an edit's
+        `reload`): the others are read again for the lines of what is found in them, and
+        keeping every text of a large ledger would double what a cold read holds."""
+        self.shas[path] = store.text_sha(text)
+        if self.overrides:
+            self.texts[path] = text
 
     def mapping(self, path: Path, data: Any, expected: str) -> dict[str, Any] | None:
         if data is None:
@@ -365,7 +371,7 @@ def load(
         reader = _Reader({}, store.Cache.open(root, CACHE_KEY) if use_cache else None)
         ledger = _read_files(root, reader)
         diagnostics = reader.diagnostics + (_checked(ledger, reader, today, disk) if checks else [])
-        return ledger, sort_diagnostics(_with_lines(diagnostics, reader.texts))
+        return ledger, sort_diagnostics(locate_lines(diagnostics, reader.texts, reader.shas))
 
 
 def _read_files(root: Path, reader: _Reader) -> Ledger:
@@ -641,12 +647,17 @@ then rebuilt, not misread."""
 CACHE_KEY = f"auditledger {__version__}, schema {SCHEMA_VERSION}, cache {CACHE_FORMAT}"
 
 
-def locate_lines(diagnostics: list[Diagnostic], known: Mapping[Path, str] | None = None) -> list[Diagnostic]:
+def locate_lines(
+    diagnostics: list[Diagnostic],
+    known: Mapping[Path, str] | None = None,
+    only: Collection[Path] | None = None,
+) -> list[Diagnostic]:
     """Line and column for diagnostics made after loading, from the `known` texts of files read,
-    else reading their files again (files the read cache gave were not read)."""
+    else reading their files again (files the read cache gave were not read); with `only`, just
+    those files (a file not read, such as a stray `.yml`, has no lines to point at)."""
     texts: dict[Path, str] = dict(known or {})
     for d in diagnostics:
-        if d.line is None and d.path is not None and d.path not in texts:
+        if d.line is None and d.path is not None and d.path not in texts and (only is None or d.path in only):
             text, _found = store.read_text(d.path)
             if text is not None:
                 texts[d.path] = text

@@ -387,9 +387,32 @@ _CAREFUL = re.compile(
     rf"\d[eE_]|\.(?:inf|nan)\b|\d[\d_.]{{{MAX_NUMBER_DIGITS - 1}}}|\d\.(?:\d*0)?(?!\d)", re.I
 )
 """Text whose numbers the native parser would read differently from the careful one: an
-exponent (`1e6` must stay text, for the model to refuse), `.inf`/`.nan`, underscores, or a
-number longer than a binary float holds exactly (`0.30000000000000001` is not 0.3), or one
-written with trailing zeros (`1234.50` is kept as written, not as the float's 1234.5)."""
+exponent (`1e6` must stay text, for the model to refuse), `.inf`/`.nan`, underscores, a number
+longer than a binary float holds exactly (`0.30000000000000001` is not 0.3), or one written
+with trailing zeros (`1234.50` is kept as written, not as the float's 1234.5). Searched for in
+texts with flow collections (`[…]`, `{…}`); in others only values are looked at (`_VALUE`)."""
+_VALUE = re.compile(r"[:\-] +([-+]?\.?[0-9][0-9_.eE+-]*) *(?:#.*)?$", re.M)
+"""A plain scalar that may be a number, alone after a key or a list's dash."""
+_INF_NAN = re.compile(r"\.(?:inf|nan)\b", re.I)
+
+
+def _needs_care(text: str) -> bool:
+    """Whether the native parser might read a number of `text` otherwise than ruamel's: a
+    quick look at the values that may be numbers (four times quicker than `_CAREFUL` alone)."""
+    if "!" in text:  # a tag (`!!float 1.50`): as ruamel's constructors read it
+        return True
+    if "[" in text or "{" in text:
+        return _CAREFUL.search(text) is not None
+    if _INF_NAN.search(text):
+        return True
+    for token in _VALUE.findall(text):
+        if "e" in token or "E" in token or "_" in token:
+            return True
+        if "." in token and token.endswith(("0", ".")):
+            return True
+        if len(token) > MAX_NUMBER_DIGITS and sum(ch.isdigit() for ch in token) > MAX_NUMBER_DIGITS:
+            return True
+    return False
 
 
 def _exact(data: Any) -> Any:
@@ -399,6 +422,8 @@ def _exact(data: Any) -> Any:
         for key, value in data.items():
             if isinstance(value, (dict, list, float)):
                 data[key] = _exact(value)
+            if isinstance(key, float):  # `1.50: x`: read as written by the careful parser
+                raise ValueError("a number as a key")
         return data
     if isinstance(data, list):
         return [_exact(item) if isinstance(item, (dict, list, float)) else item for item in data]
@@ -423,7 +448,7 @@ def parse(path: Path, text: str) -> tuple[Any, list[Diagnostic]]:
     if refused:
         return None, refused
     body = text.removeprefix("\ufeff")  # a byte order mark starts many files saved on Windows
-    if not _CAREFUL.search(body) and "\ufeff" not in body:
+    if "\ufeff" not in body and not _needs_care(body):
         with contextlib.suppress(Exception):
             return _native_load(body), []
     try:
