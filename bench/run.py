@@ -635,7 +635,9 @@ def main() -> None:
         "--data", type=Path, default=HERE / ".data", help="ledgers, peers' data (bench/.data)"
     )
     parser.add_argument(
-        "--only", help="comma-separated keys of our commands (help, check-cold, export-xlsx, ...)"
+        "--only",
+        help="comma-separated, of help, check-cold, check-warm, overdue-json, overdue-changed, query, "
+        "stats, report-html, export-xlsx (default: all)",
     )
     parser.add_argument(
         "--results", type=Path, default=HERE, help="where results.json and RESULTS.md go (bench/)"
