@@ -9,7 +9,7 @@ see the same machine. A figure is the median of the rounds (5 unless --runs says
 fewer when a command's rounds outlast --budget); "by turns" is the median of the per-round
 ratios ours / theirs. Peak memory is GNU time's %M (the largest process's peak RSS).
 
-    python bench/run.py                                # 10k, 50k, 100k: about 30 minutes today
+    python bench/run.py                                # 10k, 50k, 100k: about 22 minutes today
     python bench/run.py --sizes 10k --runs 3           # one size
     python bench/run.py --sizes 1000 --runs 1          # a smoke run, about 15 s
     python bench/run.py --data /tmp/b --only check-cold,overdue-changed
@@ -486,7 +486,8 @@ def growth(row: Row, rows: list[Row]) -> str:
         return ""
     first = next(r for r in rows if r.key == row.key and r.size == sizes[0])
     times, bound = row.median / first.median, row.size / sizes[0]
-    return f"{times:.1f}× (linear {bound:.0f}×)" + ("" if times <= bound else " **super-linear**")
+    flag = " **super-linear**" if times > bound and row.kind == "ours" else ""  # the target is ours
+    return f"{times:.1f}× (linear {bound:.0f}×){flag}"
 
 
 def table(rows: list[Row]) -> str:
@@ -609,12 +610,30 @@ def record(rows: list[Row], occasion: Occasion) -> str:
                 "cpu_s": row.cpu,
                 "peak_mb": row.peak_mb,
                 "by_turns": row.turns,
+                "partners": row.partners,
                 "target": goal.text if goal else None,
                 "met": goal.met(row) if goal else None,
                 "runs": [run.__dict__ for run in row.runs],
             }
         )
     return json.dumps(found, ensure_ascii=False, indent=2) + "\n"
+
+
+def recorded(path: Path) -> tuple[list[Row], Occasion]:
+    """The rows and occasion of a results.json, to write its table again."""
+    found = json.loads(path.read_text(encoding="utf-8"))
+    occasion = Occasion(found["command"], found["day"], found["machine"], found["versions"], found["load"])
+    rows = []
+    for r in found["rows"]:
+        runs = [Run(**run) for run in r["runs"]]
+        rows.append(
+            Row(r["key"], r["what"], r["kind"], r["size"], runs, r["by_turns"], r.get("partners", {}))
+        )
+    whats = {(r.key, r.size): r.what for r in rows}
+    for row in rows:  # written before partners were kept: their names from their own rows
+        for key in row.turns:
+            row.partners.setdefault(key, whats.get((key, row.size), key).split(": ")[-1])
+    return rows, occasion
 
 
 # --- main --------------------------------------------------------------------------------
@@ -642,7 +661,14 @@ def main() -> None:
     parser.add_argument(
         "--results", type=Path, default=HERE, help="where results.json and RESULTS.md go (bench/)"
     )
+    parser.add_argument(
+        "--render", type=Path, help="measure nothing: write RESULTS.md from this results.json"
+    )
     args = parser.parse_args()
+    if args.render:
+        rows, occasion = recorded(args.render)
+        (args.results / "RESULTS.md").write_text(markdown(rows, occasion), encoding="utf-8")
+        return
     sizes = [parse_size(s) for s in args.sizes.split(",")]
     only = set(args.only.split(",")) if args.only else None
     args.data.mkdir(parents=True, exist_ok=True)
