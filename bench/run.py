@@ -48,6 +48,18 @@ ENVIRONMENT = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTEC
 """As installed for users: Python keeps the compiled modules (some sandboxes turn that off,
 which adds 0.1 s of compiling to every run)."""
 LIBRARIES = "typer, pydantic, rich, ruamel.yaml, jinja2"
+KEYS = {
+    "help",
+    "check-cold",
+    "check-warm",
+    "overdue-json",
+    "overdue-changed",
+    "query",
+    "stats",
+    "report-html",
+    "export-xlsx",
+}
+"""Our commands, as --only names them."""
 RACY_SECONDS = 3.0
 """The tool may not trust a file's stamps for 2 s after it is written: a warm run waits 3 s."""
 
@@ -655,8 +667,7 @@ def main() -> None:
     )
     parser.add_argument(
         "--only",
-        help="comma-separated, of help, check-cold, check-warm, overdue-json, overdue-changed, query, "
-        "stats, report-html, export-xlsx (default: all)",
+        help=f"comma-separated, of {', '.join(sorted(KEYS))} (default: all)",
     )
     parser.add_argument(
         "--results", type=Path, default=HERE, help="where results.json and RESULTS.md go (bench/)"
@@ -671,6 +682,8 @@ def main() -> None:
         return
     sizes = [parse_size(s) for s in args.sizes.split(",")]
     only = set(args.only.split(",")) if args.only else None
+    if only and (unknown := only - KEYS):
+        parser.error(f"--only: no such command: {', '.join(sorted(unknown))}")
     args.data.mkdir(parents=True, exist_ok=True)
     import auditledger
 
