@@ -139,7 +139,9 @@ def problem(rng: random.Random, ident: str, year: int, unit: str) -> Problem:
             )
         ]
         fields["history"] = [
-            HistoryEntry(date=min(deadline - timedelta(days=30), RECORDED_BY), action="update", note="报送整改进展")
+            HistoryEntry(
+                date=min(deadline - timedelta(days=30), RECORDED_BY), action="update", note="报送整改进展"
+            )
         ]
     return Problem.model_validate(fields)
 
