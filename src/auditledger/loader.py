@@ -35,6 +35,7 @@ from auditledger.model import (
     PARTS,
     RESERVED_NAME,
     SCHEMA_VERSION,
+    TRUSTED,
     Choice,
     Ledger,
     Located,
@@ -255,7 +256,7 @@ class _Reader:
             blob = hit.fetch()
             if blob is not None:
                 with contextlib.suppress(ValueError):  # damaged, or of a shape since changed
-                    value = adapter.validate_json(blob)
+                    value = adapter.validate_json(blob, context=TRUSTED)
                     self.shas[path] = hit.sha
                     return value
         before = len(self.diagnostics)
@@ -563,7 +564,7 @@ def _unpacked(hit: store.Cached, path: Path) -> list[Problem]:
         blob = hit.fetch()
         if blob is not None:
             with contextlib.suppress(ValueError):
-                problems: list[Problem] = _adapter(list[Problem]).validate_json(blob)
+                problems: list[Problem] = _adapter(list[Problem]).validate_json(blob, context=TRUSTED)
                 return problems
         return [entry.record for entry in _Reader({}, None).records(Problem, path, "problems")]
 

@@ -26,10 +26,11 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic_core import PydanticCustomError, PydanticKnownError
 
 from auditledger import i18n, labels
 from auditledger.i18n import N_, _
@@ -319,17 +320,29 @@ MONEY_DIGITS = 15
 """Significant digits an amount may have: what a binary float (SQL, spreadsheets) keeps exactly."""
 
 
-def _no_exponent(value: Any) -> Any:
+def _no_exponent(value: Any, info: ValidationInfo) -> Any:
     # Files and command lines write amounts as plain numbers; `1e999999999` is 15 characters
     # but 10**9 digits once printed. The reader leaves such numbers as text (`store`).
-    if isinstance(value, str) and any(ch in value for ch in "eE"):
+    if isinstance(value, str) and info.context is None and any(ch in value for ch in "eE"):
         raise PydanticCustomError("decimal_exponent", _("written with an exponent"))
     return value
 
 
-def _significant_digits(value: Decimal) -> Decimal:
+MONEY_PLACES = 6
+
+
+def _money_digits(value: Decimal, info: ValidationInfo) -> Decimal:
     # After the bounds: a value within them normalises cheaply. (Pydantic's `max_digits` with
-    # `decimal_places=6` would allow only 9 digits before the point.)
+    # `decimal_places=6` would allow only 9 digits before the point; its `decimal_places` is a
+    # Python validator of its own, and this one call does both.) Records read back from the
+    # read cache (`TRUSTED`) were checked when they were read from their file.
+    if info.context is TRUSTED:
+        return value
+    _sign, digits, exponent = value.as_tuple()
+    if isinstance(exponent, int) and exponent < -MONEY_PLACES and any(digits):
+        trailing = len(digits) - len(bytes(digits).rstrip(b"\0"))  # places as written, then without zeros
+        if -(exponent + trailing) > MONEY_PLACES:
+            raise PydanticKnownError("decimal_max_places", {"decimal_places": MONEY_PLACES})
     if len(value.normalize().as_tuple().digits) > MONEY_DIGITS:
         raise PydanticCustomError(
             "decimal_significant_digits",
@@ -338,11 +351,16 @@ def _significant_digits(value: Decimal) -> Decimal:
     return value
 
 
+TRUSTED: Any = ("trusted",)
+"""The validation context of records read back from the read cache, checked when they were
+read from their files: the Python validators of amounts let them through as they are."""
+
+
 Money = Annotated[
     Decimal,
     BeforeValidator(_no_exponent),
-    Field(ge=0, le=MAX_MONEY, decimal_places=6, allow_inf_nan=False),
-    AfterValidator(_significant_digits),
+    Field(ge=0, le=MAX_MONEY, allow_inf_nan=False),
+    AfterValidator(_money_digits),
 ]
 """An amount in 万元 (10,000 yuan), kept exact to the cent (six decimal places); at most 10¹²
 and 15 significant digits, so that every read path (printing, rounding, SQL) is safe."""
