@@ -43,6 +43,11 @@ ATTACKS = [
     "{{ self._TemplateReference__context }}",
     "{% set found = [] %}{{ found.append(1) }}",
     "{{ 'x' * 10 ** 9 }}",
+    # through the records of the report's data, whose attributes are looked up without asking
+    # the sandbox each time: their methods and internals are still guarded
+    "{{ report.heading.__class__.__mro__ }}",
+    "{{ report.heading.__dict__ }}",
+    "{{ report.heading.__init__.__globals__.os.system('touch ' ~ target) }}",
 ]
 
 
