@@ -105,6 +105,17 @@ def test_numbers_are_read_exactly(numbers: list[str]) -> None:
     assert exact(data) == exact(careful(text))
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["- 1.50\n- 2\n", "1.50: x\n", "a:\n  - 12.30\n  - 7\n", "a: [1.50, 2]\n", "a: {b: 1.50}\n",
+     "a: |\n  b: 1.50\n", "a: 1.5\nb: 1e3\n", "a: 10000000000000001\n", "a: 1" + "0" * 50 + "\n"],
+)  # fmt: skip
+def test_a_document_is_read_as_the_careful_parser_reads_it(text: str) -> None:
+    data, found = store.parse(Path("x.yaml"), text)
+    assert found == []
+    assert exact(data) == exact(careful(text))
+
+
 def test_every_file_of_the_sample_ledger_reads_the_same() -> None:
     files = sorted(SAMPLE.rglob("*.yaml"))
     assert len(files) > 30
