@@ -453,6 +453,7 @@ def test_a_read_that_needs_no_problem_reads_no_records(cached: CLI, monkeypatch:
     column of their own: a warm `check`, `overdue` or `list` reads no problem's records;
     finding one problem reads its file's records alone; an edit's read reads of the files'
     parts only their keys. All give what the YAML gives."""
+    from auditledger import stats
     from auditledger.deadlines import watch
     from auditledger.loader import load
 
@@ -473,6 +474,7 @@ def test_a_read_that_needs_no_problem_reads_no_records(cached: CLI, monkeypatch:
     ledger, _ = load(cached.root)
     due = watch(ledger, date(2026, 11, 24))
     rows = ledger.rows()  # what `list` and `sample` show
+    by_unit = stats.group(ledger, stats.By.unit, date(2026, 11, 24))  # and `stats`
     assert read == [] and not any(f.unpacked for f in ledger.problem_files)
     problem = ledger.problem("2024-002")
     assert read == ["2024/czj.yaml"]
@@ -480,6 +482,7 @@ def test_a_read_that_needs_no_problem_reads_no_records(cached: CLI, monkeypatch:
     assert (ledger.settings, ledger.units, ledger.years) == (cold.settings, cold.units, cold.years)
     assert due == watch(cold, date(2026, 11, 24)) and problem == cold.problem("2024-002")
     assert rows == cold.rows() and len(rows) == len(cold.problems)
+    assert by_unit == stats.group(cold, stats.By.unit, date(2026, 11, 24))
     assert outputs(cached) == expected
 
 

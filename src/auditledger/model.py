@@ -1067,6 +1067,40 @@ def sha_of(problem: Problem) -> str:
     return hashlib.sha256(problem.model_dump_json().encode("utf-8")).hexdigest()
 
 
+class Figures(NamedTuple):
+    """What `stats` needs of a problem: its groups and its figures."""
+
+    year: int
+    unit: str
+    category: str | None
+    type: str
+    causes: tuple[str, ...]
+    finished: bool
+    completed_on: date | None
+    deadline: date
+    amount: Decimal
+    rectified: Decimal
+    extensions: int
+    recurring: bool
+
+
+def figures_of(problem: Problem) -> Figures:
+    return Figures(
+        problem.year,
+        problem.unit,
+        problem.category,
+        problem.type.value,
+        tuple(cause.value for cause in problem.causes),
+        problem.status.finished,
+        problem.completed_on,
+        problem.deadline,
+        problem.amount,
+        problem.rectified_amount,
+        sum(1 for entry in problem.history if entry.action == "extend"),
+        bool(problem.recurring_from),
+    )
+
+
 PARTS: dict[str, Callable[[Problem], Any]] = {
     "keys": key_of,
     "evidence": evidence_of,
@@ -1074,6 +1108,7 @@ PARTS: dict[str, Callable[[Problem], Any]] = {
     "rows": row_of,
     "latest": latest_of,
     "sha": sha_of,
+    "figures": figures_of,
 }
 """What is known of each problem in a file without the problem itself, by what needs it: an
 edit the other files' keys, the evidence checks the evidence, the deadlines the dates, `list`
@@ -1087,6 +1122,8 @@ def part_json(name: str, values: tuple[Any, ...]) -> bytes:
     """A part of a file's problems as JSON, for the read cache: tuples as lists, dates as ISO text."""
     import orjson
 
+    if name == "figures":  # amounts as exact text
+        return orjson.dumps([(*v[:8], money(v.amount), money(v.rectified), *v[10:]) for v in values])
     return orjson.dumps([tuple(v) if name == "rows" else v for v in values])
 
 
@@ -1119,6 +1156,13 @@ def part_from_json(name: str, blob: bytes) -> tuple[Any, ...]:
         return tuple(Row._make((*row[:13], tuple(row[13]), row[14])) for row in found)
     if name == "latest":
         return tuple(map(day, found))
+    if name == "figures":
+        return tuple(
+            Figures._make(
+                (*f[:6], day(f[6]) if f[6] else None, day(f[7]), Decimal(f[8]), Decimal(f[9]), *f[10:])
+            )
+            for f in found
+        )
     return tuple(found)
 
 
@@ -1293,6 +1337,11 @@ class Ledger:
         """Each problem's `Dates`, from the files' dates parts: cached problems stay packed."""
         for file in self.problem_files:
             yield from file.dates()
+
+    def figures(self) -> Iterator[Figures]:
+        """Each problem's `Figures`, from the files' parts: cached problems stay packed."""
+        for file in self.problem_files:
+            yield from file.part("figures")
 
     def places(self, problem_id: str) -> list[tuple[ProblemFile, int]]:
         """Each file of the whole ledger that holds a problem with this id, and its place in

@@ -12,8 +12,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 
-from auditledger.model import Ledger, Problem
-from auditledger.reports import Heading, percent, total
+from auditledger.model import CauseLink, Figures, Ledger, Problem, RectificationType
+from auditledger.reports import Heading, percent
 
 
 class By(str, Enum):
@@ -79,11 +79,12 @@ class Page:
     years: Sequence[int]
 
 
-def is_done(problem: Problem, as_of: date) -> bool:
-    return problem.status.finished and (problem.completed_on is None or problem.completed_on <= as_of)
+def is_done(problem: Problem | Figures, as_of: date) -> bool:
+    finished = problem.finished if isinstance(problem, Figures) else problem.status.finished
+    return finished and (problem.completed_on is None or problem.completed_on <= as_of)
 
 
-def keys(ledger: Ledger, problem: Problem, by: By, lang: str) -> list[tuple[str, str]]:
+def keys(ledger: Ledger, problem: Figures, by: By, lang: str) -> list[tuple[str, str]]:
     """The groups a problem falls in, as (key, label); a problem with several cause links is
     counted under each."""
     if by is By.unit:
@@ -91,21 +92,29 @@ def keys(ledger: Ledger, problem: Problem, by: By, lang: str) -> list[tuple[str,
     if by is By.category:
         return [(problem.category or "", problem.category or ("未分类" if lang == "zh" else "uncategorised"))]
     if by is By.type:
-        return [(problem.type.value, problem.type.label(lang))]
+        return [(problem.type, RectificationType.parse(problem.type).label(lang))]
     if by is By.year:
         return [(str(problem.year), str(problem.year))]
     if not problem.causes:
         return [("", "未注明" if lang == "zh" else "not stated")]
-    return [(cause.value, cause.label(lang)) for cause in problem.causes]
+    return [(cause, CauseLink.parse(cause).label(lang)) for cause in problem.causes]
 
 
 def group(ledger: Ledger, by: By, as_of: date, years: Sequence[int] = (), lang: str = "zh") -> list[Row]:
-    """One row per group, in a stable order: years ascending, otherwise most problems first."""
-    buckets: dict[tuple[str, str], list[Problem]] = defaultdict(list)
-    for problem in ledger.problems:
+    """One row per group, in a stable order: years ascending, otherwise most problems first.
+    Made from the problems' figures (`Ledger.figures`): problems the read cache holds stay packed."""
+    buckets: dict[tuple[str, str], list[Figures]] = defaultdict(list)
+    labels: dict[str, list[tuple[str, str]]] = {}
+    for problem in ledger.figures():
         if years and problem.year not in years:
             continue
-        for key in keys(ledger, problem, by, lang):
+        if by is By.unit:  # a label per unit, not per problem
+            found = labels.get(problem.unit)
+            if found is None:
+                found = labels[problem.unit] = keys(ledger, problem, by, lang)
+        else:
+            found = keys(ledger, problem, by, lang)
+        for key in found:
             buckets[key].append(problem)
     rows = [_row(ledger, key, label, problems, as_of) for (key, label), problems in buckets.items()]
     if by is By.year:
@@ -113,13 +122,26 @@ def group(ledger: Ledger, by: By, as_of: date, years: Sequence[int] = (), lang: 
     return sorted(rows, key=lambda r: (-r.problems, r.key))
 
 
-def _row(ledger: Ledger, key: str, label: str, problems: list[Problem], as_of: date) -> Row:
+def _row(ledger: Ledger, key: str, label: str, problems: list[Figures], as_of: date) -> Row:
+    """The figures of a group, in one pass over its problems."""
+    heard_on = {
+        year: meta.audit_report.heard_on if meta.audit_report else None for year, meta in ledger.years.items()
+    }
     days: list[int] = []
+    amount = rectified = Decimal(0)
+    done = overdue = extensions = recurring = 0
     for problem in problems:
-        meta = ledger.years.get(problem.year)
-        heard = meta.audit_report.heard_on if meta and meta.audit_report else None
-        if is_done(problem, as_of) and problem.completed_on and heard:
-            days.append((problem.completed_on - heard).days)
+        amount += problem.amount
+        rectified += problem.rectified
+        if problem.finished and (problem.completed_on is None or problem.completed_on <= as_of):
+            done += 1
+            heard = heard_on.get(problem.year)
+            if problem.completed_on and heard:
+                days.append((problem.completed_on - heard).days)
+        elif problem.deadline < as_of:
+            overdue += 1
+        extensions += problem.extensions
+        recurring += problem.recurring
     average = (
         (Decimal(sum(days)) / len(days)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if days else None
     )
@@ -127,17 +149,17 @@ def _row(ledger: Ledger, key: str, label: str, problems: list[Problem], as_of: d
         key=key,
         label=label,
         problems=len(problems),
-        amount=total(p.amount for p in problems),
-        rectified=total(p.rectified_amount for p in problems),
-        done=sum(1 for p in problems if is_done(p, as_of)),
-        overdue=sum(1 for p in problems if not is_done(p, as_of) and p.deadline < as_of),
+        amount=amount,
+        rectified=rectified,
+        done=done,
+        overdue=overdue,
         days_to_rectify=average,
-        extensions=sum(1 for p in problems for h in p.history if h.action == "extend"),
-        recurring=sum(1 for p in problems if p.recurring_from),
+        extensions=extensions,
+        recurring=recurring,
     )
 
 
 def totals(rows: Sequence[Row], ledger: Ledger, as_of: date, years: Sequence[int] = ()) -> Row:
     """The row of all problems (each counted once, whatever the grouping)."""
-    problems = [p for p in ledger.problems if not years or p.year in years]
+    problems = [p for p in ledger.figures() if not years or p.year in years]
     return _row(ledger, "", "合计", problems, as_of)
