@@ -349,6 +349,18 @@ def test_import_of_an_export_gives_the_same_ledger(
     assert target("export", "--year", str(year), "--format", "csv").stdout == exported
 
 
+def test_an_escaped_control_character_in_a_workbook_is_refused_as_such(fresh: CLI, tmp_path: Path) -> None:
+    """Excel's escape of a NUL (written by openpyxl's inline texts as it is) reads as the NUL it
+    stands for, which the ledger refuses, with a message and no traceback."""
+    rows = [list(ROWS[0])]
+    rows[0][1] = "_x0000_资金"
+    before = snapshot(fresh.root)
+    run = fresh("import", str(workbook(tmp_path / "f.xlsx", rows)), "--year", "2023")
+    assert run.exit_code == 2 and "Traceback" not in run.stderr
+    assert "nothing was imported" in run.stderr and "control character" in run.stderr
+    assert snapshot(fresh.root) == before
+
+
 def test_export_refusals(sample: CLI) -> None:
     assert "--format xlsx needs --output" in sample("export", "--year", "2023").stderr
     assert (

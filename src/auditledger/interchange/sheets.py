@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -313,10 +314,13 @@ def _read_xlsx(
                 )
             grid = _Grid(path, sheet)
             screen.sheet(sheet, getattr(book[sheet], "_worksheet_path", None))
+            # Without a table of shared strings every text is in its cell, where openpyxl
+            # leaves Excel's escapes as they are (it undoes them in shared strings only).
+            inline = not any(n.lower().endswith("sharedstrings.xml") for n in archive.namelist())
             for values in book[sheet].iter_rows(
                 max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS + 1, values_only=True
             ):
-                grid.add(values)
+                grid.add([_unescape(v) for v in values] if inline else values)
             baseline: dict[str, Any] = {}
             if BASELINE_SHEET in book.sheetnames:
                 screen.sheet(BASELINE_SHEET, getattr(book[BASELINE_SHEET], "_worksheet_path", None))
@@ -325,7 +329,8 @@ def _read_xlsx(
                 )
                 for number, row in enumerate(rows, start=2):
                     if row and row[0] and row[1]:
-                        baseline[str(row[0])] = _baseline(path, number, row[1])
+                        exported = _unescape(row[1]) if inline else row[1]
+                        baseline[str(row[0])] = _baseline(path, number, exported)
             book.close()
     except AuditLedgerError:
         raise
@@ -339,6 +344,19 @@ def _read_xlsx(
             hint=_("open and save it again"),
         ) from exc
     return grid.rows, sheet, baseline
+
+
+_ESCAPE = re.compile("_x(005[Ff]|000[0-8BbCcDdEeFf]|001[0-9A-Fa-f]|[Ff]{3}[EeFf])_")
+"""The escapes Excel (and XlsxWriter) write into a cell's text: `_xHHHH_` for a control
+character (a carriage return is `_x000D_`) and for U+FFFE and U+FFFF, and `_x005F_` for the
+underscore that starts a text of that form itself (`_x0041_` is written `_x005F_x0041_`)."""
+
+
+def _unescape(value: Any) -> Any:
+    """A cell's text with Excel's escapes undone (`_ESCAPE`); other values as they are."""
+    if isinstance(value, str) and "_x" in value:
+        return _ESCAPE.sub(lambda found: chr(int(found[1], 16)), value)
+    return value
 
 
 def _baseline(path: Path, row: int, text: Any) -> dict[str, Any]:
