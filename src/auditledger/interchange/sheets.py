@@ -805,7 +805,7 @@ def _width(value: Any) -> int:
 _WIDE = re.compile("[\u2e80-\U0010ffff]")
 
 
-def csv_text(headers: Sequence[str], rows: Sequence[Sequence[Any]], note: Sequence[str] = ()) -> str:
+def csv_text(headers: Sequence[str], rows: Iterable[Sequence[Any]], note: Sequence[str] = ()) -> str:
     """CSV for spreadsheets: a header row, lists one item per line in their cell, and a leading
     apostrophe before any cell a spreadsheet would run as a formula. `note` lines come first,
     one cell each, then a blank row (what an export made with errors left out)."""
