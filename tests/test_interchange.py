@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.conftest import CLI, SAMPLE, snapshot
+from tests.conftest import CLI, PROBLEM, SAMPLE, snapshot
 
 UNITS = """\
 units:
@@ -347,6 +347,93 @@ def test_import_of_an_export_gives_the_same_ledger(
     assert run.exit_code == 0, run.stderr
     assert problems(target, year) == problems(sample, year)
     assert target("export", "--year", str(year), "--format", "csv").stdout == exported
+
+
+@pytest.mark.parametrize("year", [2023, 2024, 2025])
+def test_an_exported_workbook_imported_back_with_update_changes_nothing(sample: CLI, year: int) -> None:
+    """Every cell of 整改情况清单 reads back as the value it was exported from."""
+    path = sample.root.parent / "export.xlsx"
+    assert sample("export", "--year", str(year), "-o", str(path)).exit_code == 0
+    before = snapshot(sample.root)
+    again = sample("import", str(path), "--year", str(year), "--update")
+    assert again.exit_code == 0, again.stderr
+    assert again.lines[-1] == f"0 added, 0 updated, {len(problems(sample, year))} already in the ledger"
+    assert snapshot(sample.root) == before
+
+
+TRICKY = {
+    "title": "<r><t>加粗</t></r>",
+    "description": "含 _x0041_、_x005F_ 与回车\r之后 & <b>",
+    "measures": ["=1+1", "_x000D_ 字面"],
+    "next_steps": "<r></t></is></c><c><f>1+1</f></c></r>",
+}
+
+
+def test_texts_like_markup_or_excel_escapes_stay_as_they_are_in_the_workbook(
+    make_ledger: Callable[..., Path], tmp_path: Path
+) -> None:
+    """XlsxWriter writes a text shaped <r>…</r> as rich-text XML and escapes control characters
+    as _xHHHH_: the export keeps every text as it is, and the import reads it back."""
+    fields = "".join(
+        f"    {name}: {json.dumps(value, ensure_ascii=False)}\n" for name, value in TRICKY.items()
+    )
+    body = f"""\
+problems:
+  - id: 2023-001
+    year: 2023
+    category: 财政管理
+    amount: 100.50
+    unit: czj
+    type: immediate
+    deadline: 2024-09-30
+    status: in_progress
+{fields}"""
+    cli = CLI(make_ledger({"2023/czj.yaml": body}))
+    assert cli("check").exit_code == 0
+    path = tmp_path / "out.xlsx"
+    assert cli("export", "--year", "2023", "-o", str(path)).exit_code == 0
+    sheet = openpyxl.load_workbook(path)["整改情况清单"]
+    cells = {header.value: cell.value for header, cell in zip(sheet[1], sheet[2], strict=True)}
+    assert cells["问题摘要"] == TRICKY["title"] and cells["下一步计划"] == TRICKY["next_steps"]
+    assert [c for c in sheet.iter_rows(values_only=True) for c in c if c == "1+1"] == []
+    again = cli("import", str(path), "--year", "2023", "--update")
+    assert again.exit_code == 0, again.stderr
+    assert again.lines[-1] == "0 added, 0 updated, 1 already in the ledger"
+    empty = tmp_path / "empty"
+    shutil.copytree(cli.root, empty, ignore=shutil.ignore_patterns("czj.yaml", ".auditledger"))
+    target = CLI(empty)
+    run = target("import", str(path), "--year", "2023")  # 问题清单
+    assert run.exit_code == 0 and run.lines[-1].startswith("1 added"), run.stderr
+    imported = json.loads(target("show", "2023-001", "--format", "json").stdout)
+    assert imported["title"] == TRICKY["title"] and imported["description"] == TRICKY["description"]
+
+
+def test_an_escaped_control_character_in_a_workbook_is_refused_as_such(fresh: CLI, tmp_path: Path) -> None:
+    """Excel's escape of a NUL (written by openpyxl's inline texts as it is) reads as the NUL it
+    stands for, which the ledger refuses, with a message and no traceback."""
+    rows = [list(ROWS[0])]
+    rows[0][1] = "_x0000_资金"
+    before = snapshot(fresh.root)
+    run = fresh("import", str(workbook(tmp_path / "f.xlsx", rows)), "--year", "2023")
+    assert run.exit_code == 2 and "Traceback" not in run.stderr
+    assert "nothing was imported" in run.stderr and "control character" in run.stderr
+    assert snapshot(fresh.root) == before
+
+
+def test_a_text_longer_than_a_cell_holds_is_refused_not_cut(
+    make_ledger: Callable[..., Path], tmp_path: Path
+) -> None:
+    long = "财" * 40_000
+    cli = CLI(make_ledger({"2023/czj.yaml": PROBLEM + f"    description: {long}\n"}))
+    path = tmp_path / "out.xlsx"
+    run = cli("export", "--year", "2023", "-o", str(path))
+    assert run.exit_code == 2
+    assert (
+        "cannot export 2023-001 as a workbook: its 具体问题表述 holds more than 32,767 characters"
+        in run.stderr
+    )
+    assert "export --format csv or json" in run.stderr and not path.exists()
+    assert long in cli("export", "--year", "2023", "--format", "csv").stdout
 
 
 def test_export_refusals(sample: CLI) -> None:

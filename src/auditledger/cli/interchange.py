@@ -273,9 +273,9 @@ def export(
     elif output_format is ExportFormat.csv:
         fields = [*exporting.LIST, *(f for f in exporting.STATUS if f not in exporting.LIST)]
         headers = [exporting.HEADERS[f] for f in fields]
-        data = "\ufeff" + csv_text(
-            headers, [[exporting.value(ledger, p, f) for f in fields] for p in problems], note
-        )
+        getters = [exporting.getter(f) for f in fields]
+        rows = ([get(ledger, p) for get in getters] for p in problems)  # made as they are written
+        data = "\ufeff" + csv_text(headers, rows, note)
     else:
         sheets = exporting.workbook_sheets(ledger, problems)
         if note:

@@ -493,6 +493,9 @@ def _same(a: Any, b: Any) -> bool:
     return bool(plain(a) == plain(b))
 
 
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
 def plain(value: Any) -> Any:
     """A value as the baseline sheet stores it: text for dates, amounts and codes."""
     if isinstance(value, Choice):
@@ -510,7 +513,7 @@ def plain(value: Any) -> Any:
     if isinstance(value, str):
         stripped = value.strip()
         try:
-            return plain(Decimal(stripped)) if re.fullmatch(r"-?\d+(\.\d+)?", stripped) else stripped
+            return plain(Decimal(stripped)) if _NUMBER.fullmatch(stripped) else stripped
         except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
             return stripped
     return value

@@ -5,11 +5,13 @@ interchange.columns.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -313,10 +315,13 @@ def _read_xlsx(
                 )
             grid = _Grid(path, sheet)
             screen.sheet(sheet, getattr(book[sheet], "_worksheet_path", None))
+            # Without a table of shared strings every text is in its cell, where openpyxl
+            # leaves Excel's escapes as they are (it undoes them in shared strings only).
+            inline = not any(n.lower().endswith("sharedstrings.xml") for n in archive.namelist())
             for values in book[sheet].iter_rows(
                 max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS + 1, values_only=True
             ):
-                grid.add(values)
+                grid.add([_unescape(v) for v in values] if inline else values)
             baseline: dict[str, Any] = {}
             if BASELINE_SHEET in book.sheetnames:
                 screen.sheet(BASELINE_SHEET, getattr(book[BASELINE_SHEET], "_worksheet_path", None))
@@ -325,7 +330,8 @@ def _read_xlsx(
                 )
                 for number, row in enumerate(rows, start=2):
                     if row and row[0] and row[1]:
-                        baseline[str(row[0])] = _baseline(path, number, row[1])
+                        exported = _unescape(row[1]) if inline else row[1]
+                        baseline[str(row[0])] = _baseline(path, number, exported)
             book.close()
     except AuditLedgerError:
         raise
@@ -339,6 +345,19 @@ def _read_xlsx(
             hint=_("open and save it again"),
         ) from exc
     return grid.rows, sheet, baseline
+
+
+_ESCAPE = re.compile("_x(005[Ff]|000[0-8BbCcDdEeFf]|001[0-9A-Fa-f]|[Ff]{3}[EeFf])_")
+"""The escapes Excel (and XlsxWriter) write into a cell's text: `_xHHHH_` for a control
+character (a carriage return is `_x000D_`) and for U+FFFE and U+FFFF, and `_x005F_` for the
+underscore that starts a text of that form itself (`_x0041_` is written `_x005F_x0041_`)."""
+
+
+def _unescape(value: Any) -> Any:
+    """A cell's text with Excel's escapes undone (`_ESCAPE`); other values as they are."""
+    if isinstance(value, str) and "_x" in value:
+        return _ESCAPE.sub(lambda found: chr(int(found[1], 16)), value)
+    return value
 
 
 def _baseline(path: Path, row: int, text: Any) -> dict[str, Any]:
@@ -580,64 +599,188 @@ def _column_index(letters: str) -> int:
 
 @dataclass(frozen=True)
 class SheetData:
+    """One sheet to write: its name, its header row and its rows, made as they are written
+    (an iterable, read once: the rows of a large export are never all held at once)."""
+
     name: str
     headers: Sequence[str]
-    rows: Sequence[Sequence[Any]]
+    rows: Iterable[Sequence[Any]]
+    key: int | None = None
+    """The column that names a row's problem (its id), for a message about the row."""
 
 
-def xlsx_bytes(sheets: Sequence[SheetData], baseline: dict[str, dict[str, Any]]) -> bytes:
+MIN_WIDTH, MAX_WIDTH = 8, 60
+"""The narrowest and widest column (characters, a CJK character counting two)."""
+
+
+def xlsx_bytes(sheets: Sequence[SheetData], baseline: Iterable[tuple[str, dict[str, Any]]]) -> bytes:
     """A workbook: bold frozen header row, columns as wide as their text, dates as dates,
-    amounts as numbers, and no cell that a spreadsheet would run as a formula."""
-    import openpyxl
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.worksheet.worksheet import Worksheet
+    amounts as numbers, and no cell that a spreadsheet would run as a formula; then the hidden
+    sheet of the values as exported, `baseline`: (problem id, values) in id order.
 
-    book = openpyxl.Workbook()
-    for index, data in enumerate(sheets):
-        sheet = book.active if index == 0 else book.create_sheet(data.name)
-        assert isinstance(sheet, Worksheet)
-        sheet.title = data.name
-        sheet.append(list(data.headers))
-        for cell in sheet[1]:
-            _as_text(cell)
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(vertical="center", wrap_text=True)
-        widths = [_width(h) for h in data.headers]
-        for row, values in enumerate(data.rows, start=2):  # not sheet.max_row: it scans every cell
-            shown = [_cell_value(v) for v in values]
-            sheet.append(shown)
-            for index, value in enumerate(values):
-                cell = sheet.cell(row, index + 1)
-                if isinstance(value, date):
-                    cell.number_format = "yyyy-mm-dd"
-                elif isinstance(value, Decimal) and not isinstance(shown[index], str):
-                    cell.number_format = "#,##0.00"
-                elif isinstance(shown[index], str):  # text, a list joined, a number kept as text
-                    _as_text(cell)
-                    cell.alignment = Alignment(vertical="top", wrap_text="\n" in shown[index])
-                widths[index] = max(widths[index], _width(value))
-        for index, width in enumerate(widths):
-            sheet.column_dimensions[column_letter(index + 1)].width = min(max(width + 2, 8), 60)
-        sheet.freeze_panes = "A2"
-    hidden = book.create_sheet(BASELINE_SHEET)
-    hidden.append(["id", "exported"])
-    for row, (ident, exported) in enumerate(sorted(baseline.items()), start=2):
-        hidden.append([ident, json.dumps(exported, ensure_ascii=False, sort_keys=True)])
-        _as_text(hidden.cell(row, 1))
-        _as_text(hidden.cell(row, 2))
-    hidden.sheet_state = "hidden"
+    Written by XlsxWriter in constant-memory mode: each row goes to a temporary file as soon as
+    the next begins, so time and memory grow with the rows and never faster (openpyxl builds a
+    styled object for every cell and took minutes for 100,000 problems)."""
+    import tempfile
+
+    import xlsxwriter
+
     out = io.BytesIO()
-    book.save(out)
+    # The temporary files live in a folder of their own, removed whatever happens.
+    with tempfile.TemporaryDirectory(prefix="auditledger-xlsx-", ignore_cleanup_errors=True) as scratch:
+        book = xlsxwriter.Workbook(
+            out,
+            {
+                "constant_memory": True,
+                "tmpdir": scratch,
+                # cells are written by type below; these keep any text from becoming more
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                "strings_to_urls": False,
+            },
+        )
+        try:
+            writer = _Writer(book)
+            for data in sheets:
+                writer.sheet(data)
+            writer.hidden(baseline)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                book.close()  # closes its temporary files; what it wrote is thrown away
+            raise
+        book.close()
     return out.getvalue()
 
 
-def _as_text(cell: Any) -> None:
-    """Store a text cell as text whatever it starts with: openpyxl makes a string that starts
-    with `=` a formula; the quote prefix keeps a spreadsheet from reading `+`, `-` or `@` as
-    one when the cell is edited."""
-    if isinstance(cell.value, str):
-        cell.data_type = "s"
-        cell.quotePrefix = cell.value.startswith(FORMULA_START)
+class _Writer:
+    """Writes sheets into an XlsxWriter workbook, one format object per kind of cell."""
+
+    def __init__(self, book: Any) -> None:
+        self.book = book
+        self.date = book.add_format({"num_format": "yyyy-mm-dd"})
+        self.amount = book.add_format({"num_format": "#,##0.00"})
+        self.formats: dict[tuple[str, bool, bool], Any] = {}
+        # header: bold, centred, wrapped; text: at the top, wrapped when it has lines; plain
+        # (the hidden sheet): as it is. quote: the prefix that keeps a spreadsheet from
+        # reading a text that starts with = + - @ as a formula when the cell is edited.
+        kinds: dict[str, dict[str, Any]] = {
+            "header": {"bold": True, "valign": "vcenter"},
+            "text": {"valign": "top"},
+            "plain": {},
+        }
+        for kind, base in kinds.items():
+            for wrap in (False, True):
+                for quote in (False, True):
+                    properties = dict(base)
+                    if wrap:
+                        properties["text_wrap"] = True
+                    if quote:
+                        properties["quote_prefix"] = True
+                    self.formats[kind, wrap, quote] = book.add_format(properties)
+
+    def sheet(self, data: SheetData) -> None:
+        sheet = self.book.add_worksheet(data.name)
+        widths = [_width(header) for header in data.headers]
+        for column, header in enumerate(data.headers):
+            self.text(sheet, data, 0, column, header, "header")
+        # the loop runs for every cell of a large export: names bound once, no call that
+        # can be spared (XlsxWriter's own cost per cell is the most of it)
+        write_string, write_number = sheet.write_string, sheet.write_number
+        formats, date_format, amount_format = self.formats, self.date, self.amount
+        for row, values in enumerate(data.rows, start=1):
+            for column, value in enumerate(values):
+                if value is None:
+                    continue
+                if isinstance(value, str):
+                    text = value
+                elif isinstance(value, date):
+                    sheet.write_datetime(row, column, value, date_format)
+                    if widths[column] < 10:
+                        widths[column] = 10
+                    continue
+                elif isinstance(value, list | tuple):
+                    text = "\n".join(str(v) for v in value)
+                else:
+                    shown = _cell_value(value)
+                    if isinstance(shown, bool):
+                        sheet.write_boolean(row, column, shown)
+                    elif isinstance(shown, int | float):
+                        write_number(
+                            row, column, shown, amount_format if isinstance(value, Decimal) else None
+                        )
+                    if not isinstance(shown, str):
+                        widths[column] = max(widths[column], len(str(shown)))
+                        continue
+                    text = shown  # a number kept as text
+                # a text cell, as text whatever it starts with
+                if len(text) > MAX_CELL_CHARS // 2:
+                    self.check_length(data, row, column, text, values)
+                style = formats["text", "\n" in text, text.startswith(FORMULA_START)]
+                if text.startswith("<r>") and text.endswith("</r>"):
+                    text = _not_rich(text)
+                write_string(row, column, text, style)
+                # a text is at most twice as wide as it is long: most cells need no count
+                if widths[column] < MAX_WIDTH and 2 * len(text) > widths[column]:
+                    widths[column] = max(widths[column], _width(value))
+        for column, width in enumerate(widths):
+            sheet.set_column(column, column, min(max(width + 2, MIN_WIDTH), MAX_WIDTH))
+        sheet.freeze_panes(1, 0)
+
+    def hidden(self, baseline: Iterable[tuple[str, dict[str, Any]]]) -> None:
+        import orjson
+
+        data = SheetData(BASELINE_SHEET, ["id", "exported"], (), key=0)
+        sheet = self.book.add_worksheet(BASELINE_SHEET)
+        self.text(sheet, data, 0, 0, "id", "plain")
+        self.text(sheet, data, 0, 1, "exported", "plain")
+        for row, (ident, exported) in enumerate(baseline, start=1):
+            self.text(sheet, data, row, 0, ident, "plain", (ident,))
+            text = orjson.dumps(exported, option=orjson.OPT_SORT_KEYS).decode()
+            self.text(sheet, data, row, 1, text, "plain", (ident,))
+        sheet.hide()
+
+    def text(
+        self, sheet: Any, data: SheetData, row: int, column: int, text: str, kind: str, values: Any = ()
+    ) -> None:
+        """A text cell, as text whatever it starts with (`kind`: header or plain)."""
+        self.check_length(data, row, column, text, values)
+        style = self.formats[kind, kind == "header", text.startswith(FORMULA_START)]
+        if text.startswith("<r>") and text.endswith("</r>"):
+            text = _not_rich(text)
+        sheet.write_string(row, column, text, style)
+
+    @staticmethod
+    def check_length(data: SheetData, row: int, column: int, text: str, values: Any) -> None:
+        """Refuse a text longer than a cell holds: XlsxWriter would cut it short without a word."""
+        if len(text) > MAX_CELL_CHARS // 2 and len(text.encode("utf-16-le")) // 2 > MAX_CELL_CHARS:
+            raise _too_long(data, row, column, values)
+
+
+def _not_rich(text: str) -> str:
+    """A text that starts with <r> and ends with </r> as the escaped run of rich text that
+    XlsxWriter takes it for (it would write the text itself into the sheet unescaped), so that
+    it stays the text it is."""
+    return '<r><t xml:space="preserve">' + _xml_escape(text) + "</t></r>"
+
+
+def _xml_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _too_long(data: SheetData, row: int, column: int, values: Any) -> AuditLedgerError:
+    ident = values[data.key] if data.key is not None and data.key < len(values) else None
+    if data.name == BASELINE_SHEET:
+        message = _(
+            "cannot export {id} as a workbook: its texts together hold more than {count} characters, "
+            "more than a spreadsheet cell holds"
+        ).format(id=ident, count=f"{MAX_CELL_CHARS:,}")
+    else:
+        header = data.headers[column] if column < len(data.headers) else column_letter(column + 1)
+        message = _(
+            "cannot export {id} as a workbook: its {column} holds more than {count} characters, "
+            "more than a spreadsheet cell holds"
+        ).format(id=ident or f"{data.name}!{row + 1}", column=header, count=f"{MAX_CELL_CHARS:,}")
+    return AuditLedgerError(message, hint=_("shorten it in the ledger, or export --format csv or json"))
 
 
 def _cell_value(value: Any) -> Any:
@@ -655,10 +798,14 @@ def _width(value: Any) -> int:
     if isinstance(value, date | datetime):
         return 10
     lines = str(_cell_value(value)).splitlines() or [""]
-    return max(sum(2 if ord(ch) > 0x2E7F else 1 for ch in line) for line in lines)
+    # the characters a CJK font shows double, counted in C: each adds one to the length
+    return max(2 * len(line) - len(_WIDE.sub("", line)) for line in lines)
 
 
-def csv_text(headers: Sequence[str], rows: Sequence[Sequence[Any]], note: Sequence[str] = ()) -> str:
+_WIDE = re.compile("[\u2e80-\U0010ffff]")
+
+
+def csv_text(headers: Sequence[str], rows: Iterable[Sequence[Any]], note: Sequence[str] = ()) -> str:
     """CSV for spreadsheets: a header row, lists one item per line in their cell, and a leading
     apostrophe before any cell a spreadsheet would run as a formula. `note` lines come first,
     one cell each, then a blank row (what an export made with errors left out)."""
