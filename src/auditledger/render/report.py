@@ -10,8 +10,6 @@ Jinja's immutable sandbox, which refuses to reach Python's internals.
 from __future__ import annotations
 
 import base64
-import collections
-import collections.abc
 import contextlib
 import hashlib
 import os
@@ -201,28 +199,6 @@ def _bounded(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
     return bounded
 
 
-_GUARDED = (
-    types.FunctionType,
-    types.MethodType,
-    types.BuiltinFunctionType,
-    type,
-    types.CodeType,
-    types.TracebackType,
-    types.FrameType,
-    types.GeneratorType,
-    types.CoroutineType,
-    types.AsyncGeneratorType,
-    types.ModuleType,
-    str,
-    collections.abc.MutableSet,
-    collections.abc.MutableMapping,
-    collections.abc.MutableSequence,
-    collections.deque,
-)
-"""Objects whose attributes Jinja's sandbox judges one by one (`_Sandbox.getattr`)."""
-_PLAIN_TYPES: dict[type, bool] = {}
-
-
 class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
     """Jinja's sandbox (no attributes starting with `_`, no internals of functions, frames or
     code, no changing lists or dicts), with `*` and `**` kept to sizes a report can use."""
@@ -245,22 +221,6 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
         if safe is None:
             safe = self._safe[key] = super().is_safe_attribute(obj, attr, value)
         return safe
-
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        """`obj.attribute`, as Jinja's sandbox gives it, decided once per type of object: for a
-        record of the report's data (no function, class, frame, code, generator, string or
-        mutable container), every attribute not starting with `_` is what the sandbox would
-        allow. Asking the sandbox each time was three quarters of rendering a large report."""
-        kind = type(obj)
-        plain = _PLAIN_TYPES.get(kind)
-        if plain is None:
-            plain = _PLAIN_TYPES[kind] = not isinstance(obj, _GUARDED)
-        if plain and not attribute.startswith("_"):
-            try:
-                return getattr(obj, attribute)
-            except AttributeError:
-                pass
-        return super().getattr(obj, attribute)
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         """`str.format` in a template, refused a width that would make a giant string."""
