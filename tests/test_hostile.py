@@ -259,7 +259,7 @@ SPREADSHEETS: dict[str, tuple[Callable[[Path], Path], str]] = {
     # 3M rows once needed over 8 GB and ended in a raw traceback
     "many rows": (
         lambda d: xlsx(d / "many.xlsx", _rows(150_000)),
-        "many.xlsx:问题清单!100001:A: the sheet has more than 100,000 rows",
+        "many.xlsx:问题清单!100101:A: the sheet has more than 100,100 rows",
     ),
     "a cell of 40 MB": (
         lambda d: xlsx(d / "cell.xlsx", _rows(1, _huge_cell(40))),
@@ -323,7 +323,7 @@ SPREADSHEETS: dict[str, tuple[Callable[[Path], Path], str]] = {
                 + "专项资金下达不及时的问题,czj,2024-12-31,立行立改\n" * 400_000
             ).encode(),
         ),
-        "huge.csv:100001:A: the sheet has more than 100,000 rows",
+        "huge.csv:100101:A: the sheet has more than 100,100 rows",
     ),
     "CSV with a long cell": (
         lambda d: _write(d / "long.csv", ("问题摘要,责任单位\n" + "x" * 200_000 + ",czj\n").encode()),

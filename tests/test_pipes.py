@@ -247,3 +247,22 @@ def test_the_converter_keeps_amounts_exact_and_refuses_the_unknown() -> None:
     assert plain({Decimal("1E+2"): [Decimal("0.10"), {1, 2}]}) == {"100": ["0.10", [1, 2]]}
     with pytest.raises(TypeError):
         plain(object())
+
+
+def test_an_output_larger_than_any_ledger_file_is_replaced(
+    sample: CLI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A report or export is written over whatever the file held, however large (it was read
+    first, and refused over 16 MB: a 100,000-problem export could not be written twice)."""
+    from auditledger import store
+
+    out = sample.root.parent / "报告.md"
+    out.write_bytes(b"x" * (store.MAX_FILE_BYTES + 1))
+    out.chmod(0o640)
+    run = sample("report", "--year", "2024", "--as-of", "2026-11-24", "-o", str(out))
+    assert run.exit_code == 0, run.stderr
+    assert out.read_text(encoding="utf-8").startswith("#") and out.stat().st_mode & 0o777 == 0o640
+    link = sample.root.parent / "link.md"
+    link.symlink_to(out)
+    assert sample("report", "--year", "2023", "--as-of", "2026-11-24", "-o", str(link)).exit_code == 0
+    assert link.is_symlink() and "2023" in out.read_text(encoding="utf-8")

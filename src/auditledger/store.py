@@ -2212,14 +2212,28 @@ def write_output(path: Path, text: str | bytes, ledger: Path | None = None) -> N
             ),
             hint=_("choose another --output"),
         )
+    # An output is replaced whatever it holds (it may be larger than any ledger file): a
+    # temporary file beside it, synced, then renamed over it, with its mode kept.
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    path = Path(os.path.realpath(path))  # through a link, to the file it names
     try:
-        current = _current(path, follow=True)
+        mode = stat.S_IMODE(os.stat(path).st_mode) if os.path.exists(path) else _default_mode()
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, mode)
+            os.replace(tmp, path)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
     except OSError as exc:
         raise AuditLedgerError(
             _("could not write {path}: {reason}").format(path=path, reason=os_reason(exc)),
             hint=_("choose another --output"),
         ) from exc
-    write_atomic(path, text, expected=current, follow=True)
 
 
 def _default_mode() -> int:

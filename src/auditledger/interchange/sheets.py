@@ -117,7 +117,8 @@ def read_table(
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """The largest spreadsheet file imported: a list of 100,000 problems is far smaller."""
-MAX_ROWS = 100_000
+MAX_ROWS = 100_100
+"""Rows a sheet may have: 100,000 problems, with room for titles, headers and a 合计 row."""
 MAX_COLUMNS = 200
 MAX_CELL_CHARS = 32_767
 """Excel's own limit on the characters of one cell."""
