@@ -106,12 +106,12 @@ def test_table_and_csv_output(sample: CLI) -> None:
 
 def test_export_sqlite_writes_the_same_tables(sample: CLI, tmp_path: Path) -> None:
     path = tmp_path / "ledger.sqlite"
-    assert sample("export", "--year", "2023", "--format", "sqlite", "-o", str(path)).exit_code == 0
+    assert sample("export", "--format", "sqlite", "-o", str(path)).exit_code == 0
     db = sqlite3.connect(path)
     assert db.execute("SELECT COUNT(*) FROM problems").fetchone() == (len(raw_problems(sample.root)),)
     tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"problems", "units", "history", "tracking", "milestones", "suggestions", "votes"} <= tables
-    assert "needs --output" in sample("export", "--year", "2023", "--format", "sqlite").stderr
+    assert "needs --output" in sample("export", "--format", "sqlite").stderr
 
 
 # --- what a statement may do (issue 18, item 2) -------------------------------------------------
@@ -280,3 +280,31 @@ def test_an_integer_beyond_64_bits_is_named_not_an_overflow(
         assert run.exit_code == 2, run.stdout
         assert run.stderr.startswith(f"error: {message}") and "Overflow" not in run.stderr
     assert not (tmp_path / "x.sqlite").exists() and snapshot(cli.root) == before
+
+
+def test_export_sqlite_is_the_whole_ledger_or_the_year_and_units_asked(sample: CLI, tmp_path: Path) -> None:
+    """`export --format sqlite` copies the database `query` keeps: every year without --year;
+    a year's and a unit's problems (and their rows in the other tables) when asked."""
+    import sqlite3
+
+    def counts(path: Path) -> tuple[list[tuple[int, str]], int, set[str]]:
+        with sqlite3.connect(path) as db:
+            years = db.execute("SELECT year, unit FROM problems GROUP BY year, unit ORDER BY 1, 2").fetchall()
+            orphans = db.execute(
+                "SELECT count(*) FROM history WHERE problem_id NOT IN (SELECT id FROM problems)"
+            )
+            tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        return years, orphans.fetchone()[0], tables
+
+    whole = tmp_path / "whole.sqlite"
+    assert sample("export", "--format", "sqlite", "-o", str(whole)).exit_code == 0
+    pairs, orphans, tables = counts(whole)
+    assert {year for year, _unit in pairs} == {2023, 2024, 2025} and orphans == 0
+    assert "_kept_for" not in tables and "problems" in tables
+    some = tmp_path / "some.sqlite"
+    run = sample("export", "--format", "sqlite", "--year", "2024", "--unit", "czj", "-o", str(some))
+    assert run.exit_code == 0, run.stderr
+    pairs, orphans, _tables = counts(some)
+    assert pairs == [(2024, "czj")] and orphans == 0
+    refused = sample("export", "--format", "csv", "-o", str(tmp_path / "x.csv"))
+    assert refused.exit_code == 2 and "--year" in refused.stderr

@@ -132,6 +132,49 @@ def kept(ledger: Ledger) -> sqlite3.Connection:
     return found if found is not None else build(ledger)
 
 
+CHILD_TABLES = (
+    "cooperating",
+    "measures",
+    "rectified",
+    "milestones",
+    "tracking",
+    "history",
+    "changes",
+    "links",
+)
+YEAR_TABLES = ("resolutions", "suggestions", "votes", "recommendations")
+
+
+def database_file(ledger: Ledger, years: Sequence[int] = (), units: Sequence[str] = ()) -> bytes:
+    """The ledger's database as a file (`export --format sqlite`): a copy of the one `query`
+    keeps, of the whole ledger; with `years` or `units`, only their problems (and the years'
+    records)."""
+    source = kept(ledger)
+    db = sqlite3.connect(":memory:")
+    db.deserialize(source.serialize())
+    source.close()
+    db.execute("DROP TABLE IF EXISTS _kept_for")
+    if years or units:
+        where = " AND ".join(
+            clause
+            for clause, wanted in (
+                (f"year IN ({','.join('?' * len(years))})", years),
+                (f"unit IN ({','.join('?' * len(units))})", units),
+            )
+            if wanted
+        )
+        db.execute(f"DELETE FROM problems WHERE NOT ({where})", (*years, *units))
+        for table in CHILD_TABLES:
+            db.execute(f"DELETE FROM {table} WHERE problem_id NOT IN (SELECT id FROM problems)")
+        if years:
+            marks = ",".join("?" * len(years))
+            for table in YEAR_TABLES:
+                db.execute(f"DELETE FROM {table} WHERE year NOT IN ({marks})", tuple(years))
+        db.commit()
+        db.execute("VACUUM")
+    return db.serialize()
+
+
 def build(ledger: Ledger, db: sqlite3.Connection | None = None) -> sqlite3.Connection:
     """A database of the ledger's valid records: in memory, or filling `db`."""
     db = db or sqlite3.connect(":memory:")

@@ -21,7 +21,7 @@ from auditledger.diagnostics import AuditLedgerError, with_hint
 from auditledger.i18n import N_, _, listed, ngettext, pick
 
 if TYPE_CHECKING:
-    pass
+    from auditledger.model import Ledger
 
 
 class SheetKind(str, Enum):
@@ -208,7 +208,9 @@ def _summary(found: object, dry_run: bool) -> list[str]:
 
 @command("export")
 def export(
-    year: Annotated[int, typer.Option(help="The audit year.")],
+    year: Annotated[
+        int | None, typer.Option(help="The audit year (for sqlite: all years unless given).")
+    ] = None,
     output_format: Annotated[
         ExportFormat, typer.Option("--format", help="xlsx, csv, json or sqlite.")
     ] = ExportFormat.xlsx,
@@ -229,9 +231,8 @@ def export(
     allow_errors: AllowErrorsOption = False,
 ) -> None:
     """Export a year's problems as a spreadsheet (问题清单, 整改责任清单, 整改情况清单), CSV or JSON."""
-    from auditledger import store
     from auditledger.cli.browse import read_ledger
-    from auditledger.cli.report import binary_to_terminal, write_or_print
+    from auditledger.cli.report import binary_to_terminal
     from auditledger.interchange import exporting
     from auditledger.interchange.sheets import LEFT_OUT_SHEET, SheetData, csv_text, xlsx_bytes
     from auditledger.queries import problem_record, unit_ids
@@ -246,10 +247,18 @@ def export(
         )
     if output_format in binary and output == STDIO:
         binary_to_terminal(binary[output_format])
+    if year is None and output_format is not ExportFormat.sqlite:
+        raise AuditLedgerError(
+            _("--format {format} needs --year YEAR").format(format=output_format.value),
+            hint=_("e.g. --year 2024; only --format sqlite exports every year at once"),
+        )
     ledger = read_ledger(day_or_today(as_of, "--as-of"), at=at, strict=True, allow_errors=allow_errors)
     unit = unit_ids(ledger, unit or ())
+    if output_format is ExportFormat.sqlite:
+        _export_database(ledger, year, unit, output)
+        return
     problems = [p for p in ledger.problems if p.year == year and (not unit or p.unit in unit)]
-    if not problems and output_format is not ExportFormat.sqlite:
+    if not problems:
         years = sorted({p.year for p in ledger.problems if not unit or p.unit in unit})
         raise AuditLedgerError(
             _("no problems of {year} for {units} to export").format(year=year, units=listed(unit))
@@ -261,13 +270,7 @@ def export(
         )
     data: str | bytes
     note = left_out_lines(ledger.left_out, ledger.settings.language.value)
-    if output_format is ExportFormat.sqlite:
-        from auditledger import sql
-
-        db = sql.build(ledger)  # the whole ledger: SQL selects years and units itself
-        data = db.serialize()
-        problems = ledger.problems
-    elif output_format is ExportFormat.json:
+    if output_format is ExportFormat.json:
         records = [problem_record(ledger, p) for p in problems]
         data = to_json({"left_out": list(ledger.left_out), "problems": records} if note else records)
     elif output_format is ExportFormat.csv:
@@ -281,11 +284,27 @@ def export(
         if note:
             sheets.insert(0, SheetData(LEFT_OUT_SHEET, [note[0]], [[line] for line in note[1:]]))
         data = xlsx_bytes(sheets, exporting.baseline(ledger, problems))
+    _write_export(output, data, len(problems), binary.get(output_format, ""))
+
+
+def _export_database(ledger: "Ledger", year: int | None, units: list[str], output: Path | None) -> None:
+    """The ledger's SQLite database: every year, or the year given; every unit, or those given."""
+    from auditledger import sql
+
+    data = sql.database_file(ledger, [year] if year is not None else [], units)
+    rows = [r for r in ledger.rows() if (year is None or r.year == year) and (not units or r.unit in units)]
+    _write_export(output, data, len(rows), N_("a SQLite database"))
+
+
+def _write_export(output: Path | None, data: str | bytes, count: int, binary: str) -> None:
+    from auditledger import store
+    from auditledger.cli.report import write_or_print
+
     if output is None or output == STDIO:
-        write_or_print(data, None, binary.get(output_format, ""))
+        write_or_print(data, None, binary)
     else:
         store.write_output(output, data, state().root())
-        typer.echo(_("wrote {count} problems to {path}").format(count=len(problems), path=output), err=True)
+        typer.echo(_("wrote {count} problems to {path}").format(count=count, path=output), err=True)
 
 
 class ReviewFormat(str, Enum):
