@@ -287,61 +287,6 @@ def test_files_changed_just_now_are_not_cached(sample: CLI) -> None:
     assert "2024/jyj.yaml" in entries(sample)
 
 
-def test_files_parsed_in_parallel_give_the_same_ledger(sample: CLI, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Large ledgers are parsed on every core; the results are those of one process."""
-    broken = sample.root / "2024" / "czj.yaml"
-    broken.write_text(
-        broken.read_text(encoding="utf-8").replace("deadline: 2025-12-31", "deadline: 2025-13-31")
-    )
-    monkeypatch.setenv("AUDITLEDGER_NO_CACHE", "1")
-    alone = outputs(sample)
-    monkeypatch.setattr(store, "PARALLEL_FILES", 1)
-    monkeypatch.setattr(store, "PARALLEL_BYTES", 0)
-    calls: list[int] = []
-    read_many = store.read_many
-    monkeypatch.setattr(store, "read_many", lambda paths: calls.append(len(paths)) or read_many(paths))
-    assert outputs(sample) == alone
-    assert calls and calls[0] == problem_files(sample) + 3  # the year files too
-    assert "2024/czj.yaml" in alone[0][1] and "invalid-date" in alone[0][1]
-
-    # A pool that breaks half-way (a worker fails): the files it did not give are read here.
-    parent, read_and_parse = os.getpid(), store.read_and_parse
-
-    def failing_in_workers(path: Path) -> store.Parsed:
-        if os.getpid() != parent and path.name == "czj.yaml":
-            raise MemoryError("a worker ran out of memory")
-        return read_and_parse(path)
-
-    monkeypatch.setattr(store, "read_and_parse", failing_in_workers)
-    assert outputs(sample) == alone
-
-
-def hanging_in_workers(path: Path) -> store.Parsed:
-    """`store.read_and_parse`, but a worker of the pool never returns from czj.yaml (a module-level
-    function, so that the pool can send it to its workers)."""
-    if str(os.getpid()) != os.environ["AUDITLEDGER_TEST_PARENT"] and path.name == "czj.yaml":
-        time.sleep(3600)
-    return READ_AND_PARSE(path)
-
-
-READ_AND_PARSE = store.read_and_parse
-
-
-def test_a_pool_that_hangs_is_given_up_and_its_files_read_here(
-    sample: CLI, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A forked worker can hang for good (a lock another thread held at the fork): past the
-    pool's budget, the files are read in this process and the hanging workers are stopped."""
-    monkeypatch.setenv("AUDITLEDGER_NO_CACHE", "1")
-    alone = outputs(sample)
-    monkeypatch.setattr(store, "PARALLEL_FILES", 1)
-    monkeypatch.setattr(store, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(store, "PARALLEL_TIMEOUT", 0.5)
-    monkeypatch.setenv("AUDITLEDGER_TEST_PARENT", str(os.getpid()))
-    monkeypatch.setattr(store, "read_and_parse", hanging_in_workers)
-    assert outputs(sample) == alone  # without the budget this never returns
-
-
 def test_one_changed_file_is_read_and_checked_alone(cached: CLI, monkeypatch: pytest.MonkeyPatch) -> None:
     """After one file changed, a read parses that file alone and runs the checks across
     records on its records alone (the others' findings come from the cache), also within the

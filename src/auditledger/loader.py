@@ -186,22 +186,8 @@ class _Reader:
         self.diagnostics: list[Diagnostic] = []
         self.cache = cache
         self.stamps: dict[Path, store.Stamp | None] = {}
-        self.parsed = store.Prefetched()
-
-    def prefetch(self, paths: list[Path]) -> None:
-        """Parse the files the cache cannot give, on every core when there are many: parsing
-        YAML is most of a cold read."""
-        wanted = [p for p in paths if self.cache is None or self.cache.get(p, self.stamp(p)) is None]
-        self.parsed = store.read_many(wanted)
 
     def read(self, path: Path) -> Any:
-        parsed = self.parsed.take(path)
-        if parsed is not None:
-            text, data, found = parsed
-            self.diagnostics += found
-            if text is not None:
-                self._keep(path, text)
-            return data
         text = self.overrides.get(path.resolve()) if self.overrides else None
         if text is None:
             text, found = store.read_text(path)
@@ -395,11 +381,7 @@ def _read_files(root: Path, reader: _Reader) -> Ledger:
             )
         )
     files = year_files(root, reader.diagnostics)
-    reader.prefetch([p for p in files if p.suffix == ".yaml"])
-    try:
-        _read_year_files(files, ledger, reader)
-    finally:
-        reader.parsed.close()
+    _read_year_files(files, ledger, reader)
     ledger.digest = store.digest(root, reader.shas)
     if reader.cache is not None:
         reader.cache.save(list(reader.stamps))
@@ -407,7 +389,7 @@ def _read_files(root: Path, reader: _Reader) -> Ledger:
 
 
 def _read_year_files(files: list[Path], ledger: Ledger, reader: _Reader) -> None:
-    """The year folders' files, in the order they were prefetched."""
+    """The year folders' files, folder by folder, by name."""
     for path in files:
         if path.suffix == ".yml":
             reader.diagnostics.append(
