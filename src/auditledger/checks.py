@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import weakref
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -106,6 +107,7 @@ def run_checks(
     not those that look at files on disk beyond the ledger's."""
     day = today or date.today()
     diagnostics = []
+    _EVIDENCE.pop(ledger, None)  # the disk as it is now
     for item in CHECKS.values():
         if (cacheable is not None and item.cacheable != cacheable) or (item.disk and not disk):
             continue
@@ -534,8 +536,20 @@ def evidence_path(text: str) -> PurePosixPath | None:
     return PurePosixPath(text.replace("\\", "/"))
 
 
-def _evidence(ledger: Ledger) -> Iterator[tuple[Origin, int, str, PurePosixPath, bool]]:
-    """Each evidence entry that names a file, and whether that file lies outside the ledger."""
+Evidence = tuple[Origin, int, str, PurePosixPath, bool]
+_EVIDENCE: weakref.WeakKeyDictionary[Ledger, list[Evidence]] = weakref.WeakKeyDictionary()
+
+
+def _evidence(ledger: Ledger) -> list[Evidence]:
+    """Each evidence entry that names a file, and whether that file lies outside the ledger:
+    found once per ledger for both evidence checks."""
+    found = _EVIDENCE.get(ledger)
+    if found is None:
+        found = _EVIDENCE[ledger] = list(_each_evidence(ledger))
+    return found
+
+
+def _each_evidence(ledger: Ledger) -> Iterator[Evidence]:
     root = ledger.root.resolve()
     for file in ledger.problem_files:  # the evidence parts: cached problems stay packed
         for place, evidence in enumerate(file.evidence()):

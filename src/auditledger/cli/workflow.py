@@ -358,7 +358,7 @@ def overdue(
     """What is overdue or due soon: problems, milestones, resolutions, opinions, suggestions, votes,
     answers promised at hearings, publication."""
     from auditledger.cli.browse import levels_of, read_ledger
-    from auditledger.deadlines import Level, watch
+    from auditledger.deadlines import Due, Level, watch
     from auditledger.queries import audit_years, unit_ids
     from auditledger.render.tabular import json_bytes, to_csv
 
@@ -380,10 +380,13 @@ def overdue(
     ]
     rows = [d for _name, _level, due in found for d in due]
     if output_format is TableFormat.json:
+        fields = Due._fields  # orjson writes the dates and codes as `Due.to_json` does
         typer.echo(
             json_bytes(
                 [
-                    {**({"jurisdiction": n} if with_lower else {}), **d.to_json()}
+                    {"jurisdiction": n, **dict(zip(fields, d, strict=True))}
+                    if with_lower
+                    else dict(zip(fields, d, strict=True))
                     for n, _level, due in found
                     for d in due
                 ]
