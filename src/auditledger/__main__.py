@@ -1,5 +1,5 @@
 """`python -m auditledger` runs the command line."""
 
-from auditledger.cli import main
+from auditledger.memo import main
 
 main()

@@ -549,6 +549,11 @@ def _evidence(ledger: Ledger) -> list[Evidence]:
     return found
 
 
+def evidence_files(ledger: Ledger) -> list[Path]:
+    """The files the ledger's evidence entries name, as the evidence checks last saw them."""
+    return [ledger.root / path for _origin, _index, _text, path, _outside in _evidence(ledger)]
+
+
 def _each_evidence(ledger: Ledger) -> Iterator[Evidence]:
     root = ledger.root.resolve()
     for file in ledger.problem_files:  # the evidence parts: cached problems stay packed

@@ -39,7 +39,7 @@ from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.resolver import VersionedResolver
 
-from auditledger import i18n
+from auditledger import i18n, memo
 from auditledger.diagnostics import AuditLedgerError, Diagnostic, Pointer
 from auditledger.i18n import N_, _
 from auditledger.model import defaults
@@ -914,7 +914,7 @@ def _set_key(mapping: CommentedMap, key: str, old: Any, new: Any, order: list[st
 CACHE_DIR = "cache"
 RACY_SECONDS = 2.0
 """A file changed this recently may change again within the same mtime tick: not cached."""
-CACHE_KEY_FILE = Path("auditledger") / "cache-key"
+CACHE_KEY_FILE = memo.KEY_FILE
 
 
 @dataclass(frozen=True)
@@ -958,19 +958,13 @@ def cache_secret() -> bytes | None:
     another user owns or may write to). Two processes making it at once each use their own: the
     loser's entries are rebuilt."""
     try:
-        path = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / CACHE_KEY_FILE
+        path = memo.key_path()
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not _own(os.lstat(path.parent), private=False):
             return None
-        with contextlib.suppress(OSError):  # missing, a link, unreadable: made anew
-            fd = os.open(path, os.O_RDONLY | _BINARY | _NO_FOLLOW | _NON_BLOCKING)
-            try:
-                if _own(os.fstat(fd), private=True):
-                    secret = os.read(fd, SECRET_BYTES + 1)
-                    if len(secret) == SECRET_BYTES:
-                        return secret
-            finally:
-                os.close(fd)
+        secret = memo.read_secret(path)
+        if secret is not None:
+            return secret
         secret = os.urandom(SECRET_BYTES)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-key.")  # mode 0600
         with os.fdopen(fd, "wb") as handle:
@@ -981,18 +975,10 @@ def cache_secret() -> bytes | None:
         return None
 
 
-def _own(found: os.stat_result, *, private: bool) -> bool:
-    """Whether what `found` describes can be trusted: this user's, a regular file or a folder
-    (not a link), and writable by no one else (`private`: nor readable)."""
-    kind = stat.S_IFMT(found.st_mode)
-    if kind not in (stat.S_IFREG, stat.S_IFDIR):
-        return False
-    if not hasattr(os, "getuid"):  # Windows: ownership and modes are ACLs, not checked here
-        return True
-    return found.st_uid == os.getuid() and not found.st_mode & (0o077 if private else 0o022)
+_own = memo.own
 
 
-SECRET_BYTES = 32
+SECRET_BYTES = memo.SECRET_BYTES
 
 
 class Cached(NamedTuple):

@@ -6,7 +6,6 @@ diagnostics) and exits non-zero, never a traceback. May import anything.
 
 import functools
 import gc
-import io
 import os
 import sys
 from collections.abc import Callable
@@ -21,6 +20,7 @@ from auditledger.cli.language import LedgerGroup, global_options, unknown_enviro
 from auditledger.cli.options import Lang
 from auditledger.diagnostics import AuditLedgerError
 from auditledger.i18n import N_, _
+from auditledger.memo import utf8_output
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -147,26 +147,6 @@ def only(name: str | None) -> None:
     groups = [g for g in app.registered_groups if g.name == name]
     if commands or groups:
         app.registered_commands, app.registered_groups = commands, groups
-
-
-def utf8_output() -> None:
-    """Standard output and error never fail on a character their encoding lacks (a title with
-    䶮 on a console with code page 936 ended in UnicodeEncodeError, exit 70). Redirected to a
-    file or a pipe, a stream writes UTF-8 whatever the code page or PYTHONIOENCODING say (what
-    the JSON output always was; Notepad, WPS and Excel's import read it); on a terminal, it
-    keeps the terminal's encoding and writes a replacement character for what it cannot show.
-    A stream's own lenient handling (surrogateescape, backslashreplace) is kept."""
-    for stream in (sys.stdout, sys.stderr):
-        if not isinstance(stream, io.TextIOWrapper):  # none (pythonw), or replaced by a caller
-            continue
-        errors = "replace" if stream.errors == "strict" else stream.errors
-        try:
-            if stream.isatty():
-                stream.reconfigure(errors=errors)
-            else:
-                stream.reconfigure(encoding="utf-8", errors=errors)
-        except (OSError, ValueError):  # closed, or not a stream that can change
-            continue
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -10,6 +10,11 @@ from auditledger.cli import app, command, state
 from auditledger.cli.options import AsOfOption, TextFormat, day_or_today
 from auditledger.diagnostics import AuditLedgerError, display_path
 from auditledger.i18n import N_, _, listed, ngettext, pick
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from auditledger.model import Ledger
 
 
 @command("init")
@@ -182,8 +187,7 @@ def check(
             nl=False,
         )
     else:
-        for diagnostic in diagnostics:
-            typer.echo(diagnostic.render())
+        lines = [diagnostic.render() for diagnostic in diagnostics]
         counts = {
             "problems": ledger.problem_count,
             "units": len(ledger.unit_entries),
@@ -197,15 +201,34 @@ def check(
             ).format(**counts, lowers=len(lowers))
         else:
             checked = _("{problems} problems, {units} units, {years} years").format(**counts)
-        typer.echo(
+        lines.append(
             _("{checked}: {errors}, {warnings}").format(
                 checked=checked,
                 errors=ngettext("{count} error", "{count} errors", errors).format(count=errors),
                 warnings=ngettext("{count} warning", "{count} warnings", warnings).format(count=warnings),
             )
         )
+        text = "".join(f"{line}\n" for line in lines)
+        typer.echo(text, nl=False)
+        _remember(ledger, [level.ledger for level in lowers], today, text, 1 if errors else 0)
     if errors:
         raise typer.Exit(1)
+
+
+def _remember(ledger: "Ledger", lowers: "list[Ledger]", today: "date", text: str, code: int) -> None:
+    """Keep the answer for the console script to give again while nothing changes (`memo`)."""
+    import os
+
+    from auditledger import i18n, memo, store
+    from auditledger.checks import evidence_files
+
+    if os.environ.get("AUDITLEDGER_NO_CACHE"):
+        return
+    secret = store.cache_secret()
+    if secret is not None and (ledger.root / store.STATE_DIR / store.CACHE_DIR).is_dir():
+        evidence = [path for each in (ledger, *lowers) for path in evidence_files(each)]
+        roots = [lower.root for lower in lowers]
+        memo.remember(ledger.root, secret, i18n.language(), today, evidence, roots, text, code)
 
 
 @command("schema")
