@@ -1306,26 +1306,29 @@ class Ledger:
     def ids(self) -> dict[str, Key]:
         """Every problem id of the whole ledger, also for a view, with its `Key` (id, audit year,
         lead unit; the first's, for an id used twice): from the files' keys, unpacking none."""
+        return self._indexes[0]
+
+    @cached_property
+    def _indexes(self) -> tuple[dict[str, Key], set[str]]:
+        """`ids`, and the ids used more than once: one pass over the files' keys."""
         if self.whole is not None:
-            return self.whole.ids
+            return self.whole._indexes
         found: dict[str, Key] = {}
+        reused: set[str] = set()
         for file in self.problem_files:
             for key in file.problem_keys():
-                found.setdefault(key[0], key)
-        return found
+                if key[0] in found:
+                    reused.add(key[0])
+                else:
+                    found[key[0]] = key
+        return found, reused
 
     @cached_property
     def reused_ids(self) -> dict[str, list[Origin]]:
         """Problem ids of the whole ledger used more than once, with each place they are used."""
         if self.whole is not None:
             return self.whole.reused_ids
-        seen: set[str] = set()
-        reused: set[str] = set()
-        for file in self.problem_files:
-            for ident, _year, _unit in file.problem_keys():
-                if ident in seen:
-                    reused.add(ident)
-                seen.add(ident)
+        reused = self._indexes[1]
         found: dict[str, list[Origin]] = {}
         for file in self.problem_files if reused else ():
             for index, (ident, _year, _unit) in enumerate(file.problem_keys()):
