@@ -383,27 +383,25 @@ def _short_tag(tag: str) -> str:
     return "!!" + tag.removeprefix(_YAML_TAGS) if tag.startswith(_YAML_TAGS) else tag
 
 
-_CAREFUL = re.compile(
-    rf"\d[eE_]|\.(?:inf|nan)\b|\d[\d_.]{{{MAX_NUMBER_DIGITS - 1}}}|\d\.(?:\d*0)?(?!\d)", re.I
-)
-"""Text whose numbers the native parser would read differently from the careful one: an
-exponent (`1e6` must stay text, for the model to refuse), `.inf`/`.nan`, underscores, a number
-longer than a binary float holds exactly (`0.30000000000000001` is not 0.3), or one written
-with trailing zeros (`1234.50` is kept as written, not as the float's 1234.5). Searched for in
-texts with flow collections (`[…]`, `{…}`); in others only values are looked at (`_VALUE`)."""
-_VALUE = re.compile(r"[:\-] +([-+]?\.?[0-9][0-9_.eE+-]*) *(?:#.*)?$", re.M)
-"""A plain scalar that may be a number, alone after a key or a list's dash."""
+_VALUE = re.compile(r"(?:[:\-][ \t]+|^[ \t]*)([-+]?\.?[0-9][0-9_.eE+-]*)[ \t]*(?:#.*)?\r?$", re.M)
+"""A plain scalar that may be a number: alone after a key or a list's dash, or alone on its
+line (a value written below its key), before a comment or the line's end (CR LF too)."""
 _INF_NAN = re.compile(r"\.(?:inf|nan)\b", re.I)
+_SURROGATE = re.compile(r"\\[uU]0{0,4}[dD][89a-fA-F]")
+"""An escaped UTF-16 surrogate (`"\\ud800"`), which ruamel refuses and yaml-rs pairs."""
 
 
 def _needs_care(text: str) -> bool:
-    """Whether the native parser might read a number of `text` otherwise than ruamel's: a
-    quick look at the values that may be numbers (four times quicker than `_CAREFUL` alone)."""
-    if "!" in text:  # a tag (`!!float 1.50`): as ruamel's constructors read it
+    """Whether the native parser might read `text` otherwise than ruamel's: where a number may
+    be read differently — an exponent (`1e6` must stay text, for the model to refuse), `.inf`,
+    `.nan`, underscores, more digits than a binary float holds (`0.30000000000000001` is not
+    0.3), trailing zeros (`1234.50` is kept as written) — and where the two are known to differ
+    otherwise: tags, flow collections (`[…]`, `{…}`), a text without a final line end (block
+    scalars at its end), block scalars that keep their final line ends (`|+`), escaped
+    surrogates. Numbers are looked for only where a value may stand (`_VALUE`)."""
+    if "!" in text or "[" in text or "{" in text or not text.endswith("\n"):
         return True
-    if "[" in text or "{" in text:
-        return _CAREFUL.search(text) is not None
-    if _INF_NAN.search(text):
+    if "|+" in text or ">+" in text or _INF_NAN.search(text) or _SURROGATE.search(text):
         return True
     for token in _VALUE.findall(text):
         if "e" in token or "E" in token or "_" in token:
@@ -415,17 +413,27 @@ def _needs_care(text: str) -> bool:
     return False
 
 
+class _Differs(ValueError):
+    """Native data that the careful parser would give otherwise: read with it instead."""
+
+
 def _exact(data: Any) -> Any:
     """The native parser's data as the careful parser gives it: every float as the exact
-    decimal it was written as (`_CAREFUL` keeps out the texts where the two differ)."""
+    decimal it was written as (`_needs_care` keeps out the texts where the two differ); a key
+    that is a number or null, or an empty block scalar (`"\\n"` natively, `""` carefully),
+    sends the text to the careful parser."""
     if isinstance(data, dict):
         for key, value in data.items():
             if isinstance(value, (dict, list, float)):
                 data[key] = _exact(value)
-            if isinstance(key, float):  # `1.50: x`: read as written by the careful parser
-                raise ValueError("a number as a key")
+            elif value == "\n":
+                raise _Differs("an empty block scalar")
+            if isinstance(key, float) or key is None:
+                raise _Differs("a number or null as a key")
         return data
     if isinstance(data, list):
+        if "\n" in data:
+            raise _Differs("an empty block scalar")
         return [_exact(item) if isinstance(item, (dict, list, float)) else item for item in data]
     if isinstance(data, float):
         return Decimal(repr(data))
@@ -1051,10 +1059,16 @@ class Cache:
             return None
         return cache if _own(found, private=False) else None
 
-    def _owner(self) -> str:
+    def _owner(self, inode: int) -> str:
+        """The owner row: an HMAC with the user's key of the tool's version, the ledger's folder
+        and the database file's inode. A copy of the user's own cache (in an archive of the
+        ledger sent back and forth, say) is another file, and is not trusted."""
         import hmac
 
-        return hmac.digest(self.secret, f"auditledger cache\0{self.key}".encode(), "sha256").hex()
+        where = os.path.realpath(self.root)
+        return hmac.digest(
+            self.secret, f"auditledger cache\0{self.key}\0{where}\0{inode}".encode(), "sha256"
+        ).hex()
 
     def _connect(self, create: bool) -> Any:
         """The database, checked to be this tool's for this version, or None (made anew when
@@ -1076,13 +1090,16 @@ class Cache:
             try:
                 db = sqlite3.connect(self.path, timeout=CACHE_TIMEOUT, isolation_level=None)
                 db.execute("PRAGMA trusted_schema = OFF")
+                # The schema first: until it is known to be ours, `meta` may be a view that never
+                # ends (a recursive one), and nothing else is read.
                 shape = db.execute(
                     "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid"
                 ).fetchall()
-                owner = db.execute("SELECT value FROM meta WHERE key = 'owner'").fetchone()
-                if [row[0] for row in shape] == self._schema() and owner == (self._owner(),):
-                    self._db = db
-                    return db
+                if [row[0] for row in shape] == self._schema():
+                    owner = db.execute("SELECT value FROM meta WHERE key = 'owner'").fetchone()
+                    if owner == (self._owner(found.st_ino),):
+                        self._db = db
+                        return db
                 db.close()
             except sqlite3.Error:
                 pass
@@ -1114,7 +1131,7 @@ class Cache:
                 return None
             for statement in self._schema():
                 db.execute(statement)
-            db.execute("INSERT INTO meta VALUES ('owner', ?)", (self._owner(),))
+            db.execute("INSERT INTO meta VALUES ('owner', ?)", (self._owner(os.stat(self.path).st_ino),))
             db.execute("COMMIT")
         except (OSError, sqlite3.Error):
             self._broken = True
@@ -1313,7 +1330,12 @@ def kept_database(root: Path, key: str, fill: Callable[[Any], object]) -> Any:
         if stat.S_ISREG(kept.st_mode) and _own(kept, private=False):
             db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
             try:
-                if db.execute(f"SELECT mark FROM {KEPT_TABLE}").fetchall() == [(mark,)]:
+                db.execute("PRAGMA trusted_schema = OFF")
+                # Tables and indexes only, before anything is read: a view may never end.
+                kinds = db.execute("SELECT DISTINCT type FROM sqlite_master").fetchall()
+                if {kind for (kind,) in kinds} <= {"table", "index"} and db.execute(
+                    f"SELECT mark FROM {KEPT_TABLE} LIMIT 2"
+                ).fetchall() == [(mark,)]:
                     return db
             except sqlite3.Error:
                 pass
