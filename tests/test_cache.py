@@ -214,6 +214,32 @@ def test_a_cache_not_made_by_this_users_tool_is_thrown_away(
     assert "planted" not in names and "plant" not in names and forged == 0
 
 
+def test_a_copy_of_the_users_own_cache_is_not_trusted(cached: CLI, tmp_path: Path) -> None:
+    """A cache that went out with the ledger (an archive) and came back edited is another file
+    (the owner row is bound to the database file's inode): its forged findings are not used."""
+    path = cached.root / "2024" / "czj.yaml"
+    text = path.read_text(encoding="utf-8")
+    first_id = text.split("- id: ", 1)[1].split("\n", 1)[0]
+    other = cached.root / "2024" / "jyj.yaml"
+    other_text = other.read_text(encoding="utf-8")
+    other_id = other_text.split("- id: ", 1)[1].split("\n", 1)[0]
+    other.write_text(other_text.replace(f"- id: {other_id}", f"- id: {first_id}", 1), encoding="utf-8")
+    age(cached.root)
+    assert cached("check").exit_code == 1
+    database_file = cached.root / DATABASE
+    copy = tmp_path / "copy.sqlite"
+    with database(cached) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copy(database_file, copy)
+    with sqlite3.connect(copy, isolation_level=None) as db:
+        db.execute("UPDATE checks SET found = '[]'")
+    for leftover in (cached.root / CACHE).glob("cache.sqlite-*"):
+        leftover.unlink()
+    os.replace(copy, database_file)
+    result = cached("check")
+    assert result.exit_code == 1 and "duplicate-id" in result.stdout
+
+
 def test_another_users_cache_is_ignored(cached: CLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     expected = outputs(cached)
     with database(cached) as db:

@@ -248,7 +248,7 @@ class _Reader:
         before = len(self.diagnostics)
         value = produce()
         if len(self.diagnostics) == before and path in self.shas:
-            self.cache.put(path, stamp, self.shas[path], adapter.dump_json(value, exclude_defaults=True))
+            self.cache.put(path, stamp, self.shas[path], adapter.dump_json(value, exclude_unset=True))
         return value
 
     def entries(self, model: type[M], path: Path, key: str) -> list[Located[M]]:
@@ -283,7 +283,7 @@ class _Reader:
                 path,
                 stamp,
                 self.shas[path],
-                _adapter(list[Problem]).dump_json(records, exclude_defaults=True),
+                _adapter(list[Problem]).dump_json(records, exclude_unset=True),
                 parts_json,
             )
         return file
@@ -454,6 +454,8 @@ def _incremental(ledger: Ledger, reader: _Reader) -> list[Diagnostic]:
     stored = cache.checks()
     changed: list[ProblemFile] = []
     whole = stored.get("", ("", b""))[0] != shape
+    if any(file.path not in names for file in ledger.problem_files):
+        whole = True  # a file that could not be read has no sha to keep its findings for
     if not whole:
         for file in ledger.problem_files:
             was = stored.get(names[file.path])
