@@ -14,7 +14,8 @@ cache key (HMAC-SHA256) and kept in the ledger's cache folder, which must be the
 Any doubt — a file changed within the last two seconds, a symbolic link or anything unusual in
 the ledger, another option, `AUDITLEDGER_NO_CACHE` — and the command runs in full.
 
-Light on purpose: imports nothing of the project but `places` and `i18n`'s constants.
+Light on purpose: imports nothing of the project but `places`, and the standard library's
+modules only when they are needed (every command starts here; `--help` must stay quick).
 """
 
 from __future__ import annotations
@@ -22,15 +23,11 @@ from __future__ import annotations
 import contextlib
 import datetime
 import fnmatch
-import hashlib
-import hmac
 import io
-import json
 import os
 import re
 import stat
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -142,6 +139,9 @@ def key(
 ) -> str:
     """What a `check` of the ledger at `root` (as named: its findings print paths so) depends on,
     with the lower-level ledgers it checks too."""
+    import hashlib
+    import json
+
     material = {
         "cwd": os.getcwd(),
         "root": str(root),
@@ -165,6 +165,8 @@ def _memo_path(root: Path) -> Path:
 
 
 def _sign(secret: bytes, payload: bytes) -> str:
+    import hmac
+
     return hmac.digest(secret, payload, "sha256").hex()
 
 
@@ -180,6 +182,9 @@ def remember(
 ) -> None:
     """Keep `check`'s answer for the ledger (and its lower-level ledgers) as it is now; nothing
     when a file is in doubt."""
+    import json
+    import tempfile
+
     try:
         state = evidence_state(evidence)
         names = [str(lower) for lower in lowers]
@@ -215,6 +220,9 @@ def forget(root: Path) -> None:
 
 def recall(root: Path, language: str, day: datetime.date) -> tuple[str, int] | None:
     """`check`'s answer, when it was kept for the ledger as it is now; else None."""
+    import hmac
+    import json
+
     try:
         secret = read_secret(key_path())
         path = _memo_path(root)
