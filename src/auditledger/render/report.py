@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import datetime
+import decimal
 import hashlib
 import os
 import re
@@ -199,6 +201,12 @@ def _bounded(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
     return bounded
 
 
+_PLAIN_VALUES = frozenset(
+    {str, int, float, bool, type(None), decimal.Decimal, datetime.date, datetime.datetime, list, tuple, dict}
+)
+"""Values an attribute lookup in a template returns without asking the sandbox (`_Sandbox.getattr`)."""
+
+
 class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
     """Jinja's sandbox (no attributes starting with `_`, no internals of functions, frames or
     code, no changing lists or dicts), with `*` and `**` kept to sizes a report can use."""
@@ -221,6 +229,21 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
         if safe is None:
             safe = self._safe[key] = super().is_safe_attribute(obj, attr, value)
         return safe
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """`obj.attribute`; a plain value (text, number, date, None, a list, tuple or dict) under
+        a name not starting with `_` is given at once. The sandbox refuses only names starting
+        with `_`, and attributes whose values are functions, methods, code, frames or
+        generators' internals: never a plain value. Everything else is asked of it."""
+        if not attribute.startswith("_"):
+            try:
+                value = getattr(obj, attribute)
+            except AttributeError:
+                pass
+            else:
+                if type(value) in _PLAIN_VALUES:
+                    return value
+        return super().getattr(obj, attribute)
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         """`str.format` in a template, refused a width that would make a giant string."""
