@@ -17,7 +17,7 @@ import pytest
 
 from auditledger import store
 from auditledger.loader import CACHE_KEY
-from tests.conftest import CLI, snapshot
+from tests.conftest import CLI, age, snapshot
 
 COMMANDS = [
     ("check", "--format", "json"),
@@ -54,13 +54,6 @@ DATABASE = CACHE / store.CACHE_FILE
 
 def outputs(cli: CLI) -> list[tuple[int, str]]:
     return [((result := cli(*command)).exit_code, result.stdout) for command in COMMANDS]
-
-
-def age(root: Path, seconds: float = 10) -> None:
-    """Make every file older than the racy window, so that the cache takes them."""
-    past = time.time() - seconds
-    for path in root.rglob("*.yaml"):
-        os.utime(path, (past, past))
 
 
 @pytest.fixture

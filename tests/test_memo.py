@@ -7,20 +7,13 @@ import json
 import os
 import subprocess
 import sys
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from auditledger import memo
-from tests.conftest import CLI
-
-
-def age(root: Path, seconds: float = 10) -> None:
-    past = time.time() - seconds
-    for path in root.rglob("*.yaml"):
-        os.utime(path, (past, past))
+from tests.conftest import CLI, age
 
 
 def check(

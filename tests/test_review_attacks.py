@@ -6,35 +6,15 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import os
 import sqlite3
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from auditledger import store
-from tests.conftest import CLI
-
-
-def careful(text: str) -> Any:
-    return store._reader().load(text)
-
-
-def exact(data: Any) -> Any:
-    if isinstance(data, dict):
-        return {exact(k): exact(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return [exact(item) for item in data]
-    return (type(data).__name__, str(data))
-
-
-def age(root: Path, seconds: float = 10) -> None:
-    past = time.time() - seconds
-    for path in root.rglob("*.yaml"):
-        os.utime(path, (past, past))
-
+from tests.conftest import CLI, age
+from tests.test_parse import careful, exact
 
 # --- parse(): yaml-rs must read exactly what ruamel reads -------------------------------------
 

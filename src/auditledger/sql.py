@@ -76,24 +76,23 @@ CREATE TABLE links (record_id TEXT NOT NULL, problem_id TEXT NOT NULL);
 """
 """`links` joins resolutions, suggestions and recommendations to the problems they name."""
 TABLES = frozenset(re.findall(r"CREATE TABLE (\w+)", SCHEMA))
+CHILD_TABLES = (
+    "cooperating",
+    "measures",
+    "rectified",
+    "milestones",
+    "tracking",
+    "history",
+    "changes",
+    "links",
+)
+"""The tables of what belongs to a problem, by its `problem_id`."""
 INDEXES = "".join(
     [
         "CREATE INDEX problems_by_year ON problems (year, unit);",
         "CREATE INDEX problems_by_unit ON problems (unit);",
         "CREATE INDEX problems_by_deadline ON problems (deadline, status);",
-        *(
-            f"CREATE INDEX {table}_by_problem ON {table} (problem_id);"
-            for table in (
-                "cooperating",
-                "measures",
-                "rectified",
-                "milestones",
-                "tracking",
-                "history",
-                "changes",
-            )
-        ),
-        "CREATE INDEX links_by_problem ON links (problem_id);",
+        *(f"CREATE INDEX {table}_by_problem ON {table} (problem_id);" for table in CHILD_TABLES),
     ]
 )
 """Made after the rows are in (faster than keeping them up while inserting)."""
@@ -132,16 +131,6 @@ def kept(ledger: Ledger) -> sqlite3.Connection:
     return found if found is not None else build(ledger)
 
 
-CHILD_TABLES = (
-    "cooperating",
-    "measures",
-    "rectified",
-    "milestones",
-    "tracking",
-    "history",
-    "changes",
-    "links",
-)
 YEAR_TABLES = ("resolutions", "suggestions", "votes", "recommendations")
 
 
