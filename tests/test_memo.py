@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -163,3 +164,20 @@ def test_an_answer_as_of_a_day_is_remembered_for_that_day(remembered: Path) -> N
     assert first.returncode == 1 and "date-in-future" in first.stdout  # acts after that day
     assert answered(remembered, after=("--as-of", "2026-01-31")) and not answered(remembered)
     assert check(remembered, after=("--as-of", "2026-01-31")).stdout == first.stdout
+
+
+def test_an_answer_is_not_kept_when_a_file_changed_while_it_was_made(sample: CLI) -> None:
+    """A file changed after the check started (its change time is later) may not be in the
+    answer: it is not remembered."""
+    from auditledger import store
+
+    age(sample.root)
+    secret = store.cache_secret()
+    assert secret is not None
+    (sample.root / ".auditledger" / "cache").mkdir(parents=True, exist_ok=True)
+    memo_file = sample.root / ".auditledger" / "cache" / memo.MEMO_FILE
+    day, started = date.today(), time.time_ns()
+    memo.remember(sample.root, secret, "en", day, [], [], "answer\n", 0, started - 60 * 10**9)
+    assert not memo_file.exists()
+    memo.remember(sample.root, secret, "en", day, [], [], "answer\n", 0, started)
+    assert memo_file.exists() and memo.recall(sample.root, "en", day) == ("answer\n", 0)

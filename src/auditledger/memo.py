@@ -81,10 +81,10 @@ def read_secret(path: Path) -> bytes | None:
     return None
 
 
-def _stamp(path: Path) -> list[int] | None:
+def _stamp(path: Path, since: int | None = None) -> list[int] | None:
     """The file's size, times and inode; None when it is missing. ValueError when it is not a
-    regular file or was modified too recently to be told from a further change (its change
-    time, which no one can set back, is part of the stamp)."""
+    regular file, was modified too recently to be told from a further change (its change time,
+    which no one can set back, is part of the stamp), or changed at or after `since` (ns)."""
     try:
         found = os.lstat(path)
     except FileNotFoundError:
@@ -93,13 +93,18 @@ def _stamp(path: Path) -> list[int] | None:
         raise ValueError(path)
     if time.time_ns() - found.st_mtime_ns < RACY_SECONDS * 1e9:  # as the read cache (`store.Stamp`)
         raise ValueError(path)
+    if since is not None and max(found.st_mtime_ns, found.st_ctime_ns) >= since:
+        raise ValueError(path)
     return [found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino]
 
 
-def ledger_state(root: Path) -> list[object]:
+def ledger_state(root: Path, since: int | None = None) -> list[object]:
     """Every file the loader reads, as the year folders list them, with its stamp. ValueError
-    for anything unusual (a link, a folder that cannot be listed, a file changed just now)."""
-    found: list[object] = [[name, _stamp(root / name)] for name in (places.SETTINGS_FILE, "units.yaml")]
+    for anything unusual (a link, a folder that cannot be listed, a file changed just now or,
+    with `since`, while the answer was being made)."""
+    found: list[object] = [
+        [name, _stamp(root / name, since)] for name in (places.SETTINGS_FILE, "units.yaml")
+    ]
     with os.scandir(root) as entries:
         folders = sorted(
             e.name for e in entries if YEAR_FOLDER.match(e.name) and (e.is_symlink() or e.is_dir())
@@ -113,7 +118,7 @@ def ledger_state(root: Path) -> list[object]:
                 for e in entries
                 if not e.name.startswith(".") and fnmatch.fnmatchcase(e.name, "*.y*ml")
             )
-        found += [[f"{folder}/{name}", _stamp(root / folder / name)] for name in names]
+        found += [[f"{folder}/{name}", _stamp(root / folder / name, since)] for name in names]
     return found
 
 
@@ -136,6 +141,7 @@ def key(
     day: datetime.date,
     evidence: Sequence[Sequence[object]],
     lowers: Sequence[str] = (),
+    since: int | None = None,
 ) -> str:
     """What a `check` of the ledger at `root` (as named: its findings print paths so) depends on,
     with the lower-level ledgers it checks too."""
@@ -147,8 +153,8 @@ def key(
         "root": str(root),
         "language": language,
         "day": day.isoformat(),
-        "files": ledger_state(root),
-        "lowers": [[lower, ledger_state(Path(lower))] for lower in lowers],
+        "files": ledger_state(root, since),
+        "lowers": [[lower, ledger_state(Path(lower), since)] for lower in lowers],
         "tool": _tool_state(),
         "evidence": [list(e) for e in evidence],
     }
@@ -179,9 +185,10 @@ def remember(
     lowers: list[Path],
     text: str,
     code: int,
+    started: int,
 ) -> None:
     """Keep `check`'s answer for the ledger (and its lower-level ledgers) as it is now; nothing
-    when a file is in doubt."""
+    when a file is in doubt or changed after the check `started` (ns: it may not have seen it)."""
     import json
     import tempfile
 
@@ -190,7 +197,7 @@ def remember(
         names = [str(lower) for lower in lowers]
         payload = json.dumps(
             {
-                "key": key(root, language, day, state, names),
+                "key": key(root, language, day, state, names, started),
                 "evidence": state,
                 "lowers": names,
                 "text": text,

@@ -1,6 +1,7 @@
 """Commands that create and check the ledger: init, add-unit, add-problem, check, schema."""
 
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -163,6 +164,7 @@ def check(
     from auditledger.loader import load
     from auditledger.render.tabular import to_json
 
+    started = time.time_ns()  # an answer is remembered only if no file changed after this
     today = day_or_today(as_of, "--as-of")
     ledger, diagnostics = load(state().root(), today=today)
     lowers = []
@@ -210,12 +212,14 @@ def check(
         )
         text = "".join(f"{line}\n" for line in lines)
         typer.echo(text, nl=False)
-        _remember(ledger, [level.ledger for level in lowers], today, text, 1 if errors else 0)
+        _remember(ledger, [level.ledger for level in lowers], today, text, 1 if errors else 0, started)
     if errors:
         raise typer.Exit(1)
 
 
-def _remember(ledger: "Ledger", lowers: "list[Ledger]", today: "date", text: str, code: int) -> None:
+def _remember(
+    ledger: "Ledger", lowers: "list[Ledger]", today: "date", text: str, code: int, started: int
+) -> None:
     """Keep the answer for the console script to give again while nothing changes (`memo`)."""
     import os
 
@@ -228,7 +232,7 @@ def _remember(ledger: "Ledger", lowers: "list[Ledger]", today: "date", text: str
     if secret is not None and (ledger.root / store.STATE_DIR / store.CACHE_DIR).is_dir():
         evidence = [path for each in (ledger, *lowers) for path in evidence_files(each)]
         roots = [lower.root for lower in lowers]
-        memo.remember(ledger.root, secret, i18n.language(), today, evidence, roots, text, code)
+        memo.remember(ledger.root, secret, i18n.language(), today, evidence, roots, text, code, started)
 
 
 @command("schema")
