@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import fnmatch
 import io
 import os
 import re
@@ -102,6 +101,8 @@ def ledger_state(root: Path, since: int | None = None) -> list[object]:
     """Every file the loader reads, as the year folders list them, with its stamp. ValueError
     for anything unusual (a link, a folder that cannot be listed, a file changed just now or,
     with `since`, while the answer was being made)."""
+    import fnmatch
+
     found: list[object] = [
         [name, _stamp(root / name, since)] for name in (places.SETTINGS_FILE, "units.yaml")
     ]
