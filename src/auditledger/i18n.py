@@ -16,11 +16,13 @@ import gettext
 from collections.abc import Iterable
 from pathlib import Path
 
+from auditledger import places
+
 DOMAIN = "auditledger"
 LOCALES = Path(__file__).parent / "locale"
-LANGUAGES = ("zh", "en")
-DEFAULT = "zh"
-ENVIRONMENT = "AUDITLEDGER_LANG"
+LANGUAGES = places.LANGUAGES
+DEFAULT = places.DEFAULT_LANGUAGE
+ENVIRONMENT = places.LANGUAGE_VARIABLE
 
 _catalogs: dict[str, gettext.NullTranslations] = {}
 _current: gettext.NullTranslations = gettext.NullTranslations()

@@ -537,8 +537,7 @@ def _part(name: str, fetch: Callable[[], bytes | None], path: Path) -> tuple[Any
     if blob is not None:
         with contextlib.suppress(ValueError, TypeError, IndexError):
             return part_from_json(name, blob)
-    records = [entry.record for entry in _Reader({}, None).records(Problem, path, "problems")]
-    return tuple(map(PARTS[name], records))
+    return tuple(map(PARTS[name], _read_again(path)))
 
 
 def _unpacked(hit: store.Cached, path: Path) -> list[Problem]:
@@ -550,7 +549,12 @@ def _unpacked(hit: store.Cached, path: Path) -> list[Problem]:
             with contextlib.suppress(ValueError):
                 problems: list[Problem] = _adapter(list[Problem]).validate_json(blob, context=TRUSTED)
                 return problems
-        return [entry.record for entry in _Reader({}, None).records(Problem, path, "problems")]
+        return _read_again(path)
+
+
+def _read_again(path: Path) -> list[Problem]:
+    """A problem file's valid problems, read from the file: what the cache no longer gives."""
+    return [entry.record for entry in _Reader({}, None).records(Problem, path, "problems")]
 
 
 _ADAPTERS: dict[Any, TypeAdapter[Any]] = {}

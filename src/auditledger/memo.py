@@ -40,8 +40,6 @@ CACHE_DIR = "cache"
 MEMO_FILE = "check.json"
 RACY_SECONDS = 2.0
 YEAR_FOLDER = re.compile(r"^\d{4}$")
-LANGUAGES = ("zh", "en")
-LANGUAGE_VARIABLE = "AUDITLEDGER_LANG"
 TOOL_FILES = ("checks.py", "loader.py", "model.py", "store.py", "memo.py", "diagnostics.py")
 """The tool's files whose change (an upgrade, a development checkout) makes an answer stale."""
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -289,14 +287,14 @@ def plain_check(argv: Sequence[str]) -> tuple[Path | None, str | None, datetime.
 
 
 def spoken(option: str | None, root: Path | None) -> str | None:
-    """The language `check` would speak: the option's, the environment's, the ledger's or zh
-    (as `cli.language.choose`); None when the command would refuse what it was given."""
-    if option is not None:
-        return option if option in LANGUAGES else None
-    environment = os.environ.get(LANGUAGE_VARIABLE)
-    if environment:
-        return environment if environment in LANGUAGES else None
-    return places.declared_language(root) or "zh"
+    """The language `check` would speak (`places.chosen_language`); None when the command line
+    would refuse what it was given (an option or $AUDITLEDGER_LANG that is no language)."""
+    environment = os.environ.get(places.LANGUAGE_VARIABLE)
+    if (option is not None and option not in places.LANGUAGES) or (
+        option is None and environment and environment not in places.LANGUAGES
+    ):
+        return None
+    return places.chosen_language(option, root)[0]
 
 
 def answer(argv: Sequence[str]) -> int | None:

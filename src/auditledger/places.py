@@ -47,3 +47,19 @@ def declared_language(explicit: Path | None = None) -> str | None:
     except (OSError, ValueError):
         return None
     return found.group(2).decode() if found else None
+
+
+LANGUAGES = ("zh", "en")
+DEFAULT_LANGUAGE = "zh"
+LANGUAGE_VARIABLE = "AUDITLEDGER_LANG"
+
+
+def chosen_language(option: str | None, explicit: Path | None = None) -> tuple[str, str]:
+    """`(language, source)` the command line speaks: the `--lang` option's, else the
+    environment's ($AUDITLEDGER_LANG), else the one the ledger's settings declare, else zh; a
+    value that is no language is passed over (the command line refuses it later)."""
+    for wanted, source in ((option, "option"), (os.environ.get(LANGUAGE_VARIABLE), "environment")):
+        if wanted in LANGUAGES:
+            return wanted, source
+    declared = declared_language(explicit)
+    return (declared, "ledger") if declared else (DEFAULT_LANGUAGE, "default")

@@ -71,16 +71,9 @@ def global_options(argv: Sequence[str]) -> tuple[dict[str, str], str | None]:
 def choose(argv: Sequence[str]) -> None:
     """Speak the language the command asks for, the environment says, or the ledger declares."""
     given, _command = global_options(argv)
-    for wanted, source in (
-        (given.get("--lang"), "option"),
-        (os.environ.get(i18n.ENVIRONMENT), "environment"),
-    ):
-        if wanted in i18n.LANGUAGES:
-            i18n.use(wanted, source=source)
-            return
     ledger = given.get("--ledger")
-    declared = places.declared_language(Path(ledger) if ledger else None)
-    i18n.use(declared or i18n.DEFAULT, source="ledger" if declared else "default")
+    language, source = places.chosen_language(given.get("--lang"), Path(ledger) if ledger else None)
+    i18n.use(language, source=source)
 
 
 def unknown_environment_language() -> AuditLedgerError | None:
