@@ -80,6 +80,14 @@ def entries(cli: CLI) -> set[str]:
     return cache.held()
 
 
+def reuse_an_id(source: Path, target: Path) -> None:
+    """Give the first problem of `target` the id of the first problem of `source`."""
+    first_id = source.read_text(encoding="utf-8").split("- id: ", 1)[1].split("\n", 1)[0]
+    text = target.read_text(encoding="utf-8")
+    own_id = text.split("- id: ", 1)[1].split("\n", 1)[0]
+    target.write_text(text.replace(f"- id: {own_id}", f"- id: {first_id}", 1), encoding="utf-8")
+
+
 def checked(cli: CLI) -> set[str]:
     """The files whose checks' findings the cache holds."""
     cache = store.Cache.open(cli.root, CACHE_KEY)
@@ -210,13 +218,7 @@ def test_a_cache_not_made_by_this_users_tool_is_thrown_away(
 def test_a_copy_of_the_users_own_cache_is_not_trusted(cached: CLI, tmp_path: Path) -> None:
     """A cache that went out with the ledger (an archive) and came back edited is another file
     (the owner row is bound to the database file's inode): its forged findings are not used."""
-    path = cached.root / "2024" / "czj.yaml"
-    text = path.read_text(encoding="utf-8")
-    first_id = text.split("- id: ", 1)[1].split("\n", 1)[0]
-    other = cached.root / "2024" / "jyj.yaml"
-    other_text = other.read_text(encoding="utf-8")
-    other_id = other_text.split("- id: ", 1)[1].split("\n", 1)[0]
-    other.write_text(other_text.replace(f"- id: {other_id}", f"- id: {first_id}", 1), encoding="utf-8")
+    reuse_an_id(cached.root / "2024" / "czj.yaml", cached.root / "2024" / "jyj.yaml")
     age(cached.root)
     assert cached("check").exit_code == 1
     database_file = cached.root / DATABASE
@@ -247,13 +249,7 @@ def test_checks_across_files_see_a_change_in_one_file(cached: CLI) -> None:
     """The checks' result is cached for all files as they are; a change in one file that makes
     a problem in another wrong is found."""
     assert cached("check").exit_code == 0
-    path = cached.root / "2024" / "jyj.yaml"
-    text = path.read_text(encoding="utf-8")
-    first_id = text.split("- id: ", 1)[1].split("\n", 1)[0]
-    other = cached.root / "2024" / "czj.yaml"
-    other_text = other.read_text(encoding="utf-8")
-    other_id = other_text.split("- id: ", 1)[1].split("\n", 1)[0]
-    other.write_text(other_text.replace(f"- id: {other_id}", f"- id: {first_id}", 1), encoding="utf-8")
+    reuse_an_id(cached.root / "2024" / "jyj.yaml", cached.root / "2024" / "czj.yaml")
     result = cached("check")
     assert result.exit_code == 1 and "duplicate-id" in result.stdout
 
@@ -344,11 +340,7 @@ def test_one_changed_file_is_read_and_checked_alone(cached: CLI, monkeypatch: py
         assert found == cold_found and any(d.code == "unknown-category" for d in found)
         assert warm.problem_entries == cold.problem_entries
 
-    other = cached.root / "2024" / "jyj.yaml"
-    first_id = path.read_text(encoding="utf-8").split("- id: ", 1)[1].split("\n", 1)[0]
-    text = other.read_text(encoding="utf-8")
-    other_id = text.split("- id: ", 1)[1].split("\n", 1)[0]
-    other.write_text(text.replace(f"- id: {other_id}", f"- id: {first_id}", 1), encoding="utf-8")
+    reuse_an_id(path, cached.root / "2024" / "jyj.yaml")
     checked_files.clear()
     _ledger, found = loader.load(cached.root)
     assert len(checked_files[0]) == problem_files(cached)

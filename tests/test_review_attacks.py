@@ -31,7 +31,7 @@ DIFFERING = [
     "amount:\n  1e3\n",
     # a tab before a comment
     "amount: 1045.30\t# 万元\n",
-    # flow collections: `.50` has no digit before the point, `_CAREFUL` misses it
+    # flow collections: `.50` has no digit before the point
     "amounts: [.50, -.50]\n",
     "a: {amount: .50}\n",
     # block scalars at the end of a file without a final newline, or empty ones
