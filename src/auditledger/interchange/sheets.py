@@ -380,6 +380,10 @@ def _baseline(path: Path, row: int, text: Any) -> dict[str, Any]:
     return value
 
 
+class _PrologRead(Exception):
+    """A part's prolog is read: no DTD was declared before its first element."""
+
+
 class _Screen:
     """Checks the parts of an .xlsx before openpyxl reads them: no part unpacks to more than
     MAX_PART_BYTES, no XML declares a DTD (entity bombs), no shared string and no cell is
@@ -423,6 +427,8 @@ class _Screen:
                     info.filename,
                     self._shared_handlers() if info.filename.endswith("sharedStrings.xml") else {},
                 )
+            elif info.filename.endswith(".xml"):  # a worksheet's prolog, before openpyxl (lxml) sees it
+                self._scan(info.filename, {}, prolog=True)
 
     def sheet(self, name: str, part: str | None) -> None:
         """Screen the part of the sheet `name` (all worksheets when openpyxl does not say which)."""
@@ -441,7 +447,9 @@ class _Screen:
                 hint=_("shorten it, or check that this is the right file"),
             )
 
-    def _scan(self, part: str, handlers: dict[str, Any]) -> None:
+    def _scan(self, part: str, handlers: dict[str, Any], prolog: bool = False) -> None:
+        """Stream `part` through expat with `handlers`; with `prolog`, only up to its first
+        element (where a DTD would be)."""
         from xml.parsers import expat
 
         def no_dtd(*_args: Any) -> None:
@@ -461,6 +469,8 @@ class _Screen:
         )
 
         def on_start(tag: str, attrs: dict[str, str]) -> None:
+            if prolog:
+                raise _PrologRead
             run[0] = 0
             if start:
                 start(tag, attrs)
@@ -489,6 +499,8 @@ class _Screen:
                 while chunk := stream.read(1 << 16):
                     parser.Parse(chunk, False)
                 parser.Parse(b"", True)
+        except _PrologRead:
+            return
         except expat.ExpatError as exc:
             raise AuditLedgerError(
                 _("{path}: its part {part} is not well-formed XML ({reason})").format(
