@@ -181,3 +181,135 @@ def test_an_answer_is_not_kept_when_a_file_changed_while_it_was_made(sample: CLI
     assert not memo_file.exists()
     memo.remember(sample.root, secret, "en", day, [], [], "answer\n", 0, started)
     assert memo_file.exists() and memo.recall(sample.root, "en", day) == ("answer\n", 0)
+
+
+# --- the answers of the other read commands ---------------------------------------------
+
+READS = {
+    "overdue json": ("overdue", "--as-of", "2026-03-31", "--format", "json"),
+    "overdue table": ("overdue", "--as-of", "2026-03-31"),
+    "stats": ("stats", "--as-of", "2026-03-31"),
+    "stats with lower": ("stats", "--as-of", "2026-03-31", "--with-lower", "--years", "2025"),
+    "list csv": ("list", "--year", "2025", "--as-of", "2026-03-31", "--format", "csv"),
+    "show": ("show", "2025-001", "--as-of", "2026-03-31"),
+    "query": ("query", "select count(*) from problems", "--as-of", "2026-03-31"),
+    "report html": ("report", "--year", "2025", "--format", "html", "--as-of", "2026-03-31"),
+}
+
+
+def run(root: Path, *words: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    """The console script with the ledger named and `words` after it, its output as bytes."""
+    return subprocess.run(
+        [sys.executable, "-m", "auditledger", "--ledger", str(root), *words],
+        capture_output=True,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+def recalled(root: Path, *words: str) -> bool:
+    """Whether the command line would be answered from memory, without importing the CLI."""
+    script = (
+        "import sys; from auditledger import memo; "
+        "r = memo.read_request(sys.argv[1:]); found = r and r.where() and memo.recall_answer(r); print(); "
+        "print(bool(found), 'typer' in sys.modules, 'pydantic' in sys.modules)"
+    )
+    command = [sys.executable, "-c", script, "--ledger", str(root), *words]
+    # the environment as `run` gives it (the test process's own may differ: COLUMNS, LINES)
+    done = subprocess.run(command, capture_output=True, text=True, env={**os.environ}, check=False)
+    found, typer, pydantic = done.stdout.splitlines()[-1].split()
+    assert (typer, pydantic) == ("False", "False")
+    return found == "True"
+
+
+@pytest.mark.parametrize("words", READS.values(), ids=READS.keys())
+def test_a_read_commands_answer_is_given_again_as_it_was(sample: CLI, words: tuple[str, ...]) -> None:
+    age(sample.root)
+    fresh = run(sample.root, *words, env={"AUDITLEDGER_NO_CACHE": "1"})
+    assert not recalled(sample.root, *words)
+    first = run(sample.root, *words)
+    assert recalled(sample.root, *words)
+    again = run(sample.root, *words)
+    assert fresh.stdout.strip(), fresh.stderr
+    for done in (first, again):
+        assert (done.stdout, done.stderr, done.returncode) == (fresh.stdout, fresh.stderr, fresh.returncode)
+    assert not recalled(sample.root, *words[:-1], "2026-04-01" if words[-2] == "--as-of" else "x")
+
+
+@pytest.mark.parametrize("change", ["same size, old mtime", "lower-level ledger", "template", "tool"])
+def test_a_read_commands_answer_follows_every_change(sample: CLI, change: str) -> None:
+    words = {
+        "lower-level ledger": READS["stats with lower"],
+        "template": READS["report html"],
+    }.get(change, READS["overdue json"])
+    if change == "template":
+        (sample.root / "templates").mkdir()
+        settings = sample.root / "auditledger.yaml"
+        settings.write_text(settings.read_text(encoding="utf-8") + "templates: templates\n", encoding="utf-8")
+    age(sample.root)
+    run(sample.root, *words)
+    assert recalled(sample.root, *words)
+    if change == "same size, old mtime":
+        path = sample.root / "2025" / "czj.yaml"
+        before = path.stat()
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("暂未下达", "尚未下达", 1), encoding="utf-8")
+        assert path.read_text(encoding="utf-8") != text
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    elif change == "lower-level ledger":
+        lower = next((sample.root / "lower" / "dsq" / "2025").glob("*.yaml"))
+        lower.write_text(lower.read_text(encoding="utf-8") + "# 备注\n", encoding="utf-8")
+        age(sample.root)
+    elif change == "template":
+        shipped = Path(memo.__file__).parent.parent.parent / "templates" / "rectification.html.j2"
+        own = sample.root / "templates" / "rectification.html.j2"
+        text = shipped.read_text(encoding="utf-8").replace(
+            "{% block body %}", "{% block body %}<p>（本委）</p>", 1
+        )
+        own.write_text(text, "utf-8")
+        age(sample.root)
+    else:
+        source = Path(memo.__file__).parent / "checks.py"
+        stamp = source.stat()
+        os.utime(source, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 1))
+        try:
+            assert not recalled(sample.root, *words)
+        finally:
+            os.utime(source, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+        return
+    assert not recalled(sample.root, *words)
+    expected = run(sample.root, *words, env={"AUDITLEDGER_NO_CACHE": "1"})
+    assert run(sample.root, *words).stdout == expected.stdout
+    if change == "template":
+        assert "（本委）" in expected.stdout.decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ("overdue", "--output", "x.json"),
+        ("overdue", "-o", "x.json"),
+        ("report", "--year", "2025", "--output=r.md"),
+        ("stats", "--at", "HEAD"),
+        ("report", "--year", "2025", "--templates", "t"),
+        ("overdue", "--help"),
+        ("add-problem", "--year", "2025"),
+        ("--debug", "overdue"),
+        ("overdue", "--as-of", "2026-02-30"),
+    ],
+)
+def test_what_writes_or_may_move_is_never_answered_from_memory(words: tuple[str, ...]) -> None:
+    assert memo.read_request(words) is None
+
+
+def test_an_answer_not_signed_with_the_users_key_is_not_used(sample: CLI) -> None:
+    words = READS["overdue json"]
+    age(sample.root)
+    run(sample.root, *words)
+    (answer,) = (sample.root / ".auditledger" / "cache" / "answers").glob("*.json")
+    signature, _, payload = answer.read_bytes().partition(b"\n")
+    forged = json.loads(payload)
+    forged["out"] = "[]"
+    answer.write_bytes(signature + b"\n" + json.dumps(forged).encode())
+    assert not recalled(sample.root, *words)
+    assert run(sample.root, *words).stdout != b"[]"

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from auditledger import memo
 from auditledger.asof import ledger_on
 from auditledger.diagnostics import Diagnostic
 from auditledger.i18n import _
@@ -50,6 +51,7 @@ def lower_levels(ledger: Ledger, today: date | None = None) -> list[Level]:
     levels = []
     for entry in ledger.settings.lower:
         root = ledger.root / entry.path
+        memo.note("ledger", root)
         if not (root / SETTINGS_FILE).exists():
             missing = Diagnostic(
                 ledger.root / SETTINGS_FILE,

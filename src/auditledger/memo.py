@@ -1,4 +1,4 @@
-"""`auditledger check`'s answer remembered, and given again without loading anything.
+"""Answers of the read commands remembered, and given again without loading anything.
 
 A warm `check` of an unchanged ledger spent most of its time starting Python and importing
 typer and pydantic to print what it printed the time before. `check` now stores its text
@@ -13,6 +13,15 @@ Nothing is trusted that this user's tool did not write: the memo is signed with 
 cache key (HMAC-SHA256) and kept in the ledger's cache folder, which must be the user's own.
 Any doubt — a file changed within the last two seconds, a symbolic link or anything unusual in
 the ledger, another option, `AUDITLEDGER_NO_CACHE` — and the command runs in full.
+
+The other read commands (`READ_COMMANDS`: overdue, list, stats, show, query, report…) are
+remembered the same way, one signed file each under the cache's `answers` folder: the key is
+the command line as given, the working folder, the day, the language, the variables that
+change what is printed, whether the output is a terminal, and the tool's files; the answer
+keeps the state of what the command read (the ledger's files, and what it noted with `note`:
+lower-level ledgers, template folders) and is given only while that is the same. A command
+line that writes a file (`--output`), reads a git revision (`--at`) or asks for help is
+never remembered.
 
 Light on purpose: imports nothing of the project but `places`, and the standard library's
 modules only when they are needed (every command starts here; `--help` must stay quick).
@@ -30,6 +39,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from auditledger import __version__, places
 
@@ -40,8 +50,21 @@ CACHE_DIR = "cache"
 MEMO_FILE = "check.json"
 RACY_SECONDS = 2.0
 YEAR_FOLDER = re.compile(r"^\d{4}$")
-TOOL_FILES = ("checks.py", "loader.py", "model.py", "store.py", "memo.py", "diagnostics.py")
-"""The tool's files whose change (an upgrade, a development checkout) makes an answer stale."""
+ANSWERS_DIR = "answers"
+MOST_ANSWERS = 64
+"""Remembered answers of other read commands, one signed file each; the oldest go beyond this."""
+MOST_TEXT = 16 << 20
+"""An answer longer than this (characters, stdout and stderr) is not remembered."""
+READ_COMMANDS = ("overdue", "list", "stats", "show", "query", "report", "recurring", "rollup", "plan")
+"""Commands that only read the ledger and print: their answer is remembered like `check`'s."""
+NOT_REMEMBERED = ("--output", "-o", "--at", "--templates", "--help", "-h", "--debug", "--version", "-")
+"""Options (and `-`, standard input) under which an answer is not remembered: a file written,
+a git revision that moves, a template folder named on the command line, help."""
+ENVIRONMENT = ("COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR", "TERM", "TZ", "LANG", "LC_ALL")
+"""Variables (besides every AUDITLEDGER_*) that can change what a command prints."""
+READ: list[list[str]] = []
+"""What the running command read besides its ledger: `["ledger", path]` for a lower-level
+ledger, `["folder", path]` for a template folder (`note`); a remembered answer depends on them."""
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NON_BLOCKING = getattr(os, "O_NONBLOCK", 0)
 _BINARY = getattr(os, "O_BINARY", 0)
@@ -122,16 +145,37 @@ def ledger_state(root: Path, since: int | None = None) -> list[object]:
 
 
 def _tool_state() -> list[object]:
-    here = Path(__file__).parent
-    return [__version__, *(_stamp_quietly(here / name) for name in TOOL_FILES)]
+    """The version and every source and catalog file of the package with its size and time: an
+    upgrade or an edit of a development checkout makes every answer stale."""
+    return [__version__, _folder_state(Path(__file__).parent, (".py", ".mo"))]
 
 
-def _stamp_quietly(path: Path) -> list[int] | None:
+def _folder_state(folder: Path, suffixes: tuple[str, ...] = ()) -> list[object]:
+    """Each file under `folder` (with one of `suffixes`, if given) with its size and time."""
+    found: list[object] = []
     try:
-        found = os.stat(path)
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
-        return None
-    return [found.st_size, found.st_mtime_ns]
+        return found
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            if entry.name != "__pycache__":
+                found.append([entry.name, _folder_state(Path(entry.path), suffixes)])
+        elif not suffixes or entry.name.endswith(suffixes):
+            try:
+                stamp = entry.stat()
+            except OSError:
+                continue
+            found.append([entry.name, stamp.st_size, stamp.st_mtime_ns])
+    return found
+
+
+def note(kind: str, path: Path) -> None:
+    """Record that the running command read `path` (a lower-level `ledger`, or a template
+    `folder`) besides its own ledger: its remembered answer depends on it."""
+    entry = [kind, os.path.abspath(path)]
+    if entry not in READ:
+        READ.append(entry)
 
 
 def key(
@@ -189,7 +233,6 @@ def remember(
     """Keep `check`'s answer for the ledger (and its lower-level ledgers) as it is now; nothing
     when a file is in doubt or changed after the check `started` (ns: it may not have seen it)."""
     import json
-    import tempfile
 
     try:
         state = evidence_state(evidence)
@@ -204,19 +247,48 @@ def remember(
             },
             ensure_ascii=False,
         ).encode("utf-8")
-        path = _memo_path(root)
-        if not own(os.lstat(path.parent), private=False):
-            return
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".check.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(_sign(secret, payload).encode("ascii") + b"\n" + payload)
-            os.replace(tmp, path)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
+        _write_signed(_memo_path(root), secret, payload)
     except (OSError, ValueError):
         return
+
+
+def _write_signed(path: Path, secret: bytes, payload: bytes) -> None:
+    """`payload` under its signature at `path`, replaced whole; nothing when the folder is not
+    the user's own."""
+    import tempfile
+
+    if not own(os.lstat(path.parent), private=False):
+        return
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".memo.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(_sign(secret, payload).encode("ascii") + b"\n" + payload)
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
+def _read_signed(path: Path) -> object:
+    """What `_write_signed` kept at `path`, when it is the user's own and signed with their
+    key; else None."""
+    import hmac
+    import json
+
+    secret = read_secret(key_path())
+    if secret is None or not own(os.lstat(path.parent), private=False):
+        return None
+    fd = os.open(path, os.O_RDONLY | _BINARY | _NO_FOLLOW | _NON_BLOCKING)
+    try:
+        if not own(os.fstat(fd), private=False):
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            signature, _, payload = handle.read(64 << 20).partition(b"\n")
+    finally:
+        os.close(fd)
+    if not hmac.compare_digest(signature, _sign(secret, payload).encode("ascii")):
+        return None
+    return json.loads(payload)
 
 
 def forget(root: Path) -> None:
@@ -226,25 +298,10 @@ def forget(root: Path) -> None:
 
 def recall(root: Path, language: str, day: datetime.date) -> tuple[str, int] | None:
     """`check`'s answer, when it was kept for the ledger as it is now; else None."""
-    import hmac
-    import json
-
     try:
-        secret = read_secret(key_path())
-        path = _memo_path(root)
-        if secret is None or not own(os.lstat(path.parent), private=False):
+        found: Any = _read_signed(_memo_path(root))
+        if not isinstance(found, dict):
             return None
-        fd = os.open(path, os.O_RDONLY | _BINARY | _NO_FOLLOW | _NON_BLOCKING)
-        try:
-            if not own(os.fstat(fd), private=False):
-                return None
-            with os.fdopen(fd, "rb", closefd=False) as handle:
-                signature, _, payload = handle.read(64 << 20).partition(b"\n")
-        finally:
-            os.close(fd)
-        if not hmac.compare_digest(signature, _sign(secret, payload).encode("ascii")):
-            return None
-        found = json.loads(payload)
         evidence = found["evidence"]
         if evidence_state([Path(p) for p, _real, _exists in evidence]) != evidence:
             return None
@@ -340,11 +397,233 @@ def utf8_output() -> None:
             continue
 
 
+# --- the answers of the other read commands -----------------------------------------------
+
+
+class Request:
+    """A read command's command line as far as a remembered answer goes: where the ledger was
+    named from, the global `--lang`, the command and its words as given, and the day; with the
+    ledger's root and the answer's key once `where` found them (before the command runs: it
+    may change the environment, e.g. set COLUMNS)."""
+
+    def __init__(self, ledger: Path | None, language: str | None, words: list[str], day: datetime.date):
+        self.ledger, self.language, self.words, self.day = ledger, language, words, day
+        self.root: Path | None = None
+        self.key = ""
+
+    def where(self) -> bool:
+        """Find the ledger's root and the answer's key; False when in doubt."""
+        root, _named = places.search_root(self.ledger)
+        language = spoken(self.language, self.ledger) if root is not None else None
+        if root is None or language is None:
+            return False
+        self.root, self.key = root, _request_key(self, root, language)
+        return True
+
+
+def read_request(argv: Sequence[str]) -> Request | None:
+    """The request when the command line is one of `READ_COMMANDS` with the global options
+    `--ledger`/`-L` and `--lang` before it and none of `NOT_REMEMBERED`; else None."""
+    rest = list(argv)
+    options: dict[str, str] = {}
+    while rest and rest[0].startswith("-"):
+        name, equals, value = rest.pop(0).partition("=")
+        name = "--ledger" if name == "-L" else name
+        if name not in ("--ledger", "--lang") or name in options:
+            return None
+        if not equals:
+            if not rest:
+                return None
+            value = rest.pop(0)
+        options[name] = value
+    if not rest or rest[0] not in READ_COMMANDS:
+        return None
+    try:
+        "".join(rest).encode("utf-8")
+    except UnicodeEncodeError:  # an argument that was not UTF-8: the command line says so
+        return None
+    day = datetime.date.today()
+    for at, word in enumerate(rest):
+        name, equals, value = word.partition("=")
+        if name in NOT_REMEMBERED or name.startswith("--output"):
+            return None
+        if name == "--as-of":
+            if not equals:
+                value = rest[at + 1] if at + 1 < len(rest) else ""
+            try:
+                day = datetime.date.fromisoformat(value)
+            except ValueError:
+                return None
+    ledger = options.get("--ledger")
+    return Request(Path(ledger) if ledger is not None else None, options.get("--lang"), rest, day)
+
+
+def _request_key(request: Request, root: Path, language: str) -> str:
+    """Which answer file holds the answer to `request`: everything of it but the files read."""
+    import hashlib
+    import json
+
+    material = {
+        "cwd": os.getcwd(),
+        "root": str(root),
+        "language": language,
+        "day": request.day.isoformat(),
+        "words": request.words,
+        "environment": sorted(
+            (k, v) for k, v in os.environ.items() if k.startswith("AUDITLEDGER_") or k in ENVIRONMENT
+        ),
+        "terminal": [_is_terminal(sys.stdout), _is_terminal(sys.stderr)],
+        "encoding": [getattr(sys.stdout, "encoding", None), getattr(sys.stderr, "encoding", None)],
+        "tool": _tool_state(),
+    }
+    return hashlib.sha256(json.dumps(material, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def _is_terminal(stream: object) -> bool:
+    try:
+        return bool(stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def _read_state(root: Path, read: Sequence[Sequence[str]], since: int | None = None) -> list[object]:
+    """The ledger's files and what else the command read (`READ`), as they are now."""
+    state: list[object] = [ledger_state(root, since)]
+    for kind, path in read:
+        if kind == "ledger":
+            state.append([path, ledger_state(Path(path), since) if os.path.isdir(path) else None])
+        else:
+            state.append([path, _folder_state(Path(path))])
+    return state
+
+
+def _answer_path(root: Path, request_key: str) -> Path:
+    return root / STATE_DIR / CACHE_DIR / ANSWERS_DIR / f"{request_key}.json"
+
+
+def recall_answer(request: Request) -> tuple[str, str, int] | None:
+    """`(stdout, stderr, exit code)` kept for `request` while nothing it read has changed."""
+    root = request.root
+    if root is None:
+        return None
+    try:
+        found: Any = _read_signed(_answer_path(root, request.key))
+        if not isinstance(found, dict) or found["words"] != request.words:
+            return None
+        if found["state"] != json_like(_read_state(root, found["read"])):
+            return None
+        return str(found["out"]), str(found["err"]), int(found["code"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def json_like(value: object) -> object:
+    """`value` as it reads back from JSON (tuples become lists)."""
+    import json
+
+    return json.loads(json.dumps(value, ensure_ascii=False))
+
+
+def remember_answer(request: Request, out: str, err: str, code: int, started: int) -> None:
+    """Keep the answer the command gave, unless something it read changed after it `started`
+    (ns) or is in doubt; the oldest answers beyond `MOST_ANSWERS` go."""
+    import json
+
+    from auditledger import store  # loaded already: the command ran
+
+    root = request.root
+    secret = store.cache_secret()
+    if root is None or secret is None or len(out) + len(err) > MOST_TEXT:
+        return
+    try:
+        folder = root / STATE_DIR / CACHE_DIR / ANSWERS_DIR
+        if not (root / STATE_DIR / CACHE_DIR).is_dir():
+            return
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(folder, 0o700)
+        read = list(READ)
+        payload = {
+            "words": request.words,
+            "read": read,
+            "state": _read_state(root, read, started),
+            "out": out,
+            "err": err,
+            "code": code,
+        }
+        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        _write_signed(_answer_path(root, request.key), secret, data)
+        kept = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
+        for old in kept[:-MOST_ANSWERS]:
+            with contextlib.suppress(OSError):
+                os.unlink(old)
+    except (OSError, ValueError):
+        return
+
+
+class _Copy:
+    """A standard stream that keeps a copy, in bytes, of what is written through it, as text or
+    to its binary buffer (where `typer.echo` sends bytes)."""
+
+    def __init__(self, stream: Any, parts: list[bytes] | None = None) -> None:
+        self._stream = stream
+        self.parts: list[bytes] = [] if parts is None else parts
+
+    def write(self, data: Any) -> int:
+        written = self._stream.write(data)
+        if isinstance(data, str):
+            self.parts.append(data.encode(self._stream.encoding, self._stream.errors))
+        elif isinstance(data, (bytes, bytearray)):
+            self.parts.append(bytes(data))
+        return int(written or 0)
+
+    @property
+    def buffer(self) -> _Copy:
+        return _Copy(self._stream.buffer, self.parts)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _run_remembering(request: Request) -> None:
+    """Run the command line in full, copying what it prints, and keep its answer."""
+    from auditledger.cli import main as everything
+
+    started = time.time_ns()
+    utf8_output()
+    out, err = _Copy(sys.stdout), _Copy(sys.stderr)
+    real = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = out, err
+    code: object = 0
+    try:
+        everything()
+    except SystemExit as done:
+        code = done.code
+    finally:
+        sys.stdout, sys.stderr = real
+    if code is None or code in (0, 1):
+        with contextlib.suppress(UnicodeDecodeError):
+            text = b"".join(out.parts).decode("utf-8"), b"".join(err.parts).decode("utf-8")
+            remember_answer(request, *text, 1 if code else 0, started)
+    sys.exit(code)  # type: ignore[arg-type]
+
+
 def main() -> None:
-    """The console script: `check`'s remembered answer, else the command line in full."""
-    code = answer(sys.argv[1:])
+    """The console script: a remembered answer, else the command line in full."""
+    argv = sys.argv[1:]
+    code = answer(argv)
     if code is not None:
         sys.exit(code)
+    in_doubt = os.environ.get("AUDITLEDGER_NO_CACHE") or any(k.endswith("_COMPLETE") for k in os.environ)
+    request = None if in_doubt else read_request(argv)
+    if request is not None and request.where():
+        found = recall_answer(request)
+        if found is not None:
+            out, err, code = found
+            sys.stdout.buffer.write(out.encode("utf-8"))
+            sys.stdout.flush()
+            sys.stderr.buffer.write(err.encode("utf-8"))
+            sys.exit(code)
+        _run_remembering(request)
     from auditledger.cli import main as everything
 
     everything()

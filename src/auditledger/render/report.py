@@ -30,6 +30,7 @@ import jinja2.meta
 import jinja2.sandbox
 from markupsafe import Markup
 
+from auditledger import memo
 from auditledger.diagnostics import AuditLedgerError, display_path
 from auditledger.i18n import _
 from auditledger.model import Choice
@@ -145,6 +146,8 @@ def environment(output: Format, lang: str, folders: Sequence[Path]) -> jinja2.En
     template reads; its answers are remembered per type and name (`_Sandbox.is_safe_attribute`),
     else they were most of a large report's time."""
     html = output is Format.html
+    for folder in (*folders, shipped_templates()):
+        memo.note("folder", folder)
     env = _Sandbox(
         loader=_Loader([*folders, shipped_templates()]),
         bytecode_cache=_compiled_templates(output),
