@@ -306,10 +306,10 @@ def test_an_answer_not_signed_with_the_users_key_is_not_used(sample: CLI) -> Non
     words = READS["overdue json"]
     age(sample.root)
     run(sample.root, *words)
-    (answer,) = (sample.root / ".auditledger" / "cache" / "answers").glob("*.json")
-    signature, _, payload = answer.read_bytes().partition(b"\n")
-    forged = json.loads(payload)
-    forged["out"] = "[]"
-    answer.write_bytes(signature + b"\n" + json.dumps(forged).encode())
+    (answer,) = (sample.root / ".auditledger" / "cache" / "answers").glob("*.answer")
+    signature, head, _body = answer.read_bytes().split(b"\n", 2)
+    forged = json.loads(head)
+    forged["out"] = 2
+    answer.write_bytes(signature + b"\n" + json.dumps(forged).encode() + b"\n[]")
     assert not recalled(sample.root, *words)
     assert run(sample.root, *words).stdout != b"[]"

@@ -498,21 +498,40 @@ def _read_state(root: Path, read: Sequence[Sequence[str]], since: int | None = N
 
 
 def _answer_path(root: Path, request_key: str) -> Path:
-    return root / STATE_DIR / CACHE_DIR / ANSWERS_DIR / f"{request_key}.json"
+    return root / STATE_DIR / CACHE_DIR / ANSWERS_DIR / f"{request_key}.answer"
 
 
 def recall_answer(request: Request) -> tuple[str, str, int] | None:
-    """`(stdout, stderr, exit code)` kept for `request` while nothing it read has changed."""
+    """`(stdout, stderr, exit code)` kept for `request` while nothing it read has changed. The
+    state is compared first, from the answer's first line: a stale answer (after an edit) costs
+    no reading of its text (megabytes for `overdue` of a province)."""
+    import hmac
+    import json
+
     root = request.root
     if root is None:
         return None
     try:
-        found: Any = _read_signed(_answer_path(root, request.key))
-        if not isinstance(found, dict) or found["words"] != request.words:
+        secret = read_secret(key_path())
+        path = _answer_path(root, request.key)
+        if secret is None or not own(os.lstat(path.parent), private=False):
             return None
-        if found["state"] != json_like(_read_state(root, found["read"])):
+        fd = os.open(path, os.O_RDONLY | _BINARY | _NO_FOLLOW | _NON_BLOCKING)
+        with os.fdopen(fd, "rb") as handle:
+            if not own(os.fstat(fd), private=False):
+                return None
+            signature = handle.readline(80).rstrip(b"\n")
+            head = handle.readline(MOST_TEXT)
+            found = json.loads(head)
+            if found["words"] != request.words:
+                return None
+            if found["state"] != json_like(_read_state(root, found["read"])):
+                return None
+            body = handle.read(4 * MOST_TEXT + 1)
+        if not hmac.compare_digest(signature, _sign(secret, head + body).encode("ascii")):
             return None
-        return str(found["out"]), str(found["err"]), int(found["code"])
+        out = int(found["out"])
+        return body[:out].decode("utf-8"), body[out:].decode("utf-8"), int(found["code"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -542,17 +561,14 @@ def remember_answer(request: Request, out: str, err: str, code: int, started: in
         with contextlib.suppress(FileExistsError):
             os.mkdir(folder, 0o700)
         read = list(READ)
-        payload = {
-            "words": request.words,
-            "read": read,
-            "state": _read_state(root, read, started),
-            "out": out,
-            "err": err,
-            "code": code,
-        }
-        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        _write_signed(_answer_path(root, request.key), secret, data)
-        kept = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
+        head = {"words": request.words, "read": read, "state": _read_state(root, read, started)}
+        body = out.encode("utf-8")
+        head.update(out=len(body), code=code)
+        body += err.encode("utf-8")
+        # the head is one line (JSON escapes line ends), the text after it as it was printed
+        payload = json.dumps(head).encode("ascii") + b"\n" + body
+        _write_signed(_answer_path(root, request.key), secret, payload)
+        kept = sorted(folder.glob("*.answer"), key=lambda p: p.stat().st_mtime_ns)
         for old in kept[:-MOST_ANSWERS]:
             with contextlib.suppress(OSError):
                 os.unlink(old)
