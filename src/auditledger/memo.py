@@ -120,18 +120,18 @@ def _stamp(path: Path, since: int | None = None) -> list[int] | None:
 
 
 def ledger_state(root: Path, since: int | None = None) -> list[object]:
-    """Every file the loader reads, as the year folders list them, with its stamp. ValueError
-    for anything unusual (a link, a folder that cannot be listed, a file changed just now or,
-    with `since`, while the answer was being made)."""
+    """Every file the loader reads, as the year folders list them, and every other YAML file
+    beside the settings (data a ledger adds: a dictionary, say), with its stamp. ValueError for
+    anything unusual (a link, a folder that cannot be listed, a file changed just now or, with
+    `since`, while the answer was being made)."""
     import fnmatch
 
-    found: list[object] = [
-        [name, _stamp(root / name, since)] for name in (places.SETTINGS_FILE, "units.yaml")
-    ]
     with os.scandir(root) as entries:
-        folders = sorted(
-            e.name for e in entries if YEAR_FOLDER.match(e.name) and (e.is_symlink() or e.is_dir())
-        )
+        listed = list(entries)
+    beside = {places.SETTINGS_FILE, "units.yaml"}
+    beside.update(e.name for e in listed if fnmatch.fnmatchcase(e.name, "*.y*ml"))
+    found: list[object] = [[name, _stamp(root / name, since)] for name in sorted(beside)]
+    folders = sorted(e.name for e in listed if YEAR_FOLDER.match(e.name) and (e.is_symlink() or e.is_dir()))
     for folder in folders:
         if os.path.islink(root / folder):
             raise ValueError(folder)
