@@ -8,8 +8,9 @@ model, diagnostics, i18n, store, loader.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -75,6 +76,84 @@ def commit(
         raise AuditLedgerError(_(REFUSALS[what]), diagnostics=errors)
     # Several files are written as one: a crash or a full disk leaves all or none of them.
     store.write_all(ledger.root, [(c.path, c.text, c.expected) for c in changes])
+
+
+def stamp_of(path: Path) -> str:
+    """What a page that offers to change `path` remembers of it: the sha256 of its bytes ("" for
+    a file not there yet). A change sent back with another stamp is refused (`unchanged_since`)."""
+    try:
+        data = store.read_bytes(path)
+    except FileNotFoundError:
+        return ""
+    except AuditLedgerError:
+        return ""
+    return hashlib.sha256(data).hexdigest()
+
+
+def unchanged_since(root: Path, path: Path, stamp: str | None) -> None:
+    """Refuse a change made on a page read before `path` changed (`stamp`: its `stamp_of` then;
+    None: no page, nothing to compare). Called under the ledger's lock, before anything is written."""
+    if stamp is not None and stamp_of(path) != stamp:
+        raise AuditLedgerError(
+            _("{file} changed since you opened it; reload").format(file=store.relative_name(root, path)),
+            hint=_("reload the page to see the change, then make yours again; nothing was written"),
+        )
+
+
+def find_problem(ledger: Ledger, problem_id: str) -> Problem:
+    """The problem with this id, or the error that names the nearest."""
+    problem = ledger.problem(problem_id)
+    if problem is None:
+        raise AuditLedgerError(
+            _("no problem with id '{id}'").format(id=problem_id),
+            hint=did_you_mean(problem_id, ledger.ids) or _("see `auditledger list` for the ids"),
+        )
+    return problem
+
+
+def change_problem(
+    root: Path,
+    problem_id: str,
+    change: Callable[[Ledger, Problem], Problem],
+    stamp: str | None = None,
+) -> tuple[Problem, Problem, Ledger, Path]:
+    """Change a problem by a function of the ledger (to resolve what the user named) and the
+    problem, under the lock, checked and written atomically; refused if its file's stamp is not
+    `stamp` (when given). Returns the old and new problem, the ledger edited and the file."""
+    with editing(root) as ledger:
+        old = find_problem(ledger, problem_id)
+        origin = ledger.origin_of(problem_id)
+        assert origin is not None
+        unchanged_since(root, origin.path, stamp)
+        new = change(ledger, old)
+        commit(ledger, [replace_problem(ledger, old, new)])
+    return old, new, ledger, origin.path
+
+
+def year_file(root: Path, year: int) -> Path:
+    return root / str(year) / YEAR_FILE
+
+
+def change_year(
+    root: Path, year: int, change: Callable[[YearMeta, Ledger], YearMeta], stamp: str | None = None
+) -> tuple[YearMeta, Path]:
+    """Change a year's metadata as `change_problem` changes a problem; returns it and its file."""
+    with editing(root) as ledger:
+        unchanged_since(root, year_file(root, year), stamp)
+        new = change(year_meta(ledger, year), ledger)
+        commit(ledger, [replace_year(ledger, new)])
+    return new, year_file(root, year)
+
+
+def year_of(record_id: str) -> int:
+    """The year of a year's record id (2025-R1, 2025-H1)."""
+    head = record_id.split("-")[0]
+    if not head.isdigit():
+        raise AuditLedgerError(
+            _("'{id}' is not a record id").format(id=record_id),
+            hint=_("ids look like 2025-R1, 2025-S2, 2025-V1"),
+        )
+    return int(head)
 
 
 def build(model: type[M], fields: Mapping[str, Any], options: Mapping[str, str] | None = None) -> M:

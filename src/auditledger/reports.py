@@ -12,7 +12,7 @@ import functools
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -766,3 +766,26 @@ def assets(ledger: Ledger, year: int, provenance: Provenance) -> AssetsReport:
         {b.name: sum(i.problem.accountable for i in b.items) for b in blocks},
         overall(items) if items else None,
     )
+
+
+DOCUMENTS = (Kind.rectification, Kind.unit, Kind.plan_status, Kind.cases, Kind.budget_review, Kind.assets)
+"""The kinds `report --kind` makes (the others are made by `plan`, `stats` and `rollup`)."""
+
+Document = RectificationReport | UnitReport | PlanStatus | CasesReport | BudgetReview | AssetsReport
+
+
+def document(
+    ledger: Ledger, kind: Kind, year: int, provenance: Provenance, unit: str | None = None
+) -> Document:
+    """The data of a report of `kind` (one of `DOCUMENTS`); `unit` is the unit's id for `Kind.unit`."""
+    if kind is Kind.unit:
+        assert unit is not None
+        return unit_report(ledger, year, unit, provenance)
+    makers: dict[Kind, Callable[[Ledger, int, Provenance], Document]] = {
+        Kind.rectification: rectification,
+        Kind.plan_status: plan_status,
+        Kind.cases: cases,
+        Kind.budget_review: budget_review,
+        Kind.assets: assets,
+    }
+    return makers[kind](ledger, year, provenance)

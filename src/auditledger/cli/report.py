@@ -121,36 +121,20 @@ def report(
     folders = template_folders(ledger, templates)
     document = (reports.Kind(kind.value), Format.md if as_json else Format(output_format.value))
     provenance = provenance_of(ledger, day, None if as_json else own_templates(folders, *document))
-    data: (
-        reports.RectificationReport
-        | reports.UnitReport
-        | reports.PlanStatus
-        | reports.CasesReport
-        | reports.BudgetReview
-        | reports.AssetsReport
-    )
-    if kind is ReportKind.cases:
-        data = reports.cases(ledger, year, provenance)
-    elif kind is ReportKind.budget_review:
-        data = reports.budget_review(ledger, year, provenance)
-    elif kind is ReportKind.assets:
-        data = reports.assets(ledger, year, provenance)
-    elif kind is ReportKind.unit:
+    unit_given = None
+    if kind is ReportKind.unit:
         assert unit is not None
         from auditledger.queries import unit_id
 
-        data = reports.unit_report(ledger, year, unit_id(ledger, unit), provenance)
-    elif kind is ReportKind.plan_status:
-        data = reports.plan_status(ledger, year, provenance)
-    else:
-        data = reports.rectification(ledger, year, provenance)
-        if with_lower:
-            import dataclasses
+        unit_given = unit_id(ledger, unit)
+    data = reports.document(ledger, reports.Kind(kind.value), year, provenance, unit_given)
+    if with_lower and isinstance(data, reports.RectificationReport):
+        import dataclasses
 
-            from auditledger.levels import Level, lower_levels, own_name, rollup
+        from auditledger.levels import Level, lower_levels, own_name, rollup
 
-            levels = [Level(own_name(ledger), ledger, []), *lower_levels(ledger)]
-            data = dataclasses.replace(data, rollup=rollup(levels, year, day))
+        levels = [Level(own_name(ledger), ledger, []), *lower_levels(ledger)]
+        data = dataclasses.replace(data, rollup=rollup(levels, year, day))
     if as_json:
         from auditledger.render.tabular import plain, to_json
 

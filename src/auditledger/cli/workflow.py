@@ -49,44 +49,26 @@ def _edit_problem_in(
     """Change a problem by a function of the ledger (to resolve what options name) and the problem."""
     from auditledger import edits
 
-    root = state().root()
-    with edits.editing(root) as ledger:
-        old = _problem(ledger, problem_id)
-        new = change(ledger, old)
-        edits.commit(ledger, [edits.replace_problem(ledger, old, new)])
+    old, new, _ledger, _path = edits.change_problem(state().root(), problem_id, change)
     return old, new
 
 
 def _problem(ledger: "Ledger", problem_id: str) -> "Problem":
-    from auditledger.diagnostics import did_you_mean
+    from auditledger import edits
 
-    problem = ledger.problem(problem_id)
-    if problem is None:
-        raise AuditLedgerError(
-            _("no problem with id '{id}'").format(id=problem_id),
-            hint=did_you_mean(problem_id, ledger.ids) or _("see `auditledger list` for the ids"),
-        )
-    return problem
+    return edits.find_problem(ledger, problem_id)
 
 
 def _edit_year(year: int, change: Callable[["YearMeta", "Ledger"], "YearMeta"]) -> "YearMeta":
     from auditledger import edits
 
-    root = state().root()
-    with edits.editing(root) as ledger:
-        new = change(edits.year_meta(ledger, year), ledger)
-        edits.commit(ledger, [edits.replace_year(ledger, new)])
-    return new
+    return edits.change_year(state().root(), year, change)[0]
 
 
 def _year_of(record_id: str) -> int:
-    head = record_id.split("-")[0]
-    if not head.isdigit():
-        raise AuditLedgerError(
-            _("'{id}' is not a record id").format(id=record_id),
-            hint=_("ids look like 2025-R1, 2025-S2, 2025-V1"),
-        )
-    return int(head)
+    from auditledger import edits
+
+    return edits.year_of(record_id)
 
 
 def _history_line(old: "Problem", new: "Problem", ledger: "Ledger | None" = None) -> str:
