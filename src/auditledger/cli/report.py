@@ -1,6 +1,5 @@
 """The `report` command: build a report's data, render it with the templates, print or write it."""
 
-import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -19,15 +18,13 @@ from auditledger.cli.options import (
     language_of,
 )
 from auditledger.diagnostics import AuditLedgerError, ledger_path
+from auditledger.documents import own_templates, provenance_of, template_folders
 from auditledger.i18n import _
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from datetime import date
 
     from auditledger.model import Ledger
-    from auditledger.render.report import Format
-    from auditledger.reports import Kind, Provenance
 
 
 class ReportFormat(str, Enum):
@@ -170,73 +167,6 @@ def cutoff_of(ledger: "Ledger", year: int) -> "date":
     return report.cutoff
 
 
-def template_folders(ledger: "Ledger", explicit: Path | None = None) -> list[Path]:
-    """Where templates are looked up before the shipped ones: `--templates`, then the ledger's
-    `templates` setting. Every rendered document uses this, so a committee's wording applies to
-    all. A `templates` setting that names no folder is an error, never quietly the shipped wording."""
-    from auditledger import store
-    from auditledger.diagnostics import Diagnostic, display_path
-    from auditledger.loader import locate_lines
-
-    folders = [explicit] if explicit else []
-    name = ledger.settings.templates
-    if name:
-        folder = ledger.root / name
-        parts = Path(name).parts
-        inside = (
-            not Path(name).is_absolute()
-            and ".." not in parts
-            and os.path.realpath(folder) == os.path.join(os.path.realpath(ledger.root), *parts)
-        )
-        if not inside:
-            where = locate_lines([Diagnostic.at(ledger.settings_origin.path, ("templates",), "", "")])[0]
-            raise AuditLedgerError(
-                _(
-                    "{where}: templates-outside: `templates: {name}` is not a folder inside the "
-                    "ledger (an absolute path, `..` or a symbolic link)"
-                ).format(where=where.where(), name=name),
-                hint=_(
-                    "keep the ledger's templates in a folder of the ledger, e.g. templates: tpl; "
-                    "use --templates DIR for a folder of your own"
-                ),
-            )
-        if not store.is_folder(folder):
-            where = locate_lines([Diagnostic.at(ledger.settings_origin.path, ("templates",), "", "")])[0]
-            raise AuditLedgerError(
-                _("{where}: templates-missing: `templates: {name}` names no folder ({folder})").format(
-                    where=where.where(), name=name, folder=display_path(folder)
-                ),
-                hint=_(
-                    "create the folder, correct the path (relative to the ledger folder) "
-                    "or remove the setting"
-                ),
-            )
-        folders.append(folder)
-    return folders
-
-
-def provenance_of(ledger: "Ledger", day: "date", templates: str | None = None) -> "Provenance":
-    """What a rendered document says it was made from: version, as-of date, the digest of the
-    ledger's data, and `templates`, the digest of the templates it uses that replace shipped ones
-    (`own_templates`). Not the git commit: a report at the cut-off stays the same bytes after
-    later commits."""
-    from auditledger import __version__
-    from auditledger.asof import digest_of
-    from auditledger.reports import Provenance
-
-    digest = digest_of(ledger) if ledger.as_of is not None else ledger.digest
-    return Provenance(__version__, day, digest, ledger.left_out, templates)
-
-
-def own_templates(folders: "Sequence[Path]", kind: "Kind", output: "Format") -> str | None:
-    """sha256 of the templates from `folders` that document `kind` uses; None when it uses none."""
-    if not folders:
-        return None
-    from auditledger.render.report import templates_digest
-
-    return templates_digest(folders, kind, output)
-
-
 def write_or_print(text: str | bytes, output: Path | None, what: str = "") -> None:
     """Print the text, or write it to `output` (never over the ledger's own files); `-o -`
     prints. Bytes (`what`: an .xlsx workbook, a SQLite database) go to standard output only when
@@ -264,3 +194,6 @@ def binary_to_terminal(what: str) -> None:
             _("-o -: will not print {what} on a terminal").format(what=_(what)),
             hint=_("redirect or pipe it, e.g. -o - > out.xlsx, or name a file with -o"),
         )
+
+
+__all__ = ["own_templates", "provenance_of", "template_folders"]
