@@ -1,20 +1,16 @@
 """Parsing of option values shared by the commands; bad values become one-line errors."""
 
-from collections.abc import Sequence
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from auditledger.diagnostics import AuditLedgerError
-from auditledger.i18n import _
+from auditledger.parsing import choice, choices, iso_date
 
 if TYPE_CHECKING:  # the model (and pydantic) load only in the commands that use them
-    from auditledger.model import Choice, Ledger
-
-C = TypeVar("C", bound="Choice")
+    from auditledger.model import Ledger
 
 
 class Lang(str, Enum):
@@ -86,43 +82,9 @@ def language_of(lang: Lang | None, ledger: "Ledger", *, document: bool = False) 
     return asked or ledger.settings.language.value
 
 
-def choice(cls: type[C], value: str, option: str) -> C:
-    """A code, Chinese label or alias as an enumeration member."""
-    try:
-        return cls.parse(value)
-    except ValueError:
-        raise AuditLedgerError(
-            _("{option}: '{value}' is not a valid value").format(option=option, value=value),
-            hint=_("use one of: {choices}").format(choices=cls.choices()),
-        ) from None
-
-
-def choices(cls: type[C], values: Sequence[str] | None, option: str) -> list[C]:
-    return [choice(cls, value, option) for value in values or ()]
-
-
 def day_or_today(value: str | None, option: str) -> date:
     """The day an option names, or today when it is not given."""
     return iso_date(value, option) if value is not None else date.today()
 
 
-def iso_date(value: str, option: str) -> date:
-    """A day typed on the command line, within the years a ledger's dates lie in (1990–2100):
-    `--as-of 9999-12-31` would otherwise end in an overflow of date arithmetic."""
-    from auditledger.model import FIRST_DAY, LAST_DAY
-
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise AuditLedgerError(
-            _("{option}: '{value}' is not a valid date").format(option=option, value=value),
-            hint=_("write dates as YYYY-MM-DD, e.g. 2024-06-30"),
-        ) from None
-    if not FIRST_DAY <= day <= LAST_DAY:
-        raise AuditLedgerError(
-            _("{option}: {value} is not between {first} and {last}").format(
-                option=option, value=value, first=FIRST_DAY, last=LAST_DAY
-            ),
-            hint=_("correct the year: a ledger's dates lie within 1990–2100"),
-        )
-    return day
+__all__ = ["choice", "choices", "iso_date"]
