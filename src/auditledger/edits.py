@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -66,16 +66,20 @@ def commit(
     ledger: Ledger,
     changes: list[FileChange],
     what: Literal["the change", "the imported problems"] = "the change",
+    attachments: Sequence[tuple[Path, bytes]] = (),
 ) -> None:
     """Write the changes if the ledger, read back with them, has no error in those files.
-    Only the changed files are read again; the checks across records run on the whole."""
+    Only the changed files are read again; the checks across records run on the whole.
+    `attachments` (new files such as evidence, not read as ledger files) are written with them,
+    all or none."""
     _reloaded, diagnostics = reload(ledger, {c.path: c.text for c in changes})
     changed = {c.path.resolve() for c in changes}
     errors = [d for d in diagnostics if d.is_error and d.path is not None and d.path.resolve() in changed]
     if errors:
         raise AuditLedgerError(_(REFUSALS[what]), diagnostics=errors)
     # Several files are written as one: a crash or a full disk leaves all or none of them.
-    store.write_all(ledger.root, [(c.path, c.text, c.expected) for c in changes])
+    writes: list[tuple[Path, str | bytes, bytes | None]] = [(c.path, c.text, c.expected) for c in changes]
+    store.write_all(ledger.root, [*writes, *((path, data, None) for path, data in attachments)])
 
 
 def stamp_of(path: Path) -> str:
@@ -90,11 +94,15 @@ def stamp_of(path: Path) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+class ChangedSince(AuditLedgerError):
+    """A change made on a page read before its file changed: refused, never written over."""
+
+
 def unchanged_since(root: Path, path: Path, stamp: str | None) -> None:
     """Refuse a change made on a page read before `path` changed (`stamp`: its `stamp_of` then;
     None: no page, nothing to compare). Called under the ledger's lock, before anything is written."""
     if stamp is not None and stamp_of(path) != stamp:
-        raise AuditLedgerError(
+        raise ChangedSince(
             _("{file} changed since you opened it; reload").format(file=store.relative_name(root, path)),
             hint=_("reload the page to see the change, then make yours again; nothing was written"),
         )
@@ -116,17 +124,19 @@ def change_problem(
     problem_id: str,
     change: Callable[[Ledger, Problem], Problem],
     stamp: str | None = None,
+    attachments: Sequence[tuple[Path, bytes]] = (),
 ) -> tuple[Problem, Problem, Ledger, Path]:
     """Change a problem by a function of the ledger (to resolve what the user named) and the
     problem, under the lock, checked and written atomically; refused if its file's stamp is not
-    `stamp` (when given). Returns the old and new problem, the ledger edited and the file."""
+    `stamp` (when given); `attachments` are new files written with it (`commit`). Returns the old
+    and new problem, the ledger edited and the file."""
     with editing(root) as ledger:
         old = find_problem(ledger, problem_id)
         origin = ledger.origin_of(problem_id)
         assert origin is not None
         unchanged_since(root, origin.path, stamp)
         new = change(ledger, old)
-        commit(ledger, [replace_problem(ledger, old, new)])
+        commit(ledger, [replace_problem(ledger, old, new)], attachments=attachments)
     return old, new, ledger, origin.path
 
 

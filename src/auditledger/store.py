@@ -1459,6 +1459,40 @@ def git_checkout(root: Path, revision: str, into: Path) -> Path:
     return into  # git archive names entries relative to the folder it runs in
 
 
+def git_commit_possible(root: Path) -> None:
+    """Refuse at start what `git_commit` could not do: a ledger outside git."""
+    if _git(root, "rev-parse", "--show-prefix").returncode != 0:
+        raise AuditLedgerError(
+            _("{root} is not in a git repository").format(root=root),
+            hint=_("run `git init` in the ledger's folder, or leave out --git-commit"),
+        )
+
+
+def git_commit(root: Path, paths: Sequence[Path], message: str, author: str) -> str:
+    """Commit exactly `paths` (files of the ledger just written) as one commit by `author`,
+    whatever else is staged or changed; returns the commit's id."""
+    git_commit_possible(root)
+    names = [str(path) for path in paths]
+    email = "auditledger@localhost"
+    added = _git(root, "add", "--", *names)
+    done = _git(
+        root,
+        "-c", f"user.name={author}",
+        "-c", f"user.email={email}",
+        "commit", "--quiet", "--no-verify", f"--author={author} <{email}>",
+        "-m", message, "--only", "--", *names,
+    )  # fmt: skip
+    if added.returncode != 0 or done.returncode != 0:
+        reason = (added.stderr or done.stderr or done.stdout).decode("utf-8", "replace").strip().splitlines()
+        raise AuditLedgerError(
+            _("the change was written but git did not commit it: {reason}").format(
+                reason=reason[-1] if reason else _("unknown error")
+            ),
+            hint=_("commit it yourself with git"),
+        )
+    return _git(root, "rev-parse", "HEAD").stdout.decode().strip()
+
+
 _SNAPSHOTS: list[tempfile.TemporaryDirectory[str]] = []
 """Ledgers written out from git (`git_snapshot`); removed at exit."""
 

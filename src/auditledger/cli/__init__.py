@@ -172,6 +172,7 @@ import auditledger.cli.interchange  # noqa: E402
 import auditledger.cli.ledger  # noqa: E402
 import auditledger.cli.oversight  # noqa: E402
 import auditledger.cli.report  # noqa: E402
+import auditledger.cli.serve  # noqa: E402
 import auditledger.cli.workflow  # noqa: E402, F401
 
 __all__ = ["app", "command", "main", "state"]
