@@ -266,6 +266,7 @@ MISTAKES: list[list[str]] = [
     ["recommendation", "add", "--year", "2024", "--text", "建议", "--unit", "czjj"],
     ["case", "add"],
     ["hearing", "add"],
+    ["serve", "--git-commit", "张三"],
 ]
 
 

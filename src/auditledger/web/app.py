@@ -9,10 +9,12 @@ refused with the same words.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import secrets
 from collections.abc import Awaitable, Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -194,9 +196,9 @@ _ENV.globals.update(_=lambda message: i18n._(message), ngettext=lambda s, p, n: 
 def _html(view: View | None, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     from auditledger import __version__
 
+    context["view"] = view
     if view is not None:
         context.update(
-            view=view,
             money=_money,
             money_text=lambda text: _money(Decimal(text)),
             shown=lambda value, name="", model=None: _shown(view, value, name, model),
@@ -210,6 +212,8 @@ def _html(view: View | None, template: str, status: int = 200, **context: Any) -
     _secure(response, PAGE_POLICY)
     if view is not None:
         response.set_cookie(SESSION_COOKIE, view.session, httponly=True, samesite="strict")
+        if view.bench.token is not None and view.request.query_params.get("token") == view.bench.token:
+            response.set_cookie(TOKEN_COOKIE, view.bench.token, httponly=True, samesite="strict")
         if view.request.query_params.get("lang") in i18n.LANGUAGES:
             response.set_cookie(LANG_COOKIE, view.lang, httponly=True, samesite="strict")
     return response
@@ -267,10 +271,20 @@ Page = Callable[[View], Response]
 Change = Callable[[View, FormData], str]
 
 
+_WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="auditledger-workbench")
+"""Every read and write of the ledger runs here, one at a time: the language spoken is one
+setting of the process, and yaml-rs (the native parser) has crashed the interpreter when
+called from a new thread after another that called it had ended."""
+
+
+async def _in_worker(work: Callable[[], Response]) -> Response:
+    return await asyncio.get_running_loop().run_in_executor(_WORKER, work)
+
+
 def page(build: Page) -> Callable[[Request], Awaitable[Response]]:
     """A page: the token rule, the ledger read as of the day asked, an error said as a page."""
 
-    async def endpoint(request: Request) -> Response:
+    def respond(request: Request) -> Response:
         bench: Workbench = request.app.state.bench
         try:
             _guard(request, bench)
@@ -286,6 +300,9 @@ def page(build: Page) -> Callable[[Request], Awaitable[Response]]:
         except AuditLedgerError as exc:
             return _error_page(view, 404 if isinstance(exc, Missing) else 400, exc.lines(), view.link("/"))
 
+    async def endpoint(request: Request) -> Response:
+        return await _in_worker(lambda: respond(request))
+
     return endpoint
 
 
@@ -293,40 +310,47 @@ def change(act: Change) -> Callable[[Request], Awaitable[Response]]:
     """A form: the token rule, read-only refusal, CSRF, then the change; a refusal is a page
     with the same words the command line says, and nothing written."""
 
-    async def endpoint(request: Request) -> Response:
+    def respond(request: Request, form: FormData) -> Response:
         bench: Workbench = request.app.state.bench
         try:
             _guard(request, bench)
         except Refused as refused:
             return _plain_refusal(refused)
-        async with request.form(max_part_size=MAX_UPLOAD) as form:
-            session = request.cookies.get(SESSION_COOKIE, "")
-            try:
-                view = _open(request, bench, session or _session(request))
-            except AuditLedgerError as exc:
-                return _error_page(None, 400, exc.lines(), back="/")
-            back = str(form.get("back") or "/")
-            back = back if back.startswith("/") and not back.startswith("//") else "/"
-            if not bench.edit:
-                message = _(
-                    "the workbench is read-only: start it with `auditledger serve --edit` to make changes"
-                )
-                return _error_page(view, 403, [message], back)
-            sent = str(form.get("csrf") or "")
-            if not session or not hmac.compare_digest(sent.encode(), bench.csrf(session).encode()):
-                message = _(
-                    "the form is not from this workbench's page (CSRF check); reload the page and try again"
-                )
-                return _error_page(view, 403, [message], back)
-            if view.at is not None:
-                return _error_page(view, 400, [_("a past revision cannot be changed; leave out at=")], back)
-            try:
-                where = act(view, form)
-            except edits.ChangedSince as exc:
-                return _error_page(view, 409, exc.lines(), back)
-            except AuditLedgerError as exc:
-                return _error_page(view, 400, exc.lines(), back)
+        session = request.cookies.get(SESSION_COOKIE, "")
+        try:
+            view = _open(request, bench, session or _session(request))
+        except AuditLedgerError as exc:
+            return _error_page(None, 400, exc.lines(), back="/")
+        back = str(form.get("back") or "/")
+        back = back if back.startswith("/") and not back.startswith("//") else "/"
+        if not bench.edit:
+            message = _(
+                "the workbench is read-only: start it with `auditledger serve --edit` to make changes"
+            )
+            return _error_page(view, 403, [message], back)
+        sent = str(form.get("csrf") or "")
+        if not session or not hmac.compare_digest(sent.encode(), bench.csrf(session).encode()):
+            message = _(
+                "the form is not from this workbench's page (CSRF check); reload the page and try again"
+            )
+            return _error_page(view, 403, [message], back)
+        if view.at is not None:
+            return _error_page(view, 400, [_("a past revision cannot be changed; leave out at=")], back)
+        try:
+            where = act(view, form)
+        except edits.ChangedSince as exc:
+            return _error_page(view, 409, exc.lines(), back)
+        except AuditLedgerError as exc:
+            return _error_page(view, 400, exc.lines(), back)
         return RedirectResponse(where, status_code=303)
+
+    async def endpoint(request: Request) -> Response:
+        try:
+            _guard(request, request.app.state.bench)  # nothing of a refused request is read
+        except Refused as refused:
+            return _plain_refusal(refused)
+        async with request.form(max_part_size=MAX_UPLOAD) as form:
+            return await _in_worker(lambda: respond(request, form))
 
     return endpoint
 
