@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CLI, snapshot
+from tests.conftest import CLI, REPO, snapshot
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette's note that httpx2 may replace httpx
@@ -487,3 +487,15 @@ def test_the_revision_picker_shows_the_ledger_as_committed(client: Client, commi
     assert "提交后的措施" in now and "提交后的措施" not in before
     assert '<form method="post"' not in before  # a past revision is read-only
     assert bench.get(PAGE, params={"at": "no-such-rev"}).status_code == 400
+
+
+def test_the_readme_shows_the_conflict_refusal_as_it_reads(client: Client, sample: CLI) -> None:
+    bench = client()
+    page = bench.get(PAGE).text
+    path = sample.root / CZJ_2025
+    path.write_text(path.read_text(encoding="utf-8") + "\n")
+    action = f"{PAGE}/update"
+    said = text_of(bench.post(action, data={**hidden(page, action), "measure": "x"}).text)
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    line = next(line.strip() for line in readme.splitlines() if "在你打开页面后已被修改" in line)
+    assert line in said

@@ -104,7 +104,7 @@ def unchanged_since(root: Path, path: Path, stamp: str | None) -> None:
     if stamp is not None and stamp_of(path) != stamp:
         raise ChangedSince(
             _("{file} changed since you opened it; reload").format(file=store.relative_name(root, path)),
-            hint=_("reload the page to see the change, then make yours again; nothing was written"),
+            hint=_("your change was not written: look at what changed, then make it again"),
         )
 
 
