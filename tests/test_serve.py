@@ -499,3 +499,23 @@ def test_the_readme_shows_the_conflict_refusal_as_it_reads(client: Client, sampl
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     line = next(line.strip() for line in readme.splitlines() if "在你打开页面后已被修改" in line)
     assert line in said
+
+
+def test_a_units_list_is_chosen_in_a_form_and_downloads_in_each_format(client: Client) -> None:
+    from auditledger.web.app import DOWNLOADS
+
+    bench = client()
+    page = bench.get("/reports", params={"as_of": AS_OF}).text
+    assert 'action="/reports/2025/unit"' in page
+    for download in DOWNLOADS:
+        assert f'<option value="{download.format}"' in page
+        response = bench.get(
+            "/reports/2025/unit",
+            params={"as_of": AS_OF, "unit": "czj", "format": download.format, "download": "1"},
+        )
+        assert response.status_code == 200 and response.headers["content-type"] == download.media
+        assert response.headers["content-disposition"].endswith(f"2025-unit-czj.{download.format}")
+    assert (
+        bench.get("/reports/2025/unit", params={"as_of": AS_OF, "unit": "czj", "format": "pdf"}).status_code
+        == 404
+    )

@@ -70,13 +70,6 @@ DOCUMENT_POLICY = (
 )
 """A rendered report (its style is inline; the document's own policy narrows it to its hash)."""
 
-DOWNLOADS: tuple[tuple[str, str, str], ...] = (
-    ("md", "text/markdown; charset=utf-8", "Markdown"),
-    ("html", "text/html; charset=utf-8", "HTML"),
-)
-"""The formats a report downloads in: (format, media type, name shown). A format the report
-command learns (e.g. docx) is one entry here and one branch of `_document_bytes`."""
-
 
 @dataclass
 class Workbench:
@@ -605,19 +598,53 @@ def _report_name(kind: reports.Kind) -> str:
     return names[kind]
 
 
-def report_document(view: View) -> Response:
-    """A report of the year in one of `DOWNLOADS`, viewed (HTML) or downloaded (`download=1`)."""
-    from auditledger.documents import own_templates, provenance_of, template_folders
-    from auditledger.render.report import Format, render
+@dataclass(frozen=True)
+class Download:
+    """A format a report is downloaded in. A format `report` learns (e.g. docx) is one more
+    entry in `DOWNLOADS`, with the function that makes its bytes."""
 
-    params = view.request.path_params
-    year, fmt = int(params["year"]), params["format"]
-    formats = {name: media for name, media, _shown in DOWNLOADS}
+    format: str
+    """The file's suffix, as `report --format` names it."""
+    media: str
+    name: str
+    """As the link shows it."""
+    make: Callable[[Ledger, reports.Kind, int, str | None, date, str], bytes]
+    """(ledger, kind, year, unit, as-of day, language) → the document's bytes."""
+
+
+def _text_document(fmt: str) -> Callable[[Ledger, reports.Kind, int, str | None, date, str], bytes]:
+    """A report rendered with the templates, as `report --format md|html` renders it."""
+
+    def make(ledger: Ledger, kind: reports.Kind, year: int, unit: str | None, day: date, lang: str) -> bytes:
+        from auditledger.documents import own_templates, provenance_of, template_folders
+        from auditledger.render.report import Format, render
+
+        folders = template_folders(ledger)
+        provenance = provenance_of(ledger, day, own_templates(folders, kind, Format(fmt)))
+        data = reports.document(ledger, kind, year, provenance, unit)
+        return render(data, kind, Format(fmt), lang, folders).encode("utf-8")
+
+    return make
+
+
+DOWNLOADS: tuple[Download, ...] = (
+    Download("md", "text/markdown; charset=utf-8", "Markdown", _text_document("md")),
+    Download("html", "text/html; charset=utf-8", "HTML", _text_document("html")),
+)
+
+
+def report_document(view: View) -> Response:
+    """A report of the year in one of `DOWNLOADS`, viewed or downloaded (`download=1`); the
+    format is the path's suffix, or `format=` (the unit form, which names the unit too)."""
+    params, query = view.request.path_params, view.request.query_params
+    year = int(params["year"])
+    fmt = params.get("format") or query.get("format") or "html"
+    found = {d.format: d for d in DOWNLOADS}
     try:
         kind = reports.Kind(params["kind"])
     except ValueError:
         kind = None
-    if kind not in reports.DOCUMENTS or fmt not in formats:
+    if kind not in reports.DOCUMENTS or fmt not in found:
         raise Missing(_("no such report: {name}").format(name=f"{params['kind']}.{fmt}"))
     assert kind is not None
     ledger = _strict(view)
@@ -625,13 +652,11 @@ def report_document(view: View) -> Response:
     if kind is reports.Kind.unit:
         from auditledger.queries import unit_id
 
-        unit = unit_id(ledger, view.request.query_params.get("unit", ""), _("unit"))
-    folders = template_folders(ledger)
-    provenance = provenance_of(ledger, view.day, own_templates(folders, kind, Format(fmt)))
-    data = reports.document(ledger, kind, year, provenance, unit)
-    text = render(data, kind, Format(fmt), view.lang, folders)
+        unit = unit_id(ledger, query.get("unit", ""), _("unit"))
+    download = found[fmt]
+    data = download.make(ledger, kind, year, unit, view.day, view.lang)
     name = f"{year}-{kind.value}{'-' + unit if unit else ''}.{fmt}"
-    return _download(text.encode("utf-8"), formats[fmt], name, view.request.query_params.get("download"))
+    return _download(data, download.media, name, query.get("download"))
 
 
 def _strict(view: View) -> Ledger:
@@ -885,6 +910,7 @@ def create_app(bench: Workbench) -> Starlette:
         Route("/check", page(check_page)),
         Route("/reports", page(reports_page)),
         Route("/reports/{year:int}/{kind}.{format}", page(report_document)),
+        Route("/reports/{year:int}/{kind}", page(report_document)),
         Route("/export/{year:int}.xlsx", page(spreadsheet)),
         Route("/static/style.css", style),
     ]
