@@ -519,3 +519,36 @@ def test_a_units_list_is_chosen_in_a_form_and_downloads_in_each_format(client: C
         bench.get("/reports/2025/unit", params={"as_of": AS_OF, "unit": "czj", "format": "pdf"}).status_code
         == 404
     )
+
+
+def test_the_check_page_lists_every_finding_with_its_place_and_documents_wait(
+    client: Client, sample: CLI
+) -> None:
+    path = sample.root / CZJ_2025
+    path.write_text(path.read_text(encoding="utf-8").replace("    unit: czj\n", "    unit: czjj\n", 1))
+    bench = client()
+    bench.get("/", params={"lang": "en"})
+    said = sample("check", "--as-of", AS_OF).stdout.splitlines()
+    page = text_of(bench.get("/check", params={"as_of": AS_OF}).text)
+    assert "2 errors" in page and said[0].startswith(str(path)) and ":17:5: unknown-unit:" in said[0]
+    for line in said[:-1]:
+        assert line in page
+    assert "The ledger has 2 errors." in text_of(bench.get("/", params={"as_of": AS_OF}).text)
+    report = bench.get("/reports/2025/rectification.html", params={"as_of": AS_OF})
+    assert report.status_code == 400 and "the ledger has 2 errors" in text_of(report.text)
+
+
+def test_a_refused_answer_writes_nothing(client: Client, sample: CLI) -> None:
+    bench = client()
+    bench.get("/", params={"lang": "en"})
+    before = snapshot(sample.root)
+    year = "/years/2025"
+    for fields, words in [
+        ({"record": "2025-H1/Q1", "text": ""}, "write the answer to question 2025-H1/Q1"),
+        ({"record": "2024-S1", "copied": "2026-10-08"}, "'2024-S1' is not a record of 2025"),
+        ({"record": "2025-S9", "copied": "2026-10-08"}, "2025-S9"),
+        ({"record": "2025-S1", "copied": "2026-13-08"}, "is not a valid date"),
+    ]:
+        response = post(bench, year, f"{year}/answer", fields)
+        assert response.status_code == 400 and words in text_of(response.text), fields
+    assert snapshot(sample.root) == before

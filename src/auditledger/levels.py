@@ -74,6 +74,17 @@ def lower_levels(ledger: Ledger, today: date | None = None) -> list[Level]:
     return levels
 
 
+def checked(
+    ledger: Ledger, diagnostics: list[Diagnostic], today: date
+) -> tuple[list[Level], list[Diagnostic]]:
+    """`check`'s findings: the ledger's, then its lower-level ledgers' and their counterparts'."""
+    if not ledger.settings.lower:
+        return [], diagnostics
+    lowers = lower_levels(ledger, today)
+    found = diagnostics + [d for level in lowers for d in level.diagnostics] + counterparts(ledger, lowers)
+    return lowers, found
+
+
 def counterparts(upper: Ledger, lowers: list[Level]) -> list[Diagnostic]:
     """Problems linked across levels, checked both ways: the other ledger is known, holds the
     id, and its problem links back."""

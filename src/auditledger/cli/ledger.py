@@ -167,14 +167,9 @@ def check(
     started = time.time_ns()  # an answer is remembered only if no file changed after this
     today = day_or_today(as_of, "--as-of")
     ledger, diagnostics = load(state().root(), today=today)
-    lowers = []
-    if ledger.settings.lower:
-        from auditledger.levels import counterparts, lower_levels
+    from auditledger.levels import checked as with_lower_levels
 
-        lowers = lower_levels(ledger, today)
-        diagnostics = (
-            diagnostics + [d for level in lowers for d in level.diagnostics] + counterparts(ledger, lowers)
-        )
+    lowers, diagnostics = with_lower_levels(ledger, diagnostics, today)
     errors = sum(d.is_error for d in diagnostics)
     warnings = len(diagnostics) - errors
     if output_format is TextFormat.json:

@@ -565,9 +565,11 @@ def _record_fields(view: View, record: BaseModel) -> list[tuple[str, str]]:
 
 
 def check_page(view: View) -> Response:
+    from auditledger.levels import checked
     from auditledger.loader import load
 
-    _ledger, diagnostics = load(view.ledger.root, today=view.day)
+    ledger, diagnostics = load(view.ledger.root, today=view.day)
+    _lowers, diagnostics = checked(ledger, diagnostics, view.day)
     errors = [d for d in diagnostics if d.is_error]
     warnings = [d for d in diagnostics if not d.is_error]
     return _html(view, "check.html", errors=errors, warnings=warnings)
