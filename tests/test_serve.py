@@ -552,3 +552,39 @@ def test_a_refused_answer_writes_nothing(client: Client, sample: CLI) -> None:
         response = post(bench, year, f"{year}/answer", fields)
         assert response.status_code == 400 and words in text_of(response.text), fields
     assert snapshot(sample.root) == before
+
+
+def test_a_long_list_comes_in_pages_that_keep_the_filters(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from auditledger.web import app
+
+    bench = client()
+    every = ids(bench.get("/problems", params={"as_of": AS_OF, "year": "2024"}).text)
+    monkeypatch.setattr(app, "PAGE_ROWS", 5)
+    seen: set[str] = set()
+    page = bench.get("/problems", params={"as_of": AS_OF, "year": "2024"}).text
+    while True:
+        on_page = ids(page)
+        assert len(on_page) <= 5 and not on_page & seen
+        seen |= on_page
+        following = re.search(r'<a href="([^"]+)" rel="next">', page)
+        if following is None:
+            break
+        assert "year=2024" in following.group(1) and f"as_of={AS_OF}" in following.group(1)
+        page = bench.get(html.unescape(following.group(1))).text
+    assert seen == every == {i for i in seen if i.startswith("2024-")} and len(seen) > 5
+    assert bench.get("/problems", params={"as_of": AS_OF, "page": "99"}).status_code == 400
+
+
+def test_the_dashboard_lists_the_most_overdue_and_counts_them_all(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from auditledger.web import app
+
+    monkeypatch.setattr(app, "SHOWN_DUE", 3)
+    page = client().get("/", params={"as_of": AS_OF}).text
+    count = int(re.search(r'<div class="card overdue"><strong>(\d+)</strong>', page).group(1))  # type: ignore[union-attr]
+    days = [int(d) for d in re.findall(r'<tr class="overdue">.*?逾期 (\d+) 天', page, re.S)]
+    assert count > 3 and len(days) == 3 and days == sorted(days, reverse=True)
+    assert f"最逾期的 3 项（共 {count} 项）" in text_of(page)

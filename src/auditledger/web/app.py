@@ -373,8 +373,9 @@ def dashboard(view: View) -> Response:
 
     ledger, day = view.ledger, view.day
     due = watch(ledger, day)
-    overdue = [d for d in due if d.level is Level.overdue]
-    soon = [d for d in due if d.level is Level.due_soon]
+    # most overdue first, then what falls due first: the dashboard shows the first SHOWN_DUE
+    overdue = sorted((d for d in due if d.level is Level.overdue), key=lambda d: (-d.days_overdue, d.id))
+    soon = sorted((d for d in due if d.level is Level.due_soon), key=lambda d: (d.due, d.id))
     kinds: dict[str, list[int]] = {}
     units: dict[str, list[int]] = {}
     for row in due:
@@ -386,8 +387,10 @@ def dashboard(view: View) -> Response:
     return _html(
         view,
         "dashboard.html",
-        overdue=overdue,
-        soon=soon,
+        overdue=overdue[:SHOWN_DUE],
+        soon=soon[:SHOWN_DUE],
+        overdue_count=len(overdue),
+        soon_count=len(soon),
         kinds=sorted(kinds.items()),
         units=sorted(units.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0])),
         types=types,
@@ -401,6 +404,10 @@ def _years(ledger: Ledger) -> list[int]:
 
 
 FILTERS = ("year", "unit", "status", "type", "category")
+PAGE_ROWS = 200
+"""Problems on one page of the list."""
+SHOWN_DUE = 100
+"""Overdue (and due-soon) items the dashboard lists; it counts them all."""
 
 
 def problem_list(view: View) -> Response:
@@ -426,10 +433,26 @@ def problem_list(view: View) -> Response:
     search = query.get("q", "").strip()
     if search:
         rows = [r for r in rows if _matches(ledger, r.id, r.title, search)]
+    number = query.get("page", "1")
+    pages = max(1, -(-len(rows) // PAGE_ROWS))
+    if not number.isdigit() or not 1 <= int(number) <= pages:
+        raise AuditLedgerError(
+            _("page: '{value}' is not a page of this list").format(value=number),
+            hint=_("the list has {count} pages").format(count=pages),
+        )
+    at = int(number)
+    others = [(k, v) for k, v in query.multi_items() if k not in ("page", *view.kept)]
     return _html(
         view,
         "problems.html",
-        rows=rows,
+        rows=rows[(at - 1) * PAGE_ROWS : at * PAGE_ROWS],
+        total=len(rows),
+        first=(at - 1) * PAGE_ROWS + 1,
+        page=at,
+        pages=pages,
+        page_link=lambda n: (
+            view.link("/problems") + ("&" if view.kept else "?") + urlencode([*others, ("page", n)])
+        ),
         given=given,
         search=search,
         prominent=bool(query.get("prominent")),
