@@ -43,6 +43,7 @@ from auditledger.model import (
     Problem,
     RectificationType,
     RectifyMethod,
+    Row,
     Status,
     TrackingMethod,
     YearMeta,
@@ -432,7 +433,7 @@ def problem_list(view: View) -> Response:
     rows = select(ledger.rows(), criteria)
     search = query.get("q", "").strip()
     if search:
-        rows = [r for r in rows if _matches(ledger, r.id, r.title, search)]
+        rows = _searched(ledger, rows, search)
     number = query.get("page", "1")
     pages = max(1, -(-len(rows) // PAGE_ROWS))
     if not number.isdigit() or not 1 <= int(number) <= pages:
@@ -465,15 +466,23 @@ def problem_list(view: View) -> Response:
     )
 
 
-def _matches(ledger: Ledger, ident: str, title: str, search: str) -> bool:
-    """The search box: every word in the id, the title or the full text (case-insensitive)."""
+def _searched(ledger: Ledger, rows: list[Row], search: str) -> list[Row]:
+    """The search box: rows with every word in the id, the title or the full text (ignoring case);
+    the full texts are read (every problem unpacked) only when a title does not answer."""
     words = search.casefold().split()
-    text = f"{ident} {title}".casefold()
-    if all(w in text for w in words):
-        return True
-    problem = ledger.problem(ident)
-    full = " ".join(filter(None, [text, problem.description if problem else None])).casefold()
-    return all(w in full for w in words)
+    texts: dict[str, str] | None = None
+    found = []
+    for row in rows:
+        head = f"{row.id} {row.title}".casefold()
+        if all(w in head for w in words):
+            found.append(row)
+            continue
+        if texts is None:
+            texts = {p.id: (p.description or "").casefold() for p in ledger.problems}
+        full = f"{head} {texts.get(row.id, '')}"
+        if all(w in full for w in words):
+            found.append(row)
+    return found
 
 
 PROBLEM_KINDS = frozenset({"problem", "milestone", "disclosure"})
