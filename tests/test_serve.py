@@ -588,3 +588,19 @@ def test_the_dashboard_lists_the_most_overdue_and_counts_them_all(
     days = [int(d) for d in re.findall(r'<tr class="overdue">.*?逾期 (\d+) 天', page, re.S)]
     assert count > 3 and len(days) == 3 and days == sorted(days, reverse=True)
     assert f"最逾期的 3 项（共 {count} 项）" in text_of(page)
+
+
+def test_no_such_page_carries_the_policy_too(client: Client) -> None:
+    bench = client()
+    for response in (bench.get("/nothing-here"), bench.get(f"{PAGE}/update")):
+        assert response.status_code in (404, 405)
+        assert "default-src 'none'" in response.headers["content-security-policy"]
+
+
+def test_the_revision_picker_offers_the_latest_commits_only_in_git(client: Client, sample: CLI) -> None:
+    assert 'name="at"' not in client().get("/", params={"as_of": AS_OF}).text
+    git(sample.root, "init", "-q")
+    git(sample.root, "add", ".")
+    git(sample.root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "起始<版本>")
+    page = client().get("/", params={"as_of": AS_OF}).text
+    assert 'name="at"' in page and "起始&lt;版本&gt;" in page

@@ -1459,6 +1459,16 @@ def git_checkout(root: Path, revision: str, into: Path) -> Path:
     return into  # git archive names entries relative to the folder it runs in
 
 
+def recent_commits(root: Path, count: int = 20) -> list[tuple[str, str, str]]:
+    """The latest commits of the ledger's repository as (short id, day, subject), newest first;
+    none outside git."""
+    found = _git(root, "log", f"-{count}", "--date=short", "--format=%h%x09%ad%x09%s", "--", ".")
+    if found.returncode != 0:
+        return []
+    lines = found.stdout.decode("utf-8", "replace").splitlines()
+    return [(parts[0], parts[1], parts[2]) for line in lines if len(parts := line.split("\t", 2)) == 3]
+
+
 def git_commit_possible(root: Path) -> None:
     """Refuse at start what `git_commit` could not do: a ledger outside git."""
     if _git(root, "rev-parse", "--show-prefix").returncode != 0:

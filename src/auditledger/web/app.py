@@ -201,6 +201,8 @@ def _html(view: View | None, template: str, status: int = 200, **context: Any) -
             unit_name=view.ledger.unit_name,
             csrf=view.bench.csrf(view.session),
         )
+    if view is not None:
+        context["commits"] = store.recent_commits(view.bench.root)
     page = _ENV.get_template(template).render(version=__version__, lang=i18n.language(), **context)
     response = HTMLResponse(page, status_code=status)
     _secure(response, PAGE_POLICY)
@@ -347,6 +349,12 @@ def change(act: Change) -> Callable[[Request], Awaitable[Response]]:
             return await _in_worker(lambda: respond(request, form))
 
     return endpoint
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    """No such page (or not with this method): said with the policy every page carries."""
+    status = int(getattr(exc, "status_code", 404))
+    return _plain_refusal(Refused(status, _("no such page: {path}").format(path=request.url.path)))
 
 
 def _plain_refusal(refused: Refused) -> Response:
@@ -948,7 +956,7 @@ def create_app(bench: Workbench) -> Starlette:
         Route("/export/{year:int}.xlsx", page(spreadsheet)),
         Route("/static/style.css", style),
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _not_found})
     app.state.bench = bench
     return app
 
