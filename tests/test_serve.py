@@ -486,6 +486,10 @@ def test_the_revision_picker_shows_the_ledger_as_committed(client: Client, commi
     before = bench.get(PAGE, params={"as_of": AS_OF, "at": "HEAD~1"}).text
     assert "提交后的措施" in now and "提交后的措施" not in before
     assert '<form method="post"' not in before  # a past revision is read-only
+    post(bench, PAGE, f"{PAGE}/update", {"measure": "第三次提交的措施", "date": "2026-11-21"})
+    git(committed.root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "third")
+    previous = bench.get(PAGE, params={"as_of": AS_OF, "at": "HEAD~1"}).text  # HEAD moved
+    assert "提交后的措施" in previous and "第三次提交的措施" not in previous
     assert bench.get(PAGE, params={"at": "no-such-rev"}).status_code == 400
 
 

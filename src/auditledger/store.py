@@ -1459,6 +1459,12 @@ def git_checkout(root: Path, revision: str, into: Path) -> Path:
     return into  # git archive names entries relative to the folder it runs in
 
 
+def git_head(root: Path) -> str:
+    """The commit HEAD names ("" outside git or before the first commit)."""
+    found = _git(root, "rev-parse", "--verify", "--quiet", "HEAD")
+    return found.stdout.decode("ascii", "replace").strip() if found.returncode == 0 else ""
+
+
 def recent_commits(root: Path, count: int = 20) -> list[tuple[str, str, str]]:
     """The latest commits of the ledger's repository as (short id, day, subject), newest first;
     none outside git."""

@@ -83,8 +83,8 @@ class Workbench:
     author: str | None = None
     """`--git-commit NAME`: each change is one commit by NAME."""
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
-    snapshots: dict[str, Path] = field(default_factory=dict)
-    """Git revisions already written out, by revision (`--at` of every page)."""
+    snapshots: dict[tuple[str, str], Path] = field(default_factory=dict)
+    """Git revisions already written out (`at=` of every page), by revision and HEAD."""
 
     def csrf(self, session: str) -> str:
         return hmac.new(self.secret, session.encode(), hashlib.sha256).hexdigest()
@@ -149,12 +149,15 @@ def _session(request: Request) -> str:
 
 
 def _read(bench: Workbench, at: str | None) -> Path:
-    """The ledger's folder: the working tree, or a revision written out from git (kept)."""
+    """The ledger's folder: the working tree, or a revision written out from git, kept while
+    the repository's HEAD stays where it was (HEAD~1 or a day names another commit after a
+    commit)."""
     if at is None:
         return bench.root
-    if at not in bench.snapshots:
-        bench.snapshots[at] = store.git_snapshot(bench.root, at)
-    return bench.snapshots[at]
+    key = (at, store.git_head(bench.root))
+    if key not in bench.snapshots:
+        bench.snapshots[key] = store.git_snapshot(bench.root, at)
+    return bench.snapshots[key]
 
 
 def _open(request: Request, bench: Workbench, session: str) -> View:
@@ -165,6 +168,8 @@ def _open(request: Request, bench: Workbench, session: str) -> View:
     asked = query.get("lang") or request.cookies.get(LANG_COOKIE)
     at = query.get("at") or None
     as_of = query.get("as_of") or None
+    if asked in i18n.LANGUAGES:
+        i18n.use(asked)  # before anything can be refused
     root = _read(bench, at)
     ledger, diagnostics = load(root, disk=False)
     lang = asked if asked in i18n.LANGUAGES else ledger.settings.language.value
