@@ -608,3 +608,35 @@ def test_the_revision_picker_offers_the_latest_commits_only_in_git(client: Clien
     git(sample.root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "起始<版本>")
     page = client().get("/", params={"as_of": AS_OF}).text
     assert 'name="at"' in page and "起始&lt;版本&gt;" in page
+
+
+def test_a_year_file_changed_since_the_page_was_loaded_is_refused(client: Client, sample: CLI) -> None:
+    bench = client()
+    bench.get("/", params={"lang": "en"})
+    year = "/years/2025"
+    page = bench.get(year).text
+    path = sample.root / YEAR_2025
+    path.write_text(path.read_text(encoding="utf-8") + "# 手工加的注释\n")
+    by_hand = path.read_bytes()
+    action = f"{year}/answer"
+    fields = {**hidden(page, action), "record": "2025-S1", "copied": "2026-10-08"}
+    response = bench.post(action, data=fields, follow_redirects=False)
+    assert response.status_code == 409 and "2025/_year.yaml changed since you opened it" in response.text
+    assert path.read_bytes() == by_hand
+
+
+def test_a_bad_day_or_revision_in_the_address_is_said(client: Client) -> None:
+    bench = client()
+    response = bench.get("/", params={"as_of": "2024-13-01", "lang": "en"})
+    assert response.status_code == 400 and "'2024-13-01' is not a valid date" in text_of(response.text)
+    response = bench.get("/", params={"as_of": "2024-13-01", "lang": "zh"})
+    assert response.status_code == 400 and "错误：" in text_of(response.text)
+
+
+@pytest.mark.parametrize("back", ["//evil.example/", "/\\evil.example/", "https://evil.example/"])
+def test_the_back_link_of_a_refusal_stays_on_the_workbench(client: Client, back: str) -> None:
+    bench = client()
+    page = bench.get(PAGE).text
+    action = f"{PAGE}/update"
+    response = bench.post(action, data={**hidden(page, action), "back": back}, follow_redirects=False)
+    assert response.status_code == 400 and "evil.example" not in response.text

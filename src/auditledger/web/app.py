@@ -323,7 +323,7 @@ def change(act: Change) -> Callable[[Request], Awaitable[Response]]:
         except AuditLedgerError as exc:
             return _error_page(None, 400, exc.lines(), back="/")
         back = str(form.get("back") or "/")
-        back = back if back.startswith("/") and not back.startswith("//") else "/"
+        back = back if back.startswith("/") and not back.startswith(("//", "/\\")) else "/"
         if not bench.edit:
             message = _(
                 "the workbench is read-only: start it with `auditledger serve --edit` to make changes"
@@ -872,10 +872,13 @@ def evidence_form(view: View, form: FormData) -> str:
             _("'{name}' cannot be a file name in the ledger").format(name=upload.filename),
             hint=_("rename the file and upload it again"),
         )
-    ident = view.request.path_params["id"]
-    problem = view.ledger.problem(ident)
-    year = problem.year if problem else ident.split("-")[0]
-    relative = f"evidence/{year}/{ident}/{name}"
+    if upload.size is not None and upload.size > MAX_UPLOAD:
+        raise AuditLedgerError(
+            _("the file is larger than {size} MB").format(size=MAX_UPLOAD // (1024 * 1024)),
+            hint=_("keep large evidence elsewhere and name it in the evidence instead"),
+        )
+    problem = edits.find_problem(view.ledger, view.request.path_params["id"])
+    relative = f"evidence/{problem.year}/{problem.id}/{name}"
     target = view.bench.root / relative
     if target.exists():
         raise AuditLedgerError(
