@@ -638,5 +638,18 @@ def test_the_back_link_of_a_refusal_stays_on_the_workbench(client: Client, back:
     bench = client()
     page = bench.get(PAGE).text
     action = f"{PAGE}/update"
-    response = bench.post(action, data={**hidden(page, action), "back": back}, follow_redirects=False)
-    assert response.status_code == 400 and "evil.example" not in response.text
+    fields = {**hidden(page, action), "back": back, "csrf": "forged"}
+    response = bench.post(action, data=fields, follow_redirects=False)
+    assert response.status_code == 403 and "evil.example" not in response.text
+    assert re.search(r'<a href="/">', response.text)
+
+
+def test_a_refused_change_shows_its_page_again_with_the_reason_on_top(client: Client) -> None:
+    bench = client()
+    bench.get("/", params={"lang": "en"})
+    response = post(bench, PAGE, f"{PAGE}/update", {})
+    assert response.status_code == 400
+    page = response.text
+    assert page.index('<div class="refusal"') < page.index("<h1>2025-002 ")
+    assert "nothing to change for 2025-002" in text_of(page)
+    assert 'action="/problems/2025-002/update"' in page  # the forms, to try again

@@ -116,6 +116,9 @@ class View:
     session: str
     kept: dict[str, str]
     """The query parameters every link keeps: as_of, at, lang."""
+    refusal: list[str] = field(default_factory=list)
+    """Why the change sent was refused (shown at the top of the page)."""
+    status: int = 200
 
     def link(self, path: str, **extra: Any) -> str:
         params = {**self.kept, **{k: str(v) for k, v in extra.items() if v not in (None, "", False)}}
@@ -209,7 +212,7 @@ def _html(view: View | None, template: str, status: int = 200, **context: Any) -
     if view is not None:
         context["commits"] = store.recent_commits(view.bench.root)
     page = _ENV.get_template(template).render(version=__version__, lang=i18n.language(), **context)
-    response = HTMLResponse(page, status_code=status)
+    response = HTMLResponse(page, status_code=view.status if view is not None and view.refusal else status)
     _secure(response, PAGE_POLICY)
     if view is not None:
         response.set_cookie(SESSION_COOKIE, view.session, httponly=True, samesite="strict")
@@ -307,9 +310,10 @@ def page(build: Page) -> Callable[[Request], Awaitable[Response]]:
     return endpoint
 
 
-def change(act: Change) -> Callable[[Request], Awaitable[Response]]:
-    """A form: the token rule, read-only refusal, CSRF, then the change; a refusal is a page
-    with the same words the command line says, and nothing written."""
+def change(act: Change, again: Page) -> Callable[[Request], Awaitable[Response]]:
+    """A form: the token rule, read-only refusal, CSRF, then the change. A refused change shows
+    the form's page (`again`) as the ledger is now, with the same words the command line says
+    at its top; nothing is written."""
 
     def respond(request: Request, form: FormData) -> Response:
         bench: Workbench = request.app.state.bench
@@ -339,10 +343,13 @@ def change(act: Change) -> Callable[[Request], Awaitable[Response]]:
             return _error_page(view, 400, [_("a past revision cannot be changed; leave out at=")], back)
         try:
             where = act(view, form)
-        except edits.ChangedSince as exc:
-            return _error_page(view, 409, exc.lines(), back)
         except AuditLedgerError as exc:
-            return _error_page(view, 400, exc.lines(), back)
+            # the form's page again, as the ledger is now, the refusal at its top
+            view.refusal, view.status = exc.lines(), 409 if isinstance(exc, edits.ChangedSince) else 400
+            try:
+                return again(view)
+            except AuditLedgerError:
+                return _error_page(view, view.status, view.refusal, back)
         return RedirectResponse(where, status_code=303)
 
     async def endpoint(request: Request) -> Response:
@@ -949,14 +956,14 @@ def create_app(bench: Workbench) -> Starlette:
         Route("/", page(dashboard)),
         Route("/problems", page(problem_list)),
         Route("/problems/{id}", page(problem_page)),
-        Route("/problems/{id}/update", change(update_form), methods=["POST"]),
-        Route("/problems/{id}/extend", change(extend_form), methods=["POST"]),
-        Route("/problems/{id}/milestone", change(milestone_form), methods=["POST"]),
-        Route("/problems/{id}/track", change(track_form), methods=["POST"]),
-        Route("/problems/{id}/evidence", change(evidence_form), methods=["POST"]),
+        Route("/problems/{id}/update", change(update_form, problem_page), methods=["POST"]),
+        Route("/problems/{id}/extend", change(extend_form, problem_page), methods=["POST"]),
+        Route("/problems/{id}/milestone", change(milestone_form, problem_page), methods=["POST"]),
+        Route("/problems/{id}/track", change(track_form, problem_page), methods=["POST"]),
+        Route("/problems/{id}/evidence", change(evidence_form, problem_page), methods=["POST"]),
         Route("/units/{id}", page(unit_page)),
         Route("/years/{year:int}", page(year_page)),
-        Route("/years/{year:int}/answer", change(answer_form), methods=["POST"]),
+        Route("/years/{year:int}/answer", change(answer_form, year_page), methods=["POST"]),
         Route("/check", page(check_page)),
         Route("/reports", page(reports_page)),
         Route("/reports/{year:int}/{kind}.{format}", page(report_document)),
