@@ -653,3 +653,11 @@ def test_a_refused_change_shows_its_page_again_with_the_reason_on_top(client: Cl
     assert page.index('<div class="refusal"') < page.index("<h1>2025-002 ")
     assert "nothing to change for 2025-002" in text_of(page)
     assert 'action="/problems/2025-002/update"' in page  # the forms, to try again
+
+
+def test_the_year_page_lists_the_years_own_deadlines(client: Client) -> None:
+    page = client().get("/years/2025", params={"as_of": AS_OF}).text
+    start = page.index('<table class="due">')
+    due = page[start : page.index("</table>", start)]
+    assert "2025-R1" in due and "2025-S1" in due and "2025-H1/Q1" in due
+    assert not re.search(r">2025-\d{3}<", due)  # a problem's deadline is on the problem's page

@@ -63,7 +63,8 @@ def serve(
         _("changes allowed (--edit)") if edit else _("read-only: start with --edit to make changes"), err=True
     )
     if open_browser:
+        import threading
         import webbrowser
 
-        webbrowser.open(url)
+        threading.Timer(1.0, webbrowser.open, [url]).start()  # once the server listens
     uvicorn.run(create_app(bench), host=host, port=port, log_level="warning")

@@ -505,8 +505,6 @@ def _searched(ledger: Ledger, rows: list[Row], search: str) -> list[Row]:
     return found
 
 
-PROBLEM_KINDS = frozenset({"problem", "milestone", "disclosure"})
-"""Deadlines of problems (the year page lists the others: resolutions, answers, votes)."""
 SHOWN_APART = frozenset({"milestones", "tracking", "history", "id", "title"})
 
 
@@ -596,8 +594,12 @@ def year_page(view: View) -> Response:
         votes=reports.vote_lines(ledger, meta, day),
         hearings=reports.hearing_lines(ledger, meta, day),
         recommendations=reports.recommendation_lines(ledger, meta),
+        # the year's own deadlines (resolutions, answers, votes, the reports' publication); the
+        # problems' own are on their pages and the dashboard
         due=[
-            d for d in watch(ledger, day) if d.year == year and d.kind.value not in ("problem", "milestone")
+            d
+            for d in watch(ledger, day)
+            if d.year == year and d.id.split("/")[0] not in ledger.problems_by_id
         ],
         stamp=edits.stamp_of(path) if view.editable else "",
         record_fields=lambda record: _record_fields(view, record),
