@@ -633,7 +633,7 @@ def reports_page(view: View) -> Response:
     return _html(
         view,
         "reports.html",
-        years=_years(view.ledger),
+        years=_years(view.ledger)[::-1],  # the latest year first
         kinds=[k for k in reports.DOCUMENTS if k is not reports.Kind.unit],
         downloads=DOWNLOADS,
         units=sorted(view.ledger.units.values(), key=lambda u: u.id),
