@@ -79,10 +79,16 @@ def provenance_of(ledger: Ledger, day: date, templates: str | None = None) -> Pr
     return Provenance(__version__, day, digest, ledger.left_out, templates)
 
 
-def own_templates(folders: Sequence[Path], kind: Kind, output: Format) -> str | None:
-    """sha256 of the templates from `folders` that document `kind` uses; None when it uses none."""
+def own_templates(folders: Sequence[Path], kind: Kind, output: Format, *, word: bool = False) -> str | None:
+    """sha256 of the templates from `folders` that document `kind` uses (`word`: and the
+    committee's `reference.docx`); None when it uses none."""
     if not folders:
         return None
     from auditledger.render.report import templates_digest
 
-    return templates_digest(folders, kind, output)
+    found = templates_digest(folders, kind, output)
+    if word:
+        from auditledger.render.word import reference_digest
+
+        found = reference_digest(folders, found)
+    return found

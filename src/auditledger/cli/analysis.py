@@ -21,6 +21,8 @@ from auditledger.cli.report import (
     own_templates,
     provenance_of,
     template_folders,
+    word_name,
+    write_document,
     write_or_print,
 )
 from auditledger.diagnostics import AuditLedgerError
@@ -32,7 +34,8 @@ def plan(
     year: Annotated[int, typer.Option(help="The audit year.")],
     top: Annotated[int, typer.Option(min=1, help="How many candidates to list.")] = 10,
     output_format: Annotated[
-        ReportFormat, typer.Option("--format", help="md, html or json (the plan's data).")
+        ReportFormat,
+        typer.Option("--format", help="md, html, docx (Word) or json (the plan's data)."),
     ] = ReportFormat.md,
     as_of: AsOfOption = None,
     at: AtOption = None,
@@ -43,7 +46,7 @@ def plan(
     """The tracking-supervision plan (跟踪监督工作方案): candidates for prominent problems, scored."""
     from auditledger import planning, reports
     from auditledger.cli.browse import read_ledger
-    from auditledger.render.report import Format, render
+    from auditledger.render.report import render
 
     day = day_or_today(as_of, "--as-of")
     ledger = read_ledger(day, at=at, strict=True, allow_errors=allow_errors)
@@ -54,11 +57,13 @@ def plan(
         data = planning.plan(ledger, year, top, provenance_of(ledger, day))
         write_or_print(to_json(plain(data)), output)
         return
-    document = (reports.Kind.plan, Format(output_format.value))
-    provenance = provenance_of(ledger, day, own_templates(folders, *document))
+    document = (reports.Kind.plan, output_format.page())
+    word = output_format is ReportFormat.docx
+    provenance = provenance_of(ledger, day, own_templates(folders, *document, word=word))
     data = planning.plan(ledger, year, top, provenance)
     language = language_of(lang, ledger, document=True)
-    write_or_print(render(data, *document, language, folders), output)
+    page = render(data, *document, language, folders)
+    write_document(page, output_format, folders, output, word_name("plan", year, day))
 
 
 class TableFormat(str, Enum):
@@ -108,6 +113,7 @@ class StatsFormat(str, Enum):
     json = "json"
     csv = "csv"
     html = "html"
+    docx = "docx"
 
 
 @command("stats")
@@ -119,9 +125,9 @@ def stats(
     as_of: AsOfOption = None,
     at: AtOption = None,
     allow_errors: AllowErrorsOption = False,
-    output_format: Annotated[StatsFormat, typer.Option("--format", help="table, json, csv or html.")] = (
-        StatsFormat.table
-    ),
+    output_format: Annotated[
+        StatsFormat, typer.Option("--format", help="table, json, csv, html or docx (Word).")
+    ] = (StatsFormat.table),
     lang: LangOption = None,
     output: OutputOption = None,
     with_lower: Annotated[
@@ -191,17 +197,22 @@ def stats(
     elif output_format is StatsFormat.csv:
         data = [r.to_json() for r in rows]
         write_or_print(to_csv(data, list(data[0]) if data else ["key"], note), output)
-    elif output_format is StatsFormat.html:
+    elif output_format in (StatsFormat.html, StatsFormat.docx):
         from auditledger import reports
         from auditledger.render.report import Format, render
 
         folders = template_folders(ledger)
-        provenance = provenance_of(ledger, day, own_templates(folders, reports.Kind.stats, Format.html))
+        shown = ReportFormat(output_format.value)
+        word = shown is ReportFormat.docx
+        provenance = provenance_of(
+            ledger, day, own_templates(folders, reports.Kind.stats, Format.html, word=word)
+        )
         data_year = max(chosen) if chosen else max((p.year for p in ledger.problems), default=day.year)
         page = statistics.Page(
             reports.heading(ledger, reports.Kind.stats, data_year, provenance), by.value, rows, whole, chosen
         )
-        write_or_print(render(page, reports.Kind.stats, Format.html, language, folders), output)
+        html = render(page, reports.Kind.stats, Format.html, language, folders)
+        write_document(html, shown, folders, output, word_name("stats", data_year, day))
     else:
         from auditledger.render.text import emit, stats_table
 
@@ -278,6 +289,7 @@ def query(
 class RollupFormat(str, Enum):
     md = "md"
     html = "html"
+    docx = "docx"
     json = "json"
 
 
@@ -285,7 +297,7 @@ class RollupFormat(str, Enum):
 def rollup(
     year: Annotated[int, typer.Option(help="The audit year.")],
     output_format: Annotated[
-        RollupFormat, typer.Option("--format", help="md, html or json.")
+        RollupFormat, typer.Option("--format", help="md, html, docx (Word) or json.")
     ] = RollupFormat.md,
     as_of: AsOfOption = None,
     at: AtOption = None,
@@ -307,10 +319,13 @@ def rollup(
             to_json({"left_out": list(ledger.left_out), "rows": rows} if ledger.left_out else rows), output
         )
         return
-    from auditledger.render.report import Format, render
+    from auditledger.render.report import render
 
     folders = template_folders(ledger)
-    document = (reports.Kind.rollup, Format(output_format.value))
-    data = levels.rollup_report(ledger, year, provenance_of(ledger, day, own_templates(folders, *document)))
+    shown = ReportFormat(output_format.value)
+    document = (reports.Kind.rollup, shown.page())
+    own = own_templates(folders, *document, word=shown is ReportFormat.docx)
+    data = levels.rollup_report(ledger, year, provenance_of(ledger, day, own))
     language = language_of(lang, ledger, document=True)
-    write_or_print(render(data, *document, language, folders), output)
+    page = render(data, *document, language, folders)
+    write_document(page, shown, folders, output, word_name("rollup", year, day))

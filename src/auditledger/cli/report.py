@@ -19,21 +19,32 @@ from auditledger.cli.options import (
 )
 from auditledger.diagnostics import AuditLedgerError, ledger_path
 from auditledger.documents import own_templates, provenance_of, template_folders
-from auditledger.i18n import _
+from auditledger.i18n import N_, _
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from datetime import date
 
     from auditledger.model import Ledger
+    from auditledger.render.report import Format
 
 
 class ReportFormat(str, Enum):
     """Mirrors `render.report.Format` so that parsing options loads no Jinja at start-up; `json`
-    is the document's data, rendered by no template."""
+    is the document's data, rendered by no template; `docx` is the HTML made a Word document."""
 
     md = "md"
     html = "html"
+    docx = "docx"
     json = "json"
+
+    def page(self) -> "Format":
+        """The template format the document is rendered with."""
+        from auditledger.render.report import Format
+
+        if self is ReportFormat.docx:
+            return Format.html
+        return Format.md if self is ReportFormat.json else Format(self.value)
 
 
 class ReportKind(str, Enum):
@@ -63,7 +74,12 @@ def report(
         str | None, typer.Option(help="The unit, its id or name (czj, 财政局), for --kind unit.")
     ] = None,
     output_format: Annotated[
-        ReportFormat, typer.Option("--format", help="md, html or json (the report's data).")
+        ReportFormat,
+        typer.Option(
+            "--format",
+            help="md, html, docx (Word, written to a file: --output, else a name of its own) or "
+            "json (the report's data).",
+        ),
     ] = ReportFormat.md,
     as_of: Annotated[
         str | None,
@@ -96,10 +112,12 @@ def report(
         ),
     ] = None,
 ) -> None:
-    """Render a report in Markdown or HTML (整改情况报告, 责任清单, 跟踪监督情况), or its data as JSON."""
+    """Render a report in Markdown, HTML or Word (整改情况报告, 责任清单, 跟踪监督情况), or its
+    data as JSON."""
     from auditledger import reports
     from auditledger.cli.browse import read_ledger
-    from auditledger.render.report import Format, render
+    from auditledger.queries import unit_id
+    from auditledger.render.report import render
 
     if kind is ReportKind.unit and not unit:
         raise AuditLedgerError(_("--kind unit needs --unit"), hint=_("name the unit, e.g. --unit czj"))
@@ -116,13 +134,12 @@ def report(
         ledger = reports.public_ledger(ledger)
     as_json = output_format is ReportFormat.json
     folders = template_folders(ledger, templates)
-    document = (reports.Kind(kind.value), Format.md if as_json else Format(output_format.value))
-    provenance = provenance_of(ledger, day, None if as_json else own_templates(folders, *document))
+    document = (reports.Kind(kind.value), output_format.page())
+    word = output_format is ReportFormat.docx
+    provenance = provenance_of(ledger, day, None if as_json else own_templates(folders, *document, word=word))
     unit_given = None
     if kind is ReportKind.unit:
         assert unit is not None
-        from auditledger.queries import unit_id
-
         unit_given = unit_id(ledger, unit)
     data = reports.document(ledger, reports.Kind(kind.value), year, provenance, unit_given)
     if with_lower and isinstance(data, reports.RectificationReport):
@@ -138,7 +155,8 @@ def report(
         write_or_print(to_json(plain(data)), output)
         return
     text = render(data, *document, language_of(lang, ledger, document=True), folders)
-    write_or_print(text, output)
+    unit_named = unit_given or (unit_id(ledger, unit) if unit else None)
+    write_document(text, output_format, folders, output, word_name(kind.value, year, day, unit_named))
 
 
 def cutoff_of(ledger: "Ledger", year: int) -> "date":
@@ -165,6 +183,50 @@ def cutoff_of(ledger: "Ledger", year: int) -> "date":
             err=True,
         )
     return report.cutoff
+
+
+WORD = N_("a Word document")
+WORD_NAMES = {
+    "rectification": N_("rectification-report"),
+    "unit": N_("responsibility-list"),
+    "plan-status": N_("rectification-status"),
+    "plan": N_("tracking-plan"),
+    "cases": N_("typical-cases"),
+    "rollup": N_("rectification-at-every-level"),
+    "stats": N_("statistics"),
+    "budget-review": N_("budget-review"),
+    "assets": N_("state-owned-assets"),
+    "supervision": N_("tracking-supervision-report"),
+    "notice": N_("supervision-notice"),
+}
+"""The start of a Word document's default file name, per report kind."""
+
+
+def word_name(kind: str, year: int, day: "date", unit: str | None = None) -> Path:
+    """The file a Word document goes to without --output, in the current folder:
+    `2024-整改情况报告-2025-09-30.docx` (a document for one unit adds the unit's id)."""
+    name = _(WORD_NAMES[kind]) if kind in WORD_NAMES else kind
+    return Path(f"{year}-{name}{'-' + unit if unit else ''}-{day.isoformat()}.docx")
+
+
+def write_document(
+    page: str, output_format: ReportFormat, folders: "Sequence[Path]", output: Path | None, default: Path
+) -> None:
+    """A rendered document, printed or written to `output` (`write_or_print`); in Word
+    (`docx`), the HTML `page` made a Word document on the committee's `reference.docx` when the
+    templates folders hold one, written to `output`, else to `default` in the current folder,
+    whose name is said on standard error (`-o -` prints it into a pipe)."""
+    if output_format is not ReportFormat.docx:
+        write_or_print(page, output)
+        return
+    from auditledger.render.word import reference_in, to_docx
+
+    if output == STDIO:
+        binary_to_terminal(WORD)
+    data = to_docx(page, reference_in(folders))
+    write_or_print(data, output or default, WORD)
+    if output is None:
+        typer.echo(_("wrote {path}").format(path=default), err=True)
 
 
 def write_or_print(text: str | bytes, output: Path | None, what: str = "") -> None:

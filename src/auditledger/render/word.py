@@ -11,8 +11,11 @@ styles are made here.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
+import os
 import re
+import stat
 import unicodedata
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -35,7 +38,7 @@ from docx.shared import Mm, Pt, Twips
 from docx.styles.style import ParagraphStyle
 from docx.table import Table
 from docx.text.paragraph import Paragraph
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]
 from lxml import html as lxml_html
 
 from auditledger.diagnostics import AuditLedgerError, display_path
@@ -102,8 +105,16 @@ class _Look:
 LOOKS = (
     _Look("Normal"),
     _Look("Body Text", indent_chars=2),
-    _Look("Title", TITLE_FONT, size=TITLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, exact=False, outline=0,
-          keep_with_next=True, space_after=1),
+    _Look(
+        "Title",
+        TITLE_FONT,
+        size=TITLE_SIZE,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        exact=False,
+        outline=0,
+        keep_with_next=True,
+        space_after=1,
+    ),
     _Look("Subtitle", SUBHEADING_FONT, align=WD_ALIGN_PARAGRAPH.CENTER),
     _Look("Byline", SUBHEADING_FONT, align=WD_ALIGN_PARAGRAPH.CENTER),
     _Look("Salutation"),
@@ -113,8 +124,16 @@ LOOKS = (
     _Look("Heading 2", SUBHEADING_FONT, indent_chars=2, outline=1, keep_with_next=True),
     _Look("Heading 3", bold=True, indent_chars=2, outline=2, keep_with_next=True),
     _Look("Annex Label", HEADING_FONT, align=WD_ALIGN_PARAGRAPH.LEFT, keep_with_next=True),
-    _Look("Annex Title", TITLE_FONT, size=TITLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, exact=False,
-          outline=0, keep_with_next=True, space_after=1),
+    _Look(
+        "Annex Title",
+        TITLE_FONT,
+        size=TITLE_SIZE,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        exact=False,
+        outline=0,
+        keep_with_next=True,
+        space_after=1,
+    ),
     _Look("Table Text", size=TABLE_SIZE, align=WD_ALIGN_PARAGRAPH.LEFT, exact=False),
     _Look("Table Heading", HEADING_FONT, size=TABLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, exact=False),
     _Look("Note", size=TABLE_SIZE, exact=False),
@@ -122,10 +141,57 @@ LOOKS = (
 )
 
 BLOCKS = frozenset(
-    "address article aside blockquote dd details div dl dt figcaption figure footer form h1 h2 h3 h4 "
-    "h5 h6 header hr li main nav ol p pre section summary table ul".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "ul",
+    ]
 )
-SKIPPED = frozenset("head script style svg nav img picture video audio canvas template button form".split())
+SKIPPED = frozenset(
+    [
+        "head",
+        "script",
+        "style",
+        "svg",
+        "nav",
+        "img",
+        "picture",
+        "video",
+        "audio",
+        "canvas",
+        "template",
+        "button",
+        "form",
+    ]
+)
 SKIPPED_CLASSES = frozenset({"screen-only", "no-docx"})
 
 
@@ -133,12 +199,37 @@ SKIPPED_CLASSES = frozenset({"screen-only", "no-docx"})
 
 
 def reference_in(folders: Sequence[Path]) -> Path | None:
-    """The committee's `reference.docx` in the first templates folder that holds one."""
+    """The committee's `reference.docx` in the first templates folder that holds one. Like a
+    template, it must be a regular file in its folder, not a symbolic link (committed with a
+    ledger, a link could lead to any file)."""
     for folder in folders:
         path = folder / REFERENCE
-        if path.is_file():
-            return path
+        if not os.path.lexists(path):
+            continue
+        real = os.path.realpath(path)
+        if real != os.path.join(os.path.realpath(folder), REFERENCE) or not stat.S_ISREG(
+            os.lstat(real).st_mode
+        ):
+            raise AuditLedgerError(
+                _(
+                    "{path}: template-unsafe: not read: a template must be a regular file in its "
+                    "folder, not a symbolic link, a device or a FIFO"
+                ).format(path=display_path(path)),
+                hint=_("replace it with the template file itself, or remove it"),
+            )
+        return path
     return None
+
+
+def reference_digest(folders: Sequence[Path], templates: str | None) -> str | None:
+    """The digest of a document's own templates (`templates`), with the `reference.docx` it is
+    built on; `templates` when there is none."""
+    path = reference_in(folders)
+    if path is None:
+        return templates
+    found = hashlib.sha256(f"{templates or ''}\0{REFERENCE}\0".encode())
+    found.update(path.read_bytes())
+    return found.hexdigest()
 
 
 def to_docx(page: str, reference: Path | None = None) -> bytes:
@@ -154,7 +245,9 @@ def to_docx(page: str, reference: Path | None = None) -> bytes:
     language = str(tree.get("lang") or "zh-CN")
     _Writer(document, own=reference is None, zh=language.startswith("zh")).write(tree.body)
     first = document.sections[0]
-    if reference is None or (first.footer.is_linked_to_previous and first.even_page_footer.is_linked_to_previous):
+    if reference is None or (
+        first.footer.is_linked_to_previous and first.even_page_footer.is_linked_to_previous
+    ):
         _page_numbers(document)
     title = " ".join((tree.findtext(".//title") or "").split())
     _properties(document, title, language, meta)
@@ -166,16 +259,20 @@ def to_docx(page: str, reference: Path | None = None) -> bytes:
 def _open(reference: Path | None) -> Document:
     if reference is None:
         document = docx.Document()
+        rels = document.part.package.rels
+        for rid in [rid for rid, rel in rels.items() if rel.reltype == RELATIONSHIP_TYPE.THUMBNAIL]:
+            rels.pop(rid)  # a picture of python-docx's own blank page
         _own_layout(document)
         return document
     try:
         document = docx.Document(str(reference))
-    except Exception as exc:  # python-docx raises anything from zipfile, lxml or its own parts
+    except Exception:  # python-docx raises anything from zipfile, lxml or its own parts
         raise AuditLedgerError(
-            _("{path}: not a Word document (.docx): {reason}").format(
-                path=display_path(reference), reason=str(exc) or type(exc).__name__
+            _("{path}: template-docx: not a Word document (.docx)").format(path=display_path(reference)),
+            hint=_(
+                "save the committee's template from Word or WPS as a .docx file (not .doc or .wps), "
+                "or remove it"
             ),
-            hint=_("save the committee's template from Word or WPS as .docx, or remove it"),
         ) from None
     body = document.element.body
     for child in list(body):
@@ -226,10 +323,19 @@ def _grid(section: Section, chars: bool) -> None:
         grid.set(qn("w:charSpace"), str(CHAR_SPACE))
 
 
+def _related(rels: Any, kind: str) -> Any:
+    """The part that `rels` names for `kind`, or None."""
+    return next((rel.target_part for rel in rels.values() if rel.reltype == kind), None)
+
+
 def _font_table(document: Document) -> None:
     """Declare the fonts with their alternates, as GB2312 fonts."""
     part = next(
-        (rel.target_part for rel in document.part.rels.values() if rel.reltype == RELATIONSHIP_TYPE.FONT_TABLE),
+        (
+            rel.target_part
+            for rel in document.part.rels.values()
+            if rel.reltype == RELATIONSHIP_TYPE.FONT_TABLE
+        ),
         None,
     )
     if part is None:
@@ -248,22 +354,105 @@ def _font_table(document: Document) -> None:
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-PPR_ORDER = (
-    "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd "
-    "tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi "
-    "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc "
-    "textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange"
-).split()
+PPR_ORDER = [
+    "pStyle",
+    "keepNext",
+    "keepLines",
+    "pageBreakBefore",
+    "framePr",
+    "widowControl",
+    "numPr",
+    "suppressLineNumbers",
+    "pBdr",
+    "shd",
+    "tabs",
+    "suppressAutoHyphens",
+    "kinsoku",
+    "wordWrap",
+    "overflowPunct",
+    "topLinePunct",
+    "autoSpaceDE",
+    "autoSpaceDN",
+    "bidi",
+    "adjustRightInd",
+    "snapToGrid",
+    "spacing",
+    "ind",
+    "contextualSpacing",
+    "mirrorIndents",
+    "suppressOverlap",
+    "jc",
+    "textDirection",
+    "textAlignment",
+    "textboxTightWrap",
+    "outlineLvl",
+    "divId",
+    "cnfStyle",
+    "rPr",
+    "sectPr",
+    "pPrChange",
+]
 """The order of a paragraph's properties, which Word insists on."""
-RPR_ORDER = (
-    "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof "
-    "snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd "
-    "fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath"
-).split()
-TBLPR_ORDER = (
-    "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc "
-    "tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption tblDescription"
-).split()
+RPR_ORDER = [
+    "rStyle",
+    "rFonts",
+    "b",
+    "bCs",
+    "i",
+    "iCs",
+    "caps",
+    "smallCaps",
+    "strike",
+    "dstrike",
+    "outline",
+    "shadow",
+    "emboss",
+    "imprint",
+    "noProof",
+    "snapToGrid",
+    "vanish",
+    "webHidden",
+    "color",
+    "spacing",
+    "w",
+    "kern",
+    "position",
+    "sz",
+    "szCs",
+    "highlight",
+    "u",
+    "effect",
+    "bdr",
+    "shd",
+    "fitText",
+    "vertAlign",
+    "rtl",
+    "cs",
+    "em",
+    "lang",
+    "eastAsianLayout",
+    "specVanish",
+    "oMath",
+]
+TBLPR_ORDER = [
+    "tblStyle",
+    "tblpPr",
+    "tblOverlap",
+    "bidiVisual",
+    "tblStyleRowBandSize",
+    "tblStyleColBandSize",
+    "tblW",
+    "jc",
+    "tblCellSpacing",
+    "tblInd",
+    "tblBorders",
+    "shd",
+    "tblLayout",
+    "tblCellMar",
+    "tblLook",
+    "tblCaption",
+    "tblDescription",
+]
 
 
 def _element(tag: str, **attributes: str) -> Any:
@@ -296,7 +485,7 @@ def _fonts(rpr: Any, east_asian: str, latin: str | None) -> None:
 
 
 def _page_numbers(document: Document) -> None:
-    """"— 1 —" in 4号 宋体: odd pages on the right, even pages on the left, one character in
+    """ "— 1 —" in 4号 宋体: odd pages on the right, even pages on the left, one character in
     (every later section follows the first)."""
     document.settings.odd_and_even_pages_header_footer = True
     section = document.sections[0]
@@ -321,7 +510,13 @@ def _page_numbers(document: Document) -> None:
 
 def _field(paragraph: Paragraph, instruction: str) -> None:
     """A field (`PAGE`), with "1" shown until Word or WPS updates it."""
-    for kind, text in (("begin", None), ("instr", f" {instruction} "), ("separate", None), ("text", "1"), ("end", None)):
+    for kind, text in (
+        ("begin", None),
+        ("instr", f" {instruction} "),
+        ("separate", None),
+        ("text", "1"),
+        ("end", None),
+    ):
         run = paragraph.add_run()
         if kind == "instr":
             element = OxmlElement("w:instrText")
@@ -384,7 +579,11 @@ def _custom_properties(document: Document, values: dict[str, str]) -> None:
         return
     package = document.part.package
     part = next(
-        (rel.target_part for rel in package.rels.values() if rel.reltype == RELATIONSHIP_TYPE.CUSTOM_PROPERTIES),
+        (
+            rel.target_part
+            for rel in package.rels.values()
+            if rel.reltype == RELATIONSHIP_TYPE.CUSTOM_PROPERTIES
+        ),
         None,
     )
     if part is None:
@@ -681,7 +880,9 @@ class _Writer:
                     self._paragraph(term, "Body Text")
                 term = self._contents(child)
             elif child.tag == "dd":
-                self._paragraph([*term, _Segment(colon) if term else _Segment(""), *self._contents(child)], "Body Text")
+                self._paragraph(
+                    [*term, _Segment(colon) if term else _Segment(""), *self._contents(child)], "Body Text"
+                )
                 term = []
         if term:
             self._paragraph(term, "Body Text")
@@ -729,7 +930,9 @@ class _Writer:
             return None
         self._before_content()
         paragraph = self.document.add_paragraph(style=style)
-        if any(s is _BREAK for s in segments) and paragraph.style.paragraph_format.alignment in (
+        look = self.document.styles[style]
+        assert isinstance(look, ParagraphStyle)
+        if any(s is _BREAK for s in segments) and look.paragraph_format.alignment in (
             None,
             WD_ALIGN_PARAGRAPH.JUSTIFY,
         ):
