@@ -64,9 +64,13 @@ def test_a4_with_the_official_margins_and_line_grid(rectification: Any) -> None:
     margins = (first.top_margin, first.bottom_margin, first.left_margin, first.right_margin)
     assert [near(m, mm) for m, mm in zip(margins, (37, 35, 28, 26), strict=True)] == [True] * 4
     grid = first._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:type")) == "linesAndChars"
+    assert grid.get(qn("w:type")) == "lines"
     pitch = int(grid.get(qn("w:linePitch")))
     assert 22 * pitch <= (Mm(297 - 37 - 35) / 635) < 23 * pitch  # 22 lines fill the type area
+    spacing = rectification.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    condensed = int(spacing.find(qn("w:spacing")).get(qn("w:val"))) / 20  # points
+    line = Mm(210 - 28 - 26) / 12700
+    assert 28 * (16 + condensed) <= line < 29 * (16 + condensed)  # 28 characters a line
     normal = rectification.styles["Body Text"]
     assert normal.font.size == Pt(16)
     assert normal.paragraph_format.line_spacing == pitch * 635  # exact, the grid's pitch

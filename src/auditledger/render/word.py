@@ -75,14 +75,14 @@ BODY_SIZE = Pt(16)  # 3号
 TITLE_SIZE = Pt(22)  # 2号
 TABLE_SIZE = Pt(12)  # 小四
 PAGE_NUMBER_SIZE = Pt(14)  # 4号
-LINES, CHARS = 22, 28
+LINES = 22
 LINE_PITCH = Twips(int((PAGE[1] - MARGINS[0] - MARGINS[1]) / LINES / 635))
 """Exact line pitch, in twips: 22 lines fill the type area (579 twips, 28.95 pt)."""
-CHAR_SPACE = round(((PAGE[0] - MARGINS[2] - MARGINS[3]) / 12700 / CHARS - 16) * 4096)
-"""The document grid's character pitch, in 4096ths of a point over the 16 pt of 3号: 28
-characters fill a line (-849)."""
 CONDENSED = -5
-"""Each character's spacing, in twentieths of a point: 28 characters of 15.75 pt fit a line."""
+"""Each character's spacing, in twentieths of a point: 28 characters of 3号 (15.75 pt each)
+fit the 156 mm of a line, 29 do not. A character grid (`linesAndChars` with a negative
+`charSpace`) would say the same to Word, but LibreOffice gives a character wider than the grid's
+pitch two cells, and spreads digits and Latin letters over cells of their own."""
 
 
 @dataclass(frozen=True)
@@ -287,15 +287,13 @@ def _own_layout(document: Document) -> None:
     section.page_width, section.page_height = PAGE
     section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = MARGINS
     section.header_distance, section.footer_distance = Mm(15), Mm(23)
-    _grid(section, chars=True)
+    _grid(section)
     defaults = document.styles.element.find(qn("w:docDefaults"))
     if defaults is not None:
         rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
         if rpr is not None:
             _fonts(rpr, BODY_FONT, LATIN_FONT)
-            rpr.get_or_add_sz().set(qn("w:val"), str(int(BODY_SIZE.pt * 2)))  # the grid's pitch
-            # 28 characters a line also where the grid does not squeeze them (LibreOffice gives a
-            # character wider than the pitch two cells): each 0.25 pt narrower
+            rpr.get_or_add_sz().set(qn("w:val"), str(int(BODY_SIZE.pt * 2)))
             _insert(rpr, _element("w:spacing", val=str(CONDENSED)), RPR_ORDER)
             lang = rpr.find(qn("w:lang"))
             if lang is None:
@@ -309,18 +307,17 @@ def _own_layout(document: Document) -> None:
     _font_table(document)
 
 
-def _grid(section: Section, chars: bool) -> None:
-    """The document grid: 22 lines of 28 characters in portrait, 22-point lines in landscape."""
+def _grid(section: Section) -> None:
+    """The document grid: lines of 28.95 pt, 22 to a portrait page (28 characters to a line come
+    from `CONDENSED`)."""
     sect = section._sectPr
     grid = sect.find(qn("w:docGrid"))
     if grid is None:
         grid = OxmlElement("w:docGrid")
         sect.append(grid)
     grid.attrib.clear()
-    grid.set(qn("w:type"), "linesAndChars" if chars else "lines")
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(int(LINE_PITCH.twips)))
-    if chars:
-        grid.set(qn("w:charSpace"), str(CHAR_SPACE))
 
 
 def _related(rels: Any, kind: str) -> Any:
@@ -752,7 +749,7 @@ class _Writer:
                     top, right, bottom, left,
                 )  # fmt: skip
         if self.own:
-            _grid(section, chars=not landscape)
+            _grid(section)
 
     def _width(self) -> int:
         section = self.document.sections[-1]
