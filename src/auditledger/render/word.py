@@ -921,22 +921,21 @@ class _Writer:
 
     # output
 
-    def _paragraph(self, segments: list[_Segment], style: str) -> Paragraph | None:
-        segments = _trim(segments)
-        if not segments:
-            return None
-        self._before_content()
-        paragraph = self.document.add_paragraph(style=style)
-        look = self.document.styles[style]
-        assert isinstance(look, ParagraphStyle)
-        if any(s is _BREAK for s in segments) and look.paragraph_format.alignment in (
-            None,
-            WD_ALIGN_PARAGRAPH.JUSTIFY,
-        ):
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT  # a justified line before a break is spread out
-        self._runs(paragraph, segments, style)
-        self.after_table = False
-        return paragraph
+    def _paragraph(self, segments: list[_Segment], style: str) -> None:
+        """Runs as paragraphs in `style`: one for each line (a line break in the text of a
+        公文 starts a new indented paragraph; a justified line before a break would be spread)."""
+        lines: list[list[_Segment]] = [[]]
+        for segment in segments:
+            if segment is _BREAK:
+                lines.append([])
+            else:
+                lines[-1].append(segment)
+        for line in lines:
+            line = _trim(line)
+            if line:
+                self._before_content()
+                self._runs(self.document.add_paragraph(style=style), line, style)
+                self.after_table = False
 
     def _runs(self, paragraph: Paragraph, segments: list[_Segment], style: str, bold: bool = False) -> None:
         font = self.east_asian(style)
@@ -1032,26 +1031,45 @@ def _table_look(table: Table, widths: list[int]) -> None:
         column.width = Twips(twips)
 
 
+_UNBROKEN = re.compile(r"[\x21-\x7e]{1,16}")
+"""Text a cell keeps on one line: an id, a date, an amount (printable ASCII, no space)."""
+_PADDING = 2
+"""A cell's left and right margins, in half characters."""
+_CAP = 24
+"""The widest a column of words asks to be, in half characters: a long title wraps."""
+
+
 def _widths(
     cells: list[tuple[str, list[Any]]], texts: list[list[list[_Segment]]], columns: int, area: int
 ) -> list[int]:
-    """Each column's width in twips, in proportion to its longest line (capped, so that one long
-    title does not squeeze the rest; ids, dates and numbers keep their whole width)."""
-    wanted = [2.0] * columns
+    """Each column's width in twips. Ids, dates, amounts and `nowrap` cells get their whole
+    width first; the rest of the line is shared by the columns of words, in proportion to their
+    longest line (capped, so that one long title does not squeeze the rest; headings wrap)."""
+    need = [float(_PADDING + 2)] * columns
+    want = [float(_PADDING + 2)] * columns
     for (_where, row), row_texts in zip(cells, texts, strict=True):
         column = 0
         for cell, content in zip(row, row_texts, strict=True):
             span = _span(cell)
             if span == 1 and column < columns:
-                longest = max((_display(line) for line in _lines(content)), default=0)
+                lines = list(_lines(content))
+                longest = max((_display(line) for line in lines), default=0) + _PADDING
                 classes = set(str(cell.get("class") or "").split())
-                cap = 1000 if classes & {"num", "nowrap"} or cell.tag == "th" else 24
-                wanted[column] = max(wanted[column], min(longest, cap) + 1)
+                if "nowrap" in classes or all(_UNBROKEN.fullmatch(line) for line in lines if line):
+                    need[column] = max(need[column], longest)
+                cap = 8 if cell.tag == "th" else _CAP
+                want[column] = max(want[column], min(longest, cap + _PADDING))
             column += span
-    total = sum(wanted)
-    area_twips = area // 635
-    widths = [int(area_twips * w / total) for w in wanted]
-    return widths
+    want = [max(w, n) for w, n in zip(want, need, strict=True)]
+    half = TABLE_SIZE.pt * 10  # twips in half a character
+    line = area // 635
+    if sum(want) * half <= line or sum(want) == sum(need):
+        return [int(line * w / sum(want)) for w in want]
+    spare = line - sum(need) * half
+    if spare <= 0:
+        return [int(line * n / sum(need)) for n in need]
+    extra = sum(w - n for w, n in zip(want, need, strict=True))
+    return [int(n * half + spare * (w - n) / extra) for w, n in zip(want, need, strict=True)]
 
 
 def _lines(segments: list[_Segment]) -> Iterator[str]:
