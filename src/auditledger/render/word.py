@@ -36,7 +36,7 @@ from docx.oxml.ns import qn
 from docx.section import Section
 from docx.shared import Mm, Pt, Twips
 from docx.styles.style import ParagraphStyle
-from docx.table import Table
+from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from lxml import etree  # type: ignore[import-untyped]
 from lxml import html as lxml_html
@@ -640,9 +640,12 @@ class _Writer:
     portrait_pending: bool = False
     after_table: bool = False
     fonts: dict[str, str] = field(default_factory=dict)
+    style_ids: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._styles()
+        self.end = self.document.element.body.get_or_add_sectPr()
+        """The body's last child, the last section's properties: new paragraphs go before it."""
 
     # styles
 
@@ -714,6 +717,22 @@ class _Writer:
             self.fonts[style] = found
         return found
 
+    def _style_id(self, name: str) -> str:
+        """The id of paragraph style `name` (python-docx looks it up through every style, for
+        every paragraph: most of a large report's time)."""
+        found = self.style_ids.get(name)
+        if found is None:
+            found = self.style_ids[name] = str(self.document.styles[name].style_id)
+        return found
+
+    def _new_paragraph(self, style: str) -> Paragraph:
+        """An empty paragraph in `style` at the end of the body (before its last section's
+        properties, which python-docx finds by going through every paragraph written so far)."""
+        element = OxmlElement("w:p")
+        element.style = self._style_id(style)
+        self.end.addprevious(element)
+        return Paragraph(element, self.document._body)
+
     # sections
 
     def _before_content(self) -> None:
@@ -760,7 +779,7 @@ class _Writer:
     def write(self, element: Any) -> None:
         self._block(element, "Body Text")
         if self.after_table:  # a document ends with a paragraph
-            self.document.add_paragraph(style="Table Text")
+            self._new_paragraph("Table Text")
 
     def _skipped(self, element: Any) -> bool:
         if not isinstance(element.tag, str):
@@ -934,7 +953,7 @@ class _Writer:
             line = _trim(line)
             if line:
                 self._before_content()
-                self._runs(self.document.add_paragraph(style=style), line, style)
+                self._runs(self._new_paragraph(style), line, style)
                 self.after_table = False
 
     def _runs(self, paragraph: Paragraph, segments: list[_Segment], style: str, bold: bool = False) -> None:
@@ -978,13 +997,14 @@ class _Writer:
             self._paragraph(self._contents(caption), "Table Heading")
         self._before_content()
         if self.after_table:  # two tables in a row would be one in Word
-            self.document.add_paragraph(style="Table Text")
+            self._new_paragraph("Table Text")
         texts = [[self._contents(c) for c in row] for _, row in cells]
         widths = _widths(cells, texts, columns, self._width())
         table = self.document.add_table(rows=0, cols=columns)
         _table_look(table, widths)
         for (where, row), row_texts in zip(cells, texts, strict=True):
             word_row = table.add_row()
+            word_cells = [_Cell(tc, table) for tc in word_row._tr.tc_lst]
             trpr = word_row._tr.get_or_add_trPr()
             trpr.append(OxmlElement("w:cantSplit"))
             if where == "head":
@@ -994,13 +1014,13 @@ class _Writer:
                 if column >= columns:
                     break
                 span = min(_span(cell_element), columns - column)
-                cell = word_row.cells[column]
+                cell = word_cells[column]
                 if span > 1:
-                    cell = cell.merge(word_row.cells[column + span - 1])
+                    cell = cell.merge(word_cells[column + span - 1])
                 heading = where == "head" or cell_element.tag == "th"
                 style = "Table Heading" if heading else "Table Text"
                 paragraph = cell.paragraphs[0]
-                paragraph.style = self.document.styles[style]
+                paragraph._p.style = self._style_id(style)
                 classes = set(str(cell_element.get("class") or "").split())
                 if "num" in classes and not heading:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
