@@ -298,6 +298,21 @@ def test_a_committee_reference_docx_gives_styles_and_page(sample: CLI, tmp_path:
     assert 'name="auditledger:templates"' in custom  # the reference is part of the provenance
 
 
+def test_a_reference_with_its_own_footer_keeps_it(sample: CLI, tmp_path: Path) -> None:
+    path = committee_template(tmp_path / "mine")
+    template = docx.Document(str(path))
+    footer = template.sections[0].footer
+    footer.is_linked_to_previous = False
+    footer.paragraphs[0].text = "示例市人大常委会办公厅印发"
+    template.core_properties.author = "示例市人大常委会预算工作委员会"
+    template.save(str(path))
+    document = word(sample, tmp_path, "--year", YEAR, "--templates", str(tmp_path / "mine"))
+    assert document.sections[0].footer.paragraphs[0].text == "示例市人大常委会办公厅印发"
+    assert "PAGE" not in document.sections[0].footer._element.xml
+    assert document.core_properties.author == "示例市人大常委会预算工作委员会"
+    assert document.core_properties.version == __version__
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

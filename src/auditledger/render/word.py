@@ -250,7 +250,7 @@ def to_docx(page: str, reference: Path | None = None) -> bytes:
     ):
         _page_numbers(document)
     title = " ".join((tree.findtext(".//title") or "").split())
-    _properties(document, title, language, meta)
+    _properties(document, title, language, meta, own=reference is None)
     stream = io.BytesIO()
     document.save(stream)
     return _fixed_times(stream.getvalue(), meta.get("as-of", ""))
@@ -528,12 +528,14 @@ def _field(paragraph: Paragraph, instruction: str) -> None:
             run._r.append(element)
 
 
-def _properties(document: Document, title: str, language: str, meta: dict[str, str]) -> None:
-    """The provenance in the document's properties (File > Properties), not in its text."""
+def _properties(document: Document, title: str, language: str, meta: dict[str, str], own: bool) -> None:
+    """The provenance in the document's properties (File > Properties), not in its text (a
+    reference document's author stays: it is the committee's)."""
     core = document.core_properties
     version, as_of, digest = meta.get("version", ""), meta.get("as-of", ""), meta.get("digest", "")
     core.title = title
-    core.author = ""
+    if own:
+        core.author = ""  # not python-docx's
     core.last_modified_by = f"auditledger {version}".strip()
     core.subject = meta.get("kind", "")
     core.category = meta.get("kind", "")
