@@ -30,7 +30,7 @@ from tests.conftest import CLI, REPO, raw_problems, snapshot
 
 YEAR, CUTOFF = "2024", "2025-09-30"
 """The sample's year and the cut-off of its rectification report (ledgers/2024/_year.yaml)."""
-GOLDEN = REPO / "tests" / "golden" / "rectification.zh.docx.txt"
+GOLDEN = REPO / "tests" / "golden" / "rectification.sample.zh.docx.txt"
 
 
 def word(cli: CLI, tmp_path: Path, *args: str, command: str = "report") -> Any:
@@ -441,3 +441,77 @@ def test_golden(rectification: Any) -> None:
         GOLDEN.write_text(found, encoding="utf-8")
         pytest.skip(f"regenerated {GOLDEN.relative_to(REPO)}; review the diff")
     assert found == GOLDEN.read_text(encoding="utf-8"), f"differs from {GOLDEN.name}"
+
+
+# --- the HTML ↔ Word contract, on a page that uses all of it --------------------------------
+
+CONTRACT = """<!DOCTYPE html><html lang="zh-CN"><head>
+<meta name="auditledger:version" content="9.9.9"><meta name="auditledger:as-of" content="2027-03-31">
+<meta name="auditledger:digest" content="sha256:abc123"><meta name="auditledger:kind" content="notice">
+<meta name="auditledger:year" content="2026"><meta name="auditledger:commit" content="0123abc">
+<title>关于督促整改的通知</title><style>p { color: red }</style></head><body>
+<nav>目录</nav><header><h1>关于督促整改的通知</h1><p class="subtitle">（征求意见稿）</p>
+<p class="byline">示例市人大常委会预算工作委员会</p></header><main>
+<p class="salutation">示例市财政局：</p>
+<p>第一段，<strong>加粗</strong>的话。<br>第二行成段。</p>
+<div class="figures no-docx"><div>问题数<strong>3</strong></div></div>
+<p class="screen-only">只在屏幕上</p><svg><text>图表合计</text></svg>
+<h2>一、逾期事项</h2><h3>（一）问题</h3><h4>1.专项资金</h4>
+<ul><li>事项甲<ul><li>子项乙</li></ul></li></ul>
+<dl><dt>整改时限</dt><dd>2027-01-31</dd><dt>整改措施</dt><dd>措施一
+措施二</dd></dl>
+<p class="signature">示例市人大常委会预算工作委员会</p><p class="date">2027年3月31日</p>
+<section class="annex"><h2>附件1 逾期事项清单</h2>
+<table><thead><tr><th>编号</th><th class="num">金额</th></tr></thead>
+<tfoot><tr><td>合计</td><td class="num">30.00</td></tr></tfoot>
+<tbody><tr><td class="nowrap">2026-001</td><td class="num">10.00</td></tr>
+<tr><td class="nowrap">2026-002</td><td class="num">20.00</td></tr></tbody></table></section>
+<p>附件之后的正文</p>
+</main><footer>本稿由 auditledger 生成 sha256:abc123</footer></body></html>"""
+
+
+def test_the_html_conventions_become_word_structure() -> None:
+    from auditledger.render.word import to_docx
+
+    document = docx.Document(io.BytesIO(to_docx(CONTRACT)))
+    found = [(p.style.name, p.text) for p in document.paragraphs if p.text]
+    assert found == [
+        ("Title", "关于督促整改的通知"),
+        ("Subtitle", "（征求意见稿）"),
+        ("Byline", "示例市人大常委会预算工作委员会"),
+        ("Salutation", "示例市财政局："),
+        ("Body Text", "第一段，加粗的话。"),
+        ("Body Text", "第二行成段。"),
+        ("Heading 1", "一、逾期事项"),
+        ("Heading 2", "（一）问题"),
+        ("Heading 3", "1.专项资金"),
+        ("Body Text", "事项甲"),
+        ("Body Text", "子项乙"),
+        ("Body Text", "整改时限：2027-01-31"),
+        ("Body Text", "整改措施：措施一"),
+        ("Body Text", "措施二"),
+        ("Signature", "示例市人大常委会预算工作委员会"),
+        ("Date", "2027年3月31日"),
+        ("Annex Label", "附件1"),
+        ("Annex Title", "逾期事项清单"),
+        ("Body Text", "附件之后的正文"),
+    ]
+    bold = [r.text for p in document.paragraphs for r in p.runs if r.bold]
+    assert bold == ["加粗"]
+    assert [o for o, _ in sections_of(document)] == ["portrait", "landscape", "portrait"]
+    (table,) = document.tables
+    assert [[c.text for c in row.cells] for row in table.rows] == [
+        ["编号", "金额"],
+        ["2026-001", "10.00"],
+        ["2026-002", "20.00"],
+        ["合计", "30.00"],
+    ]
+    assert [repeats(row) for row in table.rows] == [True, False, False, False]
+    assert table.rows[1].cells[0]._tc.tcPr.find(qn("w:noWrap")) is not None
+    assert all(r.bold for r in table.rows[3].cells[0].paragraphs[0].runs)  # the total
+    core = document.core_properties
+    assert (core.version, core.identifier, core.category) == ("9.9.9", "sha256:abc123", "notice")
+    assert core.comments == "auditledger 9.9.9; as-of 2027-03-31; sha256:abc123; commit 0123abc"
+    text = "\n".join(p.text for p in document.paragraphs)
+    hidden = ("目录", "只在屏幕上", "图表合计", "问题数", "sha256")
+    assert [term for term in hidden if term in text] == []

@@ -532,7 +532,8 @@ def _properties(document: Document, title: str, language: str, meta: dict[str, s
     """The provenance in the document's properties (File > Properties), not in its text (a
     reference document's author stays: it is the committee's)."""
     core = document.core_properties
-    version, as_of, digest = meta.get("version", ""), meta.get("as-of", ""), meta.get("digest", "")
+    version, as_of = meta.get("version", ""), meta.get("as-of", "")
+    digest = meta.get("digest", "").removeprefix("sha256:")
     core.title = title
     if own:
         core.author = ""  # not python-docx's
