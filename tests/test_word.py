@@ -116,7 +116,8 @@ def sections_of(document: Any) -> list[tuple[str, list[str]]]:
     found: list[tuple[str, list[str]]] = []
     texts: list[str] = []
     for child in document.element.body:
-        texts.append("".join(t.text or "" for t in child.iter(qn("w:t"))))
+        if child.tag != qn("w:sectPr"):
+            texts.append("".join(t.text or "" for t in child.iter(qn("w:t"))))
         sect = child.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") if child.tag == qn("w:p") else None
         if child.tag == qn("w:sectPr"):
             sect = child
@@ -467,6 +468,7 @@ CONTRACT = """<!DOCTYPE html><html lang="zh-CN"><head>
 <tbody><tr><td class="nowrap">2026-001</td><td class="num">10.00</td></tr>
 <tr><td class="nowrap">2026-002</td><td class="num">20.00</td></tr></tbody></table></section>
 <p>附件之后的正文</p>
+<section class="new-page"><p>新页上的正文</p></section>
 </main><footer>本稿由 auditledger 生成 sha256:abc123</footer></body></html>"""
 
 
@@ -495,10 +497,12 @@ def test_the_html_conventions_become_word_structure() -> None:
         ("Annex Label", "附件1"),
         ("Annex Title", "逾期事项清单"),
         ("Body Text", "附件之后的正文"),
+        ("Body Text", "新页上的正文"),
     ]
     bold = [r.text for p in document.paragraphs for r in p.runs if r.bold]
     assert bold == ["加粗"]
-    assert [o for o, _ in sections_of(document)] == ["portrait", "landscape", "portrait"]
+    assert [o for o, _ in sections_of(document)] == ["portrait", "landscape", "portrait", "portrait"]
+    assert sections_of(document)[-1][1] == ["新页上的正文"]
     (table,) = document.tables
     assert [[c.text for c in row.cells] for row in table.rows] == [
         ["编号", "金额"],

@@ -193,6 +193,9 @@ SKIPPED = frozenset(
     ]
 )
 SKIPPED_CLASSES = frozenset({"screen-only", "no-docx"})
+NEW_PAGE = frozenset({"new-page", "notice"})
+"""Classes of an element that starts a new page (a section of its own): each 督办通知 of a
+document that holds one for every unit."""
 
 
 # --- the document --------------------------------------------------------------------------
@@ -821,6 +824,9 @@ class _Writer:
             self.annex = False
             self.portrait_pending = True
             return
+        written = len(self.document.element.body) > 1
+        if classes & NEW_PAGE and written and not self.annex and not self.portrait_pending:
+            self._section(landscape=False)
         if tag == "table":
             self._table(element)
         elif tag == "h1":
