@@ -299,6 +299,22 @@ def test_a_committee_reference_docx_gives_styles_and_page(sample: CLI, tmp_path:
     assert 'name="auditledger:templates"' in custom  # the reference is part of the provenance
 
 
+def test_a_document_it_made_serves_as_the_reference(sample: CLI, tmp_path: Path) -> None:
+    """The easy way to a committee's template: a document the tool made, its styles changed."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    made = word(sample, tmp_path, "--year", YEAR)  # ends with a landscape annex
+    made.styles["Heading 1"].font.size = Pt(18)
+    made.save(str(folder / "reference.docx"))
+    document = word(sample, tmp_path, "--year", YEAR, "--templates", str(folder))
+    first = document.sections[0]
+    assert near(first.page_width, 210) and near(first.top_margin, 37) and near(first.left_margin, 28)
+    assert [orientation for orientation, _ in sections_of(document)] == ["portrait", "landscape", "landscape"]
+    assert document.styles["Heading 1"].font.size == Pt(18)
+    assert "PAGE" in first.footer._element.xml
+    assert structure(document) == structure(made)
+
+
 def test_a_reference_with_its_own_footer_keeps_it(sample: CLI, tmp_path: Path) -> None:
     path = committee_template(tmp_path / "mine")
     template = docx.Document(str(path))

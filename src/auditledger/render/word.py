@@ -281,6 +281,8 @@ def _open(reference: Path | None) -> Document:
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
+    # the page setup is the last section's: a document this tool made ends in a landscape annex
+    _turn(document.sections[0], landscape=False)
     return document
 
 
@@ -308,6 +310,30 @@ def _own_layout(document: Document) -> None:
     if theme_lang is not None:
         theme_lang.set(qn("w:eastAsia"), "zh-CN")
     _font_table(document)
+
+
+def _turn(section: Section, landscape: bool) -> None:
+    """Turn `section` to landscape or portrait, its margins turning with the page (the top
+    margin of a portrait page is the left one of the landscape page)."""
+    wide = (section.page_width or 0) > (section.page_height or 0)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    if wide == landscape:
+        return
+    section.page_width, section.page_height = section.page_height, section.page_width
+    top, bottom, left, right = (
+        section.top_margin,
+        section.bottom_margin,
+        section.left_margin,
+        section.right_margin,
+    )
+    if landscape:
+        section.top_margin, section.right_margin, section.bottom_margin, section.left_margin = (
+            right, bottom, left, top,
+        )  # fmt: skip
+    else:
+        section.right_margin, section.bottom_margin, section.left_margin, section.top_margin = (
+            top, right, bottom, left,
+        )  # fmt: skip
 
 
 def _grid(section: Section) -> None:
@@ -754,25 +780,7 @@ class _Writer:
         else:
             section = self.document.add_section(WD_SECTION.NEW_PAGE)
             self.after_table = False
-        wanted = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-        if section.orientation != wanted:
-            section.orientation = wanted
-            width, height = section.page_width, section.page_height
-            section.page_width, section.page_height = height, width
-            top, bottom, left, right = (
-                section.top_margin,
-                section.bottom_margin,
-                section.left_margin,
-                section.right_margin,
-            )
-            if landscape:
-                section.top_margin, section.right_margin, section.bottom_margin, section.left_margin = (
-                    right, bottom, left, top,
-                )  # fmt: skip
-            else:
-                section.right_margin, section.bottom_margin, section.left_margin, section.top_margin = (
-                    top, right, bottom, left,
-                )  # fmt: skip
+        _turn(section, landscape)
         if self.own:
             _grid(section)
 
