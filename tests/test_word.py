@@ -364,6 +364,16 @@ def test_a_reference_that_is_no_word_document_is_one_line(
     assert not target.exists() and snapshot(sample.root) == before
 
 
+def test_a_template_with_characters_word_cannot_hold(sample: CLI, tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "rectification.html.j2").write_text(
+        '{% extends "_base.html.j2" %}{% block body %}<p>其\x07中</p>{% endblock %}', encoding="utf-8"
+    )
+    document = word(sample, tmp_path, "--year", YEAR, "--templates", str(folder))
+    assert any("其\ufffd中" in p.text for p in document.paragraphs)
+
+
 def test_a_reference_that_is_a_link_is_refused(sample: CLI, tmp_path: Path) -> None:
     folder = tmp_path / "mine"
     committee_template(tmp_path / "elsewhere")

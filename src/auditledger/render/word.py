@@ -1125,11 +1125,16 @@ def _display(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters a Word document cannot hold (the ledger's text has none; a template might)."""
+
+
 def _text(text: str, pre: bool = False) -> list[_Segment]:
     """HTML text as runs: white space collapsed, or (`pre`, for cells and descriptions that keep
-    their lines) line breaks kept."""
+    their lines) line breaks kept; a character Word cannot hold shown as �."""
     if not text:
         return []
+    text = _NOT_XML.sub("\ufffd", text)
     if not pre:
         return [_Segment(re.sub(r"[ \t\r\n\f]+", " ", text))]
     found: list[_Segment] = []
