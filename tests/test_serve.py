@@ -122,14 +122,25 @@ def test_the_as_of_day_drives_the_problem_page(client: Client) -> None:
     assert "2025-11-20" in now and "2025-11-20" not in before
 
 
+def zipfile_text(data: bytes) -> bytes:
+    """The body of a Word document."""
+    import io
+    import zipfile
+
+    return zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
+
+
 def test_each_report_kind_views_and_downloads(client: Client) -> None:
     bench = client()
     for kind in ("rectification", "plan-status", "cases", "budget-review", "assets"):
-        for fmt in ("html", "md"):
+        for fmt in ("html", "md", "docx"):
             response = bench.get(f"/reports/2025/{kind}.{fmt}", params={"as_of": AS_OF, "download": "1"})
             assert response.status_code == 200, (kind, fmt, response.text)
             assert response.headers["content-disposition"].startswith("attachment")
             assert response.content
+    word = bench.get("/reports/2025/rectification.docx", params={"as_of": AS_OF})
+    assert word.headers["content-disposition"].startswith("attachment")  # never shown in the page
+    assert word.content.startswith(b"PK") and "关于示例市2025年度".encode() in zipfile_text(word.content)
     viewed = bench.get("/reports/2025/rectification.html", params={"as_of": AS_OF})
     assert viewed.headers["content-disposition"].startswith("inline")
     assert "<!DOCTYPE html>" in viewed.text or "<!doctype html>" in viewed.text.lower()

@@ -669,23 +669,33 @@ class Download:
 
 
 def _text_document(fmt: str) -> Callable[[Ledger, reports.Kind, int, str | None, date, str], bytes]:
-    """A report rendered with the templates, as `report --format md|html` renders it."""
+    """A report rendered with the templates, as `report --format md|html|docx` renders it (Word:
+    the HTML made a Word document, on the committee's reference.docx when there is one)."""
+    word = fmt == "docx"
 
     def make(ledger: Ledger, kind: reports.Kind, year: int, unit: str | None, day: date, lang: str) -> bytes:
         from auditledger.documents import own_templates, provenance_of, template_folders
         from auditledger.render.report import Format, render
 
         folders = template_folders(ledger)
-        provenance = provenance_of(ledger, day, own_templates(folders, kind, Format(fmt)))
+        page = Format.html if word else Format(fmt)
+        provenance = provenance_of(ledger, day, own_templates(folders, kind, page, word=word))
         data = reports.document(ledger, kind, year, provenance, unit)
-        return render(data, kind, Format(fmt), lang, folders).encode("utf-8")
+        text = render(data, kind, page, lang, folders)
+        if word:
+            from auditledger.render.word import reference_in, to_docx
+
+            return to_docx(text, reference_in(folders))
+        return text.encode("utf-8")
 
     return make
 
 
+WORD_MEDIA = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DOWNLOADS: tuple[Download, ...] = (
     Download("md", "text/markdown; charset=utf-8", "Markdown", _text_document("md")),
     Download("html", "text/html; charset=utf-8", "HTML", _text_document("html")),
+    Download("docx", WORD_MEDIA, "Word", _text_document("docx")),
 )
 
 
