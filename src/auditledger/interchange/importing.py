@@ -109,6 +109,7 @@ class _Row:
     def __init__(self, table: Table, number: int, columns: dict[int, str], values: list[Any]) -> None:
         self.table, self.number = table, number
         self.cells: dict[str, tuple[int, Any]] = {}
+        self.columns = {name: column for column, name in columns.items()}
         for column, name in columns.items():
             value = values[column - 1] if column - 1 < len(values) else None
             if isinstance(value, str):
@@ -117,7 +118,7 @@ class _Row:
                 self.cells[name] = (column, value)
 
     def place(self, name: str) -> str:
-        column = self.cells[name][0] if name in self.cells else 1
+        column = self.cells[name][0] if name in self.cells else self.columns.get(name, 1)
         return self.table.place(self.number, column)
 
 
