@@ -130,8 +130,8 @@ def test_a_change_to_the_audit_offices_fields_is_refused_cell_by_cell(sample: CL
         "put back 预算编制不够细化，年初预留资金比例偏高; the committee changes it in the ledger, "
         "not through a returned list",
         f"{path}:整改情况清单!4:{amount[0]}: locked-cell: 2025-002: 问题金额（万元） "
-        "is not the unit's to change (exported: 9860, in the sheet: 1000); put back 9860; the committee changes it in the ledger, "
-        "not through a returned list",
+        "is not the unit's to change (exported: 9860, in the sheet: 1000); put back 9860; "
+        "the committee changes it in the ledger, not through a returned list",
         f"{path}:整改情况清单!4:{deadline[0]}: locked-cell: 2025-002: 整改时限 is not the unit's to change "
         "(exported: 2026-09-30, in the sheet: 2027-12-31); put back 2026-09-30; the change is made with "
         "`auditledger extend 2025-002 --to 2027-12-31 --reason 理由 --approved-by 批准机关`",
@@ -148,8 +148,8 @@ def test_a_cleared_cell_is_said_and_the_ledger_keeps_its_value(sample: CLI, tmp_
     assert run.lines == [
         "update 2025-002: Measures added: 督促项目单位尽快确定",
         f"{path}:整改情况清单!4:{place[0]}: cleared-cell (warning): 2025-002: "
-        "下一步计划 is empty in the sheet; the ledger keeps 2026年12月上旬完成项目单位确定并下达。; an empty cell changes nothing; "
-        "clear it with `auditledger update` if it must go",
+        "下一步计划 is empty in the sheet; the ledger keeps 2026年12月上旬完成项目单位确定并下达。; "
+        "an empty cell changes nothing; clear it with `auditledger update` if it must go",
         "0 added, 1 updated, 1 already in the ledger",
     ]
     assert problem(sample.root, "2025-002")["next_steps"] == "2026年12月上旬完成项目单位确定并下达。"
