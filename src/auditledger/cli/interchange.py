@@ -41,7 +41,8 @@ def import_problems(
     file: Annotated[
         Path,
         typer.Argument(
-            help="The problem list: .xlsx, .xls, .ods, .et or .csv (UTF-8 or GB18030); `-` reads standard input.",
+            help="The problem list: .xlsx, .xls, .ods, .et or .csv (UTF-8 or GB18030); "
+            "`-` reads standard input.",
             dir_okay=False,
         ),
     ],
