@@ -3,6 +3,7 @@ may change, and the lists an audit office sends, as .xlsx, .xls and .ods."""
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -363,3 +364,19 @@ def test_a_wps_workbook_is_read_and_an_unreadable_one_refused_with_the_way_out(
     assert refused.exit_code == 2
     assert refused.stderr.startswith(f"error: {broken}: not a readable .et workbook (")
     assert refused.stderr.rstrip().endswith("; open it and save it as .xlsx")
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("count", "shown"), [(499, False), (1200, True)])
+def test_a_progress_bar_is_drawn_on_a_terminal_for_many_rows_only(count: int, shown: bool) -> None:
+    from auditledger.render.progress import progress
+
+    terminal, pipe = Terminal(), io.StringIO()
+    assert list(progress(range(count), count, "导出 整改情况清单", terminal)) == list(range(count))
+    assert list(progress(range(count), count, "导出 整改情况清单", pipe)) == list(range(count))
+    assert ("导出 整改情况清单" in terminal.getvalue()) is shown
+    assert pipe.getvalue() == ""

@@ -1,5 +1,6 @@
 """Spreadsheets in and out: `import` and `export`."""
 
+import dataclasses
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -85,6 +86,7 @@ def import_problems(
     from auditledger.interchange import importing
     from auditledger.interchange.columns import BY_FIELD, match, method_names, normalise
     from auditledger.interchange.sheets import read_table
+    from auditledger.render.progress import progress
 
     day = day_or_today(on, "--date")
     fields = None
@@ -99,7 +101,13 @@ def import_problems(
         fields = {normalise(k): v for k, v in raw.items()}
     label = _("standard input") if file == STDIO else str(file)
     options = importing.Options(
-        on=day, year=year, update=update, create_units=create_units, by=by, mapping=fields
+        on=day,
+        year=year,
+        update=update,
+        create_units=create_units,
+        by=by,
+        mapping=fields,
+        watch=lambda rows: progress(rows, len(rows), _("reading {path}").format(path=label)),
     )
     root = state().root()
     with edits.editing(root) as ledger:
@@ -257,6 +265,7 @@ def export(
     from auditledger.interchange.sheets import LEFT_OUT_SHEET, SheetData, csv_text, xlsx_bytes
     from auditledger.queries import problem_record, unit_ids
     from auditledger.render.format import left_out_lines
+    from auditledger.render.progress import progress
     from auditledger.render.tabular import to_json
 
     binary = {ExportFormat.xlsx: N_("an .xlsx workbook"), ExportFormat.sqlite: N_("a SQLite database")}
@@ -302,7 +311,12 @@ def export(
         data = "\ufeff" + csv_text(headers, rows, note)
     else:
         assert year is not None  # refused above when missing
-        sheets = exporting.workbook_sheets(ledger, problems, year, day, unit)
+        sheets = [
+            dataclasses.replace(
+                data, rows=progress(data.rows, len(problems), _("writing {sheet}").format(sheet=data.name))
+            )
+            for data in exporting.workbook_sheets(ledger, problems, year, day, unit)
+        ]
         if note:
             sheets.insert(0, SheetData(LEFT_OUT_SHEET, [note[0]], [[line] for line in note[1:]]))
         data = xlsx_bytes(sheets, exporting.baseline(ledger, problems))

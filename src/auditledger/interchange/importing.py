@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -101,6 +102,8 @@ class Options:
     create_units: bool = False
     by: str | None = None
     mapping: dict[str, str] | None = None
+    watch: Callable[[Sequence[tuple[int, list[Any]]]], Iterable[tuple[int, list[Any]]]] | None = None
+    """Wraps the rows as they are read (a progress bar on a terminal)."""
 
 
 class _Row:
@@ -151,7 +154,7 @@ def plan(ledger: Ledger, table: Table, options: Options) -> Plan:
         by_content[content_key(known.unit, known.title, known.amount)].append(known)
     next_number = _next_number(ledger, options.year)
     seen: dict[str, int] = {}
-    for number, values in table.rows:
+    for number, values in options.watch(table.rows) if options.watch else table.rows:
         skipped = _total_or_note(values)
         if skipped:
             if not table.baseline:  # an exported workbook's own 合计 row goes without saying
