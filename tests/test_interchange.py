@@ -180,10 +180,10 @@ def test_every_bad_row_is_reported_and_nothing_is_written(fresh: CLI, tmp_path: 
     run = fresh("import", str(path), "--year", "2023")
     assert run.exit_code == 2
     lines = run.stderr.splitlines()
-    assert lines[0] == f"error: {path}: 3 problems in the list; nothing was imported"
-    assert lines[1].startswith(f"{path}:问题清单!3:I: import-cell: 整改时限: '2024-13-01' is not a date")
+    assert lines[0] == f"error: {path}: 3 errors in the list; nothing was imported"
+    assert lines[1].startswith(f"{path}:问题清单!3:I: import-cell: 整改期限: '2024-13-01' is not a date")
     assert lines[2].startswith(
-        f"{path}:问题清单!4:E: import-cell: 问题金额（万元）: '二十八万' is not an amount"
+        f"{path}:问题清单!4:E: import-cell: 涉及金额（万元）: '二十八万' is not an amount"
     )
     assert lines[3].startswith(f"{path}:问题清单!5:H: import-cell: 整改类型: '马上改' is not a valid value")
     assert snapshot(fresh.root) == before
@@ -246,21 +246,23 @@ def test_export_workbook_has_three_sheets_with_dates_numbers_and_a_frozen_header
     sample: CLI, tmp_path: Path
 ) -> None:
     path = tmp_path / "2023.xlsx"
-    run = sample("export", "--year", "2023", "--output", str(path))
+    run = sample("export", "--year", "2023", "--output", str(path), "--as-of", "2026-11-30")
     assert run.exit_code == 0, run.stderr
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["问题清单", "整改责任清单", "整改情况清单", "_auditledger"]
     assert book["_auditledger"].sheet_state == "hidden"
     sheet = book["问题清单"]
-    assert sheet.freeze_panes == "A2"
-    headers = [c.value for c in sheet[1]]
-    assert headers[:3] == ["台账编号", "问题编号", "问题摘要"]
-    row = {h: c for h, c in zip(headers, sheet[2], strict=True)}
+    assert sheet.freeze_panes == "A3"
+    assert sheet["A1"].value == "示例市2023 audit-found problems: 问题清单 — as of 2026-11-30"
+    headers = [c.value for c in sheet[2]]
+    assert headers[:4] == ["序号", "台账编号", "问题编号", "问题摘要"]
+    row = {h: c for h, c in zip(headers, sheet[3], strict=True)}
     assert row["问题金额（万元）"].value == 23600 and row["问题金额（万元）"].number_format == "#,##0.00"
     assert isinstance(row["整改时限"].value, datetime) and row["整改时限"].number_format == "yyyy-mm-dd"
     assert row["责任单位"].value == "示例市财政局" and row["整改类型"].value == "立行立改"
-    assert sheet.column_dimensions["C"].width > 20
-    assert sheet.max_row == 15  # 14 problems of 2023
+    assert sheet.column_dimensions["D"].width > 20
+    assert sheet.max_row == 17  # a title, the headers, 14 problems of 2023 and a 合计 row
+    assert sheet["A17"].value == "合计" and sheet["A16"].value == 14
 
 
 def test_a_unit_fills_in_its_sheet_and_the_changes_come_back_with_history(
@@ -270,10 +272,10 @@ def test_a_unit_fills_in_its_sheet_and_the_changes_come_back_with_history(
     assert sample("export", "--year", "2023", "--unit", "zjj", "-o", str(path)).exit_code == 0
     book = openpyxl.load_workbook(path)
     sheet = book["整改情况清单"]
-    headers = [c.value for c in sheet[1]]
-    sheet.cell(2, headers.index("整改状态") + 1).value = "已整改"
-    sheet.cell(2, headers.index("已整改金额（万元）") + 1).value = 5210
-    sheet.cell(2, headers.index("整改完成时间") + 1).value = datetime(2026, 11, 20)
+    headers = [c.value for c in sheet[2]]
+    sheet.cell(3, headers.index("整改状态") + 1).value = "已整改"
+    sheet.cell(3, headers.index("已整改金额（万元）") + 1).value = 5210
+    sheet.cell(3, headers.index("整改完成时间") + 1).value = datetime(2026, 11, 20)
     book.save(path)
     run = sample("import", str(path), "--year", "2023", "--update", "--date", "2026-11-24", "--by", "住建局")
     assert run.exit_code == 0, run.stderr
@@ -296,14 +298,14 @@ def test_a_change_made_in_the_ledger_since_the_export_is_a_conflict(sample: CLI,
     assert sample("update", "2023-008", "--next-steps", "委员会督办", "--date", "2026-11-21").exit_code == 0
     book = openpyxl.load_workbook(path)
     sheet = book["整改情况清单"]
-    headers = [c.value for c in sheet[1]]
-    sheet.cell(2, headers.index("下一步计划") + 1).value = "单位自报的计划"
+    headers = [c.value for c in sheet[2]]
+    sheet.cell(3, headers.index("下一步计划") + 1).value = "单位自报的计划"
     book.save(path)
     before = snapshot(sample.root)
     run = sample("import", str(path), "--year", "2023", "--update")
     assert run.exit_code == 2
     assert (
-        "整改情况清单!2:N: import-cell: 下一步计划 was changed in the ledger since the export" in run.stderr
+        "整改情况清单!3:W: import-cell: 下一步计划 was changed in the ledger since the export" in run.stderr
     )
     assert "(ledger: 委员会督办, spreadsheet: 单位自报的计划)" in run.stderr
     assert snapshot(sample.root) == before
@@ -316,7 +318,7 @@ def test_cells_that_would_run_as_formulas_stay_text(fresh: CLI, tmp_path: Path) 
     assert fresh("import", str(workbook(tmp_path / "f.xlsx", rows)), "--year", "2023").exit_code == 0
     out = tmp_path / "out.xlsx"
     assert fresh("export", "--year", "2023", "-o", str(out)).exit_code == 0
-    cell = openpyxl.load_workbook(out)["问题清单"]["C2"]
+    cell = openpyxl.load_workbook(out)["问题清单"]["D3"]
     assert cell.value == '=HYPERLINK("http://evil.example","点击")'
     assert cell.data_type == "s" and cell.quotePrefix
     csv_text = fresh("export", "--year", "2023", "--format", "csv").stdout
@@ -393,7 +395,7 @@ problems:
     path = tmp_path / "out.xlsx"
     assert cli("export", "--year", "2023", "-o", str(path)).exit_code == 0
     sheet = openpyxl.load_workbook(path)["整改情况清单"]
-    cells = {header.value: cell.value for header, cell in zip(sheet[1], sheet[2], strict=True)}
+    cells = {header.value: cell.value for header, cell in zip(sheet[2], sheet[3], strict=True)}
     assert cells["问题摘要"] == TRICKY["title"] and cells["下一步计划"] == TRICKY["next_steps"]
     assert [c for c in sheet.iter_rows(values_only=True) for c in c if c == "1+1"] == []
     again = cli("import", str(path), "--year", "2023", "--update")

@@ -38,7 +38,7 @@ from auditledger.i18n import N_, _
 R = TypeVar("R")
 
 # Bump when a record's shape changes, so caches of validated records are rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 class Choice(str, Enum):
@@ -262,6 +262,33 @@ DEFAULT_PLAN_WEIGHTS = {
     "public_concern": Decimal(2),
     "budget_focus": Decimal(1),
 }
+DEFAULT_STATUS_SYNONYMS = {
+    "已完成": Status.rectified,
+    "完成": Status.rectified,
+    "已整改到位": Status.rectified,
+    "整改到位": Status.rectified,
+    "已整改完成": Status.rectified,
+    "基本完成": Status.partial,
+    "基本整改": Status.partial,
+    "部分完成": Status.partial,
+    "正在推进": Status.in_progress,
+    "推进中": Status.in_progress,
+    "尚未整改": Status.not_started,
+}
+"""What units write for a status in the lists they send back, beyond the statuses' own labels."""
+DEFAULT_METHOD_SYNONYMS = {
+    "上缴国库": RectifyMethod.recovered,
+    "上缴财政": RectifyMethod.recovered,
+    "收回资金": RectifyMethod.recovered,
+    "归还原渠道资金": RectifyMethod.returned,
+    "统筹盘活资金": RectifyMethod.reallocated,
+    "盘活存量资金": RectifyMethod.reallocated,
+    "拨付资金": RectifyMethod.disbursed,
+    "补缴税费": RectifyMethod.taxes,
+    "调账处理": RectifyMethod.accounts,
+    "调整账务": RectifyMethod.accounts,
+}
+"""Headers of the 「其中」 columns of real lists that name a rectification method."""
 DEFAULT_PLAN_METHODS = (
     TrackingMethod.special_inquiry,
     TrackingMethod.site_visit,
@@ -494,6 +521,14 @@ class Settings(Record):
         default_factory=lambda: ["国有企业资产", "金融资产", "行政事业性国有资产", "自然资源资产"],
         description="Categories that `report --kind assets` covers (国有资产)",
     )
+    status_synonyms: dict[Line, Status] = Field(
+        default_factory=lambda: dict(DEFAULT_STATUS_SYNONYMS),
+        description="Words units write for a status in returned lists (已完成: rectified), for import",
+    )
+    method_synonyms: dict[Line, RectifyMethod] = Field(
+        default_factory=lambda: dict(DEFAULT_METHOD_SYNONYMS),
+        description="Column names lists give a rectification method (上缴国库: recovered), for import",
+    )
     templates: Line | None = Field(
         default=None,
         description="A folder of report templates, relative to the ledger folder, that replace "
@@ -521,6 +556,9 @@ class Unit(Record):
     name: Line = Field(description="The unit's Chinese name")
     kind: UnitKind = UnitKind.department
     parent: UnitId | None = Field(default=None, description="Supervising department (主管部门)")
+    aliases: list[Line] = Field(
+        default_factory=list, description="Other names lists give the unit (e.g. 市财政局), for import"
+    )
 
 
 Value = str | int | Decimal | bool | date | list[Any] | dict[str, Any] | None

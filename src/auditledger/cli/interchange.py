@@ -1,5 +1,6 @@
 """Spreadsheets in and out: `import` and `export`."""
 
+import dataclasses
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -41,7 +42,8 @@ def import_problems(
     file: Annotated[
         Path,
         typer.Argument(
-            help="The problem list: .xlsx or .csv (UTF-8 or GB18030); `-` reads standard input.",
+            help="The problem list: .xlsx, .xls, .ods, .et or .csv (UTF-8 or GB18030); "
+            "`-` reads standard input.",
             dir_okay=False,
         ),
     ],
@@ -82,8 +84,9 @@ def import_problems(
     """Import a problem list (问题清单) or a filled-in 整改情况清单: all rows or none."""
     from auditledger import edits, store
     from auditledger.interchange import importing
-    from auditledger.interchange.columns import BY_FIELD, match, normalise
+    from auditledger.interchange.columns import BY_FIELD, match, method_names, normalise
     from auditledger.interchange.sheets import read_table
+    from auditledger.render.progress import progress
 
     day = day_or_today(on, "--date")
     fields = None
@@ -96,26 +99,35 @@ def import_problems(
                 hint=_("use one of: {choices}").format(choices=listed(BY_FIELD)),
             )
         fields = {normalise(k): v for k, v in raw.items()}
-    table = read_table(
-        file,
-        sheet,
-        lambda header: match(header, fields) is not None,
-        "整改情况清单" if update else None,
-        input_format.value if input_format else None,
-    )
     label = _("standard input") if file == STDIO else str(file)
     options = importing.Options(
-        on=day, year=year, update=update, create_units=create_units, by=by, mapping=fields
+        on=day,
+        year=year,
+        update=update,
+        create_units=create_units,
+        by=by,
+        mapping=fields,
+        watch=lambda rows: progress(rows, len(rows), _("reading {path}").format(path=label)),
     )
     root = state().root()
     with edits.editing(root) as ledger:
+        methods = method_names(ledger.settings.method_synonyms)
+        table = read_table(
+            file,
+            sheet,
+            lambda header: match(header, fields, methods) is not None,
+            "整改情况清单" if update else None,
+            input_format.value if input_format else None,
+        )
         found = importing.plan(ledger, table, options)
         errors = [d for d in found.diagnostics if d.is_error]
         if errors:
             raise AuditLedgerError(
-                _("{source}: {count} problems in the list; nothing was imported").format(
-                    source=label, count=len(errors)
-                ),
+                ngettext(
+                    "{source}: {count} error in the list; nothing was imported",
+                    "{source}: {count} errors in the list; nothing was imported",
+                    len(errors),
+                ).format(source=label, count=len(errors)),
                 diagnostics=errors,
             )
         if dry_run:
@@ -152,6 +164,8 @@ def _print_summary(found: object, dry_run: bool, output_format: TextFormat) -> N
         "added": found.added,
         "updated": [{"id": old.id, "changes": new.history[-1].changes} for old, new in found.updated],
         "skipped": [{"id": ident, "found_by": how} for ident, how in found.matched],
+        "skipped_rows": [{"cell": where, "text": text} for where, text in found.skipped_rows],
+        "unknown_columns": [{"cell": where, "header": header} for where, header in found.unknown_columns],
         "diagnostics": found.diagnostics,
     }
     typer.echo(to_json(plain(data)), nl=False)
@@ -195,6 +209,20 @@ def _summary(found: object, dry_run: bool) -> list[str]:
                     len(ids),
                 ).format(count=len(ids), ids=shown, how=_(label))
             )
+    for where, text in found.skipped_rows:
+        lines.append(_("{cell}: a {word} row, not a problem: skipped").format(cell=where, word=text))
+    if found.unknown_columns:
+        lines.append(
+            ngettext(
+                "{count} column not imported, no field has its name: {columns}; map it with --mapping",
+                "{count} columns not imported, no field has their names: {columns}; map them with --mapping",
+                len(found.unknown_columns),
+            ).format(
+                count=len(found.unknown_columns),
+                columns=listed(pick(f"{h}（{w}）", f"{h} ({w})") for w, h in found.unknown_columns),
+            )
+        )
+    lines += [d.render() for d in found.diagnostics if not d.is_error]
     counts = {"added": len(found.added), "updated": len(found.updated), "unchanged": len(found.unchanged)}
     if found.units:
         total = _(
@@ -237,6 +265,7 @@ def export(
     from auditledger.interchange.sheets import LEFT_OUT_SHEET, SheetData, csv_text, xlsx_bytes
     from auditledger.queries import problem_record, unit_ids
     from auditledger.render.format import left_out_lines
+    from auditledger.render.progress import progress
     from auditledger.render.tabular import to_json
 
     binary = {ExportFormat.xlsx: N_("an .xlsx workbook"), ExportFormat.sqlite: N_("a SQLite database")}
@@ -252,7 +281,8 @@ def export(
             _("--format {format} needs --year YEAR").format(format=output_format.value),
             hint=_("e.g. --year 2024; only --format sqlite exports every year at once"),
         )
-    ledger = read_ledger(day_or_today(as_of, "--as-of"), at=at, strict=True, allow_errors=allow_errors)
+    day = day_or_today(as_of, "--as-of")
+    ledger = read_ledger(day, at=at, strict=True, allow_errors=allow_errors)
     unit = unit_ids(ledger, unit or ())
     if output_format is ExportFormat.sqlite:
         _export_database(ledger, year, unit, output)
@@ -280,7 +310,13 @@ def export(
         rows = ([get(ledger, p) for get in getters] for p in problems)  # made as they are written
         data = "\ufeff" + csv_text(headers, rows, note)
     else:
-        sheets = exporting.workbook_sheets(ledger, problems)
+        assert year is not None  # refused above when missing
+        sheets = [
+            dataclasses.replace(
+                data, rows=progress(data.rows, len(problems), _("writing {sheet}").format(sheet=data.name))
+            )
+            for data in exporting.workbook_sheets(ledger, problems, year, day, unit)
+        ]
         if note:
             sheets.insert(0, SheetData(LEFT_OUT_SHEET, [note[0]], [[line] for line in note[1:]]))
         data = xlsx_bytes(sheets, exporting.baseline(ledger, problems))

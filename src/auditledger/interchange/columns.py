@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+from auditledger.model import RectifyMethod
 
 
 @dataclass(frozen=True)
@@ -18,9 +21,13 @@ class Column:
     aliases: tuple[str, ...] = ()
 
 
+METHOD = "method:"
+"""The prefix of the pseudo-fields of rectified amounts by method: `method:recovered`."""
+
 COLUMNS = (
+    Column("seq", "序号", ("序号",)),
     Column("id", "台账编号", ("台账编号", "台账问题编号", "id")),
-    Column("audit_no", "问题编号", ("问题编号", "审计问题编号", "序号", "编号", "audit_no")),
+    Column("audit_no", "问题编号", ("问题编号", "审计问题编号", "编号", "audit_no")),
     Column("title", "问题摘要", ("问题摘要", "问题标题", "问题名称", "title")),
     Column(
         "description",
@@ -49,12 +56,35 @@ COLUMNS = (
         "已整改金额（万元）",
         ("已整改金额（万元）", "问题整改金额（万元）", "已整改金额", "整改金额（万元）", "rectified_amount"),
     ),
+    *(
+        Column(
+            f"{METHOD}{m.value}",
+            f"其中：{m.zh}（万元）",
+            (
+                f"其中：{m.zh}（万元）",
+                f"其中：{m.zh}",
+                *((m.zh, *m.aliases) if m is not RectifyMethod.other else ()),
+            ),
+        )
+        for m in RectifyMethod
+    ),
     Column("measures", "整改措施", ("整改措施", "已采取的整改措施", "整改情况", "measures")),
     Column(
         "rules_count", "制定完善制度（项）", ("制定完善制度（项）", "制定完善规章制度（项）", "rules_count")
     ),
     Column(
-        "accountable", "追责问责（人）", ("追责问责（人）", "追责问责人数", "处理处分（人）", "accountable")
+        "accountable",
+        "追责问责（人次）",
+        (
+            "追责问责（人次）",
+            "追责问责（人）",
+            "追责问责人数",
+            "追责问责人次",
+            "处理处分（人）",
+            "处理处分（人次）",
+            "问责（人次）",
+            "accountable",
+        ),
     ),
     Column("evidence", "佐证材料", ("佐证材料", "整改佐证材料", "佐证资料", "evidence")),
     Column("reason", "未整改到位原因", ("未整改到位原因", "未完成原因", "未完成整改原因", "reason")),
@@ -77,9 +107,34 @@ HEADERS = {normalise(alias): column.field for column in COLUMNS for alias in col
 """Every known header, normalised, to its field."""
 
 
-def match(header: str, mapping: dict[str, str] | None = None) -> str | None:
-    """The field a header stands for: from the mapping file first, then the known headers."""
+RULES_PART = "rules_part"
+"""A 「其中：市级制度」 column: part of the rules made, by level."""
+_RULES_PART = re.compile(r"^其中.*制度(\(项\)|\(个\))?$")
+_AMOUNT_SUFFIX = re.compile(r"(\(万元\)|金额|\(元\))+$")
+
+
+def match(
+    header: str, mapping: Mapping[str, str] | None = None, methods: Mapping[str, str] | None = None
+) -> str | None:
+    """The field a header stands for: from the mapping file first, then the known headers, then
+    a method of rectification named in the ledger's settings (`其中：上缴国库` → `method:recovered`),
+    then a part of the rules by level (`其中：市级制度`)."""
     key = normalise(header)
     if mapping and key in mapping:
         return mapping[key]
-    return HEADERS.get(key)
+    found = HEADERS.get(key)
+    if found is not None:
+        return found
+    if methods:
+        bare = key.removeprefix("其中")
+        for candidate in (bare, _AMOUNT_SUFFIX.sub("", bare)):
+            if candidate in methods:
+                return METHOD + methods[candidate]
+    if _RULES_PART.match(key):
+        return RULES_PART
+    return None
+
+
+def method_names(synonyms: Mapping[str, RectifyMethod]) -> dict[str, str]:
+    """The ledger's words for methods, normalised as headers are, to their codes."""
+    return {normalise(word): method.value for word, method in synonyms.items()}

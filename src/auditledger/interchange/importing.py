@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -16,9 +17,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from auditledger.diagnostics import AuditLedgerError, Diagnostic
+from auditledger.diagnostics import AuditLedgerError, Diagnostic, Severity
 from auditledger.i18n import _, language, pick
-from auditledger.interchange.columns import BY_FIELD, COLUMNS, match
+from auditledger.interchange.columns import BY_FIELD, COLUMNS, METHOD, RULES_PART, match, method_names
 from auditledger.interchange.sheets import Table
 from auditledger.loader import describe_error
 from auditledger.model import (
@@ -36,8 +37,30 @@ from auditledger.model import (
 )
 from auditledger.workflow import changes, with_entry
 
-EDITABLE = tuple(column.field for column in COLUMNS if column.field not in ("id", "done"))
+EDITABLE = tuple(column.field for column in COLUMNS if column.field not in ("seq", "id", "done"))
 """The fields an import sets or updates; `id` only names the problem."""
+UNIT_FIELDS = frozenset(
+    {
+        "status",
+        "done",
+        "completed_on",
+        "rectified_amount",
+        *(name for name in EDITABLE if name.startswith(METHOD)),
+        "measures",
+        "rules_count",
+        RULES_PART,
+        "accountable",
+        "evidence",
+        "reason",
+        "next_steps",
+    }
+)
+"""What a responsible unit reports and may change through `import --update`: its progress.
+Every other field is the audit office's or the committee's, and changes through its command."""
+CHANGED_BY = {"deadline": "auditledger extend {id} --to {value} --reason 理由 --approved-by 批准机关"}
+"""The command that changes a field a unit may not change, where there is one."""
+TOTAL_WORDS = ("合计", "小计", "总计", "共计", "累计")
+NOTE_WORDS = ("备注", "注", "说明", "填表说明", "填报说明")
 
 
 @dataclass
@@ -51,6 +74,10 @@ class Plan:
     """Rows found in the ledger: (problem id, how: AUDIT_NO or CONTENT)."""
     units: list[Unit] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    skipped_rows: list[tuple[str, str]] = field(default_factory=list)
+    """Total and note rows left out: (where, what the row says it is: 合计, 备注…)."""
+    unknown_columns: list[tuple[str, str]] = field(default_factory=list)
+    """Columns no field stands for: (where, header)."""
 
 
 AUDIT_NO = "audit_no"
@@ -75,6 +102,8 @@ class Options:
     create_units: bool = False
     by: str | None = None
     mapping: dict[str, str] | None = None
+    watch: Callable[[Sequence[tuple[int, list[Any]]]], Iterable[tuple[int, list[Any]]]] | None = None
+    """Wraps the rows as they are read (a progress bar on a terminal)."""
 
 
 class _Row:
@@ -83,6 +112,7 @@ class _Row:
     def __init__(self, table: Table, number: int, columns: dict[int, str], values: list[Any]) -> None:
         self.table, self.number = table, number
         self.cells: dict[str, tuple[int, Any]] = {}
+        self.columns = {name: column for column, name in columns.items()}
         for column, name in columns.items():
             value = values[column - 1] if column - 1 < len(values) else None
             if isinstance(value, str):
@@ -91,20 +121,32 @@ class _Row:
                 self.cells[name] = (column, value)
 
     def place(self, name: str) -> str:
-        column = self.cells[name][0] if name in self.cells else 1
+        column = self.cells[name][0] if name in self.cells else self.columns.get(name, 1)
         return self.table.place(self.number, column)
 
 
 def plan(ledger: Ledger, table: Table, options: Options) -> Plan:
     """Read every row; collect every bad cell; match rows to problems already in the ledger."""
     result = Plan()
-    columns = {col: name for col, header in table.headers if (name := match(header, options.mapping))}
+    methods = method_names(ledger.settings.method_synonyms)
+    columns: dict[int, str] = {}
+    for col, header in table.headers:
+        name = match(header, options.mapping, methods)
+        if name is None:
+            result.unknown_columns.append((table.place(table.header_row, col), header))
+        else:
+            columns[col] = f"{RULES_PART}:{col}" if name == RULES_PART else name
+    if "audit_no" not in columns.values():  # 序号 numbers the problems when nothing else does
+        columns = {col: "audit_no" if name == "seq" else name for col, name in columns.items()}
+    columns = {col: name for col, name in columns.items() if name != "seq"}
     if "title" not in columns.values() and not options.update:
         result.diagnostics.append(
             _at(table, table.header_row, 1, _("no 问题摘要 (title) column"), _("map one with --mapping"))
         )
         return result
     units = _UnitIndex(ledger, options.create_units)
+    reader = _Reader(units, ledger.settings.status_synonyms)
+    present = set(columns.values())
     year_problems = [p for p in ledger.problems if p.year == options.year]
     by_audit_no = {p.audit_no: p for p in year_problems if p.audit_no}
     by_content: dict[tuple[str, str, Decimal], list[Problem]] = defaultdict(list)
@@ -112,9 +154,14 @@ def plan(ledger: Ledger, table: Table, options: Options) -> Plan:
         by_content[content_key(known.unit, known.title, known.amount)].append(known)
     next_number = _next_number(ledger, options.year)
     seen: dict[str, int] = {}
-    for number, values in table.rows:
+    for number, values in options.watch(table.rows) if options.watch else table.rows:
+        skipped = _total_or_note(values)
+        if skipped:
+            if not table.baseline:  # an exported workbook's own 合计 row goes without saying
+                result.skipped_rows.append((table.place(number, 1), skipped))
+            continue
         row = _Row(table, number, columns, values)
-        fields, errors = _read_cells(row, units)
+        fields, errors = _read_cells(row, reader)
         result.diagnostics += errors
         if errors:
             continue
@@ -161,7 +208,7 @@ def plan(ledger: Ledger, table: Table, options: Options) -> Plan:
                 result.unchanged.append(existing.id)
                 result.matched.append((existing.id, how))
                 continue
-            updated = _update(row, existing, fields, table, options, result)
+            updated = _update(row, existing, fields, table, options, result, present)
             if updated is None:
                 result.unchanged.append(existing.id)
             else:
@@ -177,6 +224,19 @@ def plan(ledger: Ledger, table: Table, options: Options) -> Plan:
     return result
 
 
+def _total_or_note(values: list[Any]) -> str | None:
+    """What a row is when it is no problem: a total (合计, 小计…) or a note (备注：…), by its
+    first filled cell; None for a row of a problem."""
+    first = next((v for v in values if v not in (None, "")), None)
+    if not isinstance(first, str):
+        return None
+    text = re.sub(r"\s", "", unicodedata.normalize("NFKC", first))
+    for word in (*TOTAL_WORDS, *NOTE_WORDS):
+        if text == word or text.startswith((word + ":", word + "(")):
+            return word
+    return None
+
+
 # --- cells -------------------------------------------------------------------------------
 
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
@@ -185,19 +245,50 @@ _NO = {"否", "未完成", "n", "no", "false", "0", "×"}
 _SPLIT_UNITS = re.compile(r"[、,，;；/\n]+")
 
 
-def _read_cells(row: _Row, units: _UnitIndex) -> tuple[dict[str, Any], list[Diagnostic]]:
+class _Reader:
+    """What reading a cell needs of the ledger: its units and the words units use for a status."""
+
+    def __init__(self, units: _UnitIndex, statuses: dict[str, Status]) -> None:
+        self.units = units
+        self.statuses = {_fold(word): status for word, status in statuses.items()}
+
+    def status(self, value: Any) -> Status:
+        found = self.statuses.get(_fold(str(value)))
+        return found if found is not None else _choice(Status, value)  # type: ignore[return-value]
+
+
+def _header(row: _Row, name: str) -> str:
+    """The column's header as the sheet has it, else as exports write it."""
+    if name in row.cells:
+        column = row.cells[name][0]
+        for col, header in row.table.headers:
+            if col == column:
+                return header
+    return BY_FIELD[name].header if name in BY_FIELD else name
+
+
+def _read_cells(row: _Row, reader: _Reader) -> tuple[dict[str, Any], list[Diagnostic]]:
     fields: dict[str, Any] = {}
     errors: list[Diagnostic] = []
     for name, (_column, value) in row.cells.items():
         try:
-            parsed = _parse(name, value, row, units)
+            parsed = _parse(
+                name.partition(":")[0] if name.startswith(RULES_PART) else name, value, row, reader
+            )
         except ValueError as exc:
             bad = exc if isinstance(exc, _BadCell) else _BadCell(str(exc), "")
-            message = _("{column}: {message}").format(column=BY_FIELD[name].header, message=bad.message)
+            message = _("{column}: {message}").format(column=_header(row, name), message=bad.message)
             errors.append(_cell(row, name, message, bad.hint))
             continue
-        if parsed is not None:
+        if parsed is None:
+            continue
+        if name.startswith(RULES_PART):  # the parts by level add up to the rules made
+            fields[RULES_PART] = fields.get(RULES_PART, 0) + parsed
+        else:
             fields[name] = parsed
+    if RULES_PART in fields:
+        parts = fields.pop(RULES_PART)
+        fields.setdefault("rules_count", parts)
     return fields, errors
 
 
@@ -221,17 +312,18 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _parse(name: str, value: Any, row: _Row, units: _UnitIndex) -> Any:
+def _parse(name: str, value: Any, row: _Row, reader: _Reader) -> Any:
+    units = reader.units
     if name in ("deadline", "completed_on"):
         return _date(value)
-    if name in ("amount", "rectified_amount"):
+    if name in ("amount", "rectified_amount") or name.startswith(METHOD):
         return _amount(value)
-    if name in ("rules_count", "accountable"):
+    if name in ("rules_count", "accountable", RULES_PART):
         return _count(value)
     if name == "type":
         return _choice(RectificationType, value)
     if name == "status":
-        return _choice(Status, value)
+        return reader.status(value)
     if name in ("done", "prominent", "systemic"):
         text = str(value).strip().lower()
         if text in _YES:
@@ -303,7 +395,8 @@ def _amount(value: Any) -> Decimal:
 
 
 def _count(value: Any) -> int:
-    text = unicodedata.normalize("NFKC", str(value)).strip().removesuffix("项").removesuffix("人")
+    text = unicodedata.normalize("NFKC", str(value)).strip().removesuffix("项").removesuffix("次")
+    text = text.removesuffix("人").removesuffix("个")
     try:
         number = Decimal(text)
     except InvalidOperation:
@@ -328,25 +421,50 @@ def _choice(cls: type[Choice], value: Any) -> Choice:
 
 
 class _UnitIndex:
-    """Units found by id, by name, or by name without the jurisdiction's; unknown names
-    collected, or created as units when asked."""
+    """Units found by id, by name, by an alias of units.yaml, or by name without the
+    jurisdiction's (示例市财政局: 财政局, 市财政局); unknown names collected with the closest
+    known name, or created as units when asked and when no known unit is close."""
 
     def __init__(self, ledger: Ledger, create: bool) -> None:
         self.ledger, self.create = ledger, create
         self.names: dict[str, str] = {}
-        for unit in ledger.units.values():
-            for key in (unit.id, unit.name, ledger.unit_short_name(unit.id)):
-                self.names.setdefault(_fold(key), unit.id)
+        place = ledger.settings.jurisdiction or ""
+        level = place[-1:] if place[-1:] in ("省", "市", "县", "区", "州", "旗") else ""
+        for unit in sorted(ledger.units.values(), key=lambda u: u.id):
+            short = unit.name.removeprefix(place) if place and unit.name != place else unit.name
+            for key in (
+                unit.id,
+                unit.name,
+                short,
+                level + short if short != unit.name else "",
+                *unit.aliases,
+            ):
+                if key:
+                    self.names.setdefault(_fold(key), unit.id)
         self.unknown: dict[str, list[str]] = defaultdict(list)
+        self.close: dict[str, str] = {}
         self.created: list[Unit] = []
         self.taken = set(ledger.units)
+
+    def nearest(self, name: str) -> str | None:
+        """The known unit a name most likely means, by its name or one of its other names."""
+        import difflib
+
+        found = difflib.get_close_matches(_fold(name), list(self.names), n=1, cutoff=0.75)
+        return self.names[found[0]] if found else None
 
     def find(self, name: str, place: str) -> str:
         key = _fold(name)
         if key in self.names:
             return self.names[key]
-        if not self.create:
+        if name in self.unknown:  # its nearest name looked for once
             self.unknown[name].append(place)
+            return "unknown"
+        near = self.nearest(name)
+        if not self.create or (near is not None and near in self.ledger.units):
+            self.unknown[name].append(place)
+            if near is not None:
+                self.close[name] = near
             return "unknown"
         ident = next(f"u{n:03d}" for n in range(1, 10_000) if f"u{n:03d}" not in self.taken)
         self.taken.add(ident)
@@ -364,7 +482,12 @@ class _UnitIndex:
                 _("unit '{name}' is not in units.yaml ({count} rows, first at {place})").format(
                     name=name, count=len(places), place=places[0]
                 ),
-                _("add it with `auditledger add-unit ID --name 名称`, or pass --create-units"),
+                _(
+                    "did you mean {id} {known}? Add '{name}' to its aliases in units.yaml, "
+                    "or write its name as units.yaml has it"
+                ).format(id=self.close[name], known=self.ledger.unit_name(self.close[name]), name=name)
+                if name in self.close
+                else _("add it with `auditledger add-unit ID --name 名称`, or pass --create-units"),
             )
             for name, places in sorted(self.unknown.items())
         ]
@@ -390,7 +513,16 @@ class _TooLittle(ValueError):
         self.already = already
 
 
-def _too_little(row: _Row, exc: _TooLittle) -> Diagnostic:
+def _too_little(row: _Row, exc: _TooLittle | _NotTheSum) -> Diagnostic:
+    if isinstance(exc, _NotTheSum):
+        return _cell(
+            row,
+            "rectified_amount",
+            _("已整改金额 {total} is not the sum of its amounts by method ({parts})").format(
+                total=exc.total, parts=exc.parts
+            ),
+            _("correct the total or the amounts by method"),
+        )
     return _cell(
         row,
         "rectified_amount",
@@ -401,20 +533,43 @@ def _too_little(row: _Row, exc: _TooLittle) -> Diagnostic:
     )
 
 
+class _NotTheSum(ValueError):
+    """A rectified total other than the sum of the amounts by method in the same row."""
+
+    def __init__(self, total: Decimal, parts: Decimal) -> None:
+        super().__init__(total)
+        self.total, self.parts = total, parts
+
+
 def _model_fields(fields: dict[str, Any], base: Problem | None, on: date) -> dict[str, Any]:
-    """Row values as Problem fields: 是/否 and the rectified total folded in."""
+    """Row values as Problem fields: 是/否, the amounts by method and the rectified total folded
+    in. A total beside amounts by method is their sum, or more when the row has no 其他 (the
+    rest is rectified otherwise); a total alone changes 其他."""
     data = dict(fields)
     done = data.pop("done", None)
     if done is not None and "status" not in data:
         data["status"] = Status.rectified if done else Status.in_progress
     status = data.get("status", base.status if base else Status.not_started)
-    if "rectified_amount" in data:
-        total = data.pop("rectified_amount")
+    by_method = {
+        RectifyMethod.parse(name.removeprefix(METHOD)): data.pop(name)
+        for name in list(data)
+        if name.startswith(METHOD)
+    }
+    total = data.pop("rectified_amount", None)
+    if by_method:
+        rectified = {**(base.rectified if base else {}), **by_method}
+        parts = sum(rectified.values(), Decimal(0))
+        if total is not None and total != parts:
+            if total < parts or RectifyMethod.other in by_method:
+                raise _NotTheSum(total, parts)
+            rectified[RectifyMethod.other] = rectified.get(RectifyMethod.other, Decimal(0)) + total - parts
+        data["rectified"] = {m: v for m, v in rectified.items() if v}
+    elif total is not None:
         others = {m: v for m, v in (base.rectified if base else {}).items() if m is not RectifyMethod.other}
         rest = total - sum(others.values(), Decimal(0))
         if rest < 0:
             raise _TooLittle(sum(others.values(), Decimal(0)))
-        data["rectified"] = {**others, RectifyMethod.other: rest} if rest or not others else others
+        data["rectified"] = {**others, RectifyMethod.other: rest} if rest else others
     if (
         Status.parse(str(status.value if isinstance(status, Status) else status)).finished
         and not data.get("completed_on")
@@ -427,22 +582,69 @@ def _model_fields(fields: dict[str, Any], base: Problem | None, on: date) -> dic
 def _new(row: _Row, ident: str, fields: dict[str, Any], options: Options, result: Plan) -> Problem | None:
     try:
         data = _model_fields(fields, None, options.on)
-    except _TooLittle as exc:
+    except (_TooLittle, _NotTheSum) as exc:
         result.diagnostics.append(_too_little(row, exc))
         return None
     return _validate(row, {"id": ident, "year": options.year, **data}, result)
 
 
 def _update(
-    row: _Row, existing: Problem, fields: dict[str, Any], table: Table, options: Options, result: Plan
+    row: _Row,
+    existing: Problem,
+    fields: dict[str, Any],
+    table: Table,
+    options: Options,
+    result: Plan,
+    present: set[str],
 ) -> Problem | None:
+    """The problem with the unit's changes of this row, None when there are none or when the row
+    changes what is not the unit's (each such cell a diagnostic)."""
     fields.pop("id", None)
     baseline = table.baseline.get(existing.id, {})
+    derived = {"rectified_amount"} if any(n.startswith(METHOD) for n in present) else set()
+    for name in sorted(present & set(baseline) - set(fields) - {"id"} - derived, key=_order):
+        if _blank(baseline[name]) is not None:  # cleared in the sheet: the ledger keeps it
+            result.diagnostics.append(
+                _cell(
+                    row,
+                    name,
+                    _("{id}: {column} is empty in the sheet; the ledger keeps {value}").format(
+                        id=existing.id, column=_label(name), value=_show(_current(existing, name))
+                    ),
+                    _("an empty cell changes nothing; clear it with `auditledger update` if it must go"),
+                    "cleared-cell",
+                    Severity.warning,
+                )
+            )
+    locked = False
     for name in list(fields):
         current = _current(existing, name)
         if name in baseline and _same(fields[name], baseline[name]):
             del fields[name]  # not changed in the spreadsheet
-        elif name in baseline and not _same(current, baseline[name]) and not _same(current, fields[name]):
+        elif _same(current, fields[name]):
+            del fields[name]
+        elif name not in UNIT_FIELDS:
+            locked = True
+            before = baseline.get(name, current)
+            command = CHANGED_BY.get(name)
+            result.diagnostics.append(
+                _cell(
+                    row,
+                    name,
+                    _(
+                        "{id}: {column} is not the unit's to change (exported: {old}, in the sheet: {new})"
+                    ).format(id=existing.id, column=_label(name), old=_show(before), new=_show(fields[name])),
+                    _("put back {old}; the change is made with `{command}`").format(
+                        old=_show(before), command=command.format(id=existing.id, value=_show(fields[name]))
+                    )
+                    if command
+                    else _(
+                        "put back {old}; the committee changes it in the ledger, not through a returned list"
+                    ).format(old=_show(before)),
+                    "locked-cell",
+                )
+            )
+        elif name in baseline and not _same(current, baseline[name]):
             result.diagnostics.append(
                 _cell(
                     row,
@@ -455,13 +657,11 @@ def _update(
                 )
             )
             return None
-        elif _same(current, fields[name]):
-            del fields[name]
-    if not fields:
+    if not fields or locked:
         return None
     try:
         data = _model_fields(fields, existing, options.on)
-    except _TooLittle as exc:
+    except (_TooLittle, _NotTheSum) as exc:
         result.diagnostics.append(_too_little(row, exc))
         return None
     changed = _validate(row, {**existing.model_dump(), **data}, result)
@@ -479,9 +679,23 @@ def _update(
         return None
 
 
+_ORDER = {name: index for index, name in enumerate(EDITABLE)}
+
+
+def _order(name: str) -> int:
+    return _ORDER.get(name, len(_ORDER))
+
+
+def _label(name: str) -> str:
+    """A field as the messages name it: its header as exports write it."""
+    return BY_FIELD[name].header if name in BY_FIELD else name
+
+
 def _current(problem: Problem, name: str) -> Any:
     if name == "rectified_amount":
         return problem.rectified_amount
+    if name.startswith(METHOD):
+        return problem.rectified.get(RectifyMethod.parse(name.removeprefix(METHOD)))
     if name == "done":
         return problem.status.finished
     if name == "rules_count":
@@ -490,7 +704,12 @@ def _current(problem: Problem, name: str) -> Any:
 
 
 def _same(a: Any, b: Any) -> bool:
-    return bool(plain(a) == plain(b))
+    """Equal as the baseline stores values, nothing (None, an empty text or list) being one."""
+    return bool(_blank(plain(a)) == _blank(plain(b)))
+
+
+def _blank(value: Any) -> Any:
+    return None if value in ("", [], None) else value
 
 
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
@@ -550,8 +769,15 @@ def _validate(row: _Row, data: dict[str, Any], result: Plan) -> Problem | None:
         return None
 
 
-def _cell(row: _Row, name: str, message: str, hint: str, code: str = "import-cell") -> Diagnostic:
-    return Diagnostic(row.table.file, None, None, code, message, hint, cell=row.place(name))
+def _cell(
+    row: _Row,
+    name: str,
+    message: str,
+    hint: str,
+    code: str = "import-cell",
+    severity: Severity = Severity.error,
+) -> Diagnostic:
+    return Diagnostic(row.table.file, None, None, code, message, hint, severity, cell=row.place(name))
 
 
 def _at(table: Table, row: int, column: int, message: str, hint: str) -> Diagnostic:

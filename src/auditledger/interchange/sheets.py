@@ -1,5 +1,6 @@
-"""Reading and writing spreadsheet files: `.xlsx` (openpyxl) and `.csv` (UTF-8 with or without
-BOM, or GB18030). Cells come and go as plain Python values. May import: diagnostics, store,
+"""Reading and writing spreadsheet files: `.xlsx` (openpyxl, written by XlsxWriter), `.xls`,
+`.ods` and `.et` (python-calamine) and `.csv` (UTF-8 with or without BOM, or GB18030). Cells
+come and go as plain Python values. May import: diagnostics, store,
 interchange.columns.
 """
 
@@ -11,7 +12,7 @@ import io
 import json
 import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -28,6 +29,8 @@ LEFT_OUT_SHEET = "未计入记录"
 """A hidden sheet in exported workbooks: the values as exported, to tell edits in the
 spreadsheet from edits made in the ledger since."""
 HEADER_SEARCH_ROWS = 10
+TOTAL_ROW = "合计"
+"""What the first cell of the total row of an exported sheet says (as lists say it)."""
 
 
 @dataclass
@@ -89,6 +92,8 @@ def read_table(
         grid = _read_csv(path, raw)
     elif suffix in (".xlsx", ".xlsm"):
         grid, name, baseline = _read_xlsx(path, sheet, prefer, raw)
+    elif suffix in CALAMINE:
+        grid, name = _read_calamine(path, sheet, prefer, suffix)
     else:
         raise AuditLedgerError(
             _("{path}: cannot import a '{suffix}' file").format(path=path, suffix=suffix),
@@ -285,6 +290,70 @@ def _read_stdin() -> bytes:
     return raw
 
 
+def _choose_sheet(path: Path, sheets: Sequence[str], sheet: str | None, prefer: str | None) -> str:
+    """The sheet to read: the one asked for, else `prefer` when the workbook has it, else the
+    first; never the sheets the tool adds to its exports."""
+    names = [n for n in sheets if n not in (BASELINE_SHEET, LEFT_OUT_SHEET)]
+    if not names:
+        raise AuditLedgerError(
+            _("{path}: the workbook has no sheet to import").format(path=path),
+            hint=_("open and save it again"),
+        )
+    if sheet is None:
+        return prefer if prefer is not None and prefer in names else names[0]
+    if sheet not in names:
+        raise AuditLedgerError(
+            _("--sheet: {path} has no sheet '{sheet}'").format(path=path, sheet=sheet),
+            hint=_("its sheets: {sheets}").format(sheets=listed(names)),
+        )
+    return sheet
+
+
+CALAMINE = (".xls", ".ods", ".et", ".xlsb")
+"""Workbooks read by python-calamine: Excel 97–2003, OpenDocument, WPS and binary Excel."""
+
+
+def _read_calamine(
+    path: Path, sheet: str | None, prefer: str | None, suffix: str
+) -> tuple[list[list[Any]], str]:
+    """The sheet's rows from an .xls, .ods, .et or .xlsb workbook, read by python-calamine from
+    the file's bytes (within the size limit), its dates kept as dates. A WPS .et file is an
+    Excel 97–2003 workbook inside; one calamine cannot read is refused with the way out."""
+    import python_calamine
+
+    raw = _read_bytes(path)
+    try:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(raw))
+        sheet = _choose_sheet(path, book.sheet_names, sheet, prefer)
+        grid = _Grid(path, sheet)
+        for values in book.get_sheet_by_name(sheet).iter_rows():
+            grid.add([_calamine_value(v) for v in values[: MAX_COLUMNS + 1]])
+            if len(grid.rows) > MAX_ROWS:
+                raise _too_big(path, sheet, len(grid.rows), 1, _more_rows())
+    except AuditLedgerError:
+        raise
+    except Exception as exc:  # whatever calamine raises for a file it cannot read
+        raise AuditLedgerError(
+            _("{path}: not a readable {suffix} workbook ({reason})").format(
+                path=path, suffix=suffix, reason=f"{type(exc).__name__}: {str(exc)[:200]}"
+            ),
+            hint=_("open it and save it as .xlsx"),
+        ) from exc
+    return grid.rows, sheet
+
+
+def _calamine_value(value: Any) -> Any:
+    """A cell as openpyxl gives it: empty text as nothing, a date as a datetime at midnight, a
+    whole number as an int."""
+    if value == "":
+        return None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)  # OpenDocument keeps every number as a float
+    return value
+
+
 def _read_xlsx(
     path: Path, sheet: str | None, prefer: str | None, raw: bytes | None = None
 ) -> tuple[list[list[Any]], str, dict[str, Any]]:
@@ -301,19 +370,7 @@ def _read_xlsx(
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             screen = _Screen(path, archive)
             book = openpyxl.load_workbook(io.BytesIO(raw), data_only=True, read_only=True, keep_links=False)
-            names = [n for n in book.sheetnames if n not in (BASELINE_SHEET, LEFT_OUT_SHEET)]
-            if not names:
-                raise AuditLedgerError(
-                    _("{path}: the workbook has no sheet to import").format(path=path),
-                    hint=_("open and save it again"),
-                )
-            if sheet is None:
-                sheet = prefer if prefer is not None and prefer in names else names[0]
-            elif sheet not in names:
-                raise AuditLedgerError(
-                    _("--sheet: {path} has no sheet '{sheet}'").format(path=path, sheet=sheet),
-                    hint=_("its sheets: {sheets}").format(sheets=listed(names)),
-                )
+            sheet = _choose_sheet(path, book.sheetnames, sheet, prefer)
             grid = _Grid(path, sheet)
             screen.sheet(sheet, getattr(book[sheet], "_worksheet_path", None))
             # Without a table of shared strings every text is in its cell, where openpyxl
@@ -620,16 +677,33 @@ class SheetData:
     rows: Iterable[Sequence[Any]]
     key: int | None = None
     """The column that names a row's problem (its id), for a message about the row."""
+    title: str | None = None
+    """A title row above the headers, printed on every page with them."""
+    unlocked: frozenset[int] = frozenset()
+    """Columns a unit fills in: the only cells left unlocked when the sheet is protected."""
+    protect: bool = False
+    """Protected, with no password: only the `unlocked` columns can be edited."""
+    choices: Mapping[int, Sequence[str]] = field(default_factory=dict)
+    """Columns whose cells offer a dropdown of these values."""
+    checks: Mapping[int, str] = field(default_factory=dict)
+    """Columns whose cells take only a `date`, an `amount` or a `count`."""
+    totals: Sequence[int] = ()
+    """Columns summed in a 合计 row below the rows (which a sheet of `title` has)."""
+    row_total: tuple[int, int, int] | None = None
+    """(column, first, last): the column holds the sum of the row's columns first…last."""
 
 
-MIN_WIDTH, MAX_WIDTH = 8, 60
-"""The narrowest and widest column (characters, a CJK character counting two)."""
+MIN_WIDTH, MAX_WIDTH = 8, 40
+"""The narrowest and widest column (characters, a CJK character counting two); a longer text
+wraps within its cell."""
 
 
 def xlsx_bytes(sheets: Sequence[SheetData], baseline: Iterable[tuple[str, dict[str, Any]]]) -> bytes:
     """A workbook: bold frozen header row, columns as wide as their text, dates as dates,
     amounts as numbers, and no cell that a spreadsheet would run as a formula; then the hidden
-    sheet of the values as exported, `baseline`: (problem id, values) in id order.
+    sheet of the values as exported, `baseline`: (problem id, values) in id order. A sheet with a
+    title is made to be printed and filled in: the title above, borders, wrapped text, a 合计
+    row, A4 landscape fitted to the page's width with the title and headers on every page.
 
     Written by XlsxWriter in constant-memory mode: each row goes to a temporary file as soon as
     the next begins, so time and memory grow with the rows and never faster (openpyxl builds a
@@ -665,49 +739,109 @@ def xlsx_bytes(sheets: Sequence[SheetData], baseline: Iterable[tuple[str, dict[s
     return out.getvalue()
 
 
+_NUMBER_FORMATS = {"date": "yyyy-mm-dd", "amount": "#,##0.00", "count": "0"}
+_KINDS: dict[str, dict[str, Any]] = {
+    "header": {"bold": True, "valign": "vcenter"},
+    "title": {"bold": True, "font_size": 14, "align": "center", "valign": "vcenter"},
+    "text": {"valign": "top"},
+    "plain": {},
+}
+
+
 class _Writer:
     """Writes sheets into an XlsxWriter workbook, one format object per kind of cell."""
 
     def __init__(self, book: Any) -> None:
         self.book = book
-        self.date = book.add_format({"num_format": "yyyy-mm-dd"})
-        self.amount = book.add_format({"num_format": "#,##0.00"})
-        self.formats: dict[tuple[str, bool, bool], Any] = {}
-        # header: bold, centred, wrapped; text: at the top, wrapped when it has lines; plain
-        # (the hidden sheet): as it is. quote: the prefix that keeps a spreadsheet from
-        # reading a text that starts with = + - @ as a formula when the cell is edited.
-        kinds: dict[str, dict[str, Any]] = {
-            "header": {"bold": True, "valign": "vcenter"},
-            "text": {"valign": "top"},
-            "plain": {},
-        }
-        for kind, base in kinds.items():
-            for wrap in (False, True):
-                for quote in (False, True):
-                    properties = dict(base)
-                    if wrap:
-                        properties["text_wrap"] = True
-                    if quote:
-                        properties["quote_prefix"] = True
-                    self.formats[kind, wrap, quote] = book.add_format(properties)
+        self.cache: dict[tuple[Any, ...], Any] = {}
+
+    def format(
+        self,
+        kind: str,
+        wrap: bool = False,
+        quote: bool = False,
+        number: str | None = None,
+        framed: bool = False,
+        locked: bool = True,
+    ) -> Any:
+        """The format of a kind of cell, made once. header: bold, centred; text: at the top;
+        title: large and bold; plain (the hidden sheet): as it is. quote: the prefix that keeps
+        a spreadsheet from reading a text that starts with = + - @ as a formula when the cell
+        is edited. framed: with borders, for print. locked: not editable once protected."""
+        key = (kind, wrap, quote, number, framed, locked)
+        found = self.cache.get(key)
+        if found is None:
+            properties: dict[str, Any] = dict(_KINDS[kind])
+            if kind == "header" and framed:
+                properties.update(align="center", bg_color="#F2F2F2")
+            if wrap:
+                properties["text_wrap"] = True
+            if quote:
+                properties["quote_prefix"] = True
+            if number:
+                properties["num_format"] = _NUMBER_FORMATS[number]
+            if framed:
+                properties["border"] = 1
+            if not locked:
+                properties["locked"] = False
+                properties["bg_color"] = "#FFF9E0"  # the cells to fill in, shown as such
+            found = self.cache[key] = self.book.add_format(properties)
+        return found
 
     def sheet(self, data: SheetData) -> None:
         sheet = self.book.add_worksheet(data.name)
+        framed = data.title is not None
+        top = 1 if framed else 0
         widths = [_width(header) for header in data.headers]
+        if data.title is not None:
+            last = max(len(data.headers) - 1, 0)
+            if last:
+                sheet.merge_range(0, 0, 0, last, data.title, self.format("title"))
+            else:
+                sheet.write_string(0, 0, data.title, self.format("title"))
+            sheet.set_row(0, 30)
         for column, header in enumerate(data.headers):
-            self.text(sheet, data, 0, column, header, "header")
-        # the loop runs for every cell of a large export: names bound once, no call that
-        # can be spared (XlsxWriter's own cost per cell is the most of it)
-        write_string, write_number = sheet.write_string, sheet.write_number
-        formats, date_format, amount_format = self.formats, self.date, self.amount
-        for row, values in enumerate(data.rows, start=1):
+            self.text(sheet, data, top, column, header, "header", framed=framed)
+        columns = range(len(data.headers))
+        unlocked = [column in data.unlocked for column in columns]
+        numbers = [data.checks.get(column) for column in columns]
+        # one format per column and kind of value, looked up once: the loop below runs for
+        # every cell of a large export (XlsxWriter's own cost per cell is the most of it)
+        text_formats = [
+            {
+                (wrap, quote): self.format("text", wrap or framed, quote, None, framed, not unlocked[c])
+                for wrap in (False, True)
+                for quote in (False, True)
+            }
+            for c in columns
+        ]
+        date_formats = [self.format("text", False, False, "date", framed, not unlocked[c]) for c in columns]
+        amount_formats = [
+            self.format("text", False, False, numbers[c] or "amount", framed, not unlocked[c])
+            for c in columns
+        ]
+        blank_formats = [
+            self.format("text", framed, False, numbers[c], framed, not unlocked[c]) if framed else None
+            for c in columns
+        ]
+        sums = {column: Decimal(0) for column in data.totals}
+        write_string, write_number, write_blank = sheet.write_string, sheet.write_number, sheet.write_blank
+        row = top
+        for row, values in enumerate(data.rows, start=top + 1):
             for column, value in enumerate(values):
+                if column in sums and isinstance(value, Decimal | int) and not isinstance(value, bool):
+                    sums[column] += value
+                if data.row_total is not None and column == data.row_total[0]:
+                    self.row_total(sheet, data, row, value, amount_formats[column])
+                    continue
                 if value is None:
+                    if framed:
+                        write_blank(row, column, None, blank_formats[column])
                     continue
                 if isinstance(value, str):
                     text = value
                 elif isinstance(value, date):
-                    sheet.write_datetime(row, column, value, date_format)
+                    sheet.write_datetime(row, column, value, date_formats[column])
                     if widths[column] < 10:
                         widths[column] = 10
                     continue
@@ -718,9 +852,12 @@ class _Writer:
                     if isinstance(shown, bool):
                         sheet.write_boolean(row, column, shown)
                     elif isinstance(shown, int | float):
-                        write_number(
-                            row, column, shown, amount_format if isinstance(value, Decimal) else None
+                        number_format = (
+                            amount_formats[column]
+                            if isinstance(value, Decimal) or numbers[column]
+                            else (blank_formats[column])
                         )
+                        write_number(row, column, shown, number_format)
                     if not isinstance(shown, str):
                         widths[column] = max(widths[column], len(str(shown)))
                         continue
@@ -728,16 +865,92 @@ class _Writer:
                 # a text cell, as text whatever it starts with
                 if len(text) > MAX_CELL_CHARS // 2:
                     self.check_length(data, row, column, text, values)
-                style = formats["text", "\n" in text, text.startswith(FORMULA_START)]
+                style = text_formats[column]["\n" in text, text.startswith(FORMULA_START)]
                 if text.startswith("<r>") and text.endswith("</r>"):
                     text = _not_rich(text)
                 write_string(row, column, text, style)
                 # a text is at most twice as wide as it is long: most cells need no count
                 if widths[column] < MAX_WIDTH and 2 * len(text) > widths[column]:
                     widths[column] = max(widths[column], _width(value))
+        if framed:
+            self.total_row(sheet, data, top, row, sums)
         for column, width in enumerate(widths):
             sheet.set_column(column, column, min(max(width + 2, MIN_WIDTH), MAX_WIDTH))
-        sheet.freeze_panes(1, 0)
+        sheet.freeze_panes(top + 1, 0)
+        if framed:
+            self.print_setup(sheet, data, top, row)
+
+    def row_total(self, sheet: Any, data: SheetData, row: int, value: Any, style: Any) -> None:
+        """The row's total as the sum of its parts, kept up to date as the unit types."""
+        assert data.row_total is not None
+        _column, first, last = data.row_total
+        formula = f"=SUM({column_letter(first + 1)}{row + 1}:{column_letter(last + 1)}{row + 1})"
+        shown = _cell_value(value) if value is not None else 0
+        sheet.write_formula(row, data.row_total[0], formula, style, shown)
+
+    def total_row(self, sheet: Any, data: SheetData, top: int, last: int, sums: dict[int, Decimal]) -> None:
+        """合计: the count of problems and the sum of every amount column, as formulas."""
+        row = last + 1
+        label = self.format("header", framed=True)
+        for column in range(len(data.headers)):
+            if column in sums:
+                letter = column_letter(column + 1)
+                formula = f"=SUM({letter}{top + 2}:{letter}{last + 1})" if last > top else "=0"
+                style = self.format("header", number=data.checks.get(column) or "amount", framed=True)
+                sheet.write_formula(row, column, formula, style, _cell_value(sums[column]))
+            elif column == 0:
+                sheet.write_string(row, 0, TOTAL_ROW, label)
+            else:
+                sheet.write_blank(row, column, None, label)
+
+    def print_setup(self, sheet: Any, data: SheetData, top: int, last: int) -> None:
+        """A4 landscape, fitted to the page's width, the title and headers on every page,
+        the pages numbered; protected (with no password) when the sheet is to be filled in."""
+        sheet.set_paper(9)
+        sheet.set_landscape()
+        sheet.fit_to_pages(1, 0)
+        sheet.repeat_rows(0, top)
+        sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+        sheet.set_footer("&C" + _("page &P of &N"))
+        sheet.print_area(0, 0, last + 1, len(data.headers) - 1)
+        end = last + 200  # room for rows a unit inserts when it sorts or copies
+        for column, values in data.choices.items():
+            sheet.data_validation(
+                top + 1,
+                column,
+                end,
+                column,
+                {
+                    "validate": "list",
+                    "source": list(values),
+                    "error_title": _("Not a value of the list"),
+                    "error_message": _("choose one of the values of the list"),
+                },
+            )
+        for column, kind in data.checks.items():
+            if column not in data.unlocked:
+                continue
+            check: dict[str, Any] = {
+                "date": {"validate": "date", "criteria": ">=", "value": date(1990, 1, 1)},
+                "amount": {"validate": "decimal", "criteria": ">=", "value": 0},
+                "count": {"validate": "integer", "criteria": ">=", "value": 0},
+            }[kind]
+            check["error_message"] = {
+                "date": _("write a date such as 2024-06-30"),
+                "amount": _("write an amount in 万元, 0 or more"),
+                "count": _("write a whole number, 0 or more"),
+            }[kind]
+            sheet.data_validation(top + 1, column, end, column, check)
+        if data.protect:
+            sheet.protect(
+                "",
+                {
+                    "format_columns": True,
+                    "format_rows": True,
+                    "select_locked_cells": True,
+                    "select_unlocked_cells": True,
+                },
+            )
 
     def hidden(self, baseline: Iterable[tuple[str, dict[str, Any]]]) -> None:
         import orjson
@@ -753,11 +966,19 @@ class _Writer:
         sheet.hide()
 
     def text(
-        self, sheet: Any, data: SheetData, row: int, column: int, text: str, kind: str, values: Any = ()
+        self,
+        sheet: Any,
+        data: SheetData,
+        row: int,
+        column: int,
+        text: str,
+        kind: str,
+        values: Any = (),
+        framed: bool = False,
     ) -> None:
         """A text cell, as text whatever it starts with (`kind`: header or plain)."""
         self.check_length(data, row, column, text, values)
-        style = self.formats[kind, kind == "header", text.startswith(FORMULA_START)]
+        style = self.format(kind, kind == "header", text.startswith(FORMULA_START), framed=framed)
         if text.startswith("<r>") and text.endswith("</r>"):
             text = _not_rich(text)
         sheet.write_string(row, column, text, style)
