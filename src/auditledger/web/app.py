@@ -761,7 +761,8 @@ def spreadsheet(view: View) -> Response:
     problems = [p for p in ledger.problems if p.year == year]
     if not problems:
         raise Missing(_("no problems of {year} to export").format(year=year))
-    data = xlsx_bytes(exporting.workbook_sheets(ledger, problems), exporting.baseline(ledger, problems))
+    sheets = exporting.workbook_sheets(ledger, problems, year, view.day)
+    data = xlsx_bytes(sheets, exporting.baseline(ledger, problems))
     media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return _download(data, media, f"{year}.xlsx", "1")
 
