@@ -48,6 +48,8 @@ class ReportKind(str, Enum):
     cases = "cases"
     budget_review = "budget-review"
     assets = "assets"
+    supervision = "supervision"
+    notice = "notice"
 
 
 @command("report")
@@ -59,11 +61,14 @@ def report(
             help="rectification: the rectification report (整改情况报告); unit: one unit's "
             "responsibility list (整改责任清单, with --unit); plan-status: a one-page status for a "
             "hearing; cases: the typical-case analysis (典型案例); budget-review: open and recurring "
-            "problems by budget department; assets: state-owned assets (国有资产)."
+            "problems by budget department; assets: state-owned assets (国有资产); supervision: "
+            "the committee's report on its tracking supervision (跟踪监督); notice: the reminder "
+            "(整改督办通知) to one unit with --unit, else to every unit that owes something."
         ),
     ] = ReportKind.rectification,
     unit: Annotated[
-        str | None, typer.Option(help="The unit, its id or name (czj, 财政局), for --kind unit.")
+        str | None,
+        typer.Option(help="The unit, its id or name (czj, 财政局), for --kind unit or --kind notice."),
     ] = None,
     output_format: Annotated[
         ReportFormat, typer.Option("--format", help="md, html or json (the report's data).")
@@ -128,8 +133,16 @@ def report(
         | reports.CasesReport
         | reports.BudgetReview
         | reports.AssetsReport
+        | reports.SupervisionReport
+        | reports.NoticeReport
     )
-    if kind is ReportKind.cases:
+    if kind is ReportKind.supervision:
+        data = reports.supervision(ledger, year, provenance)
+    elif kind is ReportKind.notice:
+        from auditledger.queries import unit_id
+
+        data = reports.notice(ledger, year, provenance, unit_id(ledger, unit) if unit else None)
+    elif kind is ReportKind.cases:
         data = reports.cases(ledger, year, provenance)
     elif kind is ReportKind.budget_review:
         data = reports.budget_review(ledger, year, provenance)
