@@ -318,7 +318,8 @@ class Address:
     salutation: str
     entrusted_by: str
     meeting: str | None
-    """The byline's meeting, e.g. 在示例市人民代表大会常务委员会会议上; its date comes first."""
+    """The byline's meeting as written in `_year.yaml`, e.g. 在示例市第十七届人民代表大会常务委员会
+    第二十五次会议上; its date comes first. None: the template says the standing committee's meeting."""
     heard_on: date | None
     reporter: str | None
     deployment: list[str]
@@ -601,8 +602,6 @@ def address(ledger: Ledger, meta: YearMeta | None) -> Address:
     settings = ledger.settings
     heard_on = report.heard_on if report else None
     meeting = report.meeting if report and report.meeting else None
-    if meeting is None and heard_on is not None:
-        meeting = f"在{settings.jurisdiction or ''}人民代表大会常务委员会会议上"
     return Address(
         salutation=(report.salutation if report and report.salutation else settings.salutation),
         entrusted_by=(report.entrusted_by if report and report.entrusted_by else settings.government_name),
