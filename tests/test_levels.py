@@ -160,7 +160,7 @@ def test_rollup_figures_equal_independent_sums(sample: CLI) -> None:
     html = sample("rollup", "--year", "2025", "--as-of", "2026-11-24", "--format", "html").stdout
     assert "<td>东山区</td>" in html
     md = sample("report", "--year", "2025", "--as-of", "2026-11-24", "--with-lower").stdout
-    assert "上下联动监督情况" in md and "| 东山区 | 3 |" in md
+    assert "下级政府整改情况" in md and "| 东山区 | 3 |" in md
 
 
 def test_budget_review_lists_open_and_recurring_problems_by_budget_department(sample: CLI) -> None:
@@ -182,14 +182,21 @@ def test_budget_review_lists_open_and_recurring_problems_by_budget_department(sa
 def test_assets_report_covers_the_asset_categories(sample: CLI) -> None:
     md = sample("report", "--year", "2024", "--kind", "assets", "--as-of", "2026-11-24").stdout
     headings = [line for line in md.splitlines() if line.startswith("## ")]
-    assert headings == ["## 一、国有企业资产", "## 二、行政事业性国有资产", "## 三、自然资源资产"]
+    assert headings == [
+        "## 一、国有企业资产",
+        "## 二、行政事业性国有资产",
+        "## 三、自然资源资产",
+        "## 四、以前年度尚未完成整改的国有资产问题",
+    ]
     problems = [p for p in raw_problems(sample.root, 2024) if p.get("category") == "国有企业资产"]
     accountable = sum(int(p.get("accountable") or 0) for p in problems)  # type: ignore[call-overload]
     assert f"追责问责{accountable}人。" in md.split("## 一、国有企业资产")[1].split("## 二")[0]
+    earlier = md.split("## 四、")[1]
+    assert "| 2023-010 |" in earlier and "| 2023-011 |" in earlier and "| 2024-" not in earlier
     en = sample(
         "report", "--year", "2024", "--kind", "assets", "--as-of", "2026-11-24", "--lang", "en"
     ).stdout
-    assert "People held accountable" in en
+    assert "held accountable" in en
 
 
 def test_deputies_who_took_part_are_listed_and_hidden_in_public(small: CLI) -> None:
@@ -223,9 +230,13 @@ def test_deputies_who_took_part_are_listed_and_hidden_in_public(small: CLI) -> N
             "x",
         ).stderr
     )
-    md = small("report", "--year", "2023", "--as-of", "2024-12-31").stdout
+    md = small("report", "--year", "2023", "--kind", "supervision", "--as-of", "2024-12-31").stdout
     assert "| 刘芳 | 专业领域代表 | 1 | 2023-001 |" in md and "| 王建国 | 联系代表 | 1 | 2023-001 |" in md
-    public = small("report", "--year", "2023", "--as-of", "2024-12-31", "--public").stdout
+    government = small("report", "--year", "2023", "--as-of", "2024-12-31").stdout
+    assert "王建国" not in government  # the government's report carries no committee matter
+    public = small(
+        "report", "--year", "2023", "--kind", "supervision", "--as-of", "2024-12-31", "--public"
+    ).stdout
     assert (
         "王建国" not in public and "刘芳" not in public and "| 人大代表 | 联系代表 | 1 | 2023-001 |" in public
     )

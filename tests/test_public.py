@@ -214,8 +214,9 @@ def test_the_history_of_a_year_s_records_names_nobody_in_public(
     assert cli("check").exit_code == 0, cli("check").stdout
     templates = tmp_path / "tpl"
     templates.mkdir()
-    (templates / "rectification.md.j2").write_text(TEMPLATE, encoding="utf-8")
-    args = ["report", "--year", "2023", "--as-of", "2024-12-31", "--templates", str(templates)]
+    (templates / "supervision.md.j2").write_text(TEMPLATE, encoding="utf-8")
+    args = ["report", "--year", "2023", "--kind", "supervision", "--as-of", "2024-12-31"]
+    args += ["--templates", str(templates)]
     internal = cli(*args)
     assert internal.exit_code == 0, internal.stderr
     assert internal.stdout.count("周经办") == 4  # the test can fail: each record shows its history

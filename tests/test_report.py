@@ -77,12 +77,22 @@ def test_the_same_ledger_and_date_give_the_same_bytes(sample: CLI, tmp_path: Pat
 
 
 def test_output_states_the_cut_off_and_provenance(golden_ledger: CLI) -> None:
+    """The cut-off is in the text; the provenance is a comment (Markdown) or <meta> tags (HTML),
+    never printed in the body."""
     run = golden_ledger("report", "--year", "2023", "--as-of", AS_OF)
     footer = run.lines[-1]
-    assert "数据截至2024年11月30日" in run.stdout
+    assert "截至2024年11月30日" in run.stdout
+    assert footer.startswith("<!-- ") and footer.endswith(" -->")
     assert re.search(r"auditledger \d+\.\d+\.\d+", footer)
-    assert re.search(r"sha256:[0-9a-f]{64}", footer)
+    assert re.search(r"as-of 2024-11-30 · sha256:[0-9a-f]{64}", footer)
     assert "git" not in footer  # the copy is outside any repository
+    assert run.stdout.count("sha256:") == 1
+    html = golden_ledger("report", "--year", "2023", "--as-of", AS_OF, "--format", "html").stdout
+    head, body = html.split("<body>")
+    assert '<meta name="auditledger:as-of" content="2024-11-30">' in head
+    assert re.search(r'<meta name="auditledger:digest" content="sha256:[0-9a-f]{64}">', head)
+    assert '<meta name="auditledger:kind" content="rectification">' in head
+    assert "sha256" not in body and "auditledger" not in body
 
 
 def test_provenance_names_the_data_not_the_commit(golden_ledger: CLI) -> None:
@@ -102,7 +112,7 @@ def test_provenance_names_the_data_not_the_commit(golden_ledger: CLI) -> None:
     assert golden_ledger("report", "--year", "2023", "--as-of", AS_OF).stdout == outside
     path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: 新", 1), encoding="utf-8")
     changed = golden_ledger("report", "--year", "2023", "--as-of", AS_OF).stdout.splitlines()[-1]
-    assert "台账数据 sha256:" in changed and changed != outside.splitlines()[-1]
+    assert "sha256:" in changed and changed != outside.splitlines()[-1]
 
 
 # --- the figures, against sums computed here from the raw files ---------------------------
@@ -112,18 +122,14 @@ def dec(value: object) -> Decimal:
     return Decimal(str(value))
 
 
-def cells(markdown: str, first: str) -> list[str]:
-    """The cells of the table row that starts with `first`."""
-    row = next(line for line in markdown.splitlines() if line.startswith(f"| {first} |"))
-    return [cell.strip() for cell in row.strip("|").split("|")]
-
-
 def number(text: str) -> Decimal:
     return Decimal(text.replace(",", "").rstrip("%"))
 
 
 @pytest.mark.parametrize("year", [2023, 2024, 2025])
 def test_overall_figures_equal_independent_sums(sample: CLI, year: int) -> None:
+    """The headline sentence of 一 and the total of 附件2 against sums of the raw files;
+    percentages cut off to whole numbers (the default `figures` setting)."""
     as_of = "2099-12-31"  # after every completion date: done means finished
     problems = raw_problems(sample.root, year)
     run = sample("report", "--year", str(year), "--as-of", as_of)
@@ -131,23 +137,23 @@ def test_overall_figures_equal_independent_sums(sample: CLI, year: int) -> None:
     md = run.stdout
 
     finished = {"rectified", "closed"}
-    labels = {"immediate": "立行立改", "phased": "分阶段整改", "ongoing": "持续整改"}
-    for code, label in labels.items():
-        of_type = [p for p in problems if p["type"] == code]
-        if not of_type:
-            continue
-        done = sum(1 for p in of_type if p.get("status") in finished)
-        row = cells(md, label)
-        assert int(row[1]) == len(of_type) and int(row[2]) == done
-        expected = (Decimal(done * 100) / len(of_type)).quantize(Decimal("0.1"), rounding="ROUND_HALF_UP")
-        assert number(row[3]) == expected
+    done = sum(1 for p in problems if p.get("status") in finished)
+    assert f"审计工作报告反映的{len(problems)}个问题中，已完成整改{done}个" in md
+    immediate = [p for p in problems if p["type"] == "immediate"]
+    if immediate:
+        now = sum(1 for p in immediate if p.get("status") in finished)
+        whole = now * 100 // len(immediate)
+        assert f"立行立改的{len(immediate)}个问题中已完成{now}个，占{whole}%" in md
+    longer = [p for p in problems if p["type"] != "immediate"]
+    if longer:
+        assert f"分阶段和持续整改的{len(longer)}个问题中" in md
 
     amount = sum((dec(p.get("amount", 0)) for p in problems), Decimal(0))
     rectified = sum((dec(v) for p in problems for v in (p.get("rectified") or {}).values()), Decimal(0))
-    totals = cells(md, "合计")  # the first 合计 row: the type table
-    assert int(totals[1]) == len(problems)
-    annex = [line for line in md.splitlines() if line.startswith("| 合计 |")][-1]
-    annex_cells = [c.strip() for c in annex.strip("|").split("|")]
+    annex = [line for line in md.splitlines() if line.startswith("| 合计 |")]
+    assert len(annex) == 1  # the detailed list's total, once
+    annex_cells = [c.strip() for c in annex[0].strip("|").split("|")]
+    assert annex_cells[1] == f"{len(problems)}个问题"
     assert number(annex_cells[-2]) == amount.quantize(Decimal("0.01"))
     assert number(annex_cells[-1]) == rectified.quantize(Decimal("0.01"))
 
@@ -156,15 +162,17 @@ def test_overall_figures_equal_independent_sums(sample: CLI, year: int) -> None:
         for p in problems
     )
     accountable = sum(int(p.get("accountable") or 0) for p in problems)  # type: ignore[call-overload]
-    assert f"推动制定完善制度{rules}项，追责问责{accountable}人。" in md
+    headline = next(line for line in md.splitlines() if "审计工作报告反映的" in line)
+    assert (f"制定完善制度{rules}项" in headline) == (rules > 0)
+    assert (f"追责问责{accountable}人" in headline) == (accountable > 0)
 
 
 def test_done_counts_only_what_was_completed_by_the_as_of_date(golden_ledger: CLI) -> None:
     before = golden_ledger("report", "--year", "2023", "--as-of", "2024-09-01")
     after = golden_ledger("report", "--year", "2023", "--as-of", AS_OF)
     # 2023-001 was completed on 2024-08-20 and 2023-003 on 2024-10-20
-    assert cells(before.stdout, "立行立改")[1:3] == ["2", "1"]
-    assert cells(after.stdout, "立行立改")[1:3] == ["2", "2"]
+    assert "立行立改的2个问题中已完成1个，占50%" in before.stdout
+    assert "立行立改的2个问题中已完成2个，占100%" in after.stdout
 
 
 # --- escaping -----------------------------------------------------------------------------
@@ -266,15 +274,13 @@ def test_templates_option_replaces_one_file_and_keeps_the_others(golden_ledger: 
     folder = tmp_path / "mine"
     folder.mkdir()
     (folder / "_text.j2").write_text(
-        (REPO / "templates" / "_text.j2")
-        .read_text(encoding="utf-8")
-        .replace("常委会确定的突出问题", "本委员会确定的突出问题"),
+        (REPO / "templates" / "_text.j2").read_text(encoding="utf-8").replace("请予审议。", "请审议。"),
         encoding="utf-8",
     )
     run = golden_ledger("report", "--year", "2023", "--as-of", AS_OF, "--templates", str(folder))
     assert run.exit_code == 0, run.stderr
-    assert "本委员会确定的突出问题2个" in run.stdout
-    assert "## 附件2 整改详细清单" in run.stdout  # the rest from the shipped templates
+    assert "的整改情况，请审议。" in run.stdout
+    assert "## 附件2：整改详细清单" in run.stdout  # the rest from the shipped templates
 
 
 def test_ledger_setting_names_a_templates_folder(golden_ledger: CLI) -> None:
@@ -347,7 +353,7 @@ def test_the_templates_setting_reaches_every_rendered_document(sample: CLI) -> N
     (folder / "_text.j2").write_text(
         (REPO / "templates" / "_text.j2")
         .read_text(encoding="utf-8")
-        .replace("本稿由 auditledger", "本委员会用 auditledger"),
+        .replace("auditledger {{ v.version }} ·", "本委员会用 auditledger {{ v.version }} ·"),
         encoding="utf-8",
     )
     (folder / "stats.html.j2").write_text("自定义统计 {{ report.total.problems }}\n", encoding="utf-8")

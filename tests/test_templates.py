@@ -186,15 +186,11 @@ def test_a_templates_option_that_names_no_folder_is_an_error(golden: CLI, tmp_pa
 # --- provenance --------------------------------------------------------------------------
 
 
-def footer(text: str) -> str:
-    return next(line for line in text.splitlines() if "sha256:" in line)
-
-
 def digests(text: str) -> tuple[str, str | None]:
-    """(ledger data digest, own templates digest) named by a document's footer."""
-    line = footer(text)
-    data = re.search(r"台账数据 sha256:([0-9a-f]{64})", line)
-    own = re.search(r"自定义模板 sha256:([0-9a-f]{64})", line)
+    """(ledger data digest, own templates digest) named by a document's provenance (a Markdown
+    comment or HTML <meta> tags)."""
+    data = re.search(r'(?:as-of \S+ · |auditledger:digest" content=")sha256:([0-9a-f]{64})', text)
+    own = re.search(r'templates(?: |" content=")sha256:([0-9a-f]{64})', text)
     assert data
     return data.group(1), own.group(1) if own else None
 
@@ -213,11 +209,9 @@ def test_a_ledger_template_is_part_of_the_provenance(golden: CLI) -> None:
     first = golden("report", "--year", "2023", "--as-of", AS_OF).stdout
     assert digests(first)[0] == data and digests(first)[1] is not None
 
-    (folder / "_text.j2").write_text(
-        text.replace("常委会确定的突出问题", "本委员会确定的突出问题"), encoding="utf-8"
-    )
+    (folder / "_text.j2").write_text(text.replace("请予审议。", "请审议。"), encoding="utf-8")
     second = golden("report", "--year", "2023", "--as-of", AS_OF).stdout
-    assert "本委员会确定的突出问题" in second
+    assert "的整改情况，请审议。" in second
     assert digests(second)[0] == data and digests(second)[1] not in (None, digests(first)[1])
 
     html = golden("report", "--year", "2023", "--as-of", AS_OF, "--format", "html").stdout
@@ -228,7 +222,7 @@ def test_the_provenance_covers_the_templates_a_document_uses_and_no_other(golden
     folder = use_templates(golden.root)
     (folder / "plan-status.md.j2").write_text(
         '{% import "_text.j2" as x with context %}{% include "_part.j2" %}\n'
-        "{{ x.footer(report.heading) | safe }}\n",
+        "{{ x.provenance(report.heading) | safe }}\n",
         encoding="utf-8",
     )
     (folder / "_part.j2").write_text("第一版\n", encoding="utf-8")
@@ -272,4 +266,4 @@ def test_markdown_titles_are_escaped_once(make_ledger: Callable[..., Path]) -> N
         "A&amp;B &lt;b&gt;粗&lt;/b&gt; [链接](x)"  # the title as written, HTML-escaped once by markdown-it
     )
     assert f"<h1>{shown}</h1>" in html
-    assert f"<h3>2023-001 {shown}</h3>" in html
+    assert f"<td>{shown}</td>" in html  # in the annexes' tables

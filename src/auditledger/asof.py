@@ -228,7 +228,7 @@ def _report_on(report: Report, day: dt.date) -> Report | None:
     """A report of the year on `day`; one that says nothing yet then (first recorded by its
     publication, later) is not there."""
     found = _rebuilt(report, day, _report_dates)
-    return None if found is None or found == Report(history=found.history) else found
+    return None if found is None or found == type(report)(history=found.history) else found
 
 
 def _each(records: Iterable[M], day: dt.date, own: Callable[[Data, dt.date], None]) -> list[M]:

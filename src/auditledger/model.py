@@ -161,6 +161,7 @@ class RectifyMethod(Choice):
     disbursed = "disbursed", "加快拨付", "disbursement accelerated", "拨付"
     taxes = "taxes", "退抵税费或补缴补发", "taxes and fees refunded or paid", "补缴补发"
     accounts = "accounts", "调整账表", "accounts adjusted", "调账"
+    treasury = "treasury", "上缴国库", "paid into the treasury", "上缴", "缴库"
     other = "other", "其他", "other"
 
 
@@ -469,6 +470,52 @@ class LowerLedger(Record):
     name: Line = Field(description="The jurisdiction, e.g. 东山区")
 
 
+class PercentRounding(str, Enum):
+    """How a percentage drops its further digits: cut off (the central reports' 94%) or rounded half up."""
+
+    truncate = "truncate"
+    half_up = "half_up"
+
+
+class FigureStyle(Record):
+    """How figures read in the prose of a report (`figures:` in auditledger.yaml). The defaults
+    are a city's or county's report: whole percentages cut off, no thousands separators in
+    running text, 亿元 from 1 亿, exact amounts."""
+
+    percent_digits: Annotated[int, Field(ge=0, le=2)] = Field(
+        default=0, description="Decimal places of a percentage: 0 (94%), 1 (94.1%) or 2 (91.29%)"
+    )
+    percent_rounding: PercentRounding = Field(
+        default=PercentRounding.truncate, description="truncate (94.9% → 94%) or half_up (95%)"
+    )
+    thousands_in_prose: bool = Field(
+        default=False, description="Thousands separators in running text (8,600.60万元); tables keep them"
+    )
+    yi_from: Annotated[Figure, Field(gt=0)] = Field(
+        default=Decimal(10000), description="Amounts from this many 万元 up read in 亿元"
+    )
+    wanyi_from: Annotated[Figure, Field(gt=0)] = Field(
+        default=Decimal(10) ** 8, description="Amounts from this many 万元 up read in 万亿元"
+    )
+    approximate: bool = Field(
+        default=False,
+        description="Amounts in running text as whole numbers of their unit with 多 (5380多亿元)",
+    )
+    accountability_label: Line = Field(
+        default="追责问责", description="How accountability reads: 追责问责 or 处理处分"
+    )
+    accountability_unit: Line = Field(default="人", description="人 or 人次")
+    government_rules_label: Line | None = Field(
+        default=None,
+        description="What the government's own rules are called (default: 市级制度 for a 市, "
+        "县级制度 for a 县, from `jurisdiction`)",
+    )
+    internal_rules_label: Line = Field(
+        default="部门内部控制和财务管理等制度", description="What units' internal rules are called"
+    )
+    chinese_dates: bool = Field(default=True, description="Dates in running text as 2027年12月31日")
+
+
 class Settings(Record):
     """`auditledger.yaml`: who keeps the ledger and how it is reported."""
 
@@ -519,7 +566,25 @@ class Settings(Record):
     )
     asset_categories: list[Line] = Field(
         default_factory=lambda: ["国有企业资产", "金融资产", "行政事业性国有资产", "自然资源资产"],
-        description="Categories that `report --kind assets` covers (国有资产)",
+        description="Categories that `report --kind assets` covers (国有资产), besides those "
+        "that `asset_pattern` matches",
+    )
+    asset_pattern: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(
+        default="国有资产|国有.*资产|国资|自然资源|金融资产|金融企业",
+        description="A regular expression: categories it finds are state-owned-asset categories "
+        "(国有资产, 企业国有资产, 国有企业资产, 行政事业性国有资产, 金融企业国有资产, 自然资源资产…)",
+    )
+    government: Line | None = Field(
+        default=None,
+        description="The government that delivers the rectification report (default: "
+        "`jurisdiction` + 人民政府, e.g. 示例市人民政府)",
+    )
+    salutation: Line = Field(
+        default="主任、各位副主任、秘书长、各位委员：",
+        description="The salutation of a report to the standing committee",
+    )
+    figures: FigureStyle = Field(
+        default_factory=lambda: FigureStyle(), description="How figures read in reports' prose"
     )
     status_synonyms: dict[Line, Status] = Field(
         default_factory=lambda: dict(DEFAULT_STATUS_SYNONYMS),
@@ -534,6 +599,28 @@ class Settings(Record):
         description="A folder of report templates, relative to the ledger folder, that replace "
         "the shipped ones file by file",
     )
+
+    @field_validator("asset_pattern")
+    @classmethod
+    def _a_pattern(cls, pattern: str) -> str:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(
+                _("not a regular expression ({reason}); e.g. 国有资产|自然资源").format(reason=exc)
+            ) from None
+        return pattern
+
+    def is_asset_category(self, category: str | None) -> bool:
+        """Whether problems of `category` belong to the state-owned-assets report."""
+        return bool(category) and (
+            category in self.asset_categories or re.search(self.asset_pattern, category or "") is not None
+        )
+
+    @property
+    def government_name(self) -> str:
+        """Who delivers the rectification report: the setting, else the jurisdiction's 人民政府."""
+        return self.government or f"{self.jurisdiction or ''}人民政府"
 
     @field_validator("plan_weights")
     @classmethod
@@ -606,6 +693,32 @@ class Report(Record):
     cutoff: Day | None = Field(default=None, description="Data cut-off date (数据截止日期)")
     disclosure: Disclosure | None = Field(default=None, description="Its publication in full")
     history: History
+
+
+class GovernmentReport(Report):
+    """The government's rectification report (整改情况报告) as it is delivered to the standing
+    committee: who delivers it, at which meeting, and the prose the staff write for it."""
+
+    reporter: Line | None = Field(
+        default=None, description="Who delivers it, for the byline, e.g. 示例市审计局局长 张明"
+    )
+    meeting: Line | None = Field(
+        default=None,
+        description="The meeting, for the byline, e.g. "
+        "在示例市第十七届人民代表大会常务委员会第二十三次会议上 (default: from `heard_on` and the settings)",
+    )
+    salutation: Line | None = Field(
+        default=None, description="The salutation line (default: the `salutation` setting)"
+    )
+    entrusted_by: Line | None = Field(
+        default=None, description="On whose behalf it is delivered (default: the `government` setting)"
+    )
+    deployment: Text | None = Field(
+        default=None, description="一、审计整改工作部署和成效: the staff's prose, one paragraph a line"
+    )
+    next_work: Text | None = Field(
+        default=None, description="下一步工作: the staff's prose, one paragraph a line"
+    )
 
 
 RecordId = Annotated[str, StringConstraints(pattern=RECORD_ID_PATTERN)]
@@ -724,7 +837,7 @@ class YearMeta(Record):
 
     year: Year
     audit_report: Report | None = Field(default=None, description="审计工作报告")
-    rectification_report: Report | None = Field(default=None, description="整改情况报告")
+    rectification_report: GovernmentReport | None = Field(default=None, description="整改情况报告")
     resolutions: list[Resolution] = Field(default_factory=list, description="决议和审议意见")
     suggestions: list[Suggestion] = Field(default_factory=list, description="代表意见建议")
     votes: list[Vote] = Field(default_factory=list, description="满意度测评")
@@ -832,6 +945,11 @@ class Problem(Record):
         default=None,
         description="Rules made or revised (制定完善规章制度, 项) when more than are named",
     )
+    rules_government: Count = Field(
+        default=0,
+        description="Of the rules made or revised, how many are the government's own (市级制度); "
+        "the others are units' internal rules (内部控制和财务管理等制度)",
+    )
     accountable: Count = Field(default=0, description="People held accountable (追责问责, 人)")
     evidence: list[Line] = Field(default_factory=list, description="Evidence (佐证材料), paths or references")
     reason: Text | None = Field(default=None, description="未整改到位原因")
@@ -861,6 +979,13 @@ class Problem(Record):
                     "`rules_count` is {count} but {named} rules are named; "
                     "make `rules_count` at least the number of names"
                 ).format(count=self.rules_count, named=len(self.rules))
+            )
+        if self.rules_government > self.rules_made:
+            raise ValueError(
+                _(
+                    "`rules_government` is {count} but only {made} rules are made or revised; "
+                    "make it at most the number of rules"
+                ).format(count=self.rules_government, made=self.rules_made)
             )
         return self
 

@@ -24,6 +24,7 @@ from auditledger.diagnostics import AuditLedgerError
 from auditledger.i18n import _, listed
 from auditledger.model import (
     DeputyKind,
+    FigureStyle,
     Hearing,
     Ledger,
     Located,
@@ -34,6 +35,7 @@ from auditledger.model import (
     RectificationType,
     RectifyMethod,
     Resolution,
+    Status,
     Suggestion,
     Vote,
     YearMeta,
@@ -55,6 +57,8 @@ class Kind(str, Enum):
     rollup = "rollup"
     budget_review = "budget-review"
     assets = "assets"
+    supervision = "supervision"
+    notice = "notice"
 
 
 def percent(part: int, whole: int) -> Decimal | None:
@@ -157,6 +161,27 @@ class CategoryBlock:
     def remaining(self) -> list[Item]:
         return [i for i in self.items if not i.done]
 
+    @property
+    def partly(self) -> int:
+        """Unfinished problems partly rectified (部分整改)."""
+        return sum(1 for i in self.items if not i.done and i.problem.status is Status.partial)
+
+    @property
+    def by_method(self) -> list[MethodLine]:
+        return method_lines(self.items)
+
+    @property
+    def rules(self) -> int:
+        return sum(i.problem.rules_made for i in self.items)
+
+    @property
+    def rules_government(self) -> int:
+        return sum(i.problem.rules_government for i in self.items)
+
+    @property
+    def accountable(self) -> int:
+        return sum(i.problem.accountable for i in self.items)
+
 
 @dataclass(frozen=True)
 class Overall:
@@ -171,6 +196,20 @@ class Overall:
     units: int
     prominent: list[Item]
     prominent_share: Share
+    rules_government: int = 0
+    """Of `rules`, the government's own (市级制度)."""
+    partly: int = 0
+    """Unfinished problems partly rectified (部分整改)."""
+
+    def of_type(self, kind: str) -> Share:
+        """The share of the problems of one rectification type, by code (0 of 0 when none)."""
+        return next((line.share for line in self.by_type if line.type.value == kind), Share(0, 0))
+
+    @property
+    def longer(self) -> Share:
+        """分阶段整改 and 持续整改 together: reports say "分阶段和持续整改的N个问题中M个已完成"."""
+        phased, ongoing = self.of_type("phased"), self.of_type("ongoing")
+        return Share(phased.count + ongoing.count, phased.done + ongoing.done)
 
 
 @dataclass(frozen=True)
@@ -264,22 +303,70 @@ class Heading:
     provenance: Provenance
     public: bool = False
     """The version for publication: no personal names, contact details or internal notes."""
+    style: FigureStyle = field(default_factory=FigureStyle)
+    """How figures read in the prose (the `figures` setting)."""
+    government: str = ""
+    """Who delivers the rectification report, e.g. 示例市人民政府."""
+
+
+@dataclass(frozen=True)
+class Address:
+    """How the government's rectification report is delivered: salutation, on whose behalf,
+    the byline, and the prose the staff wrote in `_year.yaml` (one paragraph a line; empty when
+    they wrote none, and the report then says 【待补充】)."""
+
+    salutation: str
+    entrusted_by: str
+    meeting: str | None
+    """The byline's meeting as written in `_year.yaml`, e.g. 在示例市第十七届人民代表大会常务委员会
+    第二十五次会议上; its date comes first. None: the template says the standing committee's meeting."""
+    heard_on: date | None
+    reporter: str | None
+    deployment: list[str]
+    next_work: list[str]
+
+
+@dataclass(frozen=True)
+class ReasonGroup:
+    """Unfinished problems that share why they are unfinished, with their next steps."""
+
+    reason: str
+    """The reason the staff wrote, or a standing one (`PENDING`, `LONGER`) or "" when none is known."""
+    items: list[Item]
+    next_steps: list[str]
+    """Distinct next steps of the group, in the order of its problems."""
+
+
+PENDING = "pending"
+"""Reason group of unfinished immediate problems still within their deadline."""
+LONGER = "longer"
+"""Reason group of unfinished phased and ongoing problems still within their deadline."""
+
+
+@dataclass(frozen=True)
+class UnitBlock:
+    """One responsible unit's problems, for the annex 单项整改结果."""
+
+    unit: str
+    name: str
+    items: list[Item]
 
 
 @dataclass(frozen=True)
 class RectificationReport:
+    """The government's report on the rectification (整改情况报告), as it is delivered to the
+    standing committee: 一 deployment and results, 二 by area, 三 the unfinished problems by
+    reason, then the annexes by unit and the detailed list."""
+
     heading: Heading
+    address: Address
     overall: Overall
     categories: list[CategoryBlock]
     unfinished: list[Item]
+    reasons: list[ReasonGroup]
     items: list[Item]
     units: list[UnitLine]
-    resolutions: list[ResolutionLine]
-    suggestions: list[Suggestion]
-    votes: list[VoteLine]
-    recommendations: list[RecommendationLine]
-    hearings: list[HearingLine]
-    deputies: list[DeputyLine]
+    by_unit: list[UnitBlock]
     rollup: list[Any] = field(default_factory=list)
     """With --with-lower: levels.RollupRow per jurisdiction."""
 
@@ -324,6 +411,36 @@ class PlanStatus:
         return totals(self.overall.prominent)
 
 
+@dataclass(frozen=True)
+class TrackingLine:
+    """One tracking record of the committee's (not internal), with its problem."""
+
+    date: date
+    method: Any
+    finding: str
+    problem: str
+    unit: str
+
+
+@dataclass(frozen=True)
+class SupervisionReport:
+    """The budget working committee's own report on its tracking supervision (预算工作委员会关于
+    审计查出突出问题整改情况跟踪监督的报告): what the committee did, heard, voted and resolved,
+    what deputies said and did, and how audit recommendations were taken up."""
+
+    heading: Heading
+    overall: Overall
+    tracking: list[TrackingLine]
+    by_method: list[tuple[Any, int]]
+    """Tracking records by method, in the order of the methods, with their counts."""
+    resolutions: list[ResolutionLine]
+    suggestions: list[Suggestion]
+    votes: list[VoteLine]
+    recommendations: list[RecommendationLine]
+    hearings: list[HearingLine]
+    deputies: list[DeputyLine]
+
+
 def item(ledger: Ledger, problem: Problem, as_of: date) -> Item:
     done = problem.status.finished and (problem.completed_on is None or problem.completed_on <= as_of)
     late = 0 if done else max((as_of - problem.deadline).days, 0)
@@ -341,6 +458,8 @@ def heading(ledger: Ledger, kind: Kind, year: int, provenance: Provenance) -> He
         as_of=provenance.as_of,
         meta=ledger.years.get(year),
         provenance=provenance,
+        style=ledger.settings.figures,
+        government=ledger.settings.government_name,
     )
 
 
@@ -361,11 +480,16 @@ def share(items: Sequence[Item]) -> Share:
     return Share(len(items), sum(1 for i in items if i.done))
 
 
-def overall(items: Sequence[Item]) -> Overall:
+def method_lines(items: Iterable[Item]) -> list[MethodLine]:
+    """The rectified amount by method, in the order of the methods, those with an amount."""
     methods: dict[RectifyMethod, Decimal] = defaultdict(Decimal)
     for entry in items:
         for method, amount in entry.problem.rectified.items():
             methods[method] += amount
+    return [MethodLine(m, methods[m]) for m in RectifyMethod if methods.get(m)]
+
+
+def overall(items: Sequence[Item]) -> Overall:
     prominent = [i for i in items if i.problem.prominent]
     return Overall(
         share=share(items),
@@ -377,12 +501,14 @@ def overall(items: Sequence[Item]) -> Overall:
         amount=total(i.problem.amount for i in items),
         rectified=total(i.rectified for i in items),
         outstanding=total(i.outstanding for i in items),
-        by_method=[MethodLine(m, methods[m]) for m in RectifyMethod if methods.get(m)],
+        by_method=method_lines(items),
         rules=sum(i.problem.rules_made for i in items),
         accountable=sum(i.problem.accountable for i in items),
         units=len({i.problem.unit for i in items}),
         prominent=prominent,
         prominent_share=share(prominent),
+        rules_government=sum(i.problem.rules_government for i in items),
+        partly=sum(1 for i in items if not i.done and i.problem.status is Status.partial),
     )
 
 
@@ -466,6 +592,64 @@ def hearing_lines(ledger: Ledger, meta: YearMeta | None, as_of: date) -> list[He
     ]
 
 
+def paragraphs(text: str | None) -> list[str]:
+    """The staff's prose, one paragraph a non-blank line."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def address(ledger: Ledger, meta: YearMeta | None) -> Address:
+    report = meta.rectification_report if meta else None
+    settings = ledger.settings
+    heard_on = report.heard_on if report else None
+    meeting = report.meeting if report and report.meeting else None
+    return Address(
+        salutation=(report.salutation if report and report.salutation else settings.salutation),
+        entrusted_by=(report.entrusted_by if report and report.entrusted_by else settings.government_name),
+        meeting=meeting,
+        heard_on=heard_on,
+        reporter=report.reporter if report else None,
+        deployment=paragraphs(report.deployment if report else None),
+        next_work=paragraphs(report.next_work if report else None),
+    )
+
+
+def reason_groups(unfinished: Sequence[Item]) -> list[ReasonGroup]:
+    """Unfinished problems grouped by why: the reason written in the ledger (the same words, one
+    group); without one, those still within their deadline as `PENDING` (立行立改) or `LONGER`
+    (分阶段和持续整改), and the overdue ones without a reason under "" (the report asks for it).
+    Groups with more problems first, then by their first problem's id."""
+    groups: dict[str, list[Item]] = defaultdict(list)
+    for entry in unfinished:
+        written = (entry.problem.reason or "").strip()
+        if written:
+            key = written
+        elif entry.days_overdue:
+            key = ""
+        elif entry.problem.type is RectificationType.immediate:
+            key = PENDING
+        else:
+            key = LONGER
+        groups[key].append(entry)
+    found = []
+    for key, members in groups.items():
+        ordered = sorted(members, key=lambda i: i.problem.id)
+        steps = list(dict.fromkeys(s for s in (i.problem.next_steps for i in ordered) if s))
+        found.append(ReasonGroup(key, ordered, steps))
+    return sorted(found, key=lambda g: (g.reason == "", -len(g.items), g.items[0].problem.id))
+
+
+def unit_blocks(ledger: Ledger, items: Sequence[Item]) -> list[UnitBlock]:
+    """The problems by responsible unit, units in the order of units.yaml (others after, by id)."""
+    groups: dict[str, list[Item]] = defaultdict(list)
+    for entry in items:
+        groups[entry.problem.unit].append(entry)
+    order = {unit: index for index, unit in enumerate(ledger.units)}
+    return [
+        UnitBlock(unit, groups[unit][0].unit_name, sorted(groups[unit], key=lambda i: i.problem.id))
+        for unit in sorted(groups, key=lambda u: (order.get(u, len(order)), u))
+    ]
+
+
 def rectification(ledger: Ledger, year: int, provenance: Provenance) -> RectificationReport:
     as_of = provenance.as_of
     items = year_items(ledger, year, as_of)
@@ -473,11 +657,38 @@ def rectification(ledger: Ledger, year: int, provenance: Provenance) -> Rectific
     unfinished = sorted((i for i in items if not i.done), key=lambda i: (-i.days_overdue, i.problem.id))
     return RectificationReport(
         heading=heading(ledger, Kind.rectification, year, provenance),
+        address=address(ledger, meta),
         overall=overall(items),
         categories=categories(ledger, items),
         unfinished=unfinished,
+        reasons=reason_groups(unfinished),
         items=items,
         units=units(ledger, items),
+        by_unit=unit_blocks(ledger, items),
+    )
+
+
+def supervision(ledger: Ledger, year: int, provenance: Provenance) -> SupervisionReport:
+    as_of = provenance.as_of
+    items = year_items(ledger, year, as_of)
+    meta = ledger.years.get(year)
+    tracking = sorted(
+        (
+            TrackingLine(entry.date, entry.method, entry.finding, i.problem.id, i.unit_name)
+            for i in items
+            for entry in i.problem.tracking
+            if not entry.internal and entry.date <= as_of
+        ),
+        key=lambda line: (line.date, line.problem),
+    )
+    counts: dict[Any, int] = defaultdict(int)
+    for line in tracking:
+        counts[line.method] += 1
+    return SupervisionReport(
+        heading=heading(ledger, Kind.supervision, year, provenance),
+        overall=overall(items),
+        tracking=tracking,
+        by_method=[(m, counts[m]) for m in type(tracking[0].method) if counts.get(m)] if tracking else [],
         resolutions=resolution_lines(ledger, meta, as_of),
         suggestions=[s for s in (meta.suggestions if meta else []) if s.received <= as_of],
         votes=vote_lines(ledger, meta, as_of),
@@ -751,38 +962,136 @@ class AssetsReport:
     categories: list[CategoryBlock]
     accountable: dict[str, int]
     overall: Overall | None
+    earlier: list[Item] = field(default_factory=list)
+    """Asset problems of earlier years still unfinished on the report's day, oldest first."""
+
+    @property
+    def earlier_totals(self) -> Totals:
+        return totals(self.earlier)
 
 
 def assets(ledger: Ledger, year: int, provenance: Provenance) -> AssetsReport:
+    """The asset categories are those the `asset_pattern` setting finds, and those listed in
+    `asset_categories`: users write 国有资产, 企业国有资产, 国有企业资产, 金融企业国有资产, …"""
+    settings = ledger.settings
     items = [
         i
         for i in year_items(ledger, year, provenance.as_of)
-        if i.problem.category in ledger.settings.asset_categories
+        if settings.is_asset_category(i.problem.category)
     ]
-    blocks = [b for b in categories(ledger, items) if b.name in ledger.settings.asset_categories]
+    blocks = [b for b in categories(ledger, items) if settings.is_asset_category(b.name)]
+    earlier = [
+        i
+        for i in (
+            item(ledger, p, provenance.as_of)
+            for p in ledger.problems
+            if p.year < year and settings.is_asset_category(p.category)
+        )
+        if not i.done
+    ]
     return AssetsReport(
         heading(ledger, Kind.assets, year, provenance),
         blocks,
         {b.name: sum(i.problem.accountable for i in b.items) for b in blocks},
         overall(items) if items else None,
+        sorted(earlier, key=lambda i: (i.problem.year, i.problem.id)),
     )
 
 
-DOCUMENTS = (Kind.rectification, Kind.unit, Kind.plan_status, Kind.cases, Kind.budget_review, Kind.assets)
+# --- reminders ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What one responsible unit owes: its overdue and due-soon items (problems, milestones,
+    answers to questions and deputies, report-backs), each with its deadline."""
+
+    unit: str
+    name: str
+    overdue: list[Any]
+    """deadlines.Due rows past their deadline, most overdue first."""
+    due_soon: list[Any]
+    """deadlines.Due rows due within the `due_soon_days` setting, soonest first."""
+
+
+@dataclass(frozen=True)
+class NoticeReport:
+    """The 整改督办通知: one notice per responsible unit (one unit with `--unit`, else every unit
+    that owes something), from the ledger as of the report's day. Items of every year count: a
+    reminder is about all that is owed."""
+
+    heading: Heading
+    notices: list[Notice]
+    within: int
+    """The due-soon window in days."""
+
+
+def notice(ledger: Ledger, year: int, provenance: Provenance, unit: str | None = None) -> NoticeReport:
+    from auditledger.deadlines import Level, watch
+
+    if unit is not None and unit not in ledger.units:
+        from auditledger.diagnostics import did_you_mean
+
+        raise AuditLedgerError(
+            _("--unit: unit '{unit}' is not in units.yaml").format(unit=unit),
+            hint=did_you_mean(unit, ledger.units) or _("see units.yaml for the ids"),
+        )
+    found: dict[str, list[Any]] = defaultdict(list)
+    for row in watch(ledger, provenance.as_of):
+        if row.unit is not None and (unit is None or row.unit == unit):
+            found[row.unit].append(row)
+    wanted = [unit] if unit is not None else sorted(found)
+    notices = [
+        Notice(
+            u,
+            ledger.unit_name(u),
+            sorted((r for r in found[u] if r.level is Level.overdue), key=lambda r: (-r.days_overdue, r.id)),
+            sorted((r for r in found[u] if r.level is Level.due_soon), key=lambda r: (r.due, r.id)),
+        )
+        for u in wanted
+    ]
+    return NoticeReport(
+        heading(ledger, Kind.notice, year, provenance), notices, ledger.settings.due_soon_days
+    )
+
+
+DOCUMENTS = (
+    Kind.rectification,
+    Kind.supervision,
+    Kind.unit,
+    Kind.notice,
+    Kind.plan_status,
+    Kind.cases,
+    Kind.budget_review,
+    Kind.assets,
+)
 """The kinds `report --kind` makes (the others are made by `plan`, `stats` and `rollup`)."""
 
-Document = RectificationReport | UnitReport | PlanStatus | CasesReport | BudgetReview | AssetsReport
+Document = (
+    RectificationReport
+    | SupervisionReport
+    | UnitReport
+    | NoticeReport
+    | PlanStatus
+    | CasesReport
+    | BudgetReview
+    | AssetsReport
+)
 
 
 def document(
     ledger: Ledger, kind: Kind, year: int, provenance: Provenance, unit: str | None = None
 ) -> Document:
-    """The data of a report of `kind` (one of `DOCUMENTS`); `unit` is the unit's id for `Kind.unit`."""
+    """The data of a report of `kind` (one of `DOCUMENTS`); `unit` is the unit's id for
+    `Kind.unit`, and for `Kind.notice` the one unit to notify (default: every unit with items)."""
     if kind is Kind.unit:
         assert unit is not None
         return unit_report(ledger, year, unit, provenance)
+    if kind is Kind.notice:
+        return notice(ledger, year, provenance, unit)
     makers: dict[Kind, Callable[[Ledger, int, Provenance], Document]] = {
         Kind.rectification: rectification,
+        Kind.supervision: supervision,
         Kind.plan_status: plan_status,
         Kind.cases: cases,
         Kind.budget_review: budget_review,

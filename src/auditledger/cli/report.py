@@ -56,6 +56,8 @@ class ReportKind(str, Enum):
     cases = "cases"
     budget_review = "budget-review"
     assets = "assets"
+    supervision = "supervision"
+    notice = "notice"
 
 
 @command("report")
@@ -67,11 +69,14 @@ def report(
             help="rectification: the rectification report (整改情况报告); unit: one unit's "
             "responsibility list (整改责任清单, with --unit); plan-status: a one-page status for a "
             "hearing; cases: the typical-case analysis (典型案例); budget-review: open and recurring "
-            "problems by budget department; assets: state-owned assets (国有资产)."
+            "problems by budget department; assets: state-owned assets (国有资产); supervision: "
+            "the committee's report on its tracking supervision (跟踪监督); notice: the reminder "
+            "(整改督办通知) to one unit with --unit, else to every unit that owes something."
         ),
     ] = ReportKind.rectification,
     unit: Annotated[
-        str | None, typer.Option(help="The unit, its id or name (czj, 财政局), for --kind unit.")
+        str | None,
+        typer.Option(help="The unit, its id or name (czj, 财政局), for --kind unit or --kind notice."),
     ] = None,
     output_format: Annotated[
         ReportFormat,
@@ -138,7 +143,9 @@ def report(
     word = output_format is ReportFormat.docx
     provenance = provenance_of(ledger, day, None if as_json else own_templates(folders, *document, word=word))
     unit_given = None
-    if kind is ReportKind.unit:
+    if kind is ReportKind.notice and unit:
+        unit_given = unit_id(ledger, unit)
+    elif kind is ReportKind.unit:
         assert unit is not None
         unit_given = unit_id(ledger, unit)
     data = reports.document(ledger, reports.Kind(kind.value), year, provenance, unit_given)

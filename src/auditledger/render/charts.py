@@ -16,7 +16,15 @@ from markupsafe import Markup, escape
 
 from auditledger.render.format import money
 from auditledger.render.format import words as catalogue
-from auditledger.reports import AssetsReport, Overall, PlanStatus, RectificationReport, UnitReport
+from auditledger.reports import (
+    AssetsReport,
+    NoticeReport,
+    Overall,
+    PlanStatus,
+    RectificationReport,
+    SupervisionReport,
+    UnitReport,
+)
 
 WIDTH = 640
 LABEL_WIDTH = 140
@@ -179,6 +187,8 @@ def for_report(data: Any, lang: str) -> dict[str, Markup]:
         return {"types": _types(data.overall, lang, words), "amounts": _amounts(data.overall, words)}
     if hasattr(data, "rows") and hasattr(data, "by"):
         return _stats(data, words)
-    if isinstance(data, UnitReport | AssetsReport) or not hasattr(data, "overall"):
+    if isinstance(data, SupervisionReport):
+        return {"types": _types(data.overall, lang, words)}
+    if isinstance(data, UnitReport | AssetsReport | NoticeReport) or not hasattr(data, "overall"):
         return {}
     raise TypeError(f"no charts for {type(data).__name__}")

@@ -1,12 +1,15 @@
-"""How numbers, dates and fixed words read in reports, in Chinese and English. May import: reports."""
+"""How numbers, dates and fixed words read in reports, in Chinese and English. May import:
+model, reports."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from typing import Any
 
-from auditledger.reports import PERCENT_RULE
+from auditledger.model import FigureStyle, PercentRounding
+from auditledger.reports import PERCENT_RULE, Share
 
 HUNDRED_MILLION = Decimal(10000)
 """1 亿元 in 万元."""
@@ -26,6 +29,71 @@ def amount_text(value: Decimal, lang: str) -> str:
     if abs(value) >= 100:
         return f"{money(value / 100)} million yuan"
     return f"{(value * 10000).quantize(Decimal(1), rounding=ROUND_HALF_UP):,} yuan"
+
+
+def rate(part: int, whole: int, style: FigureStyle) -> str:
+    """`part` of `whole` as a percentage the way the style writes it (94%, 94.1%, 91.29%);
+    — for 0 of 0."""
+    if whole == 0:
+        return "—"
+    rounding = ROUND_DOWN if style.percent_rounding is PercentRounding.truncate else ROUND_HALF_UP
+    exact = Decimal(part * 100) / Decimal(whole)
+    return f"{exact.quantize(Decimal(1).scaleb(-style.percent_digits), rounding=rounding)}%"
+
+
+def share_rate(value: Share, style: FigureStyle) -> str:
+    return rate(value.done, value.count, style)
+
+
+def _plain(value: Decimal, thousands: bool) -> str:
+    """Two decimals at most, trailing zeros dropped: 7200, 8600.6, 0.05."""
+    fixed = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    text = f"{fixed:,}" if thousands else f"{fixed}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def prose_amount(value: Decimal, style: FigureStyle, lang: str) -> str:
+    """An amount in running text: 万元, 亿元 or 万亿元 by the style's thresholds, no thousands
+    separators unless the style asks, trailing zeros dropped; with `approximate`, the whole
+    number of its unit and 多 when there is more (5380多亿元)."""
+    if lang != "zh":
+        return amount_text(value, lang)
+    if abs(value) >= style.wanyi_from:
+        scaled, unit = value / Decimal(10) ** 8, "万亿元"
+    elif abs(value) >= style.yi_from:
+        scaled, unit = value / HUNDRED_MILLION, "亿元"
+    else:
+        scaled, unit = value, "万元"
+    if style.approximate:
+        whole = scaled.to_integral_value(rounding=ROUND_DOWN)
+        number = f"{whole:,}" if style.thousands_in_prose else f"{whole}"
+        return f"{number}{'多' if whole != scaled and whole > 0 else ''}{unit}"
+    return f"{_plain(scaled, style.thousands_in_prose)}{unit}"
+
+
+def prose_day(value: date | None, style: FigureStyle, lang: str) -> str:
+    """A date in running text: 2027年12月31日, or ISO when the style asks."""
+    if value is None:
+        return "—"
+    return day(value, lang) if style.chinese_dates or lang != "zh" else value.isoformat()
+
+
+def people(count: int, style: FigureStyle, lang: str) -> str:
+    """追责问责3人 / 处理处分3人次, by the style."""
+    if lang != "zh":
+        return f"{count} held accountable"
+    return f"{style.accountability_label}{count}{style.accountability_unit}"
+
+
+def government_rules_label(style: FigureStyle, jurisdiction: str) -> str:
+    """What the government's own rules are called: the setting, else 市级制度 for a 市, 县级制度
+    for a 县 or 区级制度 for a 区 (from the jurisdiction's last character), else 本级制度."""
+    if style.government_rules_label:
+        return style.government_rules_label
+    level = jurisdiction[-1:] if jurisdiction[-1:] in ("省", "市", "县", "区", "州", "旗") else "本"
+    return f"{level}级制度"
 
 
 def pct(value: Decimal | None) -> str:
@@ -68,6 +136,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "method": ("整改方式", "Method"),
     "total": ("合计", "Total"),
     "none": ("无", "None"),
+    "no_amount": ("不涉及金额", "no amount"),
     "yes": ("是", "yes"),
     "whole_report": ("整改情况报告", "the rectification report"),
     "members": ("组成人员", "Members"),
@@ -114,6 +183,47 @@ WORDS: dict[str, tuple[str, str]] = {
     "chart_trend": ("历年完成率", "Completion rate by year"),
     "outstanding_short": ("未整改", "Outstanding"),
 }
+
+
+KINDS: dict[str, tuple[str, str]] = {
+    "problem": ("问题整改", "problem"),
+    "milestone": ("阶段目标", "milestone"),
+    "resolution": ("决议落实", "resolution"),
+    "opinion": ("审议意见", "deliberation opinions"),
+    "suggestion": ("代表建议", "deputy's suggestion"),
+    "vote": ("测评后再报告", "re-report after vote"),
+    "question": ("询问书面答复", "written answer to a question"),
+    "disclosure": ("信息公开", "publication"),
+}
+
+
+REASONS: dict[str, tuple[str, str]] = {
+    "not_copied": ("答复未抄送预算工委", "answer not copied to the budget working committee"),
+    "rereport": ("测评不满意，须再次报告", "voted unsatisfied; the government reports again"),
+}
+"""What a deadline (`deadlines.Due`) is about, and why when not its own deadline: shared by the
+overdue table and the 督办通知."""
+
+
+def due_kind(kind: Any, lang: str) -> str:
+    pair = KINDS.get(getattr(kind, "value", str(kind)), ("", ""))
+    return pair[0 if lang == "zh" else 1] or str(kind)
+
+
+def due_state(row: Any, lang: str) -> str:
+    """逾期12天, 今日到期 or 还有5天 (and why, when it is not the record's own deadline)."""
+    zh = lang == "zh"
+    late = row.days_overdue
+    if late > 0:
+        text = f"逾期{late}天" if zh else f"{late} days overdue"
+    elif late == 0:
+        text = "今日到期" if zh else "due today"
+    else:
+        text = f"还有{-late}天" if zh else f"{-late} days left"
+    reason = REASONS.get(row.reason or "")
+    if reason:
+        text += ("（" + reason[0] + "）") if zh else f" ({reason[1]})"
+    return text
 
 
 def left_out_intro(count: int, lang: str) -> str:

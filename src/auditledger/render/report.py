@@ -33,18 +33,23 @@ from markupsafe import Markup
 from auditledger import memo
 from auditledger.diagnostics import AuditLedgerError, display_path
 from auditledger.i18n import _
-from auditledger.model import Choice
+from auditledger.model import Choice, FigureStyle
 from auditledger.planning import CRITERION_NAMES
 from auditledger.render import charts
 from auditledger.render.format import (
-    amount_text,
     counted,
-    day,
+    due_kind,
+    due_state,
+    government_rules_label,
     left_out_intro,
     money,
     ordinal,
     pct,
+    people,
+    prose_amount,
+    prose_day,
     punctuation,
+    share_rate,
     words,
 )
 from auditledger.reports import Kind
@@ -138,7 +143,13 @@ class _Loader(jinja2.FileSystemLoader):
         return super().get_source(environment, template)
 
 
-def environment(output: Format, lang: str, folders: Sequence[Path]) -> jinja2.Environment:
+def environment(
+    output: Format,
+    lang: str,
+    folders: Sequence[Path],
+    style: FigureStyle | None = None,
+    jurisdiction: str = "",
+) -> jinja2.Environment:
     """A Jinja environment that looks in `folders` first, then in the shipped templates.
 
     It is sandboxed for every template, shipped or not: a ledger's template may extend or import
@@ -148,6 +159,7 @@ def environment(output: Format, lang: str, folders: Sequence[Path]) -> jinja2.En
     html = output is Format.html
     for folder in (*folders, shipped_templates()):
         memo.note("folder", folder)
+    style = style or FigureStyle()
     env = _Sandbox(
         loader=_Loader([*folders, shipped_templates()]),
         bytecode_cache=_compiled_templates(output),
@@ -161,8 +173,12 @@ def environment(output: Format, lang: str, folders: Sequence[Path]) -> jinja2.En
     env.filters.update(
         money=money,
         pct=pct,
-        amount=lambda value: amount_text(value, lang),
-        day=lambda value: day(value, lang),
+        rate=lambda value: share_rate(value, style),
+        amount=lambda value: prose_amount(value, style, lang),
+        day=lambda value: prose_day(value, style, lang),
+        people=lambda count: people(count, style, lang),
+        due_kind=lambda kind: due_kind(kind, lang),
+        due_state=lambda row: due_state(row, lang),
         label=lambda value: value.label(lang) if isinstance(value, Choice) else str(value),
         iso=lambda value: value.isoformat() if value else "—",
         ordinal=lambda value: ordinal(value, lang),
@@ -170,7 +186,13 @@ def environment(output: Format, lang: str, folders: Sequence[Path]) -> jinja2.En
         criterion=lambda name: CRITERION_NAMES[name][0 if lang == "zh" else 1],
     )
     env.globals.update(
-        t=words(lang), p=punctuation(lang), lang=lang, zh=lang == "zh", left_out_warning=left_out_intro
+        t=words(lang),
+        p=punctuation(lang),
+        lang=lang,
+        zh=lang == "zh",
+        html=html,
+        left_out_warning=left_out_intro,
+        rules_labels=(government_rules_label(style, jurisdiction), style.internal_rules_label),
     )
     return env
 
@@ -336,8 +358,16 @@ def _time_limit(seconds: float) -> Iterator[None]:
 
 
 def render(data: Any, kind: Kind, output: Format, lang: str, folders: Sequence[Path] = ()) -> str:
-    """The report `data` rendered with the `<kind>.<format>.j2` template."""
-    env = environment(output, lang, folders)
+    """The report `data` rendered with the `<kind>.<format>.j2` template, its figures read in the
+    style of the ledger's `figures` setting (carried by the report's heading)."""
+    heading = getattr(data, "heading", None)
+    env = environment(
+        output,
+        lang,
+        folders,
+        getattr(heading, "style", None),
+        getattr(heading, "jurisdiction", ""),
+    )
     try:
         with _time_limit(RENDER_SECONDS):
             text = _render(env, data, kind, output, lang)

@@ -32,6 +32,7 @@ from auditledger.model import (
     Tag,
     defaults,
 )
+from auditledger.render.format import KINDS, REASONS
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -292,24 +293,6 @@ def problems_table(ledger: Ledger, rows: Sequence[Row], lang: str) -> Grid:
             show_money(done),
         )
     return table
-
-
-KINDS: dict[str, tuple[str, str]] = {
-    "problem": ("问题整改", "problem"),
-    "milestone": ("阶段目标", "milestone"),
-    "resolution": ("决议落实", "resolution"),
-    "opinion": ("审议意见", "deliberation opinions"),
-    "suggestion": ("代表建议", "deputy's suggestion"),
-    "vote": ("测评后再报告", "re-report after vote"),
-    "question": ("询问书面答复", "written answer to a question"),
-    "disclosure": ("信息公开", "publication"),
-}
-
-
-REASONS: dict[str, tuple[str, str]] = {
-    "not_copied": ("答复未抄送预算工委", "answer not copied to the budget working committee"),
-    "rereport": ("测评不满意，须再次报告", "voted unsatisfied; the government reports again"),
-}
 
 
 def overdue_table(ledger: Ledger, rows: Sequence[Due], as_of: date, lang: str) -> Grid:

@@ -244,14 +244,14 @@ def _shown(view: View, value: Any, name: str, model: type[Any] | None) -> str:
 
 
 def _kind_label(view: View, kind: str) -> str:
-    from auditledger.render.text import KINDS
+    from auditledger.render.format import KINDS
 
     return KINDS[kind][0 if view.lang == "zh" else 1]
 
 
 def _due_label(view: View, row: Due) -> str:
     """Overdue or due soon in words, not colour alone: 逾期 12 天 / 还有 3 天."""
-    from auditledger.render.text import REASONS
+    from auditledger.render.format import REASONS
 
     days = row.days_overdue
     if days > 0:
@@ -645,6 +645,8 @@ def reports_page(view: View) -> Response:
 def _report_name(kind: reports.Kind) -> str:
     names = {
         reports.Kind.rectification: _("rectification report (整改情况报告)"),
+        reports.Kind.supervision: _("the committee's supervision report (跟踪监督报告)"),
+        reports.Kind.notice: _("reminders to the units (督办通知)"),
         reports.Kind.unit: _("a unit's responsibility list (整改责任清单)"),
         reports.Kind.plan_status: _("status for a hearing"),
         reports.Kind.cases: _("typical cases (典型案例)"),
