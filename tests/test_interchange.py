@@ -305,7 +305,7 @@ def test_a_change_made_in_the_ledger_since_the_export_is_a_conflict(sample: CLI,
     run = sample("import", str(path), "--year", "2023", "--update")
     assert run.exit_code == 2
     assert (
-        "整改情况清单!3:W: import-cell: 下一步计划 was changed in the ledger since the export" in run.stderr
+        "整改情况清单!3:X: import-cell: 下一步计划 was changed in the ledger since the export" in run.stderr
     )
     assert "(ledger: 委员会督办, spreadsheet: 单位自报的计划)" in run.stderr
     assert snapshot(sample.root) == before

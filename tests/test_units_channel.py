@@ -165,7 +165,7 @@ def test_the_workbook_is_locked_but_for_the_units_columns_and_prints_on_a4_lands
     assert (
         sheet["A1"].value == "示例市2025 audit-found problems: 整改情况清单 (示例市财政局) — as of 2026-10-08"
     )
-    assert "A1:W1" in {str(r) for r in sheet.merged_cells.ranges}
+    assert "A1:X1" in {str(r) for r in sheet.merged_cells.ranges}
     headers = [c.value for c in sheet[2]]
     assert headers[:10] == [
         "序号",
@@ -179,13 +179,14 @@ def test_the_workbook_is_locked_but_for_the_units_columns_and_prints_on_a4_lands
         "整改完成时间",
         "已整改金额（万元）",
     ]
-    assert headers[10:17] == [
+    assert headers[10:18] == [
         "其中：追缴资金（万元）",
         "其中：归还原渠道（万元）",
         "其中：统筹盘活（万元）",
         "其中：加快拨付（万元）",
         "其中：退抵税费或补缴补发（万元）",
         "其中：调整账表（万元）",
+        "其中：上缴国库（万元）",
         "其中：其他（万元）",
     ]
     assert [c.value for c in sheet[3]][:2] == [1, "2025-001"] and [c.value for c in sheet[4]][:2] == [
@@ -198,7 +199,7 @@ def test_the_workbook_is_locked_but_for_the_units_columns_and_prints_on_a4_lands
     assert unlocked == {
         "整改状态",
         "整改完成时间",
-        *headers[10:17],
+        *headers[10:18],
         "整改措施",
         "制定完善制度（项）",
         "追责问责（人次）",
@@ -210,7 +211,7 @@ def test_the_workbook_is_locked_but_for_the_units_columns_and_prints_on_a4_lands
     lists = [v for v in sheet.data_validations.dataValidation if v.type == "list"]
     assert [(str(v.sqref), v.formula1) for v in lists] == [("H3:H204", '"未整改,整改中,部分整改,已整改"')]
     assert sheet["G4"].is_date and sheet["G4"].number_format == "yyyy-mm-dd"
-    assert sheet["J4"].value == "=SUM(K4:Q4)" and sheet["N4"].value == 7200
+    assert sheet["J4"].value == "=SUM(K4:R4)" and sheet["N4"].value == 7200
     assert sheet["A5"].value == "合计" and sheet["F5"].value == "=SUM(F3:F4)"
     # wrapped, framed, at the top
     measures = sheet.cell(3, headers.index("整改措施") + 1)
@@ -237,7 +238,7 @@ def expected_office_problems() -> list[dict[str, object]]:
             "amount": 500,
             "type": "immediate",
             "status": "rectified",
-            "rectified": {"recovered": 200, "returned": 100, "accounts": 50, "other": 150},
+            "rectified": {"treasury": 200, "returned": 100, "accounts": 50, "other": 150},
             "rules_count": 2,
             "accountable": 3,
         },

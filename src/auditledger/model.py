@@ -278,8 +278,7 @@ DEFAULT_STATUS_SYNONYMS = {
 }
 """What units write for a status in the lists they send back, beyond the statuses' own labels."""
 DEFAULT_METHOD_SYNONYMS = {
-    "上缴国库": RectifyMethod.recovered,
-    "上缴财政": RectifyMethod.recovered,
+    "上缴财政": RectifyMethod.treasury,
     "收回资金": RectifyMethod.recovered,
     "归还原渠道资金": RectifyMethod.returned,
     "统筹盘活资金": RectifyMethod.reallocated,
