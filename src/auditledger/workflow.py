@@ -23,6 +23,7 @@ from auditledger.i18n import _
 from auditledger.model import (
     Change,
     Disclosure,
+    GovernmentReport,
     HistoryEntry,
     Milestone,
     Problem,
@@ -521,7 +522,8 @@ def set_report_fields(meta: YearMeta, fields: Mapping[tuple[str, str], Any]) -> 
 
 def disclose_report(meta: YearMeta, name: str, on: date, where: str) -> YearMeta:
     """The report's publication; an earlier one stays in the report's history."""
-    report = getattr(meta, name) or build(Report, {})
+    kind = GovernmentReport if name == "rectification_report" else Report  # as YearMeta types them
+    report = getattr(meta, name) or build(kind, {})
     disclosure = build(Disclosure, {"published": on, "where": where}, {"published": "--date"})
     return meta.model_copy(
         update={name: recorded(report, {"disclosure": disclosure}, on, None, "disclose", None)}
