@@ -162,6 +162,10 @@ RECORD_LABELS: dict[str, tuple[str, str]] = {
     "next_work": ("下一步工作", "Next steps"),
     "rules_government": ("其中政府层面制度（项）", "Of which the government's rules"),
     "path": ("路径", "Path"),
+    # the spreadsheet channel
+    "status_synonyms": ("整改状态的其他写法", "Other ways to write a status"),
+    "method_synonyms": ("整改方式的其他写法", "Other ways to write a method"),
+    "aliases": ("别名", "Other names"),
 }
 OWN_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     # where a record's field means something else than the field of that name above: by the
