@@ -516,6 +516,18 @@ class FigureStyle(Record):
     chinese_dates: bool = Field(default=True, description="Dates in running text as 2027年12月31日")
 
 
+class TermTable(Record):
+    """This ledger's additions to the recurrence matcher's dictionary (`data/terms.yaml`): a
+    canonical term and the other ways reports write it. An existing term gets more aliases."""
+
+    objects: dict[Line, list[Line]] = Field(
+        default_factory=dict, description="What findings are about (对象), e.g. 医保基金: [医疗保障基金]"
+    )
+    natures: dict[Line, list[Line]] = Field(
+        default_factory=dict, description="What is wrong (问题性质), e.g. 挤占挪用: [改变资金用途]"
+    )
+
+
 class Settings(Record):
     """`auditledger.yaml`: who keeps the ledger and how it is reported."""
 
@@ -563,6 +575,10 @@ class Settings(Record):
     )
     lower: list[LowerLedger] = Field(
         default_factory=list, description="Lower-level ledgers supervised jointly (上下联动)"
+    )
+    terms: TermTable = Field(
+        default_factory=TermTable,
+        description="Objects and natures the recurrence matcher adds to its shipped dictionary",
     )
     asset_categories: list[Line] = Field(
         default_factory=lambda: ["国有企业资产", "金融资产", "行政事业性国有资产", "自然资源资产"],
