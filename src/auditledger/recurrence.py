@@ -333,6 +333,14 @@ class Cluster:
     problems: tuple[Problem, ...]
     units: tuple[str, ...]
 
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "object": self.object,
+            "nature": self.nature,
+            "units": list(self.units),
+            "problems": [p.id for p in self.problems],
+        }
+
     def why(self, zh: bool = True) -> str:
         return (
             f"对象：{self.object}；性质：{self.nature}"
