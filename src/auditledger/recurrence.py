@@ -80,31 +80,43 @@ def _normal(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower().replace(" ", "")
 
 
-def _finder(table: Mapping[str, tuple[str, ...]]) -> tuple[re.Pattern[str], dict[str, str]]:
-    """One regular expression over every way of writing every term (longest first, so 药品采购
-    is read as one object, not as 采购), and the canonical term of each alternative's group."""
+Spelling = tuple[str | re.Pattern[str], str]
+"""One way of writing a term (text, or a pattern when it has a gap) and the term."""
+
+
+def _finder(table: Mapping[str, tuple[str, ...]]) -> dict[str, list[Spelling]]:
+    """Every way of writing every term, by its first character, longest first (so 药品采购 is
+    read as one object, not as 采购): a clause is then read in one pass, trying at each
+    character only the ways of writing that start with it."""
     spelled: dict[str, str] = {}
     for term, aliases in table.items():
         for alias in (term, *aliases):
             spelled.setdefault(_GAP.join(_normal(piece) for piece in alias.split(_GAP)), term)
     ordered = sorted(spelled, key=lambda s: (-len(s.replace(_GAP, "")), s))
-    groups: dict[str, str] = {}
-    parts = []
-    for n, alias in enumerate(ordered):
-        name = f"t{n}"
-        groups[name] = spelled[alias]
-        body = f"[^，。；;,]{{0,{_GAP_CHARS}}}?".join(re.escape(piece) for piece in alias.split(_GAP))
-        parts.append(f"(?P<{name}>{body})")
-    return re.compile("(?=(?:" + ("|".join(parts) or "(?!)") + "))"), groups
+    index: dict[str, list[Spelling]] = defaultdict(list)
+    for alias in ordered:
+        if _GAP in alias:
+            gap = f"[^，。；;,]{{0,{_GAP_CHARS}}}?"
+            pattern = re.compile(gap.join(re.escape(piece) for piece in alias.split(_GAP)))
+            index[alias[0]].append((pattern, spelled[alias]))
+        else:
+            index[alias[0]].append((alias, spelled[alias]))
+    return dict(index)
 
 
-def _found(finder: re.Pattern[str], groups: Mapping[str, str], clause: str) -> set[str]:
+def _found(finder: Mapping[str, list[Spelling]], clause: str) -> set[str]:
     """The terms written in `clause`: at each position the longest way of writing one, then
     those not inside a longer one (校舍建设项目 is 校舍建设 and 建设项目; 药品采购 is not 采购)."""
     spans = []
-    for m in finder.finditer(clause):
-        if m.lastgroup:
-            spans.append((*m.span(m.lastgroup), groups[m.lastgroup]))
+    for start, char in enumerate(clause):
+        for spelling, term in finder.get(char, ()):
+            if isinstance(spelling, str):
+                if clause.startswith(spelling, start):
+                    spans.append((start, start + len(spelling), term))
+                    break
+            elif (m := spelling.match(clause, start)) is not None:
+                spans.append((start, m.end(), term))
+                break
     return {
         term
         for start, end, term in spans
@@ -149,8 +161,8 @@ class Matcher:
 
         jieba.setLogLevel(logging.WARNING)
         self.terms = terms
-        self._objects, self._object_groups = _finder(terms.objects)
-        self._natures, self._nature_groups = _finder(terms.natures)
+        self._objects = _finder(terms.objects)
+        self._natures = _finder(terms.natures)
         self._tokenizer = jieba.Tokenizer()
         self._tokenizer.initialize()
         for table in (terms.objects, terms.natures):
@@ -191,8 +203,8 @@ class Matcher:
         for clause in _CLAUSE.split(_normal(text)):
             if not clause:
                 continue
-            objects = self._broader(_found(self._objects, self._object_groups, clause))
-            natures = _found(self._natures, self._nature_groups, clause)
+            objects = self._broader(_found(self._objects, clause))
+            natures = _found(self._natures, clause)
             if objects:
                 carried = objects
             facets.update((o, n) for o in (objects or carried) for n in natures)
