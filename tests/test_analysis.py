@@ -117,9 +117,9 @@ def ledger(make_ledger: Callable[..., Path]) -> CLI:
 
 def candidates(cli: CLI) -> dict[str, list[str]]:
     """Each candidate's row of the score table: id → cells."""
-    run = cli("plan", "--year", "2023", "--as-of", "2024-11-30")
+    run = cli("plan", "--year", "2023", "--as-of", "2024-11-30", "--explain")
     assert run.exit_code == 0, run.stderr
-    table = run.stdout.split("## 二、候选问题评分")[1].split("## 三")[0]
+    table = run.stdout.split("## 附件：候选问题评分")[1].split("\n---")[0]
     rows = [
         line.strip("|").split("|")
         for line in table.splitlines()
@@ -135,23 +135,23 @@ def test_the_score_adds_up_weighted_criteria_with_their_reasons(ledger: CLI) -> 
     # columns: rank, id, title, unit, prevalent, recurring, nature, amount, record, public, budget, score
     first = rows["2023-001"]
     assert first[0] == "1"
-    assert first[4] == "0.50"  # 财政管理 at 2 units: (2-1)/4 × 2
+    assert first[4] == "0.00"  # 财政管理 at 2 units, but not the same problem: not 普遍存在
     assert first[6] == "3.00"  # systemic: 1 × 3
     assert first[7] == "2.00"  # the largest amount: 1 × 2
     assert first[8] == "0.50"  # czj finished 1 of 2 earlier problems: (1 - 0.5) × 1
-    assert Decimal(first[5]) > Decimal("1.5")  # resembles 2022-001 at the same unit
+    assert Decimal(first[5]) >= Decimal("1.5")  # the same problem as 2022-001 at the same unit
     assert Decimal(first[-1]) == sum(Decimal(c) for c in first[4:11])
     assert rows["2023-003"][9] == "2.00"  # a deputy's suggestion names it
     assert rows["2023-002"][10] == "1.00"  # tagged budget_focus
     assert rows["2023-002"][5] == "0.00"  # nothing earlier resembles it
-    reasons = run.stdout.split("## 二")[0]
-    assert "同类问题（财政管理）本年度在2个单位存在" in reasons
-    assert "与以往年度问题2022-001重复或相似" in reasons
+    reasons = run.stdout.split("## 三")[0]
+    assert "个单位存在" not in reasons and "普遍存在的问题" not in reasons
+    assert "经比对与以往年度问题2022-001相同（对象：转移支付资金；性质：拨付不及时），待确认" in reasons
     assert "体制机制性问题" in reasons
     assert "问题金额1000万元，居本年度第1位" in reasons
     assert "该单位以往年度问题2个，完成率50.0%，逾期未完成1个" in reasons
     assert "代表和群众关心：王代表（2023-S1）" in reasons
-    assert "建议作为突出问题的候选3个（尚未确认" in reasons
+    assert "建议确定突出问题3个（按问题普遍存在" in reasons and "常委会确定" not in run.stdout
 
 
 def test_confirmed_choices_are_the_plan_and_lower_governments_are_listed(ledger: CLI) -> None:
@@ -161,8 +161,8 @@ def test_confirmed_choices_are_the_plan_and_lower_governments_are_listed(ledger:
     assert shown["prominent"] is True and shown["prominent_reasons"] == ["budget_focus"]
     assert shown["history"][-1]["note"] == "预算审查重点"
     plan = ledger("plan", "--year", "2023", "--as-of", "2024-11-30").stdout
-    assert "常委会确定的突出问题1个" in plan
-    selected = plan.split("## 二")[0]
+    assert "建议确定突出问题1个（预算工作委员会已在台账中标注为突出问题）" in plan
+    selected = plan.split("## 三")[0]
     assert "| 2023-002 |" in selected and "| 2023-001 |" not in selected
     assert "- 2023-002 预算绩效目标编制不规范（测试市东山区人民政府）" in plan
     assert "2024年12月24日听取和审议整改情况报告" in plan
@@ -180,11 +180,11 @@ def test_weights_are_settings(ledger: CLI) -> None:
 
 
 def test_plan_html_and_english(ledger: CLI) -> None:
-    html = ledger(
-        "plan", "--year", "2023", "--as-of", "2024-11-30", "--format", "html", "--lang", "en"
-    ).stdout
+    args = ("plan", "--year", "2023", "--as-of", "2024-11-30", "--format", "html", "--lang", "en")
+    html = ledger(*args).stdout
     assert html.startswith("<!DOCTYPE html>") and "Tracking-supervision plan (draft)" in html
-    assert "Scores of the candidates" in html
+    assert "Annex: scores of the candidates" not in html
+    assert "Annex: scores of the candidates" in ledger(*args, "--explain").stdout
 
 
 # --- recurrence: planted cases -------------------------------------------------------------
@@ -260,8 +260,9 @@ def test_confirmed_links_come_first(ledger: CLI) -> None:
         "recurs_from": "2022-001",
         "confirmed": True,
         "score": 1.0,
-        "text_similarity": found[0]["text_similarity"],
-        "same_category": True,
+        "objects": ["转移支付资金"],
+        "natures": ["拨付不及时"],
+        "shared_words": found[0]["shared_words"],
         "title": "部分专项转移支付资金分配下达仍不及时",
         "earlier_title": "专项转移支付资金分配下达不及时",
     }

@@ -10,7 +10,7 @@ import hashlib
 import re
 import sys
 import unicodedata
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -296,6 +296,19 @@ DEFAULT_PLAN_METHODS = (
     TrackingMethod.document_review,
     TrackingMethod.spot_check,
 )
+DEFAULT_PLAN_METHOD_RULES = {
+    "immediate": (TrackingMethod.document_review, TrackingMethod.spot_check),
+    "phased": (TrackingMethod.briefing, TrackingMethod.site_visit),
+    "ongoing": (TrackingMethod.seminar, TrackingMethod.briefing),
+    "systemic": (TrackingMethod.seminar, TrackingMethod.special_inquiry),
+    "recurring": (TrackingMethod.site_visit, TrackingMethod.special_inquiry),
+    "prevalent": (TrackingMethod.spot_check, TrackingMethod.joint_audit),
+    "lower_government": (TrackingMethod.site_visit,),
+    "lawbreaking": (TrackingMethod.document_review, TrackingMethod.joint_audit),
+    "public_concern": (TrackingMethod.seminar,),
+}
+"""Which tracking methods the plan proposes for which kind of prominent problem: its
+rectification type, and what makes it prominent."""
 
 # --- field types -------------------------------------------------------------------------
 
@@ -515,6 +528,18 @@ class FigureStyle(Record):
     chinese_dates: bool = Field(default=True, description="Dates in running text as 2027年12月31日")
 
 
+class TermTable(Record):
+    """This ledger's additions to the recurrence matcher's dictionary (`data/terms.yaml`): a
+    canonical term and the other ways reports write it. An existing term gets more aliases."""
+
+    objects: dict[Line, list[Line]] = Field(
+        default_factory=dict, description="What findings are about (对象), e.g. 医保基金: [医疗保障基金]"
+    )
+    natures: dict[Line, list[Line]] = Field(
+        default_factory=dict, description="What is wrong (问题性质), e.g. 挤占挪用: [改变资金用途]"
+    )
+
+
 class Settings(Record):
     """`auditledger.yaml`: who keeps the ledger and how it is reported."""
 
@@ -560,8 +585,22 @@ class Settings(Record):
         default_factory=lambda: list(DEFAULT_PLAN_METHODS),
         description="Tracking methods the plan proposes (专题询问, 实地察看, …)",
     )
+    plan_method_rules: dict[str, list[TrackingMethod]] = Field(
+        default_factory=lambda: {k: list(v) for k, v in DEFAULT_PLAN_METHOD_RULES.items()},
+        description="Methods the plan proposes per kind of prominent problem "
+        f"({', '.join(DEFAULT_PLAN_METHOD_RULES)}); a kind given here replaces its default",
+    )
+    plan_bodies: dict[Line, Line] = Field(
+        default_factory=dict,
+        description="The committee body that tracks each problem category (e.g. 重点民生资金: "
+        "社会建设委员会); other categories: the body that keeps the ledger",
+    )
     lower: list[LowerLedger] = Field(
         default_factory=list, description="Lower-level ledgers supervised jointly (上下联动)"
+    )
+    terms: TermTable = Field(
+        default_factory=TermTable,
+        description="Objects and natures the recurrence matcher adds to its shipped dictionary",
     )
     asset_categories: list[Line] = Field(
         default_factory=lambda: ["国有企业资产", "金融资产", "行政事业性国有资产", "自然资源资产"],
@@ -621,18 +660,24 @@ class Settings(Record):
         """Who delivers the rectification report: the setting, else the jurisdiction's 人民政府."""
         return self.government or f"{self.jurisdiction or ''}人民政府"
 
+    @field_validator("plan_method_rules")
+    @classmethod
+    def _known_kinds(cls, rules: dict[str, list[TrackingMethod]]) -> dict[str, list[TrackingMethod]]:
+        _only_known(rules, DEFAULT_PLAN_METHOD_RULES, N_("unknown kinds of problem {unknown}; use {known}"))
+        return {**{k: list(v) for k, v in DEFAULT_PLAN_METHOD_RULES.items()}, **rules}
+
     @field_validator("plan_weights")
     @classmethod
     def _known_criteria(cls, weights: dict[str, Decimal]) -> dict[str, Decimal]:
-        unknown = sorted(set(weights) - set(DEFAULT_PLAN_WEIGHTS))
-        if unknown:
-            raise ValueError(
-                _("unknown criteria {unknown}; use {known}").format(
-                    unknown=i18n.listed(unknown),
-                    known=i18n.listed(DEFAULT_PLAN_WEIGHTS),
-                )
-            )
+        _only_known(weights, DEFAULT_PLAN_WEIGHTS, N_("unknown criteria {unknown}; use {known}"))
         return {**DEFAULT_PLAN_WEIGHTS, **weights}
+
+
+def _only_known(given: Mapping[str, object], known: Mapping[str, object], message: str) -> None:
+    """Refuse keys of a setting's mapping that are not among `known`, naming the known ones."""
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        raise ValueError(_(message).format(unknown=i18n.listed(unknown), known=i18n.listed(known)))
 
 
 class Unit(Record):

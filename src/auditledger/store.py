@@ -2253,3 +2253,15 @@ def remove_leftovers(root: Path) -> list[Path]:
                 leftover.unlink()
                 removed.append(leftover)
     return removed
+
+
+def package_data(name: str) -> Any:
+    """A YAML data file shipped inside the package (`auditledger/data/NAME`), parsed; a broken
+    one is the program's fault, so it raises."""
+    from importlib.resources import files
+
+    text = files("auditledger").joinpath("data", name).read_text(encoding="utf-8")
+    data, errors = parse(Path(name), text)
+    if errors:
+        raise AuditLedgerError(errors[0].render())
+    return data

@@ -32,18 +32,23 @@ from auditledger.i18n import _
 @command("plan")
 def plan(
     year: Annotated[int, typer.Option(help="The audit year.")],
-    top: Annotated[int, typer.Option(min=1, help="How many candidates to list.")] = 10,
+    top: Annotated[
+        int, typer.Option(min=1, help="How many candidates to propose when none is flagged prominent.")
+    ] = 10,
     output_format: Annotated[
         ReportFormat,
         typer.Option("--format", help="md, html, docx (Word) or json (the plan's data)."),
     ] = ReportFormat.md,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Add the annex: every candidate's score by criterion.")
+    ] = False,
     as_of: AsOfOption = None,
     at: AtOption = None,
     allow_errors: AllowErrorsOption = False,
     lang: LangOption = None,
     output: OutputOption = None,
 ) -> None:
-    """The tracking-supervision plan (跟踪监督工作方案): candidates for prominent problems, scored."""
+    """The tracking-supervision plan (跟踪监督工作方案): proposed prominent problems, how to track them."""
     from auditledger import planning, reports
     from auditledger.cli.browse import read_ledger
     from auditledger.render.report import render
@@ -54,13 +59,13 @@ def plan(
     if output_format is ReportFormat.json:
         from auditledger.render.tabular import plain, to_json
 
-        data = planning.plan(ledger, year, top, provenance_of(ledger, day))
+        data = planning.plan(ledger, year, top, provenance_of(ledger, day), explain=True)
         write_or_print(to_json(plain(data)), output)
         return
     document = (reports.Kind.plan, output_format.page())
     word = output_format is ReportFormat.docx
     provenance = provenance_of(ledger, day, own_templates(folders, *document, word=word))
-    data = planning.plan(ledger, year, top, provenance)
+    data = planning.plan(ledger, year, top, provenance, explain=explain)
     language = language_of(lang, ledger, document=True)
     page = render(data, *document, language, folders)
     write_document(page, output_format, folders, output, word_name("plan", year, day))

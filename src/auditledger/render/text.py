@@ -716,7 +716,7 @@ def _cell(name: str, value: Any, speech: _Speech, model: type[BaseModel]) -> str
 
 
 def recurring_table(ledger: Ledger, found: Sequence[Match], lang: str) -> Grid:
-    """Confirmed links, then suggested matches with their scores."""
+    """Confirmed links, then suggested matches with their scores and why (object and nature)."""
     zh = lang == "zh"
     table = Grid(title="以往年度同类问题" if zh else "Recurring problems")
     for chinese, english, ratio in (
@@ -726,6 +726,7 @@ def recurring_table(ledger: Ledger, found: Sequence[Match], lang: str) -> Grid:
         ("以往问题", "Earlier title", 2),
         ("责任单位", "Unit", 1),
         ("相似度", "Score", None),
+        ("依据", "Why", 2),
         ("状态", "Link", None),
     ):
         table.add_column(
@@ -743,10 +744,11 @@ def recurring_table(ledger: Ledger, found: Sequence[Match], lang: str) -> Grid:
             match.earlier.title,
             ledger.unit_short_name(match.problem.unit),
             "—" if match.confirmed else f"{match.score:.2f}",
+            match.why(zh),
             state,
         )
     if not found:
-        table.add_row("", "无" if zh else "none", "", "", "", "", "")
+        table.add_row("", "无" if zh else "none", "", "", "", "", "", "")
     return table
 
 
