@@ -166,6 +166,12 @@ RECORD_LABELS: dict[str, tuple[str, str]] = {
     "status_synonyms": ("整改状态的其他写法", "Other ways to write a status"),
     "method_synonyms": ("整改方式的其他写法", "Other ways to write a method"),
     "aliases": ("别名", "Other names"),
+    # the recurrence matcher and the tracking plan
+    "terms": ("问题词表", "Terms of findings"),
+    "objects": ("问题对象", "Objects"),
+    "natures": ("问题性质", "Natures"),
+    "plan_method_rules": ("跟踪监督方式的选用规则", "Rules for choosing tracking methods"),
+    "plan_bodies": ("牵头跟踪监督的机构", "Bodies that lead the tracking"),
 }
 OWN_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     # where a record's field means something else than the field of that name above: by the
