@@ -296,6 +296,9 @@ def test_a_read_commands_answer_follows_every_change(sample: CLI, change: str) -
         ("add-problem", "--year", "2025"),
         ("--debug", "overdue"),
         ("overdue", "--as-of", "2026-02-30"),
+        ("query", "select datetime('now')"),
+        ("query", "select CURRENT_TIMESTAMP"),
+        ("query", "select id from problems order by random() limit 1"),
     ],
 )
 def test_what_writes_or_may_move_is_never_answered_from_memory(words: tuple[str, ...]) -> None:

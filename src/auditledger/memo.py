@@ -61,6 +61,9 @@ READ_COMMANDS = ("overdue", "list", "stats", "show", "query", "report", "recurri
 NOT_REMEMBERED = ("--output", "-o", "--at", "--templates", "--help", "-h", "--debug", "--version", "-")
 """Options (and `-`, standard input) under which an answer is not remembered: a file written,
 a git revision that moves, a template folder named on the command line, help."""
+UNSTABLE_SQL = re.compile(r"now|random|current_", re.IGNORECASE)
+"""What makes a `query` statement's answer change with no change to the ledger: the clock
+(`date('now')`, `CURRENT_TIMESTAMP`) or chance (`random()`)."""
 ENVIRONMENT = ("COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR", "TERM", "TZ", "LANG", "LC_ALL")
 """Variables (besides every AUDITLEDGER_*) that can change what a command prints."""
 READ: list[list[str]] = []
@@ -438,6 +441,8 @@ def read_request(argv: Sequence[str]) -> Request | None:
             value = rest.pop(0)
         options[name] = value
     if not rest or rest[0] not in READ_COMMANDS:
+        return None
+    if rest[0] == "query" and any(UNSTABLE_SQL.search(word) for word in rest[1:]):
         return None
     try:
         "".join(rest).encode("utf-8")
