@@ -299,6 +299,11 @@ def test_a_read_commands_answer_follows_every_change(sample: CLI, change: str) -
         ("query", "select datetime('now')"),
         ("query", "select CURRENT_TIMESTAMP"),
         ("query", "select id from problems order by random() limit 1"),
+        ("query", "select time() t, unixepoch() u"),
+        ("query", "select date ('now')"),
+        ("stats", "-oout.csv"),
+        ("report", "--year", "2024", "--format", "docx"),
+        ("plan", "--year", "2024", "--format=docx"),
     ],
 )
 def test_what_writes_or_may_move_is_never_answered_from_memory(words: tuple[str, ...]) -> None:
@@ -316,3 +321,37 @@ def test_an_answer_not_signed_with_the_users_key_is_not_used(sample: CLI) -> Non
     answer.write_bytes(signature + b"\n" + json.dumps(forged).encode() + b"\n[]")
     assert not recalled(sample.root, *words)
     assert run(sample.root, *words).stdout != b"[]"
+
+
+def test_an_answer_cut_short_by_a_closed_pipe_is_not_remembered(sample: CLI) -> None:
+    words = ("stats", "--by", "year", "--format", "csv", "--as-of", "2026-03-31")
+    age(sample.root)
+    command = [sys.executable, "-m", "auditledger", "--ledger", str(sample.root), *words]
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before a byte is written: every write fails
+    try:
+        writer = subprocess.run(command, stdout=write_end, stderr=subprocess.DEVNULL, check=False)
+    finally:
+        os.close(write_end)
+    assert writer.returncode in (0, 1)
+    assert not recalled(sample.root, *words)
+    whole = run(sample.root, *words)
+    assert whole.returncode == 0 and whole.stdout.count(b"\n") > 1
+
+
+def test_the_real_today_is_part_of_an_answers_key(sample: CLI, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dates after the real today are errors whatever --as-of says: an answer of yesterday is
+    not today's."""
+    request = memo.read_request(["overdue", "--as-of", "2026-03-31"])
+    assert request is not None
+    monkeypatch.chdir(sample.root)
+    assert request.where()
+    key = request.key
+
+    class Tomorrow(date):
+        @classmethod
+        def today(cls) -> date:
+            return date.today() + timedelta(days=1)
+
+    monkeypatch.setattr(memo.datetime, "date", Tomorrow)
+    assert request.where() and request.key != key

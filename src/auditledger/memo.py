@@ -61,9 +61,14 @@ READ_COMMANDS = ("overdue", "list", "stats", "show", "query", "report", "recurri
 NOT_REMEMBERED = ("--output", "-o", "--at", "--templates", "--help", "-h", "--debug", "--version", "-")
 """Options (and `-`, standard input) under which an answer is not remembered: a file written,
 a git revision that moves, a template folder named on the command line, help."""
-UNSTABLE_SQL = re.compile(r"now|random|current_", re.IGNORECASE)
+WRITES_A_FILE = ("docx", "--format=docx")
+"""A Word document is written to a file of its own even without --output: never remembered."""
+UNSTABLE_SQL = re.compile(
+    r"now|random|current_|\b(?:date|time|datetime|julianday|unixepoch|strftime|timediff)\s*\(", re.IGNORECASE
+)
 """What makes a `query` statement's answer change with no change to the ledger: the clock
-(`date('now')`, `CURRENT_TIMESTAMP`) or chance (`random()`)."""
+(`date('now')`, `time()`, `CURRENT_TIMESTAMP`; SQLite's date functions read the clock when
+given no day) or chance (`random()`)."""
 ENVIRONMENT = ("COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR", "TERM", "TZ", "LANG", "LC_ALL")
 """Variables (besides every AUDITLEDGER_*) that can change what a command prints."""
 READ: list[list[str]] = []
@@ -154,8 +159,9 @@ def _tool_state() -> list[object]:
     return [__version__, _folder_state(Path(__file__).parent, (".py", ".mo"))]
 
 
-def _folder_state(folder: Path, suffixes: tuple[str, ...] = ()) -> list[object]:
-    """Each file under `folder` (with one of `suffixes`, if given) with its size and time."""
+def _folder_state(folder: Path, suffixes: tuple[str, ...] = (), since: int | None = None) -> list[object]:
+    """Each file under `folder` (with one of `suffixes`, if given) with its size and time. With
+    `since` (ns), ValueError for a file changed just now or at or after it, as `_stamp`."""
     found: list[object] = []
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
@@ -164,12 +170,17 @@ def _folder_state(folder: Path, suffixes: tuple[str, ...] = ()) -> list[object]:
     for entry in entries:
         if entry.is_dir(follow_symlinks=False):
             if entry.name != "__pycache__":
-                found.append([entry.name, _folder_state(Path(entry.path), suffixes)])
+                found.append([entry.name, _folder_state(Path(entry.path), suffixes, since)])
         elif not suffixes or entry.name.endswith(suffixes):
             try:
                 stamp = entry.stat()
             except OSError:
                 continue
+            if since is not None and (
+                time.time_ns() - stamp.st_mtime_ns < RACY_SECONDS * 1e9
+                or max(stamp.st_mtime_ns, stamp.st_ctime_ns) >= since
+            ):
+                raise ValueError(entry.path)
             found.append([entry.name, stamp.st_size, stamp.st_mtime_ns])
     return found
 
@@ -451,7 +462,7 @@ def read_request(argv: Sequence[str]) -> Request | None:
     day = datetime.date.today()
     for at, word in enumerate(rest):
         name, equals, value = word.partition("=")
-        if name in NOT_REMEMBERED or name.startswith("--output"):
+        if name in NOT_REMEMBERED or name.startswith(("--output", "-o")) or word in WRITES_A_FILE:
             return None
         if name == "--as-of":
             if not equals:
@@ -478,11 +489,21 @@ def _request_key(request: Request, root: Path, language: str) -> str:
         "environment": sorted(
             (k, v) for k, v in os.environ.items() if k.startswith("AUDITLEDGER_") or k in ENVIRONMENT
         ),
-        "terminal": [_is_terminal(sys.stdout), _is_terminal(sys.stderr)],
+        "terminal": [_is_terminal(sys.stdout), _is_terminal(sys.stderr), _terminal_size()],
+        "today": datetime.date.today().isoformat(),  # dates after it are errors, whatever --as-of says
         "encoding": [getattr(sys.stdout, "encoding", None), getattr(sys.stderr, "encoding", None)],
         "tool": _tool_state(),
     }
     return hashlib.sha256(json.dumps(material, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def _terminal_size() -> list[int] | None:
+    """The terminal's columns and lines, which lay out tables printed on it."""
+    try:
+        size = os.get_terminal_size(sys.stdout.fileno())
+    except (AttributeError, ValueError, OSError):
+        return None
+    return [size.columns, size.lines]
 
 
 def _is_terminal(stream: object) -> bool:
@@ -499,7 +520,7 @@ def _read_state(root: Path, read: Sequence[Sequence[str]], since: int | None = N
         if kind == "ledger":
             state.append([path, ledger_state(Path(path), since) if os.path.isdir(path) else None])
         else:
-            state.append([path, _folder_state(Path(path))])
+            state.append([path, _folder_state(Path(path), since=since)])
     return state
 
 
@@ -589,12 +610,26 @@ class _Copy:
     """A standard stream that keeps a copy, in bytes, of what is written through it, as text or
     to its binary buffer (where `typer.echo` sends bytes)."""
 
-    def __init__(self, stream: Any, parts: list[bytes] | None = None) -> None:
+    def __init__(
+        self, stream: Any, parts: list[bytes] | None = None, failed: list[bool] | None = None
+    ) -> None:
         self._stream = stream
         self.parts: list[bytes] = [] if parts is None else parts
+        self.failed = [False] if failed is None else failed  # a write or flush that raised
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError:
+            self.failed[0] = True
+            raise
 
     def write(self, data: Any) -> int:
-        written = self._stream.write(data)
+        try:
+            written = self._stream.write(data)
+        except OSError:  # a closed pipe (not click's probe, which writes bytes to a text stream)
+            self.failed[0] = True
+            raise
         if isinstance(data, str):
             self.parts.append(data.encode(self._stream.encoding, self._stream.errors))
         elif isinstance(data, (bytes, bytearray)):
@@ -603,7 +638,7 @@ class _Copy:
 
     @property
     def buffer(self) -> _Copy:
-        return _Copy(self._stream.buffer, self.parts)
+        return _Copy(self._stream.buffer, self.parts, self.failed)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
@@ -625,7 +660,7 @@ def _run_remembering(request: Request) -> None:
         code = done.code
     finally:
         sys.stdout, sys.stderr = real
-    if code is None or code in (0, 1):
+    if (code is None or code in (0, 1)) and not out.failed[0] and not err.failed[0]:
         remember_answer(request, b"".join(out.parts), b"".join(err.parts), 1 if code else 0, started)
     sys.exit(code)  # type: ignore[arg-type]
 
