@@ -13,12 +13,28 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from auditledger.diagnostics import AuditLedgerError
-from auditledger.i18n import _
+from auditledger.i18n import _, ngettext
 
 if TYPE_CHECKING:
+    from auditledger.diagnostics import Diagnostic
     from auditledger.model import Ledger
     from auditledger.render.report import Format
     from auditledger.reports import Kind, Provenance
+
+
+def refused_for_errors(count: int, hint: str, diagnostics: Sequence[Diagnostic] = ()) -> AuditLedgerError:
+    """A document refused because the ledger has `count` errors: it would leave records out or
+    show wrong figures (the command line and the workbench say so alike, each with its `hint`)."""
+    return AuditLedgerError(
+        ngettext(
+            "the ledger has {count} error, so this document would leave records out or show wrong figures",
+            "the ledger has {count} errors, so this document would leave records out or show wrong figures",
+            count,
+        ).format(count=count),
+        hint=hint,
+        diagnostics=list(diagnostics),
+        exit_code=1,
+    )
 
 
 def template_folders(ledger: Ledger, explicit: Path | None = None) -> list[Path]:

@@ -338,14 +338,8 @@ def plain_check(argv: Sequence[str]) -> tuple[Path | None, str | None, datetime.
         if word == "check" and "check" not in options:
             options["check"], allowed = "", ("--as-of",)
             continue
-        name, equals, value = word.partition("=")
-        if name not in allowed or name in options:
+        if not _take(word, rest, allowed, options):
             return None
-        if not equals:
-            if not rest:
-                return None
-            value = rest.pop(0)
-        options[name] = value
     if "check" not in options:
         return None
     try:
@@ -356,6 +350,18 @@ def plain_check(argv: Sequence[str]) -> tuple[Path | None, str | None, datetime.
         return None
     ledger = options.get("--ledger")
     return (Path(ledger) if ledger is not None else None), options.get("--lang"), day
+
+
+def _take(word: str, rest: list[str], allowed: tuple[str, ...], options: dict[str, str]) -> bool:
+    """Put the option `word` (`-L` for `--ledger`) and its value (after `=`, else the next
+    word, taken from `rest`) into `options`; False when it is not `allowed`, is given twice or
+    lacks its value."""
+    name, equals, value = word.partition("=")
+    name = "--ledger" if name == "-L" else name
+    if name not in allowed or name in options or not (equals or rest):
+        return False
+    options[name] = value if equals else rest.pop(0)
+    return True
 
 
 def spoken(option: str | None, root: Path | None) -> str | None:
@@ -442,15 +448,8 @@ def read_request(argv: Sequence[str]) -> Request | None:
     rest = list(argv)
     options: dict[str, str] = {}
     while rest and rest[0].startswith("-"):
-        name, equals, value = rest.pop(0).partition("=")
-        name = "--ledger" if name == "-L" else name
-        if name not in ("--ledger", "--lang") or name in options:
+        if not _take(rest.pop(0), rest, ("--ledger", "--lang"), options):
             return None
-        if not equals:
-            if not rest:
-                return None
-            value = rest.pop(0)
-        options[name] = value
     if not rest or rest[0] not in READ_COMMANDS:
         return None
     if rest[0] == "query" and any(UNSTABLE_SQL.search(word) for word in rest[1:]):

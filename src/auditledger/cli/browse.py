@@ -67,20 +67,15 @@ def read_ledger(
     if not errors:
         return ledger
     if strict and not allow_errors:
-        raise AuditLedgerError(
-            ngettext(
-                "the ledger has {count} error, so this document would leave records out or show wrong "
-                "figures",
-                "the ledger has {count} errors, so this document would leave records out or show wrong "
-                "figures",
-                len(errors),
-            ).format(count=len(errors)),
-            hint=_(
+        from auditledger.documents import refused_for_errors
+
+        raise refused_for_errors(
+            len(errors),
+            _(
                 "fix them (`auditledger check`), or pass --allow-errors to make it anyway with the "
                 "errors named at its top"
             ),
-            diagnostics=[d for _root, _name, d in errors],
-            exit_code=1,
+            [d for _root, _name, d in errors],
         )
     if strict:
         ledger.left_out = tuple(_left_out(root, name, d) for root, name, d in errors)

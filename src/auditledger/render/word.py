@@ -19,7 +19,7 @@ import stat
 import unicodedata
 import zipfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -102,19 +102,21 @@ class _Look:
     space_after: int = 0
 
 
+_TITLE = _Look(
+    "Title",
+    TITLE_FONT,
+    size=TITLE_SIZE,
+    align=WD_ALIGN_PARAGRAPH.CENTER,
+    exact=False,
+    outline=0,
+    keep_with_next=True,
+    space_after=1,
+)
+"""The document's title; an annex's title looks the same."""
 LOOKS = (
     _Look("Normal"),
     _Look("Body Text", indent_chars=2),
-    _Look(
-        "Title",
-        TITLE_FONT,
-        size=TITLE_SIZE,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-        exact=False,
-        outline=0,
-        keep_with_next=True,
-        space_after=1,
-    ),
+    _TITLE,
     _Look("Subtitle", SUBHEADING_FONT, align=WD_ALIGN_PARAGRAPH.CENTER),
     _Look("Byline", SUBHEADING_FONT, align=WD_ALIGN_PARAGRAPH.CENTER),
     _Look("Salutation"),
@@ -124,16 +126,7 @@ LOOKS = (
     _Look("Heading 2", SUBHEADING_FONT, indent_chars=2, outline=1, keep_with_next=True),
     _Look("Heading 3", bold=True, indent_chars=2, outline=2, keep_with_next=True),
     _Look("Annex Label", HEADING_FONT, align=WD_ALIGN_PARAGRAPH.LEFT, keep_with_next=True),
-    _Look(
-        "Annex Title",
-        TITLE_FONT,
-        size=TITLE_SIZE,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-        exact=False,
-        outline=0,
-        keep_with_next=True,
-        space_after=1,
-    ),
+    replace(_TITLE, name="Annex Title"),
     _Look("Table Text", size=TABLE_SIZE, align=WD_ALIGN_PARAGRAPH.LEFT, exact=False),
     _Look("Table Heading", HEADING_FONT, size=TABLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, exact=False),
     _Look("Note", size=TABLE_SIZE, exact=False),

@@ -34,6 +34,7 @@ from starlette.routing import Route
 from auditledger import edits, i18n, reports, store, workflow
 from auditledger.deadlines import Due, Level, watch
 from auditledger.diagnostics import AuditLedgerError, did_you_mean
+from auditledger.documents import refused_for_errors
 from auditledger.i18n import _, ngettext
 from auditledger.labels import field_label
 from auditledger.model import (
@@ -730,16 +731,7 @@ def report_document(view: View) -> Response:
 def _strict(view: View) -> Ledger:
     """The ledger for a document: with errors in it, a document would be wrong, so none is made."""
     if view.errors:
-        raise AuditLedgerError(
-            ngettext(
-                "the ledger has {count} error, so this document would leave records out or show wrong "
-                "figures",
-                "the ledger has {count} errors, so this document would leave records out or show wrong "
-                "figures",
-                view.errors,
-            ).format(count=view.errors),
-            hint=_("fix them: the check page lists them"),
-        )
+        raise refused_for_errors(view.errors, _("fix them: the check page lists them"))
     return view.ledger
 
 
