@@ -4,6 +4,8 @@ or the file is not valid, the careful parser reads it and says where it goes wro
 
 from __future__ import annotations
 
+import itertools
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -151,3 +153,21 @@ def test_a_broken_file_is_diagnosed_by_the_careful_parser(text: str, code: str, 
 def test_a_byte_order_mark_is_not_part_of_the_first_key() -> None:
     data, found = store.parse(Path("x.yaml"), "\ufeffproblems: []\n")
     assert found == [] and data == {"problems": []}
+
+
+# The screens as single patterns with `^`, as they were written first: the quicker forms in
+# `store` must find the same in every text.
+ONE_VALUE = re.compile(r"(?:[:\-][ \t]+|^[ \t]*)([-+]?\.?[0-9][0-9_.eE+-]*)[ \t]*(?:#.*)?\r?$", re.M)
+ONE_SUSPECT = re.compile(r"[&*!][^\s,\[\]{}]|^(?:---|\.\.\.)(?:\s|$)", re.M)
+ONE_INDENT = re.compile(r"^[ ]{32,}\S|^(?:[ ]*[-?:][ ]+){16,}", re.M)
+SCREENED = st.text(alphabet=st.sampled_from(list("0123456789.eE_+-:?#&*! \t\r\n[]{}a中")), max_size=80)
+
+
+@settings(max_examples=500)
+@given(SCREENED, st.sampled_from(["", "  ", " " * 32, "- " * 16, "---", "..."]))
+def test_the_quick_screens_find_what_one_pattern_finds(text: str, start: str) -> None:
+    text = start + text
+    first = store._FIRST_VALUE.match(text)
+    found = itertools.chain(*(v.findall(text) for v in store._VALUES), first.groups() if first else ())
+    assert set(found) == set(ONE_VALUE.findall(text))
+    assert store._suspect(text) == bool(ONE_SUSPECT.search(text) or ONE_INDENT.search(text))
