@@ -119,9 +119,13 @@ def misfits(record: BaseModel) -> Iterator[tuple[int, str]]:
     (index, why): a change whose value is not where the entry says, or that leaves the record
     invalid. The as-of view passes such history over; `check` warns of it."""
     history: list[HistoryEntry] = getattr(record, "history", [])
+    if not history:
+        return
     data = record.model_dump(mode="json")
     for index in range(len(history) - 1, -1, -1):
         entry = history[index]
+        if not entry.changes and index < len(history) - 1:
+            continue  # the record as the entry below left it, which was valid
         for change in reversed(entry.changes):
             try:
                 fits = _undo(data, change)
