@@ -1068,6 +1068,8 @@ class Cache:
         self.fresh: dict[str, tuple[str, str, bytes, dict[str, bytes] | None]] = {}
         self._verified: set[str] = set()
         """Entries whose stamp is in doubt and whose file's content hash matched."""
+        self._new = False
+        """Made by this read, and not yet in write-ahead-log mode (`_create`)."""
 
     @classmethod
     def open(cls, root: Path, key: str) -> Cache | None:
@@ -1147,8 +1149,12 @@ class Cache:
         try:
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # the user's alone
             db = sqlite3.connect(self.path, timeout=CACHE_TIMEOUT, isolation_level=None)
-            db.execute("PRAGMA journal_mode = WAL")
+            # Filled first with a rollback journal, which for a new database holds next to
+            # nothing (a write-ahead log would hold all it is filled with, then copy it over);
+            # the write-ahead log after that (`save`), for reads that go on while another writes.
+            db.execute("PRAGMA journal_mode = DELETE")
             db.execute("PRAGMA synchronous = NORMAL")
+            self._new = True
             db.execute("BEGIN IMMEDIATE")
             if db.execute("SELECT count(*) FROM sqlite_master").fetchone() != (0,):
                 db.execute("ROLLBACK")  # another read made it meanwhile: use theirs next time
@@ -1285,12 +1291,21 @@ class Cache:
                 ],
             )
             db.execute("COMMIT")
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # into the database: no second copy beside it
+            if not self._logged(db):
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # into the database: no second copy beside it
         except sqlite3.OperationalError:  # another read writes: it stores the same, or this next time
             with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
         except sqlite3.Error:
             self._fail()
+
+    def _logged(self, db: Any) -> bool:
+        """A database this read made, filled now: in write-ahead-log mode from here on."""
+        if self._new:
+            db.execute("PRAGMA journal_mode = WAL")
+            self._new = False
+            return True
+        return False
 
     def held(self) -> set[str]:
         """The names of the files the cache holds an entry for."""
@@ -1317,6 +1332,7 @@ class Cache:
                 [(name, sha, blob) for name, (sha, blob) in sorted(found.items())],
             )
             db.execute("COMMIT")
+            self._logged(db)
         except sqlite3.OperationalError:
             with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
