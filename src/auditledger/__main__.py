@@ -2,4 +2,5 @@
 
 from auditledger.memo import main
 
-main()
+if __name__ == "__main__":  # not again in a worker process that is spawned (loader)
+    main()

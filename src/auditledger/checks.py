@@ -57,6 +57,9 @@ class Check:
     """Looks at files on disk besides the ledger's records, so its result cannot be cached."""
     dated: bool = False
     """Judges by the day it is given (a `DatedCheckFunction`), so its result cannot be cached."""
+    across: bool = False
+    """Looks at problems of other files than the one it reports on (beyond units, years and
+    settings): a file read on its own cannot be checked by it (`loader`'s workers)."""
 
     @property
     def summary(self) -> str:
@@ -78,10 +81,10 @@ CHECKS: dict[str, Check] = {}
 
 
 def check(
-    code: str, severity: Severity = Severity.error, *, disk: bool = False
+    code: str, severity: Severity = Severity.error, *, disk: bool = False, across: bool = False
 ) -> Callable[[CheckFunction], CheckFunction]:
     def register(function: CheckFunction) -> CheckFunction:
-        CHECKS[code] = Check(code, severity, function, disk)
+        CHECKS[code] = Check(code, severity, function, disk, across=across)
         return function
 
     return register
@@ -100,16 +103,24 @@ def dated_check(
 
 
 def run_checks(
-    ledger: Ledger, *, today: date | None = None, cacheable: bool | None = None, disk: bool = True
+    ledger: Ledger,
+    *,
+    today: date | None = None,
+    cacheable: bool | None = None,
+    disk: bool = True,
+    across: bool | None = None,
 ) -> list[Diagnostic]:
     """Every check's findings, judging by `today` (default: the real today); with `cacheable`,
     only the checks whose findings may (True) or may not (False) be cached; without `disk`,
-    not those that look at files on disk beyond the ledger's."""
+    not those that look at files on disk beyond the ledger's; with `across`, only the checks
+    that look (True) or do not look (False) at other files' problems."""
     day = today or date.today()
     diagnostics = []
     _EVIDENCE.pop(ledger, None)  # the disk as it is now
     for item in CHECKS.values():
         if (cacheable is not None and item.cacheable != cacheable) or (item.disk and not disk):
+            continue
+        if across is not None and item.across != across:
             continue
         for finding in item.findings(ledger, day):
             diagnostics.append(
@@ -202,7 +213,7 @@ def _unknown_unit(ledger: Ledger, origin: Origin, field: Pointer, unit_id: str, 
 # --- problems ----------------------------------------------------------------------------
 
 
-@check("duplicate-id")
+@check("duplicate-id", across=True)
 def check_duplicate_id(ledger: Ledger) -> Iterator[Finding]:
     """Two problems with the same id."""
     reused = ledger.reused_ids
@@ -341,35 +352,37 @@ def check_closed_incomplete(ledger: Ledger) -> Iterator[Finding]:
             )
 
 
-@check("broken-recurring-link")
+@check("broken-recurring-link", across=True)
 def check_broken_recurring_link(ledger: Ledger) -> Iterator[Finding]:
     """`recurring_from` names a problem that does not exist or is not from an earlier year."""
-    for entry in ledger.problem_entries:
-        problem = entry.record
-        for index, earlier_id in enumerate(problem.recurring_from):
-            earlier = ledger.ids.get(earlier_id)  # (id, year, unit)
-            if earlier is None:
-                yield Finding(
-                    entry.origin,
-                    ("recurring_from", index),
-                    _("problem {id} recurs from '{earlier}', which is not in the ledger").format(
-                        id=problem.id, earlier=earlier_id
-                    ),
-                    did_you_mean(earlier_id, ledger.ids) or _("correct the id or remove it"),
-                )
-            elif earlier[1] >= problem.year:
-                yield Finding(
-                    entry.origin,
-                    ("recurring_from", index),
-                    _(
-                        "problem {id} ({year}) recurs from {earlier} ({earlier_year}), "
-                        "which is not from an earlier year"
-                    ).format(id=problem.id, year=problem.year, earlier=earlier_id, earlier_year=earlier[1]),
-                    _("link only to problems of earlier audit years"),
-                )
+    for file in ledger.problem_files:  # the links and keys parts: cached problems stay packed
+        for index, (links, (problem_id, year, _unit)) in enumerate(
+            zip(file.part("links"), file.problem_keys(), strict=True)
+        ):
+            for position, earlier_id in enumerate(links):
+                earlier = ledger.ids.get(earlier_id)  # (id, year, unit)
+                if earlier is None:
+                    yield Finding(
+                        file.origin(index),
+                        ("recurring_from", position),
+                        _("problem {id} recurs from '{earlier}', which is not in the ledger").format(
+                            id=problem_id, earlier=earlier_id
+                        ),
+                        did_you_mean(earlier_id, ledger.ids) or _("correct the id or remove it"),
+                    )
+                elif earlier[1] >= year:
+                    yield Finding(
+                        file.origin(index),
+                        ("recurring_from", position),
+                        _(
+                            "problem {id} ({year}) recurs from {earlier} ({earlier_year}), "
+                            "which is not from an earlier year"
+                        ).format(id=problem_id, year=year, earlier=earlier_id, earlier_year=earlier[1]),
+                        _("link only to problems of earlier audit years"),
+                    )
 
 
-@check("unknown-problem-link")
+@check("unknown-problem-link", across=True)
 def check_unknown_problem_link(ledger: Ledger) -> Iterator[Finding]:
     """A resolution, suggestion, recommendation or question names a problem that is not in the ledger."""
     for entry in ledger.year_entries:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -179,13 +179,18 @@ def problem_file(root: Path, year: int, unit_id: str) -> Path:
 class _Reader:
     """Reads files once, keeps their text for locating diagnostics, collects diagnostics."""
 
-    def __init__(self, overrides: Mapping[Path, str], cache: store.Cache | None) -> None:
+    def __init__(
+        self, overrides: Mapping[Path, str], cache: store.Cache | None, *, texts: bool = False
+    ) -> None:
         self.overrides = {Path(p).resolve(): text for p, text in overrides.items()}
+        self.keep_texts = texts or bool(self.overrides)
         self.texts: dict[Path, str] = {}
         self.shas: dict[Path, str] = {}
         self.diagnostics: list[Diagnostic] = []
         self.cache = cache
         self.stamps: dict[Path, store.Stamp | None] = {}
+        self.checked: dict[Path, list[Diagnostic]] = {}
+        """What the checks that look at one file alone found in each file a worker read (`_Alone`)."""
 
     def read(self, path: Path) -> Any:
         text = self.overrides.get(path.resolve()) if self.overrides else None
@@ -204,7 +209,7 @@ class _Reader:
         `reload`): the others are read again for the lines of what is found in them, and
         keeping every text of a large ledger would double what a cold read holds."""
         self.shas[path] = store.text_sha(text)
-        if self.overrides:
+        if self.keep_texts:
             self.texts[path] = text
 
     def mapping(self, path: Path, data: Any, expected: str) -> dict[str, Any] | None:
@@ -263,30 +268,40 @@ class _Reader:
         # Read now, with the places of the records valid among invalid ones; or all valid.
         return read or [Located(record, Origin(path, (key, i))) for i, record in enumerate(found)]
 
-    def problem_file(self, path: Path) -> ProblemFile:
-        """A file's problems: from the cache, left packed until they are used, when the file is
-        unchanged since it was cached; else read, and cached when nothing was wrong."""
-        stamp = self.stamp(path) if self.cache is not None else None
-        hit = self.cache.get(path, stamp) if self.cache is not None else None
+    def hit(self, path: Path) -> store.Cached | None:
+        """What the cache keeps of a problem file unchanged since it was cached."""
+        hit = self.cache.get(path, self.stamp(path)) if self.cache is not None else None
+        return hit if hit is not None and hit.parts is not None else None
+
+    def problem_file(self, path: Path, hit: store.Cached | None = None) -> ProblemFile:
+        """A file's problems: from the cache (`hit`), left packed until they are used, when the
+        file is unchanged since it was cached; else read, and cached when nothing was wrong."""
         if hit is not None and hit.parts is not None:
             self.shas[path] = hit.sha
             # Each part is read from the cache when it is first asked for, the records when
             # they are: a warm `overdue` needs the dates alone.
-            parts = {name: partial(_part, name, fetch, path) for name, fetch in hit.parts.items()}
-            return ProblemFile(path, load=partial(_unpacked, hit, path), parts=parts)  # type: ignore[arg-type]
+            return _packed(path, hit.fetch, hit.parts)
+        stamp = self.stamp(path) if self.cache is not None else None
         before = len(self.diagnostics)
         file = ProblemFile(path, self.records(Problem, path, "problems"))
         if self.cache is not None and len(self.diagnostics) == before and path in self.shas:
-            records = [e.record for e in file.entries]
-            parts_json = {name: part_json(name, file.part(name)) for name in PARTS}
-            self.cache.put(
-                path,
-                stamp,
-                self.shas[path],
-                _adapter(list[Problem]).dump_json(records, exclude_unset=True),
-                parts_json,
-            )
+            self.cache.put(path, stamp, self.shas[path], *file.packed())
         return file
+
+    def taken(self, alone: _Alone) -> ProblemFile:
+        """A problem file a worker read (`_read_alone`): what it found, its records left packed
+        in their JSON until they are used, and cached when nothing was wrong."""
+        path = alone.path
+        self.diagnostics += alone.found
+        self.checked[path] = alone.checked
+        if alone.sha is None:
+            return ProblemFile(path, [])
+        self.shas[path] = alone.sha
+        if alone.clean and self.cache is not None:
+            self.cache.put(path, self.stamp(path), alone.sha, alone.records, alone.parts)
+        return _packed(
+            path, partial(_given, alone.records), {k: partial(_given, v) for k, v in alone.parts.items()}
+        )
 
     def single(self, model: type[M], path: Path, expected: str) -> M | None:
         """A file that holds one record (settings, a year's meta), if it is valid."""
@@ -351,6 +366,11 @@ def load(
     validating the files finds is reported (an edit checks its own result with `reload`).
     Without `disk`, the checks that look at files beyond the ledger's (evidence) do not run:
     commands that only read leave them to `check`.
+
+    With the cache, many problem files not yet cached (a first read, a new clone) are read by
+    one worker process per core, file by file: each parses, validates and checks its file
+    alone and hands back what the cache keeps (`_read_alone`); the checks across files then
+    run here on the files' parts. The records are not all held at once.
     """
     store.settle(root)  # a write of several files under way or interrupted: after it, not halfway
     use_cache = cache and not os.environ.get("AUDITLEDGER_NO_CACHE")
@@ -389,7 +409,9 @@ def _read_files(root: Path, reader: _Reader) -> Ledger:
 
 
 def _read_year_files(files: list[Path], ledger: Ledger, reader: _Reader) -> None:
-    """The year folders' files, folder by folder, by name."""
+    """The year folders' files, folder by folder, by name: the years' files first, then the
+    problem files (which workers may read, and check, in the light of the years)."""
+    problem_paths = []
     for path in files:
         if path.suffix == ".yml":
             reader.diagnostics.append(
@@ -422,7 +444,108 @@ def _read_year_files(files: list[Path], ledger: Ledger, reader: _Reader) -> None
             if meta is not None:
                 ledger.year_entries.append(Located(meta, Origin(path)))
         else:
-            ledger.problem_files.append(reader.problem_file(path))
+            problem_paths.append(path)
+    ledger.problem_files += _problem_files(problem_paths, ledger, reader)
+
+
+def _problem_files(paths: list[Path], ledger: Ledger, reader: _Reader) -> list[ProblemFile]:
+    """The problem files: from the cache when unchanged; the others read here, or by worker
+    processes when there is much to read (`_workers`)."""
+    hits = {path: reader.hit(path) for path in paths}
+    cold = [path for path in paths if hits[path] is None]
+    count = _workers(cold, reader) if reader.cache is not None else 0
+    read = (
+        {alone.path: reader.taken(alone) for alone in _read_in_workers(cold, ledger, count)} if count else {}
+    )
+    return [read[path] if path in read else reader.problem_file(path, hits[path]) for path in paths]
+
+
+# --- reading in worker processes -----------------------------------------------------------
+
+WORKERS_VAR = "AUDITLEDGER_WORKERS"
+"""How many processes read the problem files that are not cached: 0 or 1 reads them in this
+process; unset, one per core when there is much to read (`WORKERS_FROM`)."""
+START_METHOD: str | None = None
+"""How worker processes start (`multiprocessing`'s start methods); None: as the platform does
+(forked on Linux, spawned on Windows and macOS)."""
+WORKERS_FROM = 4 << 20
+"""Bytes of problem files to read from which worker processes pay for their start (a few
+milliseconds each where processes fork, a few tenths of a second where they are spawned)."""
+
+
+class _Alone(NamedTuple):
+    """A problem file as a worker read it (`_read_alone`), for the process that asked."""
+
+    path: Path
+    sha: str | None
+    """sha256 of its text; None when it could not be read."""
+    found: list[Diagnostic]
+    """What reading it found (its text, YAML and records), with lines."""
+    checked: list[Diagnostic]
+    """What the cacheable checks that look at one file alone found in it, with lines."""
+    records: bytes
+    parts: dict[str, bytes]
+    clean: bool
+    """Nothing was wrong in reading it: what was read may be cached."""
+
+
+def _workers(paths: list[Path], reader: _Reader) -> int:
+    """How many worker processes read `paths`: none for little to read, or in a process that
+    runs threads (the workbench: forking it is not safe); else one per core."""
+    asked = os.environ.get(WORKERS_VAR, "").strip()
+    if asked.isdigit():
+        return int(asked) if int(asked) > 1 and paths else 0
+    import threading
+
+    if len(paths) < 2 or threading.active_count() > 1:
+        return 0
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    size = sum(stamp.size for stamp in map(reader.stamp, paths) if stamp is not None)
+    return min(cores, len(paths)) if cores > 1 and size >= WORKERS_FROM else 0
+
+
+def _read_in_workers(paths: list[Path], ledger: Ledger, count: int) -> list[_Alone]:
+    """The problem files read, validated and checked file by file (`_read_alone`) by `count`
+    processes, in `paths`' order. The records come back as JSON, so that this process holds
+    no more than the cache would give it."""
+    import multiprocessing
+
+    given = Ledger(
+        ledger.root, ledger.settings, ledger.settings_origin, ledger.unit_entries, ledger.year_entries
+    )
+    context = multiprocessing.get_context(START_METHOD)
+    with context.Pool(count, _start_worker, (given, i18n.language())) as pool:
+        return list(pool.imap(_read_alone, paths, chunksize=2))
+
+
+_GIVEN: list[Ledger] = []
+"""In a worker: the ledger's settings, units and years (no problems), as its parent read them."""
+
+
+def _start_worker(given: Ledger, language: str) -> None:
+    i18n.use(language)
+    _GIVEN[:] = [given]
+    gc.disable()  # as `_no_collection`: what a worker reads forms no cycles, and it lives briefly
+
+
+def _read_alone(path: Path) -> _Alone:
+    """In a worker: one problem file read and validated, checked by the checks that look at
+    it alone, and its records and parts as the cache keeps them."""
+    given = _GIVEN[0]
+    reader = _Reader({}, None, texts=True)
+    file = ProblemFile(path, reader.records(Problem, path, "problems"))
+    sha = reader.shas.get(path)
+    if sha is None:
+        return _Alone(path, None, _with_lines(reader.diagnostics, reader.texts), [], b"[]", {}, False)
+    ledger = Ledger(
+        given.root, given.settings, given.settings_origin, given.unit_entries, given.year_entries, [file]
+    )
+    for index in ("units", "years"):
+        ledger.__dict__[index] = getattr(given, index)
+    checked = run_checks(ledger.within([path]), cacheable=True, across=False)
+    records, parts = file.packed()
+    found = _with_lines(reader.diagnostics, reader.texts)
+    return _Alone(path, sha, found, _with_lines(checked, reader.texts), records, parts, not found)
 
 
 def _checked(ledger: Ledger, reader: _Reader, today: date | None, disk: bool) -> list[Diagnostic]:
@@ -431,7 +554,7 @@ def _checked(ledger: Ledger, reader: _Reader, today: date | None, disk: bool) ->
     files on disk, or judge by `today`, every time."""
     found = _incremental(ledger, reader) if reader.cache is not None else None
     if found is None:
-        found = locate_lines(run_checks(ledger, cacheable=True), reader.texts)
+        found = _cacheable_checks(ledger, reader)
     return found + locate_lines(run_checks(ledger, today=today, cacheable=False, disk=disk), reader.texts)
 
 
@@ -465,11 +588,10 @@ def _incremental(ledger: Ledger, reader: _Reader) -> list[Diagnostic]:
                     whole = True
                     break
     if whole:
-        found = locate_lines(run_checks(ledger, cacheable=True), reader.texts)
+        found = _cacheable_checks(ledger, reader)
         files: list[ProblemFile] | None = None
     else:
-        view = ledger.within([f.path for f in changed])
-        found = locate_lines(run_checks(view, cacheable=True), reader.texts) if changed else []
+        found = _cacheable_checks(ledger, reader, changed) if changed else []
         files = changed
     by_name: dict[str, list[Diagnostic]] = defaultdict(list)
     for d in found:
@@ -499,6 +621,29 @@ def _incremental(ledger: Ledger, reader: _Reader) -> list[Diagnostic]:
         if name not in again:
             found += _findings_from_json(root / name if name else None, blob)
     return found
+
+
+def _cacheable_checks(
+    ledger: Ledger, reader: _Reader, only: list[ProblemFile] | None = None
+) -> list[Diagnostic]:
+    """The findings of the checks that may be cached, on the whole ledger or `only` these
+    problem files, located: of the files that workers read, what they found checking each
+    alone, and the checks across files (`Check.across`) run here; of the others, every check."""
+    files = ledger.problem_files if only is None else only
+    done = {file.path for file in files if file.path in reader.checked}
+    if only is None:
+        paths = {entry.origin.path for entry in ledger.unit_entries}
+        paths |= {entry.origin.path for entry in ledger.year_entries} | {file.path for file in files}
+    else:
+        paths = {file.path for file in files}
+    if not done:
+        view = ledger if only is None else ledger.within(paths)
+        return locate_lines(run_checks(view, cacheable=True), reader.texts)
+    found = [d for file in files if file.path in done for d in reader.checked[file.path]]
+    found += run_checks(ledger.within(done), cacheable=True, across=True)
+    if paths - done:
+        found += run_checks(ledger.within(paths - done), cacheable=True)
+    return locate_lines(found, reader.texts)
 
 
 def _keys_sha(file: ProblemFile) -> str:
@@ -540,11 +685,24 @@ def _part(name: str, fetch: Callable[[], bytes | None], path: Path) -> tuple[Any
     return tuple(map(PARTS[name], _read_again(path)))
 
 
-def _unpacked(hit: store.Cached, path: Path) -> list[Problem]:
-    """A cached file's problems, validated again from their JSON; read again from the file when
-    the cache no longer gives them."""
+def _packed(
+    path: Path, fetch: Callable[[], bytes | None], parts: Mapping[str, Callable[[], bytes | None]]
+) -> ProblemFile:
+    """A problem file whose records and parts are JSON (in the cache, or from a worker), each
+    validated when first asked for."""
+    made = {name: partial(_part, name, blob, path) for name, blob in parts.items()}
+    return ProblemFile(path, load=partial(_unpacked, fetch, path), parts=made)  # type: ignore[arg-type]
+
+
+def _given(blob: bytes) -> bytes:
+    return blob
+
+
+def _unpacked(fetch: Callable[[], bytes | None], path: Path) -> list[Problem]:
+    """A file's problems, validated again from their JSON; read again from the file when the
+    cache no longer gives them."""
     with _no_collection():
-        blob = hit.fetch()
+        blob = fetch()
         if blob is not None:
             with contextlib.suppress(ValueError):
                 problems: list[Problem] = _adapter(list[Problem]).validate_json(blob, context=TRUSTED)
@@ -630,7 +788,7 @@ def reload(ledger: Ledger, overrides: Mapping[Path, str]) -> tuple[Ledger, list[
     return new, sort_diagnostics(_with_lines(diagnostics, reader.texts))
 
 
-CACHE_FORMAT = 15
+CACHE_FORMAT = 16
 """Bump when what the cache keeps changes shape (an entry, `model.PARTS`): older caches are
 then rebuilt, not misread."""
 CACHE_KEY = f"auditledger {__version__}, schema {SCHEMA_VERSION}, cache {CACHE_FORMAT}"

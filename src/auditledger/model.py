@@ -1151,6 +1151,11 @@ def evidence_of(problem: Problem) -> tuple[str, ...]:
     return tuple(problem.evidence)
 
 
+def links_of(problem: Problem) -> tuple[str, ...]:
+    """The problems of earlier years this one recurs from (`recurring_from`)."""
+    return tuple(problem.recurring_from)
+
+
 Act = tuple[tuple[str | int, ...], str, date]
 """A day on which something is recorded to have been done: where that date is (a pointer
 inside the record or file), what was done (in the language spoken, e.g. "milestone 1 done" or
@@ -1270,8 +1275,16 @@ def latest_of(problem: Problem) -> date:
 
 
 def sha_of(problem: Problem) -> str:
-    """sha256 of the problem's data (not its file's text), for the digest of the as-of view."""
-    return hashlib.sha256(problem.model_dump_json().encode("utf-8")).hexdigest()
+    """sha256 of the problem's data (not its file's text), for the digest of the as-of view:
+    every field, set or left to its default, so that the same data has the same sha however
+    it was made (read, or rebuilt as of a day)."""
+    return hashlib.sha256(Problem.__pydantic_serializer__.to_json(problem)).hexdigest()
+
+
+def record_json(problem: Problem) -> bytes:
+    """The problem as JSON, without the fields it leaves to their defaults: as the read cache
+    keeps it (a file's records are a JSON list of these)."""
+    return Problem.__pydantic_serializer__.to_json(problem, exclude_unset=True)
 
 
 class Figures(NamedTuple):
@@ -1311,6 +1324,7 @@ def figures_of(problem: Problem) -> Figures:
 PARTS: dict[str, Callable[[Problem], Any]] = {
     "keys": key_of,
     "evidence": evidence_of,
+    "links": links_of,
     "dates": dates_of,
     "rows": row_of,
     "latest": latest_of,
@@ -1318,11 +1332,11 @@ PARTS: dict[str, Callable[[Problem], Any]] = {
     "figures": figures_of,
 }
 """What is known of each problem in a file without the problem itself, by what needs it: an
-edit the other files' keys, the evidence checks the evidence, the deadlines the dates, `list`
-the rows, the as-of view and the dates-in-the-future check the latest act, the digest of the
-as-of view each problem's sha. The read cache keeps each part of all
-files together, unpickled when first asked for (plain tuples: unpickling them costs a fraction
-of the records). Change a part's shape: bump `loader.CACHE_FORMAT`."""
+edit the other files' keys, the evidence checks the evidence, the recurrence check the links,
+the deadlines the dates, `list` the rows, the as-of view and the dates-in-the-future check the
+latest act, the digest of the as-of view each problem's sha. The read cache keeps each part of
+all files in a column of its own, read when first asked for (plain tuples: reading them costs
+a fraction of the records). Change a part's shape: bump `loader.CACHE_FORMAT`."""
 
 
 def part_json(name: str, values: tuple[Any, ...]) -> bytes:
@@ -1342,7 +1356,7 @@ def part_from_json(name: str, blob: bytes) -> tuple[Any, ...]:
     day = dt.date.fromisoformat
     if name == "keys":
         return tuple((i, year, sys.intern(unit)) for i, year, unit in found)
-    if name == "evidence":
+    if name in ("evidence", "links"):
         return tuple(map(tuple, found))
     if name == "dates":
         return tuple(
@@ -1422,6 +1436,12 @@ class ProblemFile:
             found = found()
         self._parts[name] = found
         return found
+
+    def packed(self) -> tuple[bytes, dict[str, bytes]]:
+        """The file's problems as JSON (a list of `record_json`) and each of its parts as JSON
+        (`part_json`), as the read cache keeps them."""
+        records = b"[" + b",".join(record_json(entry.record) for entry in self.entries) + b"]"
+        return records, {name: part_json(name, self.part(name)) for name in PARTS}
 
     def problem_keys(self) -> tuple[Key, ...]:
         return self.part("keys")
