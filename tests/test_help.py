@@ -1,4 +1,6 @@
-"""`--help` is quick: it imports neither pydantic nor anything of the model, YAML or rendering."""
+"""`--help` is quick and the same: the console script's lean paths (the list of commands built
+without their parameters, no pydantic to read absent options) print exactly what the whole
+Typer tree prints, in both languages and at several widths."""
 
 from __future__ import annotations
 
@@ -8,9 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
+import typer.main
 
+import auditledger.cli
 from tests.conftest import REPO
 
+FULL_TREE = "import sys; from auditledger.cli import app; app(args=sys.argv[1:], prog_name='auditledger')"
+"""The command line with every command built, as before the lean paths (`main` not called)."""
 HEAVY = ("pydantic", "ruamel", "rich", "jinja2", "auditledger.model", "auditledger.store")
 
 
@@ -18,6 +24,30 @@ def run(folder: Path, command: list[str], lang: str, columns: int) -> subprocess
     environ = {k: v for k, v in os.environ.items() if k not in ("AUDITLEDGER_LEDGER", "LINES")}
     environ |= {"AUDITLEDGER_LANG": lang, "COLUMNS": str(columns)}
     return subprocess.run([sys.executable, *command], cwd=folder, env=environ, capture_output=True)
+
+
+LINES = {
+    "help": ["--help"],
+    "-h": ["-h"],
+    "nothing": [],
+    "global option": ["--lang", "en", "--help"],
+    "mistyped": ["overdu"],
+    "command": ["check", "--help"],
+    "group": ["lower", "--help"],
+    "group's command": ["lower", "add", "--help"],
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("columns", [50, 80, 200])
+@pytest.mark.parametrize("words", LINES.values(), ids=LINES.keys())
+def test_the_help_is_byte_for_byte_the_whole_trees(
+    tmp_path: Path, words: list[str], lang: str, columns: int
+) -> None:
+    lean = run(tmp_path, ["-m", "auditledger", *words], lang, columns)
+    full = run(tmp_path, ["-c", FULL_TREE, *words], lang, columns)
+    assert lean.stdout.strip() or lean.stderr.strip()
+    assert (lean.stdout, lean.stderr, lean.returncode) == (full.stdout, full.stderr, full.returncode)
 
 
 @pytest.mark.parametrize("words", [["--help"], ["check", "--help"], ["lower", "add", "--help"]])
@@ -42,3 +72,20 @@ def test_a_given_value_is_still_converted_and_checked(tmp_path: Path) -> None:
     assert b"--lang: 'fr' is not a valid value; use one of: zh, en" in wrong.stderr
     ledger = run(tmp_path, ["-m", "auditledger", "--ledger", str(REPO / "README.md"), "check"], "en", 80)
     assert ledger.returncode == 2 and b"README.md' is a file" in ledger.stderr
+
+
+def test_the_list_of_commands_reads_no_commands_parameters(monkeypatch: pytest.MonkeyPatch) -> None:
+    read: list[str] = []
+    reading = typer.main.get_params_from_function
+
+    def noted(function: object) -> object:
+        read.append(getattr(function, "__name__", "?"))
+        return reading(function)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(typer.main, "get_params_from_function", noted)
+    monkeypatch.setattr(sys, "argv", ["auditledger", "--help"])
+    with pytest.raises(SystemExit) as done:
+        auditledger.cli.main()
+    assert done.value.code == 0
+    assert set(read) <= {"_main", "_version", "_not_run", "install_callback", "show_callback"}, read
+    assert "_not_run" in read

@@ -4,8 +4,10 @@ Every command runs inside one error boundary: a user mistake prints one line (or
 diagnostics) and exits non-zero, never a traceback. May import anything.
 """
 
+import copy
 import functools
 import gc
+import inspect
 import os
 import sys
 from collections.abc import Callable
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from typer.models import CommandInfo, TyperInfo
 
 from auditledger import __version__
 from auditledger.cli.language import LedgerGroup, global_options, unknown_environment_language
@@ -142,11 +145,42 @@ def invoked(argv: list[str]) -> str | None:
 
 def only(name: str | None) -> None:
     """Keep on `app` just the command or group `name`, when it is one: Typer inspects the
-    signature of every registered command at each start, which is most of a command's start-up."""
+    signature of every registered command at each start, which is most of a command's start-up.
+    When the line names none (`auditledger --help`, a mistyped command), every command is kept
+    as the list of commands shows it, by name and help, without reading its parameters."""
     commands = [c for c in app.registered_commands if c.name == name]
     groups = [g for g in app.registered_groups if g.name == name]
     if commands or groups:
         app.registered_commands, app.registered_groups = commands, groups
+    else:
+        app.registered_commands = [_listed(c) for c in app.registered_commands]
+        app.registered_groups = [_listed_group(g) for g in app.registered_groups]
+
+
+def _listed(command: CommandInfo) -> CommandInfo:
+    """`command` as the list of commands shows it: its name, help and flags, no parameters."""
+    assert command.callback is not None
+    shown = copy.copy(command)
+    shown.name = command.name or typer.main.get_command_name(command.callback.__name__)
+    if command.help is None:
+        shown.help = inspect.getdoc(command.callback)
+    shown.callback = _not_run
+    return shown
+
+
+def _listed_group(group: TyperInfo) -> TyperInfo:
+    """A group of commands as the list of commands shows it (`_listed`)."""
+    assert group.typer_instance is not None
+    shown, commands = copy.copy(group), copy.copy(group.typer_instance)
+    commands.registered_commands = [_listed(c) for c in commands.registered_commands]
+    commands.registered_groups = [_listed_group(g) for g in commands.registered_groups]
+    shown.typer_instance = commands
+    return shown
+
+
+def _not_run() -> None:
+    """A listed command (`_listed`) is never run: the line that runs one names it."""
+    raise AssertionError("a command kept only for the list of commands was run")
 
 
 def main() -> None:
