@@ -93,6 +93,8 @@ def unknown_environment_language() -> AuditLedgerError | None:
 
 def cells(text: str) -> int:
     """Columns the text takes on a terminal: a Chinese character takes two."""
+    if text.isascii():  # most of a help's words: one column a character
+        return len(text)
     return sum(
         0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text
     )
