@@ -326,7 +326,7 @@ def _choices(exc: BadParameter) -> list[str]:
 
 
 _PATH = re.compile(
-    r"(File|Directory|Path) '(.*)' "
+    r"(File|Directory|Dir|Path) '(.*)' "
     r"(does not exist|is a file|is a directory|is not readable|is not writable)\.",
     re.IGNORECASE,
 )
