@@ -6,7 +6,6 @@ diagnostics) and exits non-zero, never a traceback. May import anything.
 
 import copy
 import functools
-import gc
 import inspect
 import os
 import sys
@@ -23,7 +22,7 @@ from auditledger.cli.language import LedgerGroup, global_options, unknown_enviro
 from auditledger.cli.options import Lang
 from auditledger.diagnostics import AuditLedgerError
 from auditledger.i18n import N_, _
-from auditledger.memo import utf8_output
+from auditledger.memo import few_collections, utf8_output
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -135,9 +134,6 @@ def command(name: str | None = None, target: typer.Typer | None = None, **kwargs
     return register
 
 
-GC_THRESHOLD = 50_000
-
-
 def invoked(argv: list[str]) -> str | None:
     """The command (or command group) named in `argv`, skipping the global options."""
     return global_options(argv)[1]
@@ -186,10 +182,7 @@ def _not_run() -> None:
 def main() -> None:
     """The console script."""
     utf8_output()
-    # Reading a ledger allocates hundreds of thousands of objects that live to the end, and
-    # no cycles worth collecting: at the default thresholds the collector's passes over them
-    # took most of a warm read (0.68 s of 0.8 s for 10,000 problems).
-    gc.set_threshold(GC_THRESHOLD, 20, 20)
+    few_collections()
     everything = app.registered_commands, app.registered_groups
     if not any(key.endswith("_COMPLETE") for key in os.environ):  # completion needs them all
         only(invoked(sys.argv[1:]))
