@@ -32,6 +32,8 @@ LINES = {
     "nothing": [],
     "global option": ["--lang", "en", "--help"],
     "mistyped": ["overdu"],
+    "no command": ["--lang", "en"],
+    "version": ["--version"],
     "command": ["check", "--help"],
     "group": ["lower", "--help"],
     "group's command": ["lower", "add", "--help"],
