@@ -92,3 +92,32 @@ def test_the_list_of_commands_reads_no_commands_parameters(monkeypatch: pytest.M
     assert done.value.code == 0
     assert set(read) <= {"_main", "_version", "_not_run", "install_callback", "show_callback"}, read
     assert "_not_run" in read
+
+
+def every_command(command: object, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = [path]
+    for name, sub in getattr(command, "commands", {}).items():
+        found += every_command(sub, (*path, name))
+    return found
+
+
+def test_every_commands_help_is_the_whole_trees(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every command's and group's help, through the console script's `main` (which builds only
+    what the line names) and through the whole tree, in Chinese at 80 columns (in-process: the
+    processes above cover the languages and widths)."""
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("AUDITLEDGER_LANG", "zh")
+    paths = every_command(typer.main.get_command(auditledger.cli.app))
+    assert len(paths) > 40
+    for path in paths:
+        monkeypatch.setattr(sys, "argv", ["auditledger", *path, "--help"])
+        with pytest.raises(SystemExit):
+            auditledger.cli.main()
+        lean = capsys.readouterr()
+        with pytest.raises(SystemExit):
+            auditledger.cli.app(args=[*path, "--help"], prog_name="auditledger")
+        full = capsys.readouterr()
+        assert lean.out.startswith("用法：auditledger"), path
+        assert (lean.out, lean.err) == (full.out, full.err), path
