@@ -4,8 +4,10 @@ Every command runs inside one error boundary: a user mistake prints one line (or
 diagnostics) and exits non-zero, never a traceback. May import anything.
 """
 
+import copy
 import functools
 import gc
+import inspect
 import os
 import sys
 from collections.abc import Callable
@@ -14,13 +16,14 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from typer.models import CommandInfo, TyperInfo
 
 from auditledger import __version__
 from auditledger.cli.language import LedgerGroup, global_options, unknown_environment_language
 from auditledger.cli.options import Lang
 from auditledger.diagnostics import AuditLedgerError
 from auditledger.i18n import N_, _
-from auditledger.memo import utf8_output
+from auditledger.memo import few_collections, utf8_output
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -132,9 +135,6 @@ def command(name: str | None = None, target: typer.Typer | None = None, **kwargs
     return register
 
 
-GC_THRESHOLD = 50_000
-
-
 def invoked(argv: list[str]) -> str | None:
     """The command (or command group) named in `argv`, skipping the global options."""
     return global_options(argv)[1]
@@ -142,20 +142,52 @@ def invoked(argv: list[str]) -> str | None:
 
 def only(name: str | None) -> None:
     """Keep on `app` just the command or group `name`, when it is one: Typer inspects the
-    signature of every registered command at each start, which is most of a command's start-up."""
+    signature of every registered command at each start, which is most of a command's start-up.
+    When the line names none (`auditledger --help`, a mistyped command), every command is kept
+    as the list of commands shows it, by name and help, without reading its parameters."""
     commands = [c for c in app.registered_commands if c.name == name]
     groups = [g for g in app.registered_groups if g.name == name]
     if commands or groups:
         app.registered_commands, app.registered_groups = commands, groups
+    else:
+        app.registered_commands = [_listed(c) for c in app.registered_commands]
+        app.registered_groups = [_listed_group(g) for g in app.registered_groups]
+
+
+def _listed(command: CommandInfo) -> CommandInfo:
+    """`command` as the list of commands shows it: its name, help and flags, no parameters."""
+    assert command.callback is not None
+    shown = copy.copy(command)
+    shown.name = command.name or typer.main.get_command_name(command.callback.__name__)
+    if command.help is None:
+        shown.help = inspect.getdoc(command.callback)
+    shown.callback = _not_run
+    return shown
+
+
+def _listed_group(group: TyperInfo) -> TyperInfo:
+    """A group of commands as the list of commands shows it (`_listed`)."""
+    assert group.typer_instance is not None
+    shown, commands = copy.copy(group), copy.copy(group.typer_instance)
+    commands.registered_commands = [_listed(c) for c in commands.registered_commands]
+    commands.registered_groups = [_listed_group(g) for g in commands.registered_groups]
+    shown.typer_instance = commands
+    return shown
+
+
+def _not_run() -> None:
+    """A listed command (`_listed`) is never run: the line that runs one names it."""
+    raise AssertionError("a command kept only for the list of commands was run")
 
 
 def main() -> None:
     """The console script."""
     utf8_output()
-    # Reading a ledger allocates hundreds of thousands of objects that live to the end, and
-    # no cycles worth collecting: at the default thresholds the collector's passes over them
-    # took most of a warm read (0.68 s of 0.8 s for 10,000 problems).
-    gc.set_threshold(GC_THRESHOLD, 20, 20)
+    few_collections()
+    # What start-up made (Typer's modules and ours, thousands of objects) lives to the end: out
+    # of the collector's sight, neither its passes nor its last one at exit go over it again
+    # (that last one was 5 ms of `--help`).
+    gc.freeze()
     everything = app.registered_commands, app.registered_groups
     if not any(key.endswith("_COMPLETE") for key in os.environ):  # completion needs them all
         only(invoked(sys.argv[1:]))

@@ -15,6 +15,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, ClassVar
@@ -31,6 +32,7 @@ from typer._click.exceptions import (
     UsageError,
 )
 from typer._click.formatting import HelpFormatter
+from typer._coercion import RuntimeParam, TypeDescriptor, build_runtime_param
 
 from auditledger import i18n, places
 from auditledger.diagnostics import AuditLedgerError
@@ -91,6 +93,8 @@ def unknown_environment_language() -> AuditLedgerError | None:
 
 def cells(text: str) -> int:
     """Columns the text takes on a terminal: a Chinese character takes two."""
+    if text.isascii():  # most of a help's words: one column a character
+        return len(text)
     return sum(
         0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text
     )
@@ -230,11 +234,34 @@ def translate(root: Command) -> None:
         setattr(owner, attribute, _(text))
     for command in commands(root):
         command.context_class = LedgerContext
-        for param in command.params:
+        helper = command.get_help_option(SimpleNamespace(help_option_names=HELP_OPTIONS))  # type: ignore[arg-type]
+        for param in [*command.params, *([helper] if helper is not None else [])]:
             if isinstance(param, typer.core.TyperArgument) and param.metavar is None and param.name:
                 param.metavar = param.name.upper()  # an argument to type, as usage lines name them
+            if isinstance(param, typer.core._TyperParameter) and param._runtime_param is None:
+                param._runtime_param = Deferred.of(param)
         if command.help and not command.short_help:
             command.short_help = summary(command.help)
+
+
+@dataclass(frozen=True)
+class Deferred(RuntimeParam):
+    """A parameter's conversion, built by Typer when a value comes to convert. Typer builds a
+    pydantic TypeAdapter for every parameter it reads, even one that was not given, so that
+    `auditledger check --help` imported pydantic (40 ms) to read the global options' absent
+    values; an absent value (None) is now taken as it is, as Typer's own conversion takes it."""
+
+    descriptor: TypeDescriptor
+
+    @classmethod
+    def of(cls, param: typer.core._TyperParameter) -> Deferred:
+        found = param.type_descriptor
+        return cls(parameter_info=found.parameter_info, annotation=found.annotation, descriptor=found)
+
+    def _coerce_value(self, value: Any, param: typer.core._TyperParameter, ctx: Context) -> Any:
+        built = build_runtime_param(self.descriptor)
+        param._runtime_param = built
+        return built._coerce_value(value, param=param, ctx=ctx)
 
 
 def summary(text: str) -> str:
@@ -299,7 +326,7 @@ def _choices(exc: BadParameter) -> list[str]:
 
 
 _PATH = re.compile(
-    r"(File|Directory|Path) '(.*)' "
+    r"(File|Directory|Dir|Path) '(.*)' "
     r"(does not exist|is a file|is a directory|is not readable|is not writable)\.",
     re.IGNORECASE,
 )
