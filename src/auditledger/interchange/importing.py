@@ -563,7 +563,8 @@ def _model_fields(fields: dict[str, Any], base: Problem | None, on: date) -> dic
             if total < parts or RectifyMethod.other in by_method:
                 raise _NotTheSum(total, parts)
             rectified[RectifyMethod.other] = rectified.get(RectifyMethod.other, Decimal(0)) + total - parts
-        data["rectified"] = {m: v for m, v in rectified.items() if v}
+        # A zero the row gives is kept (an export of 0.00 comes back as it went); others drop.
+        data["rectified"] = {m: v for m, v in rectified.items() if v or m in by_method}
     elif total is not None:
         others = {m: v for m, v in (base.rectified if base else {}).items() if m is not RectifyMethod.other}
         rest = total - sum(others.values(), Decimal(0))
