@@ -306,7 +306,8 @@ def test_one_changed_file_is_read_and_checked_alone(cached: CLI, monkeypatch: py
     """After one file changed, a read parses that file alone and runs the checks across
     records on its records alone (the others' findings come from the cache), also within the
     racy window of the edit; the findings are those of a cold read. A change of a problem's id
-    is seen by the other files' checks (every file is checked again)."""
+    is seen by the other files' checks (the checks across files run on every file, from their
+    keys; the others on the changed file alone)."""
     from auditledger import loader
 
     path = cached.root / "2024" / "czj.yaml"
@@ -316,6 +317,7 @@ def test_one_changed_file_is_read_and_checked_alone(cached: CLI, monkeypatch: py
     )
     parsed: list[str] = []
     checked_files: list[list[str]] = []
+    across: list[object] = []
     original_records, original_run = loader._Reader.records, loader.run_checks
 
     def records(self: loader._Reader, model: type, at: Path, key: str) -> object:
@@ -326,6 +328,7 @@ def test_one_changed_file_is_read_and_checked_alone(cached: CLI, monkeypatch: py
         if options.get("cacheable"):
             names = [f.path.relative_to(cached.root).as_posix() for f in ledger.problem_files]  # type: ignore[attr-defined]
             checked_files.append(sorted(names))
+            across.append(options.get("across"))
         return original_run(ledger, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(loader._Reader, "records", records)
@@ -340,10 +343,16 @@ def test_one_changed_file_is_read_and_checked_alone(cached: CLI, monkeypatch: py
         assert found == cold_found and any(d.code == "unknown-category" for d in found)
         assert warm.problem_entries == cold.problem_entries
 
+    age(cached.root)
+    loader.load(cached.root)  # the edit above cached
     reuse_an_id(path, cached.root / "2024" / "jyj.yaml")
     checked_files.clear()
+    across.clear()
+    parsed.clear()
     _ledger, found = loader.load(cached.root)
-    assert len(checked_files[0]) == problem_files(cached)
+    assert parsed == ["2024/jyj.yaml"]
+    assert checked_files[0] == ["2024/jyj.yaml"] and across[0] is None  # every check
+    assert len(checked_files[1]) == problem_files(cached) - 1 and across[1] is True
     duplicates = {
         d.path.relative_to(cached.root).as_posix() for d in found if d.code == "duplicate-id" and d.path
     }
@@ -647,3 +656,21 @@ def test_query_tables_are_kept_on_disk_for_the_ledger_as_it_is(
         db.execute(f"UPDATE {store.KEPT_TABLE} SET mark = 'forged'")
         db.execute("UPDATE problems SET status = 'forged'")
     assert cached(*statement).stdout.splitlines()[1] == "2024-002,rectified"
+
+
+def test_a_changed_id_is_seen_where_it_is_named(cached: CLI) -> None:
+    """Renaming a problem leaves a link to it in another problem file and in a year's file
+    broken, and putting the name back mends both: the files that did not change are checked
+    again by the checks across files, and what they found is that of a cold read."""
+    from auditledger import loader
+
+    path = cached.root / "2023" / "gzw.yaml"
+    text = path.read_text(encoding="utf-8")
+    for renamed in (text.replace("id: 2023-010\n", "id: 2023-099\n", 1), text):
+        path.write_text(renamed, encoding="utf-8")
+        age(cached.root)
+        _ledger, found = loader.load(cached.root)
+        assert found == loader.load(cached.root, cache=False)[1]
+        broken = {(d.code, d.path.relative_to(cached.root).as_posix()) for d in found if d.path}
+        named = {("broken-recurring-link", "2024/gzw.yaml"), ("unknown-problem-link", "2023/_year.yaml")}
+        assert (named <= broken) is (renamed != text)

@@ -23,7 +23,7 @@ from typing import Any, NamedTuple, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from auditledger import __version__, i18n, places, store
-from auditledger.checks import run_checks
+from auditledger.checks import CHECKS, run_checks
 from auditledger.diagnostics import AuditLedgerError, Diagnostic, Pointer, Severity, sort_diagnostics
 from auditledger.i18n import _
 from auditledger.model import (
@@ -562,8 +562,9 @@ def _incremental(ledger: Ledger, reader: _Reader) -> list[Diagnostic]:
     """The findings of the checks across records, kept per file in the cache with the sha256
     of the file's text (and, for a problem file, of its problems' ids, years and units). When
     the ledger's shape is as it was (the same files; settings, units and years' files
-    unchanged) and the changed problem files keep their ids, only they are checked again, in
-    the light of the whole ledger; else every file is."""
+    unchanged), only the changed problem files are checked again, in the light of the whole
+    ledger, and when they changed their ids, years or units, the checks across files on the
+    others too (`_rekeyed`); else every file is checked again."""
     cache = reader.cache
     assert cache is not None
     root = ledger.root
@@ -579,17 +580,18 @@ def _incremental(ledger: Ledger, reader: _Reader) -> list[Diagnostic]:
     whole = stored.get("", ("", b""))[0] != shape
     if any(file.path not in names for file in ledger.problem_files):
         whole = True  # a file that could not be read has no sha to keep its findings for
+    rekeyed = False
     if not whole:
         for file in ledger.problem_files:
             was = stored.get(names[file.path])
             if was is None or was[0].split(":")[0] != reader.shas.get(file.path):
                 changed.append(file)
-                if was is None or was[0].split(":")[1] != _keys_sha(file):
-                    whole = True
-                    break
+                rekeyed = rekeyed or was is None or was[0].split(":")[1] != _keys_sha(file)
+    files: list[ProblemFile] | None = None
     if whole:
         found = _cacheable_checks(ledger, reader)
-        files: list[ProblemFile] | None = None
+    elif rekeyed:
+        found = _rekeyed(ledger, reader, changed, stored)
     else:
         found = _cacheable_checks(ledger, reader, changed) if changed else []
         files = changed
@@ -620,6 +622,26 @@ def _incremental(ledger: Ledger, reader: _Reader) -> list[Diagnostic]:
     for name, (_sha, blob) in stored.items():
         if name not in again:
             found += _findings_from_json(root / name if name else None, blob)
+    return found
+
+
+def _rekeyed(
+    ledger: Ledger, reader: _Reader, changed: list[ProblemFile], stored: Mapping[str, tuple[str, bytes]]
+) -> list[Diagnostic]:
+    """The findings after problem files changed their ids, years or units, the ledger's shape
+    being as it was: the changed files checked again by every check; the others by the checks
+    across files alone (which see the ids, from the files' keys), their findings of the other
+    checks, which look at their own file, as the cache keeps them."""
+    root = ledger.root
+    again = {file.path for file in changed}
+    found = _cacheable_checks(ledger, reader, changed)
+    others = ledger.within([path for path in reader.shas if path not in again])
+    found += locate_lines(run_checks(others, cacheable=True, across=True), reader.texts)
+    names = {store.relative_name(root, path) for path in again}
+    for name, (_sha, blob) in stored.items():
+        if name not in names:
+            kept = _findings_from_json(root / name if name else None, blob)
+            found += [d for d in kept if not (d.code in CHECKS and CHECKS[d.code].across)]
     return found
 
 
