@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -107,6 +108,7 @@ def test_no_workers_for_a_small_ledger_or_a_warm_one(
     sample: CLI, monkeypatch: pytest.MonkeyPatch, counted: list[int]
 ) -> None:
     monkeypatch.delenv(loader.WORKERS_VAR, raising=False)
+    monkeypatch.setattr(loader, "_threaded", lambda: False)  # threads other tests left do not count
     age(sample.root)
     sample("check", "--as-of", AS_OF)
     assert counted == []  # the sample is far below WORKERS_FROM
@@ -116,3 +118,22 @@ def test_no_workers_for_a_small_ledger_or_a_warm_one(
     assert len(counted) == 1 and counted[0] > 1
     sample("list", "--format", "json")
     assert len(counted) == 1  # every file came from the cache
+
+
+def test_no_workers_forked_from_a_process_that_runs_threads(
+    sample: CLI, monkeypatch: pytest.MonkeyPatch, counted: list[int]
+) -> None:
+    """The workbench reads the ledger in a thread of its own: forking a process that runs
+    threads can leave a worker waiting for a lock a thread held."""
+    monkeypatch.delenv(loader.WORKERS_VAR, raising=False)
+    monkeypatch.setattr(loader, "WORKERS_FROM", 0)
+    age(sample.root)
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert sample("check", "--as-of", AS_OF).exit_code == 0
+    finally:
+        stop.set()
+        thread.join()
+    assert counted == []

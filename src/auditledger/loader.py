@@ -495,13 +495,18 @@ def _workers(paths: list[Path], reader: _Reader) -> int:
     asked = os.environ.get(WORKERS_VAR, "").strip()
     if asked.isdigit():
         return int(asked) if int(asked) > 1 and paths else 0
-    import threading
-
-    if len(paths) < 2 or threading.active_count() > 1:
+    if len(paths) < 2 or _threaded():
         return 0
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     size = sum(stamp.size for stamp in map(reader.stamp, paths) if stamp is not None)
     return min(cores, len(paths)) if cores > 1 and size >= WORKERS_FROM else 0
+
+
+def _threaded() -> bool:
+    """Whether this process runs other threads than its main one."""
+    import threading
+
+    return threading.active_count() > 1
 
 
 def _read_in_workers(paths: list[Path], ledger: Ledger, count: int) -> list[_Alone]:
