@@ -761,9 +761,9 @@ class _Writer:
         self.per_cell = per_cell
         self.cache: dict[tuple[Any, ...], Any] = {}
 
-    def rows(self, sheet: Any) -> Any:
+    def rows(self, sheet: Any, width: int) -> Any:
         """Where the cells of the rows below the headers are written: `_Rows`, or the sheet."""
-        return sheet if self.per_cell else _Rows(sheet)
+        return sheet if self.per_cell else _Rows(sheet, width)
 
     def format(
         self,
@@ -835,7 +835,7 @@ class _Writer:
             for c in columns
         ]
         sums = {column: Decimal(0) for column in data.totals}
-        cells = self.rows(sheet)
+        cells = self.rows(sheet, len(data.headers))
         write_string, write_number, write_blank = cells.write_string, cells.write_number, cells.write_blank
         row = top
         for row, values in enumerate(data.rows, start=top + 1):
@@ -972,7 +972,7 @@ class _Writer:
         sheet = self.book.add_worksheet(BASELINE_SHEET)
         self.text(sheet, data, 0, 0, "id", "plain")
         self.text(sheet, data, 0, 1, "exported", "plain")
-        cells = self.rows(sheet)
+        cells = self.rows(sheet, 2)
         for row, (ident, exported) in enumerate(baseline, start=1):
             self.text(cells, data, row, 0, ident, "plain", (ident,))
             text = orjson.dumps(exported, option=orjson.OPT_SORT_KEYS).decode()
@@ -1022,12 +1022,14 @@ class _Rows:
     the row file (`fh`), the row it holds back (`previous_row`, `_write_single_row`), a format's
     number (`_get_xf_index`) and date serials (`_convert_date_time`)."""
 
-    def __init__(self, sheet: Any) -> None:
+    def __init__(self, sheet: Any, width: int) -> None:
         self.sheet = sheet
+        self.letters = [column_letter(column) for column in range(1, width + 1)]
+        """The letters of the sheet's columns (it has `width`)."""
         self.row = -1
         """The row held back (-1: none yet)."""
-        self.cells: list[tuple[str, tuple[Any, ...]]] = []
-        """The calls of the row held back: (method, arguments)."""
+        self.cells: list[tuple[str, int, int, Any, Any, Any]] = []
+        """The calls of the row held back: (method, row, column, value, format, formula's value)."""
         self.styles: dict[int, str] = {}
         self.serials: dict[date, str] = {}
 
@@ -1038,10 +1040,10 @@ class _Rows:
             self._flush()
         self.row = row
 
-    def _call(self, method: str, row: int, column: int, value: Any, style: Any = None, *result: Any) -> None:
+    def _call(self, method: str, row: int, column: int, value: Any, style: Any, result: Any = None) -> None:
         if row != self.row:
             self._start(row)
-        self.cells.append((method, (row, column, value, style, *result)))
+        self.cells.append((method, row, column, value, style, result))
 
     def write_string(self, row: int, column: int, text: str, style: Any = None) -> None:
         self._call("write_string", row, column, text, style)
@@ -1066,9 +1068,9 @@ class _Rows:
         """The row held back, as XML into XlsxWriter's row file."""
         number = str(self.row + 1)
         xml = [f'<row r="{number}">']
-        styles = self.styles
-        for method, (_row, column, value, style, *result) in self.cells:
-            cell = f'<c r="{_letter(column)}{number}"'
+        styles, letters = self.styles, self.letters
+        for method, _row, column, value, style, result in self.cells:
+            cell = f'<c r="{letters[column]}{number}"'
             if style is not None:
                 found = styles.get(id(style))
                 if found is None:
@@ -1076,16 +1078,16 @@ class _Rows:
                 cell += found
             if method == "write_string":
                 xml.append(f'{cell} t="inlineStr"><is>{_inline(value)}</is></c>')
-            elif method == "write_number":
-                xml.append(f"{cell}><v>{value:.16G}</v></c>")
             elif method == "write_blank":
                 xml.append(f"{cell}/>")
+            elif method == "write_number":
+                xml.append(f"{cell}><v>{value:.16G}</v></c>")
             elif method == "write_datetime":
                 xml.append(f"{cell}><v>{self._serial(value)}</v></c>")
-            elif method == "write_boolean":
-                xml.append(f'{cell} t="b"><v>{1 if value else 0}</v></c>')
+            elif method == "write_formula":
+                xml.append(cell + _formula(value, result))
             else:
-                xml.append(cell + _formula(value, result[0]))
+                xml.append(f'{cell} t="b"><v>{1 if value else 0}</v></c>')
         xml.append("</row>")
         self.sheet.fh.write("".join(xml))
         self.cells.clear()
@@ -1102,7 +1104,8 @@ class _Rows:
         if self.row < 0:
             return
         self.sheet.previous_row = self.row
-        for method, arguments in self.cells:
+        for method, row, column, value, style, result in self.cells:
+            arguments = (row, column, value, style) + ((result,) if method == "write_formula" else ())
             getattr(self.sheet, method)(*arguments)
         self.cells.clear()
 
@@ -1118,18 +1121,10 @@ def _formula(formula: str, value: Any) -> str:
     return f"{kind}><f>{_xml_escape(formula.removeprefix('='))}</f><v>{value}</v></c>"
 
 
-_LETTERS: list[str] = []
-
-
-def _letter(column: int) -> str:
-    """A 0-based column's letters (`0` → `A`), made once per column."""
-    while len(_LETTERS) <= column:
-        _LETTERS.append(column_letter(len(_LETTERS) + 1))
-    return _LETTERS[column]
-
-
 _EXCEL_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")
+_SPECIAL = re.compile("[\x00-\x08\x0b-\x1f&<>\ufffe\uffff]")
+"""What `_inline` changes in a text but its spaces at the ends (and `_x`, found apart)."""
 
 
 def _inline(text: str) -> str:
@@ -1137,6 +1132,12 @@ def _inline(text: str) -> str:
     escape `_xHHHH_` (and a text of that form kept by escaping its underscore), XML's characters
     escaped, leading or trailing space preserved; a text that looks like rich text (`_not_rich`
     made it so) as it is."""
+    if "_x" not in text and not _SPECIAL.search(text):  # most texts
+        return (
+            f'<t xml:space="preserve">{text}</t>'
+            if text[:1].isspace() or text[-1:].isspace()
+            else f"<t>{text}</t>"
+        )
     if "_x" in text:
         text = _EXCEL_ESCAPE.sub(r"_x005F\1", text)
     if _CONTROL.search(text):
