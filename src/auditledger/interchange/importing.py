@@ -718,6 +718,8 @@ _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 def plain(value: Any) -> Any:
     """A value as the baseline sheet stores it: text for dates, amounts and codes."""
+    if value is None:  # the most common value of an export's baseline: answered first
+        return None
     if isinstance(value, Choice):
         return value.value
     if isinstance(value, Decimal):

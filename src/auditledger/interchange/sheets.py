@@ -698,7 +698,9 @@ MIN_WIDTH, MAX_WIDTH = 8, 40
 wraps within its cell."""
 
 
-def xlsx_bytes(sheets: Sequence[SheetData], baseline: Iterable[tuple[str, dict[str, Any]]]) -> bytes:
+def xlsx_bytes(
+    sheets: Sequence[SheetData], baseline: Iterable[tuple[str, dict[str, Any]]], *, per_cell: bool = False
+) -> bytes:
     """A workbook: bold frozen header row, columns as wide as their text, dates as dates,
     amounts as numbers, and no cell that a spreadsheet would run as a formula; then the hidden
     sheet of the values as exported, `baseline`: (problem id, values) in id order. A sheet with a
@@ -707,7 +709,10 @@ def xlsx_bytes(sheets: Sequence[SheetData], baseline: Iterable[tuple[str, dict[s
 
     Written by XlsxWriter in constant-memory mode: each row goes to a temporary file as soon as
     the next begins, so time and memory grow with the rows and never faster (openpyxl builds a
-    styled object for every cell and took minutes for 100,000 problems)."""
+    styled object for every cell and took minutes for 100,000 problems). The rows below the
+    headers are written as XML by `_Rows`, the same bytes XlsxWriter writes for them in a tenth of
+    its time; `per_cell` writes them through XlsxWriter's own calls instead, cell by cell (the
+    reference `_Rows` is tested against)."""
     import tempfile
 
     import xlsxwriter
@@ -727,7 +732,7 @@ def xlsx_bytes(sheets: Sequence[SheetData], baseline: Iterable[tuple[str, dict[s
             },
         )
         try:
-            writer = _Writer(book)
+            writer = _Writer(book, per_cell)
             for data in sheets:
                 writer.sheet(data)
             writer.hidden(baseline)
@@ -751,9 +756,14 @@ _KINDS: dict[str, dict[str, Any]] = {
 class _Writer:
     """Writes sheets into an XlsxWriter workbook, one format object per kind of cell."""
 
-    def __init__(self, book: Any) -> None:
+    def __init__(self, book: Any, per_cell: bool = False) -> None:
         self.book = book
+        self.per_cell = per_cell
         self.cache: dict[tuple[Any, ...], Any] = {}
+
+    def rows(self, sheet: Any, width: int) -> Any:
+        """Where the cells of the rows below the headers are written: `_Rows`, or the sheet."""
+        return sheet if self.per_cell else _Rows(sheet, width)
 
     def format(
         self,
@@ -825,14 +835,15 @@ class _Writer:
             for c in columns
         ]
         sums = {column: Decimal(0) for column in data.totals}
-        write_string, write_number, write_blank = sheet.write_string, sheet.write_number, sheet.write_blank
+        cells = self.rows(sheet, len(data.headers))
+        write_string, write_number, write_blank = cells.write_string, cells.write_number, cells.write_blank
         row = top
         for row, values in enumerate(data.rows, start=top + 1):
             for column, value in enumerate(values):
                 if column in sums and isinstance(value, Decimal | int) and not isinstance(value, bool):
                     sums[column] += value
                 if data.row_total is not None and column == data.row_total[0]:
-                    self.row_total(sheet, data, row, value, amount_formats[column])
+                    self.row_total(cells, data, row, value, amount_formats[column])
                     continue
                 if value is None:
                     if framed:
@@ -841,7 +852,7 @@ class _Writer:
                 if isinstance(value, str):
                     text = value
                 elif isinstance(value, date):
-                    sheet.write_datetime(row, column, value, date_formats[column])
+                    cells.write_datetime(row, column, value, date_formats[column])
                     if widths[column] < 10:
                         widths[column] = 10
                     continue
@@ -850,7 +861,7 @@ class _Writer:
                 else:
                     shown = _cell_value(value)
                     if isinstance(shown, bool):
-                        sheet.write_boolean(row, column, shown)
+                        cells.write_boolean(row, column, shown)
                     elif isinstance(shown, int | float):
                         number_format = (
                             amount_formats[column]
@@ -872,6 +883,8 @@ class _Writer:
                 # a text is at most twice as wide as it is long: most cells need no count
                 if widths[column] < MAX_WIDTH and 2 * len(text) > widths[column]:
                     widths[column] = max(widths[column], _width(value))
+        if cells is not sheet:
+            cells.close()
         if framed:
             self.total_row(sheet, data, top, row, sums)
         for column, width in enumerate(widths):
@@ -880,13 +893,13 @@ class _Writer:
         if framed:
             self.print_setup(sheet, data, top, row)
 
-    def row_total(self, sheet: Any, data: SheetData, row: int, value: Any, style: Any) -> None:
+    def row_total(self, cells: Any, data: SheetData, row: int, value: Any, style: Any) -> None:
         """The row's total as the sum of its parts, kept up to date as the unit types."""
         assert data.row_total is not None
         _column, first, last = data.row_total
         formula = f"=SUM({column_letter(first + 1)}{row + 1}:{column_letter(last + 1)}{row + 1})"
         shown = _cell_value(value) if value is not None else 0
-        sheet.write_formula(row, data.row_total[0], formula, style, shown)
+        cells.write_formula(row, data.row_total[0], formula, style, shown)
 
     def total_row(self, sheet: Any, data: SheetData, top: int, last: int, sums: dict[int, Decimal]) -> None:
         """合计: the count of problems and the sum of every amount column, as formulas."""
@@ -959,10 +972,13 @@ class _Writer:
         sheet = self.book.add_worksheet(BASELINE_SHEET)
         self.text(sheet, data, 0, 0, "id", "plain")
         self.text(sheet, data, 0, 1, "exported", "plain")
+        cells = self.rows(sheet, 2)
         for row, (ident, exported) in enumerate(baseline, start=1):
-            self.text(sheet, data, row, 0, ident, "plain", (ident,))
+            self.text(cells, data, row, 0, ident, "plain", (ident,))
             text = orjson.dumps(exported, option=orjson.OPT_SORT_KEYS).decode()
-            self.text(sheet, data, row, 1, text, "plain", (ident,))
+            self.text(cells, data, row, 1, text, "plain", (ident,))
+        if cells is not sheet:
+            cells.close()
         sheet.hide()
 
     def text(
@@ -988,6 +1004,152 @@ class _Writer:
         """Refuse a text longer than a cell holds: XlsxWriter would cut it short without a word."""
         if len(text) > MAX_CELL_CHARS // 2 and len(text.encode("utf-16-le")) // 2 > MAX_CELL_CHARS:
             raise _too_long(data, row, column, values)
+
+
+class _Rows:
+    """The cells of a sheet's rows, written as the XML XlsxWriter writes for them straight into
+    the file where its constant-memory mode keeps a sheet's rows. XlsxWriter spends some 4 µs on a
+    cell (its argument decorators, a tuple, a list of attributes escaped one by one, a check of the
+    used range), and a year of 20,000 problems has a million cells; this writes a row as one string.
+
+    It takes the calls of an XlsxWriter worksheet that `_Writer` makes, with the same arguments:
+    `write_string`, `write_number`, `write_datetime`, `write_blank`, `write_boolean` and
+    `write_formula` (a plain formula such as `=SUM(K4:R4)`), the rows in order, each row's cells in
+    column order and each once; then `close`. Like XlsxWriter it holds a row back until the next
+    begins (so formats are numbered in the same order), and `close` hands the last row to
+    XlsxWriter itself. tests/test_xlsx_rows.py holds the workbook to the one XlsxWriter writes
+    cell by cell (`xlsx_bytes(..., per_cell=True)`), byte for byte. Of XlsxWriter's inside it uses
+    the row file (`fh`), the row it holds back (`previous_row`, `_write_single_row`), a format's
+    number (`_get_xf_index`) and date serials (`_convert_date_time`)."""
+
+    def __init__(self, sheet: Any, width: int) -> None:
+        self.sheet = sheet
+        self.letters = [column_letter(column) for column in range(1, width + 1)]
+        """The letters of the sheet's columns (it has `width`)."""
+        self.row = -1
+        """The row held back (-1: none yet)."""
+        self.cells: list[tuple[str, int, int, Any, Any, Any]] = []
+        """The calls of the row held back: (method, row, column, value, format, formula's value)."""
+        self.styles: dict[int, str] = {}
+        self.serials: dict[date, str] = {}
+
+    def _start(self, row: int) -> None:
+        if self.row < 0:
+            self.sheet._write_single_row(row)  # out goes the row XlsxWriter holds (the headers)
+        else:
+            self._flush()
+        self.row = row
+
+    def _call(self, method: str, row: int, column: int, value: Any, style: Any, result: Any = None) -> None:
+        if row != self.row:
+            self._start(row)
+        self.cells.append((method, row, column, value, style, result))
+
+    def write_string(self, row: int, column: int, text: str, style: Any = None) -> None:
+        self._call("write_string", row, column, text, style)
+
+    def write_number(self, row: int, column: int, number: float, style: Any = None) -> None:
+        self._call("write_number", row, column, number, style)
+
+    def write_datetime(self, row: int, column: int, day: date, style: Any = None) -> None:
+        self._call("write_datetime", row, column, day, style)
+
+    def write_blank(self, row: int, column: int, blank: None, style: Any = None) -> None:
+        if style is not None:  # a blank cell without a format is no cell
+            self._call("write_blank", row, column, blank, style)
+
+    def write_boolean(self, row: int, column: int, value: bool, style: Any = None) -> None:
+        self._call("write_boolean", row, column, value, style)
+
+    def write_formula(self, row: int, column: int, formula: str, style: Any = None, value: Any = 0) -> None:
+        self._call("write_formula", row, column, formula, style, value)
+
+    def _flush(self) -> None:
+        """The row held back, as XML into XlsxWriter's row file."""
+        number = str(self.row + 1)
+        xml = [f'<row r="{number}">']
+        styles, letters = self.styles, self.letters
+        for method, _row, column, value, style, result in self.cells:
+            cell = f'<c r="{letters[column]}{number}"'
+            if style is not None:
+                found = styles.get(id(style))
+                if found is None:
+                    found = styles[id(style)] = f' s="{style._get_xf_index()}"'
+                cell += found
+            if method == "write_string":
+                xml.append(f'{cell} t="inlineStr"><is>{_inline(value)}</is></c>')
+            elif method == "write_blank":
+                xml.append(f"{cell}/>")
+            elif method == "write_number":
+                xml.append(f"{cell}><v>{value:.16G}</v></c>")
+            elif method == "write_datetime":
+                xml.append(f"{cell}><v>{self._serial(value)}</v></c>")
+            elif method == "write_formula":
+                xml.append(cell + _formula(value, result))
+            else:
+                xml.append(f'{cell} t="b"><v>{1 if value else 0}</v></c>')
+        xml.append("</row>")
+        self.sheet.fh.write("".join(xml))
+        self.cells.clear()
+
+    def _serial(self, day: date) -> str:
+        found = self.serials.get(day)
+        if found is None:
+            found = self.serials[day] = f"{self.sheet._convert_date_time(day):.16G}"
+        return found
+
+    def close(self) -> None:
+        """The last row handed to XlsxWriter, to hold back and write itself. The range of cells
+        it declares it learns from the headers (as wide as any row) and from this row (the last)."""
+        if self.row < 0:
+            return
+        self.sheet.previous_row = self.row
+        for method, row, column, value, style, result in self.cells:
+            arguments = (row, column, value, style) + ((result,) if method == "write_formula" else ())
+            getattr(self.sheet, method)(*arguments)
+        self.cells.clear()
+
+
+def _formula(formula: str, value: Any) -> str:
+    """A cell's formula and the value it shows until it is calculated, after the cell's `r`
+    and `s`: as XlsxWriter writes a plain formula (no array, no function of its newer ones)."""
+    kind = ""
+    if isinstance(value, bool):
+        kind, value = ' t="b"', int(value)
+    elif isinstance(value, str) and value:
+        kind, value = ' t="str"', _xml_escape(value)
+    return f"{kind}><f>{_xml_escape(formula.removeprefix('='))}</f><v>{value}</v></c>"
+
+
+_EXCEL_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")
+_SPECIAL = re.compile("[\x00-\x08\x0b-\x1f&<>\ufffe\uffff]")
+"""What `_inline` changes in a text but its spaces at the ends (and `_x`, found apart)."""
+
+
+def _inline(text: str) -> str:
+    """A text as XlsxWriter writes it within a cell's `<is>`: a control character as Excel's
+    escape `_xHHHH_` (and a text of that form kept by escaping its underscore), XML's characters
+    escaped, leading or trailing space preserved; a text that looks like rich text (`_not_rich`
+    made it so) as it is."""
+    if "_x" not in text and not _SPECIAL.search(text):  # most texts
+        return (
+            f'<t xml:space="preserve">{text}</t>'
+            if text[:1].isspace() or text[-1:].isspace()
+            else f"<t>{text}</t>"
+        )
+    if "_x" in text:
+        text = _EXCEL_ESCAPE.sub(r"_x005F\1", text)
+    if _CONTROL.search(text):
+        text = _CONTROL.sub(lambda found: f"_x{ord(found[0]):04X}_", text)
+    if "\ufffe" in text or "\uffff" in text:
+        text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+    if text.startswith("<r>") and text.endswith("</r>"):
+        return text
+    space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+    if "&" in text or "<" in text or ">" in text:
+        text = _xml_escape(text)
+    return f"<t{space}>{text}</t>"
 
 
 def _not_rich(text: str) -> str:
