@@ -8,8 +8,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from auditledger.deadlines import add_months
+from auditledger.deadlines import Due, Kind, Level, _in_order, add_months
 from tests.conftest import CLI, snapshot
 
 PHASED = """\
@@ -548,3 +550,24 @@ def test_confirmations_say_a_note_once_and_name_units(sample: CLI) -> None:
     run = sample("--lang", "zh", "update", "2024-005", "--budget-department", "czj", "--date", "2026-11-24")
     assert run.exit_code == 0, run.stderr
     assert "预算部门：— → 示例市财政局 (czj)" in run.stdout
+
+
+DUES = st.builds(
+    Due,
+    st.sampled_from(list(Kind)),
+    st.text("AB12-/M", max_size=4),
+    st.just(2024),
+    st.one_of(st.none(), st.sampled_from(["", "czj", "jyj", "a", "b"])),
+    st.just(date(2025, 1, 1)),
+    st.integers(-5, 5),
+    st.sampled_from(list(Level)),
+    st.text(max_size=3),
+)
+
+
+@given(st.lists(DUES, max_size=40))
+def test_what_is_due_is_ordered_by_unit_lateness_kind_and_id(found: list[Due]) -> None:
+    """Units in order, no unit last; in each, the most overdue first, then by kind and id."""
+    assert _in_order(list(found)) == sorted(
+        found, key=lambda d: (d.unit is None, d.unit or "", -d.days_overdue, d.kind, d.id)
+    )
