@@ -159,7 +159,8 @@ def _plain_blocks(grid: Grid) -> Iterator[list[str]]:
     count = len(grid.columns)
     headers = [_plain(column.header) for column in grid.columns]
     footers = [_plain(column.footer) for column in grid.columns] if grid.show_footer else []
-    cells = [_plain_column([row[c] for row in grid.rows]) for c in range(count)]
+    columns = zip(*grid.rows, strict=True)
+    cells = [_plain_column(list(column)) for column in columns] or [[] for _ in range(count)]
     measure = _Widths()
     sizes = [measure.all(column) for column in cells]
     widths = [
@@ -197,7 +198,7 @@ def _plain_blocks(grid: Grid) -> Iterator[list[str]]:
 
 
 def _plain_column(texts: list[str]) -> list[str]:
-    return [text.replace("\n", " ") for text in texts] if any("\n" in text for text in texts) else texts
+    return [text.replace("\n", " ") for text in texts] if "\n" in "".join(texts) else texts
 
 
 class _Widths:
@@ -216,6 +217,8 @@ class _Widths:
 
     def all(self, texts: list[str]) -> list[int]:
         """The width of each text; each distinct text is measured once (columns repeat a lot)."""
+        if "".join(texts).isascii():  # ids, numbers, dates: a column of its own texts, in C
+            return list(map(len, texts))
         sizes = {text: self(text) for text in set(texts)}
         return list(map(sizes.__getitem__, texts))
 
@@ -317,19 +320,27 @@ def overdue_table(ledger: Ledger, rows: Sequence[Due], as_of: date, lang: str) -
         ("逾期 {} 天", "今日到期", "还有 {} 天") if zh else ("{} days late", "due today", "in {} days")
     )
     previous: object = None
-    for index, row in enumerate(rows):
-        if index == 0 or row.unit != previous:
+    whens: dict[int, str] = {}  # tens of thousands of rows share a few hundred day counts
+    days_due: dict[date, str] = {}  # and a few hundred deadlines
+    for index, (kind, ident, _year, unit_id, day, days, level, what, reason) in enumerate(rows):
+        if index == 0 or unit_id != previous:
             if index > 0:
                 table.add_section()
-            unit = ledger.unit_short_name(row.unit) if row.unit else "—"
-            previous = row.unit
+            unit = ledger.unit_short_name(unit_id) if unit_id else "—"
+            previous = unit_id
         else:
             unit = ""
-        days = row.days_overdue
-        when = late.format(days) if days > 0 else today if days == 0 else ahead.format(-days)
-        what = row.what if row.reason is None else f"{row.what} — {REASONS[row.reason][which]}"
-        table.rows.append((unit, kinds[row.kind], row.id, what, row.due.isoformat(), when))
-        table.styles.append("red" if row.level == "overdue" else "yellow")
+        when = whens.get(days)
+        if when is None:
+            when = late.format(days) if days > 0 else today if days == 0 else ahead.format(-days)
+            whens[days] = when
+        if reason is not None:
+            what = f"{what} — {REASONS[reason][which]}"
+        due = days_due.get(day)
+        if due is None:
+            due = days_due[day] = day.isoformat()
+        table.rows.append((unit, kinds[kind], ident, what, due, when))
+        table.styles.append("red" if level == "overdue" else "yellow")
     if not rows:
         table.add_row("", "", "", "无逾期或即将到期事项" if zh else "nothing overdue or due soon", "", "")
     return table
