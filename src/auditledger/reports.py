@@ -2,8 +2,8 @@
 
 Templates only format what is built here; they never sum. A problem counts as done as of the
 report's date when it is 已整改 or 已销号 and was completed on or before that date. Percentages
-are rounded half up to one decimal place (`PERCENT_RULE`). May import: model, deadlines, checks
-(for its hints).
+are rounded half up to one decimal place (as `render.format.WORDS["percent_rule"]` says). May
+import: model, deadlines, checks (for its hints).
 """
 
 from __future__ import annotations
@@ -41,7 +41,6 @@ from auditledger.model import (
     YearMeta,
 )
 
-PERCENT_RULE = ("百分比四舍五入保留一位小数", "percentages rounded half up to one decimal place")
 TOP_UNITS = 10
 
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditledger.model import FigureStyle, PercentRounding
-from auditledger.reports import PERCENT_RULE, Share
+
+if TYPE_CHECKING:  # the reports' module is not imported to print a table
+    from auditledger.reports import Share
 
 HUNDRED_MILLION = Decimal(10000)
 """1 亿元 in 万元."""
@@ -109,7 +111,7 @@ def day(value: date | None, lang: str) -> str:
 
 
 WORDS: dict[str, tuple[str, str]] = {
-    "percent_rule": PERCENT_RULE,
+    "percent_rule": ("百分比四舍五入保留一位小数", "percentages rounded half up to one decimal place"),
     "id": ("编号", "ID"),
     "title": ("问题", "Problem"),
     "unit": ("责任单位", "Responsible unit"),
