@@ -383,7 +383,7 @@ def _money_digits(value: Decimal, info: ValidationInfo) -> Decimal:
         trailing = len(digits) - len(bytes(digits).rstrip(b"\0"))  # places as written, then without zeros
         if -(exponent + trailing) > MONEY_PLACES:
             raise PydanticKnownError("decimal_max_places", {"decimal_places": MONEY_PLACES})
-    if len(value.normalize().as_tuple().digits) > MONEY_DIGITS:
+    if len(digits) > MONEY_DIGITS and len(value.normalize().as_tuple().digits) > MONEY_DIGITS:
         raise PydanticCustomError(
             "decimal_significant_digits",
             _("more than {digits} significant digits").format(digits=MONEY_DIGITS),
@@ -1276,15 +1276,16 @@ def latest_of(problem: Problem) -> date:
 
 def sha_of(problem: Problem) -> str:
     """sha256 of the problem's data (not its file's text), for the digest of the as-of view:
-    every field, set or left to its default, so that the same data has the same sha however
-    it was made (read, or rebuilt as of a day)."""
-    return hashlib.sha256(Problem.__pydantic_serializer__.to_json(problem)).hexdigest()
+    of its `record_json`, the same for the same data however it was made (read, or rebuilt as
+    of a day)."""
+    return hashlib.sha256(record_json(problem)).hexdigest()
 
 
 def record_json(problem: Problem) -> bytes:
-    """The problem as JSON, without the fields it leaves to their defaults: as the read cache
-    keeps it (a file's records are a JSON list of these)."""
-    return Problem.__pydantic_serializer__.to_json(problem, exclude_unset=True)
+    """The problem as JSON without the fields whose value is their default (whether written or
+    left out): as the read cache keeps it (a file's records are a JSON list of these), and what
+    its sha is of."""
+    return Problem.__pydantic_serializer__.to_json(problem, exclude_defaults=True)
 
 
 class Figures(NamedTuple):
@@ -1439,9 +1440,10 @@ class ProblemFile:
 
     def packed(self) -> tuple[bytes, dict[str, bytes]]:
         """The file's problems as JSON (a list of `record_json`) and each of its parts as JSON
-        (`part_json`), as the read cache keeps them."""
-        records = b"[" + b",".join(record_json(entry.record) for entry in self.entries) + b"]"
-        return records, {name: part_json(name, self.part(name)) for name in PARTS}
+        (`part_json`), as the read cache keeps them; the `sha` part made from the same JSON."""
+        dumps = [record_json(entry.record) for entry in self.entries]
+        self._parts["sha"] = tuple(hashlib.sha256(dump).hexdigest() for dump in dumps)
+        return b"[" + b",".join(dumps) + b"]", {name: part_json(name, self.part(name)) for name in PARTS}
 
     def problem_keys(self) -> tuple[Key, ...]:
         return self.part("keys")
