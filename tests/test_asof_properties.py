@@ -48,6 +48,8 @@ from auditledger.model import (
     TrackingMethod,
     Vote,
     YearMeta,
+    acts_of,
+    latest_of,
 )
 from auditledger.workflow import Update
 
@@ -595,3 +597,12 @@ def ledger_with(meta: YearMeta) -> Ledger:
     return Ledger(
         root, SETTINGS, Origin(root / "auditledger.yaml"), [], [Located(meta, Origin(root / "_year.yaml"))]
     )
+
+
+@FEWER
+@given(timelines())
+def test_the_latest_day_is_the_latest_act(timeline: Timeline) -> None:
+    """`latest_of` (the cache's part) names the day of the latest of `acts_of`, without their words."""
+    for state in timeline.states:
+        acts = [day for _at, _what, day in acts_of(state.problem)]
+        assert latest_of(state.problem) == max(acts, default=date.min)

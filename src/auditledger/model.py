@@ -1270,8 +1270,16 @@ def _dated_fields(
 
 def latest_of(problem: Problem) -> date:
     """The latest day anything is recorded to have been done to the problem (`date.min` when
-    nothing is): whether any of its acts lies after a day, without unpacking it."""
-    return max((act[2] for act in acts_of(problem)), default=date.min)
+    nothing is): whether any of its acts lies after a day, without unpacking it. The days of
+    `acts_of`, without the words that name them (made for 100,000 problems at a cold read)."""
+    days = [problem.completed_on, problem.closed_on, *(m.done for m in problem.milestones)]
+    days += [tracked.date for tracked in problem.tracking]
+    days += [entry.date for entry in problem.history]
+    if problem.case is not None:
+        days.append(problem.case.chosen)
+    if problem.disclosure is not None:
+        days.append(problem.disclosure.published)
+    return max((day for day in days if day is not None), default=date.min)
 
 
 def sha_of(problem: Problem) -> str:
