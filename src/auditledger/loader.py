@@ -815,7 +815,7 @@ def reload(ledger: Ledger, overrides: Mapping[Path, str]) -> tuple[Ledger, list[
     return new, sort_diagnostics(_with_lines(diagnostics, reader.texts))
 
 
-CACHE_FORMAT = 17
+CACHE_FORMAT = 18
 """Bump when what the cache keeps changes shape (an entry, `model.PARTS`): older caches are
 then rebuilt, not misread."""
 CACHE_KEY = f"auditledger {__version__}, schema {SCHEMA_VERSION}, cache {CACHE_FORMAT}"

@@ -1284,16 +1284,16 @@ def latest_of(problem: Problem) -> date:
 
 def sha_of(problem: Problem) -> str:
     """sha256 of the problem's data (not its file's text), for the digest of the as-of view:
-    of its `record_json`, the same for the same data however it was made (read, or rebuilt as
-    of a day)."""
-    return hashlib.sha256(record_json(problem)).hexdigest()
+    every field, set or left to its default, so that the same data has the same sha however
+    it was made (read, or rebuilt as of a day)."""
+    return hashlib.sha256(Problem.__pydantic_serializer__.to_json(problem)).hexdigest()
 
 
 def record_json(problem: Problem) -> bytes:
-    """The problem as JSON without the fields whose value is their default (whether written or
-    left out): as the read cache keeps it (a file's records are a JSON list of these), and what
-    its sha is of."""
-    return Problem.__pydantic_serializer__.to_json(problem, exclude_defaults=True)
+    """The problem as JSON, with the fields it sets (not those it leaves to their defaults): as
+    the read cache keeps it (a file's records are a JSON list of these). Not without the fields
+    equal to their defaults: `amount: 0.00` equals the default 0, and would come back as 0."""
+    return Problem.__pydantic_serializer__.to_json(problem, exclude_unset=True)
 
 
 class Figures(NamedTuple):
@@ -1448,10 +1448,9 @@ class ProblemFile:
 
     def packed(self) -> tuple[bytes, dict[str, bytes]]:
         """The file's problems as JSON (a list of `record_json`) and each of its parts as JSON
-        (`part_json`), as the read cache keeps them; the `sha` part made from the same JSON."""
-        dumps = [record_json(entry.record) for entry in self.entries]
-        self._parts["sha"] = tuple(hashlib.sha256(dump).hexdigest() for dump in dumps)
-        return b"[" + b",".join(dumps) + b"]", {name: part_json(name, self.part(name)) for name in PARTS}
+        (`part_json`), as the read cache keeps them."""
+        records = b"[" + b",".join(record_json(entry.record) for entry in self.entries) + b"]"
+        return records, {name: part_json(name, self.part(name)) for name in PARTS}
 
     def problem_keys(self) -> tuple[Key, ...]:
         return self.part("keys")
