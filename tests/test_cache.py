@@ -674,3 +674,19 @@ def test_a_changed_id_is_seen_where_it_is_named(cached: CLI) -> None:
         broken = {(d.code, d.path.relative_to(cached.root).as_posix()) for d in found if d.path}
         named = {("broken-recurring-link", "2024/gzw.yaml"), ("unknown-problem-link", "2023/_year.yaml")}
         assert (named <= broken) is (renamed != text)
+
+
+def test_a_process_that_lives_on_freezes_nothing_it_reads(sample: CLI) -> None:
+    """Reads freeze what they made out of the cycle collector's sight only in a command run from
+    the console: in a process that lives on (the workbench, this test suite) each read froze the
+    garbage made since the one before, never to be collected (the suite grew to 2 GB)."""
+    import gc
+
+    from auditledger import loader, memo
+
+    assert not memo.SHORT_LIVED
+    frozen = gc.get_freeze_count()
+    for _ in range(3):
+        sample("list", "--format", "json")
+        loader.load(sample.root, cache=False)
+    assert gc.get_freeze_count() == frozen

@@ -22,7 +22,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from auditledger import __version__, i18n, places, store
+from auditledger import __version__, i18n, memo, places, store
 from auditledger.checks import CHECKS, run_checks
 from auditledger.diagnostics import AuditLedgerError, Diagnostic, Pointer, Severity, sort_diagnostics
 from auditledger.i18n import _
@@ -756,14 +756,18 @@ def _adapter(kind: Any) -> TypeAdapter[Any]:
 @contextlib.contextmanager
 def _no_collection() -> Iterator[None]:
     """Reading allocates hundreds of thousands of objects that all live on and form no cycles;
-    the garbage collector's passes over them cost more than the reading itself. Afterwards they
-    are moved out of its sight (`gc.freeze`); they are still freed when no longer referenced."""
+    the garbage collector's passes over them cost more than the reading itself. Afterwards, in a
+    command run from the console (`memo.SHORT_LIVED`), they are moved out of its sight
+    (`gc.freeze`); they are still freed when no longer referenced. Not in a process that lives
+    on (the test suite, the workbench): what is frozen is never collected, and each read froze
+    the garbage cycles made since the one before (the test suite grew to 2 GB)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
+        if memo.SHORT_LIVED:
+            gc.freeze()
         if enabled:
             gc.enable()
 

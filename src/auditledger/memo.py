@@ -407,7 +407,21 @@ def few_collections() -> None:
     problems); importing the command line (Typer's and ours) paid 1.5 ms of passes too."""
     import gc
 
+    global SHORT_LIVED
+    SHORT_LIVED = True
     gc.set_threshold(GC_THRESHOLD, 20, 20)
+
+
+SHORT_LIVED = False
+"""A command run from the console, which ends when its answer is printed: what it reads may be
+frozen out of the collector's sight (`loader`). Not a process that lives on (tests, the
+workbench: `long_lived`), where what is frozen is never collected, garbage included."""
+
+
+def long_lived() -> None:
+    """This process lives on and reads the ledger again and again (the workbench)."""
+    global SHORT_LIVED
+    SHORT_LIVED = False
 
 
 def utf8_output() -> None:

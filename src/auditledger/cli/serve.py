@@ -36,6 +36,10 @@ def serve(
     """Browse the ledger in a local web page, and with --edit make the everyday changes (工作台)."""
     import secrets
 
+    from auditledger import memo
+
+    memo.long_lived()  # it reads the ledger again and again: nothing read is frozen
+
     try:
         import uvicorn
 
