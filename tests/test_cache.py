@@ -690,3 +690,26 @@ def test_a_process_that_lives_on_freezes_nothing_it_reads(sample: CLI) -> None:
         sample("list", "--format", "json")
         loader.load(sample.root, cache=False)
     assert gc.get_freeze_count() == frozen
+
+
+def test_an_edit_that_keeps_ids_and_links_keeps_the_findings_across_files(cached: CLI) -> None:
+    """A file whose ids, years, units and links are as they were is checked again by the checks
+    that look at it alone; what the checks across files found in it is kept, at its new lines.
+    A changed link is checked again."""
+    from auditledger import loader
+
+    jyj = cached.root / "2024" / "jyj.yaml"
+    reuse_an_id(cached.root / "2024" / "czj.yaml", jyj)
+    age(cached.root)
+    loader.load(cached.root)
+    text = jyj.read_text(encoding="utf-8")
+    for edited in (
+        "# 东山区教育局\n# 2024年度\n" + text,  # every line moves down
+        text.replace("      - 2023-005\n", "      - 2023-404\n", 1),  # a link to no problem
+    ):
+        jyj.write_text(edited, encoding="utf-8")
+        age(cached.root)
+        _ledger, found = loader.load(cached.root)
+        assert found == loader.load(cached.root, cache=False)[1]
+        assert any(d.code == "duplicate-id" and d.path == jyj for d in found)
+        assert any(d.code == "broken-recurring-link" for d in found) is ("2023-404" in edited)

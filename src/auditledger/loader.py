@@ -15,6 +15,7 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator, Mapping
+from dataclasses import replace
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -568,8 +569,10 @@ def _incremental(ledger: Ledger, reader: _Reader) -> list[Diagnostic]:
     of the file's text (and, for a problem file, of its problems' ids, years and units). When
     the ledger's shape is as it was (the same files; settings, units and years' files
     unchanged), only the changed problem files are checked again, in the light of the whole
-    ledger, and when they changed their ids, years or units, the checks across files on the
-    others too (`_rekeyed`); else every file is checked again."""
+    ledger: by the checks that look at one file alone when what the checks across files see of
+    them (`_keys_sha`) is as it was, those checks' findings kept; by every check when it is not,
+    and the checks across files on the others too (`_rekeyed`). Else every file is checked
+    again."""
     cache = reader.cache
     assert cache is not None
     root = ledger.root
@@ -598,7 +601,15 @@ def _incremental(ledger: Ledger, reader: _Reader) -> list[Diagnostic]:
     elif rekeyed:
         found = _rekeyed(ledger, reader, changed, stored)
     else:
-        found = _cacheable_checks(ledger, reader, changed) if changed else []
+        # The changed files kept what the checks across files see of them: those checks'
+        # findings in them are as they were; the others are found again.
+        found = _cacheable_checks(ledger, reader, changed, across=False) if changed else []
+        carried = [
+            replace(d, line=None, col=None)  # where, in the text as it is now
+            for file in changed
+            for d in _across(_findings_from_json(file.path, stored[names[file.path]][1]))
+        ]
+        found += locate_lines(carried, reader.texts)
         files = changed
     by_name: dict[str, list[Diagnostic]] = defaultdict(list)
     for d in found:
@@ -646,16 +657,17 @@ def _rekeyed(
     for name, (_sha, blob) in stored.items():
         if name not in names:
             kept = _findings_from_json(root / name if name else None, blob)
-            found += [d for d in kept if not (d.code in CHECKS and CHECKS[d.code].across)]
+            found += _across(kept, False)
     return found
 
 
 def _cacheable_checks(
-    ledger: Ledger, reader: _Reader, only: list[ProblemFile] | None = None
+    ledger: Ledger, reader: _Reader, only: list[ProblemFile] | None = None, *, across: bool | None = None
 ) -> list[Diagnostic]:
     """The findings of the checks that may be cached, on the whole ledger or `only` these
     problem files, located: of the files that workers read, what they found checking each
-    alone, and the checks across files (`Check.across`) run here; of the others, every check."""
+    alone, and the checks across files (`Check.across`) run here; of the others, every check.
+    With `across` False, not the checks across files."""
     files = ledger.problem_files if only is None else only
     done = {file.path for file in files if file.path in reader.checked}
     if only is None:
@@ -665,17 +677,29 @@ def _cacheable_checks(
         paths = {file.path for file in files}
     if not done:
         view = ledger if only is None else ledger.within(paths)
-        return locate_lines(run_checks(view, cacheable=True), reader.texts)
+        return locate_lines(run_checks(view, cacheable=True, across=across), reader.texts)
     found = [d for file in files if file.path in done for d in reader.checked[file.path]]
-    found += run_checks(ledger.within(done), cacheable=True, across=True)
+    if across is not False:
+        found += run_checks(ledger.within(done), cacheable=True, across=True)
     if paths - done:
-        found += run_checks(ledger.within(paths - done), cacheable=True)
+        found += run_checks(ledger.within(paths - done), cacheable=True, across=across)
     return locate_lines(found, reader.texts)
 
 
+def _across(found: list[Diagnostic], across: bool = True) -> list[Diagnostic]:
+    """The findings of the checks across files (or, `across` False, of the others)."""
+    return [d for d in found if (d.code in CHECKS and CHECKS[d.code].across) is across]
+
+
 def _keys_sha(file: ProblemFile) -> str:
-    """sha256 of a problem file's ids, audit years and units: what other files' checks see of it."""
-    return hashlib.sha256(part_json("keys", file.problem_keys())).hexdigest()
+    """sha256 of what the checks across files see of a problem file, and where: its problems'
+    ids, audit years, units and links, and the place of each in the file."""
+    import orjson
+
+    keys = file.problem_keys()
+    places = [file.origin(index).pointer for index in range(len(keys))]
+    seen = [part_json("keys", keys), part_json("links", file.part("links")), orjson.dumps(places)]
+    return hashlib.sha256(b"\0".join(seen)).hexdigest()
 
 
 def _findings_json(found: list[Diagnostic]) -> bytes:
@@ -819,7 +843,7 @@ def reload(ledger: Ledger, overrides: Mapping[Path, str]) -> tuple[Ledger, list[
     return new, sort_diagnostics(_with_lines(diagnostics, reader.texts))
 
 
-CACHE_FORMAT = 18
+CACHE_FORMAT = 19
 """Bump when what the cache keeps changes shape (an entry, `model.PARTS`): older caches are
 then rebuilt, not misread."""
 CACHE_KEY = f"auditledger {__version__}, schema {SCHEMA_VERSION}, cache {CACHE_FORMAT}"
