@@ -37,7 +37,7 @@ import re
 import stat
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -596,10 +596,12 @@ def json_like(value: object) -> object:
     return json.loads(json.dumps(value, ensure_ascii=False))
 
 
-def remember_answer(request: Request, out: bytes, err: bytes, code: int, started: int) -> None:
-    """Keep the answer the command gave (as printed: its bytes), unless something it read
-    changed after it `started` (ns) or is in doubt; the oldest answers beyond `MOST_ANSWERS`
-    go."""
+def remember_answer(
+    request: Request, out_text: Callable[[], bytes], err_text: Callable[[], bytes], code: int, started: int
+) -> None:
+    """Keep the answer the command gave (as printed: its bytes, asked for only when it is kept),
+    unless something it read changed after it `started` (ns) or is in doubt (the first command
+    after an edit: nothing is copied); the oldest answers beyond `MOST_ANSWERS` go."""
     import json
 
     from auditledger import store  # loaded already: the command ran
@@ -616,6 +618,7 @@ def remember_answer(request: Request, out: bytes, err: bytes, code: int, started
             os.mkdir(folder, 0o700)
         read = list(READ)
         head = {"words": request.words, "read": read, "state": _read_state(root, read, started)}
+        out, err = out_text(), err_text()
         head.update(out=len(out), code=code)
         body = out + err
         if len(body) > MOST_TEXT:
@@ -636,11 +639,20 @@ class _Copy:
     to its binary buffer (where `typer.echo` sends bytes)."""
 
     def __init__(
-        self, stream: Any, parts: list[bytes] | None = None, failed: list[bool] | None = None
+        self, stream: Any, parts: list[str | bytes] | None = None, failed: list[bool] | None = None
     ) -> None:
         self._stream = stream
-        self.parts: list[bytes] = [] if parts is None else parts
+        self.parts: list[str | bytes] = [] if parts is None else parts
+        """What was written, text as it was given: encoded only if the answer is kept (`text`)."""
         self.failed = [False] if failed is None else failed  # a write or flush that raised
+        encoding, errors = getattr(stream, "encoding", None), getattr(stream, "errors", None)
+        self.codec = (encoding or "utf-8", errors or "strict")
+
+    def text(self) -> bytes:
+        """What was written, as printed (bytes)."""
+        encoding, errors = self.codec
+        parts = self.parts
+        return b"".join(part if isinstance(part, bytes) else part.encode(encoding, errors) for part in parts)
 
     def flush(self) -> None:
         try:
@@ -656,14 +668,16 @@ class _Copy:
             self.failed[0] = True
             raise
         if isinstance(data, str):
-            self.parts.append(data.encode(self._stream.encoding, self._stream.errors))
+            self.parts.append(data)
         elif isinstance(data, (bytes, bytearray)):
             self.parts.append(bytes(data))
         return int(written or 0)
 
     @property
     def buffer(self) -> _Copy:
-        return _Copy(self._stream.buffer, self.parts, self.failed)
+        copy = _Copy(self._stream.buffer, self.parts, self.failed)
+        copy.codec = self.codec
+        return copy
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
@@ -686,7 +700,7 @@ def _run_remembering(request: Request) -> None:
     finally:
         sys.stdout, sys.stderr = real
     if (code is None or code in (0, 1)) and not out.failed[0] and not err.failed[0]:
-        remember_answer(request, b"".join(out.parts), b"".join(err.parts), 1 if code else 0, started)
+        remember_answer(request, out.text, err.text, 1 if code else 0, started)
     sys.exit(code)  # type: ignore[arg-type]
 
 
