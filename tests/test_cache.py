@@ -610,6 +610,9 @@ def test_a_ledger_cache_folder_others_may_write_to_is_ignored(cached: CLI, who: 
     else:
         os.chown(folder, 65534, 65534)
     assert store.Cache.open(cached.root, CACHE_KEY) is None
+    import gc
+
+    gc.collect()  # the check's connection to the cache closed, as when its process ended
     before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
     (cached.root / "2024" / "czj.yaml").write_text(
         (cached.root / "2024" / "czj.yaml").read_text(encoding="utf-8").replace("政府债券资金闲置", "闲置"),
