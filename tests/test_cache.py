@@ -171,6 +171,10 @@ def test_a_damaged_entry_is_read_again_from_the_file(cached: CLI) -> None:
             (b'[{"id": 1', b"{", b'[["x"]]'),
         )
     assert outputs(cached) == expected
+    with database(cached) as db:  # of the dates' shape, but a deadline that is not a day's text
+        dates = b'[["2024-002", 2024, "czj", "t", false, 20251231, null, false, []]]'
+        db.execute("UPDATE files SET part_dates = ? WHERE name = '2024/czj.yaml'", (dates,))
+    assert outputs(cached) == expected
     with database(cached) as db:
         db.execute("UPDATE files SET records = ? WHERE name = '2024/czj.yaml'", (b'[{"no_such_field": 1}]',))
     assert "政府债券资金闲置" in cached("show", "2024-002").stdout

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from auditledger.deadlines import Due, Kind, Level, _in_order, add_months
+from auditledger.deadlines import Due, Kind, Level, _in_order, add_months, watch
+from auditledger.model import Settings
 from tests.conftest import CLI, snapshot
 
 PHASED = """\
@@ -571,3 +574,48 @@ def test_what_is_due_is_ordered_by_unit_lateness_kind_and_id(found: list[Due]) -
     assert _in_order(list(found)) == sorted(
         found, key=lambda d: (d.unit is None, d.unit or "", -d.days_overdue, d.kind, d.id)
     )
+
+
+DAYS = st.dates(min_value=date(1, 1, 1), max_value=date(9000, 12, 31))
+PROBLEM_DATES = st.tuples(
+    st.text("ab1-", min_size=1, max_size=4),
+    st.sampled_from(["czj", "jyj"]),
+    st.booleans(),
+    DAYS,
+    st.none() | DAYS,
+    st.booleans(),
+    st.lists(st.tuples(st.integers(1, 5), DAYS, st.text(max_size=3)), max_size=3),
+)
+
+
+@given(st.lists(PROBLEM_DATES, max_size=20), DAYS, st.integers(0, 400))
+def test_problems_due_are_found_from_their_iso_days_as_from_dates(
+    problems: list[tuple[Any, ...]], as_of: date, within: int
+) -> None:
+    """`watch` reads a problem's days as ISO text, as the read cache keeps them, and compares
+    them as text: what it finds is what comparing the dates finds, on any day of the calendar."""
+    settings = Settings(name="示例市")
+    dates = [
+        (i, 2024, unit, f"t{i}", finished, day.isoformat(), done and done.isoformat(), published,
+         [(n, due.isoformat(), text) for n, due, text in milestones])
+        for i, unit, finished, day, done, published, milestones in problems
+    ]  # fmt: skip
+    ledger = SimpleNamespace(settings=settings, years={}, dates=lambda: iter(dates))
+    horizon = as_of + timedelta(days=within)
+    expected = []
+
+    def due(kind: Kind, ident: str, unit: str, day: date, what: str) -> None:
+        if day <= horizon:
+            late = (as_of - day).days
+            level = Level.overdue if late > 0 else Level.due_soon
+            expected.append(Due(kind, ident, 2024, unit, day, late, level, what))
+
+    for i, unit, finished, day, done, published, milestones in problems:
+        if finished:
+            if done is not None and not published:
+                due(Kind.disclosure, i, unit, done + timedelta(days=settings.disclosure_days), f"t{i}")
+            continue
+        due(Kind.problem, i, unit, day, f"t{i}")
+        for n, day_due, text in milestones:
+            due(Kind.milestone, f"{i}/M{n}", unit, day_due, text)
+    assert watch(ledger, as_of, within) == _in_order(expected)  # type: ignore[arg-type]

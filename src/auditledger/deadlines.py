@@ -92,19 +92,22 @@ def watch(ledger: Ledger, as_of: date, within: int | None = None) -> list[Due]:
 
     settings = ledger.settings
     disclosure = timedelta(days=settings.disclosure_days)
-    # A province's 100,000 problems: the common case, an open problem's deadline, is written out.
+    # A province's 100,000 problems: the common case, an open problem's deadline, is written out,
+    # compared as ISO text; its date and lateness are worked out once per distinct day.
     overdue, due_soon, problem, keep = Level.overdue, Level.due_soon, Kind.problem, found.append
+    last = horizon.isoformat()
+    days = _Days(as_of)
     for ident, year, lead, title, finished, deadline, completed_on, published, milestones in ledger.dates():
         if finished:
             if completed_on is not None and not published:
-                add(Kind.disclosure, ident, year, lead, completed_on + disclosure, title)
+                add(Kind.disclosure, ident, year, lead, days[completed_on][0] + disclosure, title)
             continue
-        if deadline <= horizon:
-            late = (as_of - deadline).days
-            level = overdue if late > 0 else due_soon
-            keep(Due(problem, ident, year, lead, deadline, late, level, title, None))
+        if deadline <= last:
+            day, late = days[deadline]
+            keep(Due(problem, ident, year, lead, day, late, overdue if late > 0 else due_soon, title, None))
         for number, due, text in milestones:
-            add(Kind.milestone, f"{ident}/M{number}", year, lead, due, text)
+            if due <= last:
+                add(Kind.milestone, f"{ident}/M{number}", year, lead, days[due][0], text)
     for meta in ledger.years.values():
         for name, report in (
             ("audit_report", meta.audit_report),
@@ -173,6 +176,19 @@ def watch(ledger: Ledger, as_of: date, within: int | None = None) -> list[Due]:
                     "rereport",
                 )
     return _in_order(found)
+
+
+class _Days(dict[str, tuple[date, int]]):
+    """ISO day → (the day, days it is past `as_of`): a ledger's deadlines share few days."""
+
+    def __init__(self, as_of: date) -> None:
+        super().__init__()
+        self.as_of = as_of
+
+    def __missing__(self, text: str) -> tuple[date, int]:
+        day = date.fromisoformat(text)
+        self[text] = found = (day, (self.as_of - day).days)
+        return found
 
 
 def _in_order(found: list[Due]) -> list[Due]:

@@ -1072,9 +1072,11 @@ class Located(NamedTuple, Generic[R]):
     origin: Origin
 
 
-Dates = tuple[str, int, str, str, bool, date, date | None, bool, tuple[tuple[int, date, str], ...]]
+Dates = tuple[str, int, str, str, bool, str, str | None, bool, Sequence[tuple[int, str, str]]]
 """What `deadlines.watch` needs of a problem: id, audit year, unit, title, finished, deadline,
-completed on, published, and each milestone not yet done as (number, due, text)."""
+completed on, published, and each milestone not yet done as (number, due, text). Days are ISO
+text, as the read cache keeps them: a province's 100,000 deadlines are compared as text (ISO
+days order as their dates do) and only the few hundred distinct ones are made dates."""
 
 
 def dates_of(problem: Problem) -> Dates:
@@ -1084,10 +1086,14 @@ def dates_of(problem: Problem) -> Dates:
         problem.unit,
         problem.title,
         problem.status.finished,
-        problem.deadline,
-        problem.completed_on,
+        problem.deadline.isoformat(),
+        problem.completed_on.isoformat() if problem.completed_on else None,
         problem.disclosure is not None,
-        tuple((n, m.due, m.text) for n, m in enumerate(problem.milestones, start=1) if m.done is None),
+        tuple(
+            (n, m.due.isoformat(), m.text)
+            for n, m in enumerate(problem.milestones, start=1)
+            if m.done is None
+        ),
     )
 
 
@@ -1367,21 +1373,15 @@ def part_from_json(name: str, blob: bytes) -> tuple[Any, ...]:
         return tuple((i, year, sys.intern(unit)) for i, year, unit in found)
     if name in ("evidence", "links"):
         return tuple(map(tuple, found))
-    if name == "dates":
-        return tuple(
-            (
-                i,
-                year,
-                unit,
-                title,
-                finished,
-                day(deadline),
-                day(done) if done else None,
-                published,
-                tuple((n, day(due), text) for n, due, text in milestones),
-            )
-            for i, year, unit, title, finished, deadline, done, published, milestones in found
-        )
+    if name == "dates":  # as JSON gives them (lists unpack as tuples do), once their shape holds
+        text = str
+        for _i, _year, _unit, _title, _finished, deadline, done, _published, milestones in found:
+            if deadline.__class__ is not text or (done is not None and done.__class__ is not text):
+                raise ValueError(f"not a day: {deadline!r}, {done!r}")
+            for _number, due, _text in milestones:
+                if due.__class__ is not text:
+                    raise ValueError(f"not a day: {due!r}")
+        return tuple(found)
     if name == "rows":
         return tuple(Row._make((*row[:13], tuple(row[13]), row[14])) for row in found)
     if name == "latest":
