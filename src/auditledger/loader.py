@@ -14,7 +14,7 @@ import hashlib
 import os
 import re
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
 from datetime import date
 from functools import partial
@@ -375,7 +375,7 @@ def load(
     """
     store.settle(root)  # a write of several files under way or interrupted: after it, not halfway
     use_cache = cache and not os.environ.get("AUDITLEDGER_NO_CACHE")
-    with _no_collection():
+    with memo.no_collection():
         reader = _Reader({}, store.Cache.open(root, CACHE_KEY) if use_cache else None)
         ledger = _read_files(root, reader)
         diagnostics = reader.diagnostics + (_checked(ledger, reader, today, disk) if checks else [])
@@ -531,7 +531,7 @@ _GIVEN: list[Ledger] = []
 def _start_worker(given: Ledger, language: str) -> None:
     i18n.use(language)
     _GIVEN[:] = [given]
-    gc.disable()  # as `_no_collection`: what a worker reads forms no cycles, and it lives briefly
+    gc.disable()  # as `memo.no_collection`: what a worker reads forms no cycles, and it lives briefly
 
 
 def _read_alone(path: Path) -> _Alone:
@@ -752,7 +752,7 @@ def _given(blob: bytes) -> bytes:
 def _unpacked(fetch: Callable[[], bytes | None], path: Path) -> list[Problem]:
     """A file's problems, validated again from their JSON; read again from the file when the
     cache no longer gives them."""
-    with _no_collection():
+    with memo.no_collection():
         blob = fetch()
         if blob is not None:
             with contextlib.suppress(ValueError):
@@ -775,25 +775,6 @@ def _adapter(kind: Any) -> TypeAdapter[Any]:
     if found is None:
         found = _ADAPTERS[kind] = TypeAdapter(kind)
     return found
-
-
-@contextlib.contextmanager
-def _no_collection() -> Iterator[None]:
-    """Reading allocates hundreds of thousands of objects that all live on and form no cycles;
-    the garbage collector's passes over them cost more than the reading itself. Afterwards, in a
-    command run from the console (`memo.SHORT_LIVED`), they are moved out of its sight
-    (`gc.freeze`); they are still freed when no longer referenced. Not in a process that lives
-    on (the test suite, the workbench): what is frozen is never collected, and each read froze
-    the garbage cycles made since the one before (the test suite grew to 2 GB)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if memo.SHORT_LIVED:
-            gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 def reload(ledger: Ledger, overrides: Mapping[Path, str]) -> tuple[Ledger, list[Diagnostic]]:
@@ -837,7 +818,7 @@ def reload(ledger: Ledger, overrides: Mapping[Path, str]) -> tuple[Ledger, list[
                     new.year_entries.append(Located(meta, Origin(path)))
             else:
                 new.problem_files.append(ProblemFile(path, reader.records(Problem, path, "problems")))
-    with _no_collection():
+    with memo.no_collection():
         found = run_checks(new.within(named))
     diagnostics = reader.diagnostics + found
     return new, sort_diagnostics(_with_lines(diagnostics, reader.texts))

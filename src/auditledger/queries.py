@@ -84,7 +84,8 @@ def _unit_names(ledgers: Levels) -> dict[str, set[str]]:
 def unit_ids(ledgers: Levels, values: Iterable[str], option: str = "--unit") -> list[str]:
     """The ids of the units the values name: an id, a unit's full name (示例市财政局) or its name
     without the jurisdiction's (财政局)."""
-    names = _unit_names(ledgers)
+    values = list(values)
+    names = _unit_names(ledgers) if values else {}  # nothing named: no unit looked at
     found: list[str] = []
     for value in values:
         ids = names.get(value.strip())
@@ -131,6 +132,9 @@ def category_names(ledgers: Levels, values: Iterable[str], option: str = "--cate
 def audit_years(ledgers: Levels, values: Iterable[int | range], option: str = "--year") -> list[int]:
     """The years named (a range's every year), sorted; each year, and some year of each range,
     has problems or a `_year.yaml` in the ledger."""
+    values = list(values)
+    if not values:  # nothing named: no file's keys read (a province has thousands of files)
+        return []
     known = sorted({y for level in _levels(ledgers) for y in (*level.audit_years, *level.years)})
     found: set[int] = set()
     for value in values:

@@ -341,6 +341,7 @@ def overdue(
     answers promised at hearings, publication."""
     from auditledger.cli.browse import levels_of, read_ledger
     from auditledger.deadlines import Due, Level, watch
+    from auditledger.memo import no_collection
     from auditledger.queries import audit_years, unit_ids
     from auditledger.render.tabular import json_bytes, to_csv
 
@@ -348,45 +349,42 @@ def overdue(
     ledger = read_ledger(day, at=at, with_lower=with_lower)
     ledgers = [level for _name, level in levels_of(ledger, with_lower)]
     unit, year = unit_ids(ledgers, unit or ()), audit_years(ledgers, year or ())
-    found = [
-        (
-            name,
-            level,
-            [
-                d
-                for d in watch(level, day, within)
-                if (not unit or d.unit in unit) and (not year or d.year in year)
-            ],
-        )
-        for name, level in levels_of(ledger, with_lower)
-    ]
-    rows = [d for _name, _level, due in found for d in due]
-    if output_format is TableFormat.json:
-        fields = Due._fields  # orjson writes the dates and codes as `Due.to_json` does
-        typer.echo(
-            json_bytes(
-                [
-                    {"jurisdiction": n, **dict(zip(fields, d, strict=True))}
-                    if with_lower
-                    else dict(zip(fields, d, strict=True))
-                    for n, _level, due in found
-                    for d in due
-                ]
-            ),
-            nl=False,
-        )
-    elif output_format is TableFormat.csv:
-        columns = ["kind", "id", "year", "unit", "due", "days_overdue", "level", "what"]
-        records = [{"jurisdiction": n, **d.to_json()} for n, _level, due in found for d in due]
-        typer.echo(to_csv(records, (["jurisdiction"] if with_lower else []) + columns), nl=False)
-    else:
-        from auditledger.render.text import emit, overdue_table
 
-        language = language_of(lang, ledger)
-        for name, level, due in found:
-            if with_lower:
-                typer.echo(f"【{name}】")
-            emit(overdue_table(level, due, day, language))
+    def wanted(level: "Ledger") -> "list[Due]":
+        found = watch(level, day, within)
+        if not unit and not year:
+            return found
+        return [d for d in found if (not unit or d.unit in unit) and (not year or d.year in year)]
+
+    with no_collection():  # a province's 100,000 deadlines, and the rows that show them
+        found = [(name, level, wanted(level)) for name, level in levels_of(ledger, with_lower)]
+        rows = [d for _name, _level, due in found for d in due]
+        if output_format is TableFormat.json:
+            fields = Due._fields  # orjson writes the dates and codes as `Due.to_json` does
+            typer.echo(
+                json_bytes(
+                    [
+                        {"jurisdiction": n, **dict(zip(fields, d, strict=True))}
+                        if with_lower
+                        else dict(zip(fields, d, strict=True))
+                        for n, _level, due in found
+                        for d in due
+                    ]
+                ),
+                nl=False,
+            )
+        elif output_format is TableFormat.csv:
+            columns = ["kind", "id", "year", "unit", "due", "days_overdue", "level", "what"]
+            records = [{"jurisdiction": n, **d.to_json()} for n, _level, due in found for d in due]
+            typer.echo(to_csv(records, (["jurisdiction"] if with_lower else []) + columns), nl=False)
+        else:
+            from auditledger.render.text import emit, overdue_table
+
+            language = language_of(lang, ledger)
+            for name, level, due in found:
+                if with_lower:
+                    typer.echo(f"【{name}】")
+                emit(overdue_table(level, due, day, language))
     if fail and any(d.level is Level.overdue for d in rows):
         raise typer.Exit(1)
 
