@@ -142,6 +142,7 @@ def stats(
     """Problems, amounts, completion, overdue, days to rectify, extensions and recurrence, by group."""
     from auditledger import stats as statistics
     from auditledger.cli.browse import levels_of, read_ledger
+    from auditledger.memo import no_collection
     from auditledger.queries import audit_years
     from auditledger.render.format import left_out_lines
     from auditledger.render.tabular import to_csv, to_json
@@ -151,8 +152,9 @@ def stats(
     ledger = read_ledger(day, at=at, strict=True, allow_errors=allow_errors, with_lower=with_lower)
     chosen = audit_years([level for _name, level in levels_of(ledger, with_lower)], spans, "--years")
     language = language_of(lang, ledger, document=True)
-    rows = statistics.group(ledger, statistics.By(by.value), day, chosen, language)
-    whole = statistics.totals(rows, ledger, day, chosen)
+    with no_collection():  # a province's 100,000 problems' figures, all kept to the end
+        rows = statistics.group(ledger, statistics.By(by.value), day, chosen, language)
+        whole = statistics.totals(rows, ledger, day, chosen)
     note = left_out_lines(ledger.left_out, language)
     if note and output_format is StatsFormat.table:
         typer.echo("\n".join(note))
