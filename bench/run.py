@@ -410,17 +410,32 @@ def groups(data: Path, size: int, scratch: Path) -> list[Group]:
     query = [*tool, "query", "select count(*) from problems", "--as-of", AS_OF]
     stats = [*tool, "stats", "--as-of", AS_OF]
     report = [*tool, "report", "--year", year, "--format", "html", "--as-of", AS_OF]
+
+    # A warm read command answers as it answered last time while nothing it read has changed
+    # (the remembered answers). Its partner works the answer out again from the read cache, as a
+    # question not asked before (another --as-of, --unit, …) would: the answers are forgotten,
+    # untimed, before each of its runs.
+    def forget_answers() -> None:
+        shutil.rmtree(root / ".auditledger" / "cache" / "answers", ignore_errors=True)
+
+    def warm(key: str, what: str, command: list[str], partners: list[Measure]) -> Group:
+        computed = ours(f"{key}-computed", f"{what}, worked out again", command, before=forget_answers)
+        computed.short = "worked out again"
+        return ours(key, f"{what}, warm", command, warm_up=True), [*partners, computed]
+
     return [
         (ours("check-cold", "check, cold (no cache)", check, before=drop_cache), floors),
         (ours("check-warm", "check, warm", check, warm_up=True), checkers),
-        (
-            ours("overdue-json", "overdue --format json, warm", [*overdue, "--format", "json"], warm_up=True),
+        warm(
+            "overdue-json",
+            "overdue --format json",
+            [*overdue, "--format", "json"],
             [peer("task", "task overdue", task)] if task else [],
         ),
         (changed, [unchanged]),
-        (ours("query", "query 'select count(*) …', warm", query, warm_up=True), []),
-        (ours("stats", "stats, warm", stats, warm_up=True), []),
-        (ours("report-html", f"report --format html --year {year}, warm", report, warm_up=True), []),
+        warm("query", "query 'select count(*) …'", query, []),
+        warm("stats", "stats", stats, []),
+        warm("report-html", f"report --format html --year {year}", report, []),
         (export(tool, root, scratch), []),
     ]
 
