@@ -48,6 +48,10 @@ ATTACKS = [
     "{{ report.heading.__class__.__mro__ }}",
     "{{ report.heading.__dict__ }}",
     "{{ report.heading.__init__.__globals__.os.system('touch ' ~ target) }}",
+    "{% for i in report.items %}{{ i.problem.__class__.__mro__ }}{% endfor %}",
+    "{% for i in report.items %}{{ i.problem.status.__class__.__mro__ }}{% endfor %}",
+    "{% for i in report.items %}{{ i.problem.model_copy.__globals__ }}{% endfor %}",
+    "{{ {'heading': report.heading}.heading.__init__.__globals__ }}",
 ]
 
 
