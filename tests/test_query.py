@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CLI, PROBLEM, SECOND, YEAR, raw_problems, snapshot
+from tests.conftest import CLI, PROBLEM, SECOND, YEAR, age, raw_problems, snapshot
 
 
 def query(cli: CLI, statement: str) -> list[dict[str, object]]:
@@ -308,3 +308,27 @@ def test_export_sqlite_is_the_whole_ledger_or_the_year_and_units_asked(sample: C
     assert pairs == [(2024, "czj")] and orphans == 0
     refused = sample("export", "--format", "csv", "-o", str(tmp_path / "x.csv"))
     assert refused.exit_code == 2 and "--year" in refused.stderr
+
+
+def test_the_kept_tables_follow_every_change_of_a_file_and_the_day(sample: CLI) -> None:
+    """`query`'s tables are kept for the ledger's files as they are and the day asked: a change
+    to a file is in the next answer, even one of the same size whose old modification time was
+    put back, and so is another day's view."""
+    age(sample.root)
+    statement = "SELECT status, COUNT(*) AS n FROM problems GROUP BY status ORDER BY status"
+    asked = ["query", statement, "--format", "json"]
+    early = json.loads(sample(*asked, "--as-of", "2024-06-30").stdout)
+    late = json.loads(sample(*asked, "--as-of", "2026-11-24").stdout)
+    assert early != late
+    assert json.loads(sample(*asked, "--as-of", "2024-06-30").stdout) == early  # the tables kept
+
+    first = query(sample, "SELECT id, title FROM problems ORDER BY id LIMIT 1")[0]
+    title = str(first["title"])
+    path = next(p for p in sample.root.rglob("*.yaml") if title in p.read_text(encoding="utf-8"))
+    stamp = path.stat()
+    changed = title[:-1] + ("甲" if title[-1] != "甲" else "乙")  # the same number of bytes
+    path.write_text(path.read_text(encoding="utf-8").replace(title, changed), encoding="utf-8")
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert path.stat().st_size == stamp.st_size
+    again = query(sample, f"SELECT title FROM problems WHERE id = '{first['id']}'")
+    assert again == [{"title": changed}]
