@@ -52,6 +52,17 @@ ATTACKS = [
     "{% for i in report.items %}{{ i.problem.status.__class__.__mro__ }}{% endfor %}",
     "{% for i in report.items %}{{ i.problem.model_copy.__globals__ }}{% endfor %}",
     "{{ {'heading': report.heading}.heading.__init__.__globals__ }}",
+    # pydantic's own names on a record: through `model_fields`, FieldInfo.apply_typevars_map
+    # evaluates any text as Python (found by a review)
+    "{% set fi = report.heading.meta.model_fields['year'] %}"
+    "{{ fi.apply_typevars_map({fi.annotation: \"(__import__('pathlib').Path('\" ~ target ~ \"')"
+    '.touch(), int)[1]"}) }}',
+    "{% for i in report.items[:1] %}{% set fi = i.problem.model_fields.title %}"
+    "{{ fi.apply_typevars_map({fi.annotation: \"(__import__('pathlib').Path('\" ~ target ~ \"')"
+    '.touch(), str)[1]"}) }}{% endfor %}',
+    "{{ report.heading.meta['model_fields'] }}",
+    "{{ report.heading.meta|attr('model_copy') }}",
+    "{% for i in report.items[:1] %}{{ i.problem.model_json_schema() }}{% endfor %}",
 ]
 
 

@@ -30,6 +30,7 @@ import jinja2
 import jinja2.meta
 import jinja2.sandbox
 from markupsafe import Markup
+from pydantic import BaseModel
 
 from auditledger import memo
 from auditledger.diagnostics import AuditLedgerError, display_path
@@ -232,6 +233,18 @@ _PLAIN_VALUES = frozenset(
 )
 """Values an attribute lookup in a template returns without asking the sandbox (`_Sandbox.getattr`)."""
 _DICT_NAMES = frozenset(dir(dict))
+_MODEL_NAMES = frozenset(name for name in dir(BaseModel) if not name.startswith("_"))
+"""What pydantic gives every record besides its fields (`model_fields`, `model_copy`, `copy`,
+`json`…): never a template's. Through `model_fields`, pydantic's `FieldInfo.apply_typevars_map`
+evaluates any text as Python."""
+
+
+def _pydantic_internal(obj: Any, attribute: str) -> bool:
+    """Whether `obj.attribute` is pydantic's, not the ledger's: a name of pydantic's on a record
+    or a record's class, or anything of an object of pydantic's own (a FieldInfo, a schema)."""
+    if isinstance(obj, BaseModel) or (isinstance(obj, type) and issubclass(obj, BaseModel)):
+        return attribute in _MODEL_NAMES
+    return type(obj).__module__.partition(".")[0] in ("pydantic", "pydantic_core")
 
 
 class _PlainTypes(dict[type, bool]):
@@ -241,8 +254,6 @@ class _PlainTypes(dict[type, bool]):
     the sandbox allows). Attributes read from it are asked of the sandbox in their turn."""
 
     def __missing__(self, kind: type) -> bool:
-        from pydantic import BaseModel
-
         plain = self[kind] = (
             kind in _PLAIN_VALUES
             or issubclass(kind, Enum | BaseModel | jinja2.runtime.Macro)
@@ -272,7 +283,9 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
         key = (type(obj), attr)
         safe = self._safe.get(key)
         if safe is None:
-            safe = self._safe[key] = super().is_safe_attribute(obj, attr, value)
+            safe = self._safe[key] = super().is_safe_attribute(obj, attr, value) and not _pydantic_internal(
+                obj, attr
+            )
         return safe
 
     def getattr(self, obj: Any, attribute: str) -> Any:
@@ -283,7 +296,9 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
         attributes whose values are functions, methods, code, frames or generators' internals:
         never a plain value. Everything else is asked of it. A report of 20,000 problems reads
         some 1.5 million attributes."""
-        if not attribute.startswith("_"):
+        if attribute in _MODEL_NAMES and _pydantic_internal(obj, attribute):
+            return self.unsafe_undefined(obj, attribute)  # refused before it is read
+        if not attribute.startswith("_") and attribute not in _MODEL_NAMES:
             if type(obj) is dict and attribute not in _DICT_NAMES:
                 if attribute in obj and self._plain[type(value := obj[attribute])]:
                     return value
@@ -296,6 +311,13 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
                     if self._plain[type(value)]:
                         return value
         return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        """`obj[argument]`; where that is not an item, Jinja reads the attribute: pydantic's own
+        are refused before they are read (`getattr`)."""
+        if isinstance(argument, str) and argument in _MODEL_NAMES and _pydantic_internal(obj, argument):
+            return self.unsafe_undefined(obj, argument)
+        return super().getitem(obj, argument)
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         """`str.format` in a template, refused a width that would make a giant string."""
