@@ -180,6 +180,27 @@ def test_a_damaged_entry_is_read_again_from_the_file(cached: CLI) -> None:
     assert "政府债券资金闲置" in cached("show", "2024-002").stdout
 
 
+@pytest.mark.parametrize("deadline", ["", "x", "2025-13-45", "31.12.2025", "20251231"])
+def test_a_cached_deadline_that_is_text_but_no_day_is_read_again_from_the_file(
+    cached: CLI, deadline: str
+) -> None:
+    """The dates part keeps days as ISO text, compared as text by `overdue`: a text that is not a
+    day as `date.isoformat` writes it (a tool whose parts changed, a damaged row) would crash it
+    or drop the problem; the file is read again instead. (Found by a review.)"""
+    asked = ("overdue", "--as-of", "2026-11-24", "--format", "json")
+    expected = cached(*asked)
+    assert expected.exit_code == 0
+    with database(cached) as db:
+        (blob,) = db.execute("SELECT part_dates FROM files WHERE name = '2024/czj.yaml'").fetchone()
+        rows = json.loads(blob)
+        assert rows
+        for row in rows:
+            row[5] = deadline
+        damaged = json.dumps(rows).encode()
+        db.execute("UPDATE files SET part_dates = ? WHERE name = '2024/czj.yaml'", (damaged,))
+    assert cached(*asked).stdout == expected.stdout
+
+
 def test_the_cache_holds_data_not_code(cached: CLI) -> None:
     """Records are JSON, and nothing in the cache is unpickled: the tool does not import pickle
     to read it."""

@@ -1363,6 +1363,23 @@ def part_json(name: str, values: tuple[Any, ...]) -> bytes:
     return orjson.dumps([tuple(v) if name == "rows" else v for v in values])
 
 
+_ISO_DAYS: dict[object, bool] = {}
+"""Texts judged by `_iso_day`: a ledger's 100,000 deadlines share a few hundred days."""
+
+
+def _iso_day(value: object) -> bool:
+    """Whether a value is a day as ISO text (YYYY-MM-DD, as `date.isoformat` writes it); each
+    distinct text is judged once (`_ISO_DAYS`)."""
+    try:
+        found = value.__class__ is str and dt.date.fromisoformat(value).isoformat() == value
+    except ValueError:
+        found = False
+    if len(_ISO_DAYS) > 100_000:  # bounded, whatever a damaged cache holds
+        _ISO_DAYS.clear()
+    _ISO_DAYS[value] = found
+    return found
+
+
 def part_from_json(name: str, blob: bytes) -> tuple[Any, ...]:
     """A part read back from `part_json`, with its tuples and dates as `PARTS` made them."""
     import orjson
@@ -1373,13 +1390,15 @@ def part_from_json(name: str, blob: bytes) -> tuple[Any, ...]:
         return tuple((i, year, sys.intern(unit)) for i, year, unit in found)
     if name in ("evidence", "links"):
         return tuple(map(tuple, found))
-    if name == "dates":  # as JSON gives them (lists unpack as tuples do), once their shape holds
-        text = str
+    if name == "dates":  # as JSON gives them (lists unpack as tuples do), once their days hold
+        known = _ISO_DAYS.get
         for _i, _year, _unit, _title, _finished, deadline, done, _published, milestones in found:
-            if deadline.__class__ is not text or (done is not None and done.__class__ is not text):
+            if not (known(deadline) or _iso_day(deadline)) or (
+                done is not None and not (known(done) or _iso_day(done))
+            ):
                 raise ValueError(f"not a day: {deadline!r}, {done!r}")
             for _number, due, _text in milestones:
-                if due.__class__ is not text:
+                if not (known(due) or _iso_day(due)):
                     raise ValueError(f"not a day: {due!r}")
         return tuple(found)
     if name == "rows":
