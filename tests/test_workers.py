@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from auditledger import loader
-from tests.conftest import CLI, age
+from tests.conftest import CLI, age, snapshot
 from tests.test_cache import CACHE, COMMANDS, DATABASE, reuse_an_id
 
 AS_OF = "2026-11-24"
@@ -137,3 +137,22 @@ def test_no_workers_forked_from_a_process_that_runs_threads(
         stop.set()
         thread.join()
     assert counted == []
+
+
+@pytest.mark.parametrize("value", ["two", "-1", "1.5"])
+def test_a_number_of_workers_that_is_no_number_is_one_clear_error(
+    sample: CLI, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    """AUDITLEDGER_WORKERS that is not a number of processes is refused, not silently taken as
+    unset: one line naming the variable and its value, exit 2, the ledger untouched."""
+    monkeypatch.setenv(loader.WORKERS_VAR, value)
+    before = snapshot(sample.root)
+    run = sample("check", "--as-of", "2026-11-24")
+    assert run.exit_code == 2
+    assert run.stderr.splitlines() == [
+        f"error: AUDITLEDGER_WORKERS: '{value}' is not a number of processes; set it to 0 to read in "
+        "one process, or to a number of processes, or unset it"
+    ]
+    assert snapshot(sample.root) == before
+    monkeypatch.setenv(loader.WORKERS_VAR, " 0 ")
+    assert sample("check", "--as-of", "2026-11-24").exit_code == 0

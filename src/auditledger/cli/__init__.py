@@ -19,7 +19,12 @@ import typer
 from typer.models import CommandInfo, TyperInfo
 
 from auditledger import __version__
-from auditledger.cli.language import LedgerGroup, global_options, unknown_environment_language
+from auditledger.cli.language import (
+    LedgerGroup,
+    global_options,
+    unknown_environment_language,
+    unreadable_worker_count,
+)
 from auditledger.cli.options import Lang
 from auditledger.diagnostics import AuditLedgerError
 from auditledger.i18n import N_, _
@@ -93,7 +98,8 @@ def _main(
 ) -> None:
     global _state
     _state = State(ledger=ledger, debug=debug)
-    if lang is None and (wrong := unknown_environment_language()) is not None:
+    wrong = unknown_environment_language() if lang is None else None
+    if (wrong := wrong or unreadable_worker_count()) is not None:
         for line in wrong.lines():
             typer.echo(line, err=True)
         raise typer.Exit(wrong.exit_code)

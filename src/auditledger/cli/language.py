@@ -91,6 +91,23 @@ def unknown_environment_language() -> AuditLedgerError | None:
     )
 
 
+def unreadable_worker_count() -> AuditLedgerError | None:
+    """$AUDITLEDGER_WORKERS set to something that is not a number of processes."""
+    value = os.environ.get(WORKERS_VARIABLE, "").strip()
+    if value == "" or value.isdigit():
+        return None
+    return AuditLedgerError(
+        _("{variable}: '{value}' is not a number of processes").format(
+            variable=WORKERS_VARIABLE, value=value
+        ),
+        hint=_("set it to 0 to read in one process, or to a number of processes, or unset it"),
+    )
+
+
+WORKERS_VARIABLE = "AUDITLEDGER_WORKERS"
+"""`loader.WORKERS_VAR`, named here so that checking it imports no loader."""
+
+
 def cells(text: str) -> int:
     """Columns the text takes on a terminal: a Chinese character takes two."""
     if text.isascii():  # most of a help's words: one column a character
