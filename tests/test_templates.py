@@ -63,6 +63,13 @@ ATTACKS = [
     "{{ report.heading.meta['model_fields'] }}",
     "{{ report.heading.meta|attr('model_copy') }}",
     "{% for i in report.items[:1] %}{{ i.problem.model_json_schema() }}{% endfor %}",
+    # a text's methods and filters that size what they make
+    "{{ 'x'.ljust(10 ** 9) }}",
+    "{{ 'a\tb'.expandtabs(10 ** 9) }}",
+    "{{ ('x' * 1000000).replace('', 'yy') }}",
+    "{{ ('x' * 1000000) | replace('', 'y' * 1000) }}",
+    "{{ range(100000) | join('x' * 100000) }}",
+    "{{ ('x' * 1000).join(range(100000) | map('string')) }}",
 ]
 
 

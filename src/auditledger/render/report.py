@@ -228,6 +228,58 @@ def _bounded(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
     return bounded
 
 
+_SIZING = frozenset({"ljust", "rjust", "center", "zfill", "expandtabs", "replace", "join"})
+"""Methods of a text (and filters) whose arguments size the text they make."""
+
+
+def _too_long(name: str, text: str | bytes, args: Sequence[Any], kwargs: dict[str, Any]) -> bool:
+    """Whether `text.name(*args, **kwargs)` would make a text of more than `_MOST_ITEMS`
+    characters (`join`'s items already a list). A call that Python refuses is left to it."""
+    try:
+        if name in ("ljust", "rjust", "center", "zfill"):
+            width = args[0] if args else kwargs.get("width", 0)
+            return isinstance(width, int) and width > _MOST_ITEMS
+        if name == "expandtabs":
+            size = args[0] if args else kwargs.get("tabsize", 8)
+            tabs = text.count("\t") if isinstance(text, str) else text.count(b"\t")
+            return isinstance(size, int) and len(text) + tabs * size > _MOST_ITEMS
+        if name == "replace":
+            old, new = args[0], args[1]
+            count = args[2] if len(args) > 2 else kwargs.get("count", -1)
+            times = text.count(old) if old else len(text) + 1
+            if isinstance(count, int) and count >= 0:
+                times = min(times, count)
+            return len(text) + times * (len(new) - len(old)) > _MOST_ITEMS
+        if name == "join":
+            items = args[0]
+            parts = sum(len(item) for item in items if isinstance(item, str | bytes))
+            return parts + len(text) * max(len(items) - 1, 0) > _MOST_ITEMS
+    except (IndexError, TypeError, AttributeError):
+        return False
+    return False
+
+
+def _text_too_long() -> jinja2.exceptions.SecurityError:
+    return jinja2.exceptions.SecurityError(_("a template may not make a text that long"))
+
+
+def _bounded_text(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
+    """The filter `replace` or `join`, refused a text longer than `_MOST_ITEMS` characters."""
+
+    def bounded(eval_ctx: Any, value: Any, *args: Any, **kwargs: Any) -> Any:
+        if name == "replace" and _too_long(name, str(value), args, kwargs):
+            raise _text_too_long()
+        if name == "join":
+            value = list(value)
+            joiner = args[0] if args else kwargs.get("d", "")
+            if isinstance(joiner, str) and _too_long(name, joiner, [value], {}):
+                raise _text_too_long()
+        return original(eval_ctx, value, *args, **kwargs)
+
+    bounded.jinja_pass_arg = getattr(original, "jinja_pass_arg", None)  # type: ignore[attr-defined]
+    return bounded
+
+
 _PLAIN_VALUES = frozenset(
     {str, int, float, bool, type(None), decimal.Decimal, datetime.date, datetime.datetime, list, tuple, dict}
 )
@@ -273,6 +325,8 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
         self.globals.pop("lipsum", None)  # makes text of any size
         for name in _SIZED_FILTERS:
             self.filters[name] = _bounded(name, self.filters[name])
+        for name in ("replace", "join"):
+            self.filters[name] = _bounded_text(name, self.filters[name])
         self._safe: dict[tuple[type, str], bool] = {}
         self._plain = _PlainTypes()
 
@@ -330,6 +384,19 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
         if _WIDE.search("".join(re.findall(r"\{[^{}]*\}", spec))):
             raise jinja2.exceptions.SecurityError(_("a format in a template may not ask for that width"))
         return wrapped
+
+    def call(self, context: jinja2.runtime.Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+        """A call, as the sandbox makes it; a text's method that sizes what it makes (`ljust`,
+        `replace`, `join`…) is refused more than `_MOST_ITEMS` characters: a template of a few
+        bytes could fill the memory (`{{ "x".ljust(10**9) }}`)."""
+        if type(obj) is types.BuiltinMethodType and obj.__name__ in _SIZING:
+            text = obj.__self__
+            if isinstance(text, str | bytes):
+                if obj.__name__ == "join" and args and not isinstance(args[0], list | tuple):
+                    args = (list(args[0]), *args[1:])
+                if _too_long(obj.__name__, text, args, kwargs):
+                    raise _text_too_long()
+        return super().call(context, obj, *args, **kwargs)
 
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(right, int) and abs(right) > 1000:
