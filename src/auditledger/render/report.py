@@ -259,6 +259,23 @@ def _too_long(name: str, text: str | bytes, args: Sequence[Any], kwargs: dict[st
     return False
 
 
+def _sized(method: Callable[..., Any]) -> Callable[..., Any]:
+    """A text's method that sizes what it makes (`ljust`, `replace`, `join`…), refused more than
+    `_MOST_ITEMS` characters: a template of a few bytes could fill the memory
+    (`{{ "x".ljust(10**9) }}`). Given when the method is read, as Jinja gives `str.format`, so
+    that a filter calling it is bounded too."""
+    name, text = method.__name__, method.__self__  # type: ignore[attr-defined]
+
+    def sized(*args: Any, **kwargs: Any) -> Any:
+        if name == "join" and args and not isinstance(args[0], list | tuple):
+            args = (list(args[0]), *args[1:])
+        if _too_long(name, text, args, kwargs):
+            raise _text_too_long()
+        return method(*args, **kwargs)
+
+    return sized
+
+
 def _text_too_long() -> jinja2.exceptions.SecurityError:
     return jinja2.exceptions.SecurityError(_("a template may not make a text that long"))
 
@@ -329,6 +346,7 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
             self.filters[name] = _bounded_text(name, self.filters[name])
         self._safe: dict[tuple[type, str], bool] = {}
         self._plain = _PlainTypes()
+        self._quick: dict[str, bool] = {}  # names that may be given at once (`getattr`)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         """Jinja's answer, remembered: it depends on the attribute's name and the object's type
@@ -350,9 +368,10 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
         attributes whose values are functions, methods, code, frames or generators' internals:
         never a plain value. Everything else is asked of it. A report of 20,000 problems reads
         some 1.5 million attributes."""
-        if attribute in _MODEL_NAMES and _pydantic_internal(obj, attribute):
-            return self.unsafe_undefined(obj, attribute)  # refused before it is read
-        if not attribute.startswith("_") and attribute not in _MODEL_NAMES:
+        quick = self._quick.get(attribute)
+        if quick is None:  # a name of the templates': a few hundred
+            quick = self._quick[attribute] = not attribute.startswith("_") and attribute not in _MODEL_NAMES
+        if quick:
             if type(obj) is dict and attribute not in _DICT_NAMES:
                 if attribute in obj and self._plain[type(value := obj[attribute])]:
                     return value
@@ -364,6 +383,8 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
                 else:
                     if self._plain[type(value)]:
                         return value
+        elif attribute in _MODEL_NAMES and _pydantic_internal(obj, attribute):
+            return self.unsafe_undefined(obj, attribute)  # refused before it is read
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
@@ -374,9 +395,12 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
         return super().getitem(obj, argument)
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
-        """`str.format` in a template, refused a width that would make a giant string."""
+        """`str.format` in a template, refused a width that would make a giant string; a text's
+        method that sizes what it makes, bounded likewise (`_sized`)."""
         if not isinstance(value, types.MethodType | types.BuiltinMethodType):
             return None  # Jinja's own first test, without a call: asked for every attribute
+        if value.__name__ in _SIZING and isinstance(getattr(value, "__self__", None), str | bytes):
+            return _sized(value)
         wrapped = super().wrap_str_format(value)
         if wrapped is None:
             return None
@@ -384,19 +408,6 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
         if _WIDE.search("".join(re.findall(r"\{[^{}]*\}", spec))):
             raise jinja2.exceptions.SecurityError(_("a format in a template may not ask for that width"))
         return wrapped
-
-    def call(self, context: jinja2.runtime.Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
-        """A call, as the sandbox makes it; a text's method that sizes what it makes (`ljust`,
-        `replace`, `join`…) is refused more than `_MOST_ITEMS` characters: a template of a few
-        bytes could fill the memory (`{{ "x".ljust(10**9) }}`)."""
-        if type(obj) is types.BuiltinMethodType and obj.__name__ in _SIZING:
-            text = obj.__self__
-            if isinstance(text, str | bytes):
-                if obj.__name__ == "join" and args and not isinstance(args[0], list | tuple):
-                    args = (list(args[0]), *args[1:])
-                if _too_long(obj.__name__, text, args, kwargs):
-                    raise _text_too_long()
-        return super().call(context, obj, *args, **kwargs)
 
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(right, int) and abs(right) > 1000:
