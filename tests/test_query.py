@@ -332,3 +332,27 @@ def test_the_kept_tables_follow_every_change_of_a_file_and_the_day(sample: CLI) 
     assert path.stat().st_size == stamp.st_size
     again = query(sample, f"SELECT title FROM problems WHERE id = '{first['id']}'")
     assert again == [{"title": changed}]
+
+
+@pytest.mark.parametrize(
+    ("statement", "unstable"),
+    [
+        ("SELECT COUNT(*) FROM problems", False),
+        ("SELECT date('2020-01-01')", True),
+        ("SELECT CURRENT_TIMESTAMP", True),
+        ('SELECT "RANDOM"() % 2', True),
+        ("SELECT [strftime]('%s')", True),
+    ],
+)
+def test_a_statement_that_calls_the_clock_or_chance_says_so(
+    sample: CLI, statement: str, unstable: bool
+) -> None:
+    """SQLite's authorizer names every function a statement calls, however it is spelled: the
+    answer of one that reads the clock or draws by chance is not remembered (`memo.unstable`)."""
+    from auditledger import sql
+    from auditledger.loader import load
+
+    ledger, _found = load(sample.root)
+    called: list[bool] = []
+    sql.run(sql.build(ledger), statement, on_unstable=lambda: called.append(True))
+    assert bool(called) is unstable

@@ -374,6 +374,7 @@ def load(
     run here on the files' parts. The records are not all held at once.
     """
     store.settle(root)  # a write of several files under way or interrupted: after it, not halfway
+    memo.loading(root)  # a remembered answer is kept only while the files listed now are the ledger's
     use_cache = cache and not os.environ.get("AUDITLEDGER_NO_CACHE")
     with memo.no_collection():
         reader = _Reader({}, store.Cache.open(root, CACHE_KEY) if use_cache else None)
@@ -463,7 +464,7 @@ def _problem_files(paths: list[Path], ledger: Ledger, reader: _Reader) -> list[P
 
 # --- reading in worker processes -----------------------------------------------------------
 
-WORKERS_VAR = "AUDITLEDGER_WORKERS"
+WORKERS_VAR = memo.WORKERS_VARIABLE
 """How many processes read the problem files that are not cached: 0 or 1 reads them in this
 process; unset, one per core when there is much to read (`WORKERS_FROM`)."""
 START_METHOD: str | None = None

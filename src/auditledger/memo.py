@@ -68,8 +68,25 @@ UNSTABLE_SQL = re.compile(
 )
 """What makes a `query` statement's answer change with no change to the ledger: the clock
 (`date('now')`, `time()`, `CURRENT_TIMESTAMP`; SQLite's date functions read the clock when
-given no day) or chance (`random()`)."""
-ENVIRONMENT = ("COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR", "TERM", "TZ", "LANG", "LC_ALL")
+given no day) or chance (`random()`). Looked for in the statement without its comments and
+quoting (`"time"()`, `[time]()`, `time/**/()` call the clock too); and SQLite's authorizer
+says which functions a statement calls (`sql.UNSTABLE_FUNCTIONS`, `unstable`), whatever their
+spelling."""
+_SQL_NOISE = re.compile(r"--[^\n]*|/\*.*?(?:\*/|$)|[\"`\[\]]", re.DOTALL)
+"""Comments and the quotes of identifiers, which SQLite reads past."""
+_KEEP = [True]
+"""Whether the running command's answer may be remembered (`unstable`)."""
+
+
+def unstable() -> None:
+    """The running command's answer changes with the clock or by chance: it is not remembered."""
+    _KEEP[0] = False
+
+
+ENVIRONMENT = (
+    *("COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR", "TERM", "COLORTERM", "TZ", "LANG", "LC_ALL"),
+    *("TTY_COMPATIBLE", "TTY_INTERACTIVE"),
+)
 """Variables (besides every AUDITLEDGER_*) that can change what a command prints."""
 READ: list[list[str]] = []
 """What the running command read besides its ledger: `["ledger", path]` for a lower-level
@@ -112,6 +129,25 @@ def read_secret(path: Path) -> bytes | None:
     return None
 
 
+COARSE_NS = 16_000_000
+"""How far a file system's times may lag the clock `time.time_ns` reads: the kernel stamps files
+with a coarse clock (a tick of 1 to 10 ms on Linux, 15.6 ms on Windows). A change this long
+before a command started may have been made while it ran."""
+
+
+def _changed_since(found: os.stat_result, since: int | None) -> bool:
+    return since is not None and max(found.st_mtime_ns, found.st_ctime_ns) >= since - COARSE_NS
+
+
+def _folder_stamp(path: Path, since: int | None = None) -> list[int]:
+    """A folder's times and inode: they move when a file in it is added, deleted or renamed
+    (which leaves no stamp of the file behind). ValueError when it changed at or after `since`."""
+    found = os.lstat(path)
+    if _changed_since(found, since):
+        raise ValueError(path)
+    return [found.st_mtime_ns, found.st_ctime_ns, found.st_ino]
+
+
 def _stamp(path: Path, since: int | None = None) -> list[int] | None:
     """The file's size, times and inode; None when it is missing. ValueError when it is not a
     regular file, was modified too recently to be told from a further change (its change time,
@@ -124,7 +160,7 @@ def _stamp(path: Path, since: int | None = None) -> list[int] | None:
         raise ValueError(path)
     if time.time_ns() - found.st_mtime_ns < RACY_SECONDS * 1e9:  # as the read cache (`store.Stamp`)
         raise ValueError(path)
-    if since is not None and max(found.st_mtime_ns, found.st_ctime_ns) >= since:
+    if _changed_since(found, since):
         raise ValueError(path)
     return [found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino]
 
@@ -134,13 +170,18 @@ def ledger_state(root: Path, since: int | None = None) -> list[object]:
     beside the settings (data a ledger adds: a dictionary, say), with its stamp. ValueError for
     anything unusual (a link, a folder that cannot be listed, a file changed just now or, with
     `since`, while the answer was being made)."""
+    return [[name, _stamp(root / name, since)] for name in _listed(root)]
+
+
+def _listed(root: Path) -> list[str]:
+    """The names of the files `ledger_state` stamps, from the ledger's root, as listed now."""
     import fnmatch
 
     with os.scandir(root) as entries:
         listed = list(entries)
     beside = {places.SETTINGS_FILE, "units.yaml"}
     beside.update(e.name for e in listed if fnmatch.fnmatchcase(e.name, "*.y*ml"))
-    found: list[object] = [[name, _stamp(root / name, since)] for name in sorted(beside)]
+    found = sorted(beside)
     folders = sorted(e.name for e in listed if YEAR_FOLDER.match(e.name) and (e.is_symlink() or e.is_dir()))
     for folder in folders:
         if os.path.islink(root / folder):
@@ -151,39 +192,82 @@ def ledger_state(root: Path, since: int | None = None) -> list[object]:
                 for e in entries
                 if not e.name.startswith(".") and fnmatch.fnmatchcase(e.name, "*.y*ml")
             )
-        found += [[f"{folder}/{name}", _stamp(root / folder / name, since)] for name in names]
+        found += [f"{folder}/{name}" for name in names]
     return found
 
 
-def _tool_state() -> list[object]:
-    """The version and every source and catalog file of the package with its size and time: an
-    upgrade or an edit of a development checkout makes every answer stale."""
-    return [__version__, _folder_state(Path(__file__).parent, (".py", ".mo"))]
+LISTED: dict[str, list[str] | None] = {}
+"""Each ledger the running command loads, with its files as listed when the loading began
+(`loading`): a file deleted or added while the command ran leaves no stamp to tell, but the
+listing differs (`_still_listed`)."""
 
 
-def _folder_state(folder: Path, suffixes: tuple[str, ...] = (), since: int | None = None) -> list[object]:
-    """Each file under `folder` (with one of `suffixes`, if given) with its size and time. With
-    `since` (ns), ValueError for a file changed just now or at or after it, as `_stamp`."""
-    found: list[object] = []
+def loading(root: Path) -> None:
+    """The loader begins to read the ledger at `root`: note its files as they are listed now."""
     try:
+        LISTED[os.path.abspath(root)] = _listed(root)
+    except (OSError, ValueError):
+        LISTED[os.path.abspath(root)] = None
+
+
+def _still_listed(roots: Sequence[Path | str]) -> None:
+    """ValueError when one of these ledgers, loaded by the command, lists other files than when
+    the loading began."""
+    for root in map(os.path.abspath, roots):
+        if root in LISTED and ((names := LISTED[root]) is None or _listed(Path(root)) != names):
+            raise ValueError(root)
+
+
+LIBRARIES = ("typer", "click", "rich", "jinja2", "markupsafe", "pydantic", "pydantic_core", "orjson", "docx")
+"""Libraries whose upgrade can change what a command prints: their stamps are part of the tool's."""
+
+
+def _tool_state() -> list[object]:
+    """The version, every file of the package (code, catalogs, the shipped dictionary and
+    templates) with its stamp, Python's version and the stamps of the libraries that print: an
+    upgrade or an edit of a development checkout makes every answer stale."""
+    import importlib.util
+
+    libraries: list[object] = []
+    for name in LIBRARIES:
+        try:
+            spec = importlib.util.find_spec(name)
+            origin = spec.origin if spec is not None else None
+            libraries.append([name, _stamp_of(origin) if origin else None])
+        except (ImportError, ValueError, OSError):
+            libraries.append([name, None])
+    return [__version__, sys.version, libraries, _folder_state(Path(__file__).parent)]
+
+
+def _stamp_of(path: str) -> list[int]:
+    found = os.stat(path)
+    return [found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino]
+
+
+def _folder_state(folder: Path, since: int | None = None) -> list[object]:
+    """The folder's own stamp and each file under it with its size, times and inode (a file
+    edited with its modification time put back still has a new change time). With `since`
+    (ns), ValueError for a file changed just now, or a file or folder changed at or after it,
+    as `_stamp`."""
+    try:
+        found: list[object] = [_folder_stamp(folder, since)]
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
-        return found
+        return []
     for entry in entries:
         if entry.is_dir(follow_symlinks=False):
             if entry.name != "__pycache__":
-                found.append([entry.name, _folder_state(Path(entry.path), suffixes, since)])
-        elif not suffixes or entry.name.endswith(suffixes):
+                found.append([entry.name, _folder_state(Path(entry.path), since)])
+        else:
             try:
-                stamp = entry.stat()
+                stamp = os.stat(entry.path, follow_symlinks=False)
             except OSError:
                 continue
             if since is not None and (
-                time.time_ns() - stamp.st_mtime_ns < RACY_SECONDS * 1e9
-                or max(stamp.st_mtime_ns, stamp.st_ctime_ns) >= since
+                time.time_ns() - stamp.st_mtime_ns < RACY_SECONDS * 1e9 or _changed_since(stamp, since)
             ):
                 raise ValueError(entry.path)
-            found.append([entry.name, stamp.st_size, stamp.st_mtime_ns])
+            found.append([entry.name, stamp.st_size, stamp.st_mtime_ns, stamp.st_ctime_ns, stamp.st_ino])
     return found
 
 
@@ -226,6 +310,23 @@ def evidence_state(paths: Sequence[Path]) -> list[list[object]]:
     return [[str(p), os.path.realpath(p), os.path.exists(p)] for p in paths]
 
 
+def _settled(paths: Sequence[Path], since: int) -> None:
+    """ValueError when an evidence file, or the folder it is (or would be) in, changed at or
+    after `since` (ns): the checks may have seen it as it was before (a file that arrived while
+    they ran, or went)."""
+    for path in paths:
+        place = Path(os.path.abspath(path))
+        with contextlib.suppress(FileNotFoundError):
+            if _changed_since(os.lstat(place), since):
+                raise ValueError(place)
+        for folder in place.parents:  # the nearest folder there is
+            try:
+                _folder_stamp(folder, since)
+            except FileNotFoundError:
+                continue
+            break
+
+
 def _memo_path(root: Path) -> Path:
     return root / STATE_DIR / CACHE_DIR / MEMO_FILE
 
@@ -252,6 +353,8 @@ def remember(
     import json
 
     try:
+        _settled(evidence, started)
+        _still_listed([root, *lowers])
         state = evidence_state(evidence)
         names = [str(lower) for lower in lowers]
         payload = json.dumps(
@@ -383,7 +486,7 @@ def answer(argv: Sequence[str]) -> int | None:
     if os.environ.get("AUDITLEDGER_NO_CACHE") or any(k.endswith("_COMPLETE") for k in os.environ):
         return None
     asked = plain_check(argv)
-    if asked is None:
+    if asked is None or unreadable_workers() is not None:  # the command line says what is wrong
         return None
     explicit, option, day = asked
     root, _named = places.search_root(explicit)
@@ -398,6 +501,16 @@ def answer(argv: Sequence[str]) -> int | None:
     sys.stdout.write(text)
     sys.stdout.flush()
     return code
+
+
+WORKERS_VARIABLE = "AUDITLEDGER_WORKERS"
+"""How many processes read the problem files that are not cached (`loader`)."""
+
+
+def unreadable_workers() -> str | None:
+    """$AUDITLEDGER_WORKERS when it is set to something that is not a number of processes."""
+    value = os.environ.get(WORKERS_VARIABLE, "").strip()
+    return None if value == "" or value.isdigit() else value
 
 
 def few_collections() -> None:
@@ -500,7 +613,7 @@ def read_request(argv: Sequence[str]) -> Request | None:
             return None
     if not rest or rest[0] not in READ_COMMANDS:
         return None
-    if rest[0] == "query" and any(UNSTABLE_SQL.search(word) for word in rest[1:]):
+    if rest[0] == "query" and any(UNSTABLE_SQL.search(_SQL_NOISE.sub("", word)) for word in rest[1:]):
         return None
     try:
         "".join(rest).encode("utf-8")
@@ -567,7 +680,7 @@ def _read_state(root: Path, read: Sequence[Sequence[str]], since: int | None = N
         if kind == "ledger":
             state.append([path, ledger_state(Path(path), since) if os.path.isdir(path) else None])
         else:
-            state.append([path, _folder_state(Path(path), since=since)])
+            state.append([path, _folder_state(Path(path), since)])
     return state
 
 
@@ -639,6 +752,7 @@ def remember_answer(
         with contextlib.suppress(FileExistsError):
             os.mkdir(folder, 0o700)
         read = list(READ)
+        _still_listed([root, *(path for kind, path in read if kind == "ledger")])
         head = {"words": request.words, "read": read, "state": _read_state(root, read, started)}
         out, err = out_text(), err_text()
         head.update(out=len(out), code=code)
@@ -710,6 +824,7 @@ def _run_remembering(request: Request) -> None:
     from auditledger.cli import main as everything
 
     started = time.time_ns()
+    _KEEP[0] = True
     utf8_output()
     out, err = _Copy(sys.stdout), _Copy(sys.stderr)
     real = sys.stdout, sys.stderr
@@ -721,7 +836,7 @@ def _run_remembering(request: Request) -> None:
         code = done.code
     finally:
         sys.stdout, sys.stderr = real
-    if (code is None or code in (0, 1)) and not out.failed[0] and not err.failed[0]:
+    if (code is None or code in (0, 1)) and not out.failed[0] and not err.failed[0] and _KEEP[0]:
         remember_answer(request, out.text, err.text, 1 if code else 0, started)
     sys.exit(code)  # type: ignore[arg-type]
 
@@ -730,12 +845,18 @@ def main() -> None:
     """The console script: a remembered answer, else the command line in full."""
     argv = sys.argv[1:]
     few_collections()  # before the command line is imported
-    code = answer(argv)
-    if code is not None:
-        sys.exit(code)
     in_doubt = os.environ.get("AUDITLEDGER_NO_CACHE") or any(k.endswith("_COMPLETE") for k in os.environ)
-    request = None if in_doubt else read_request(argv)
-    if request is not None and request.where():
+    request: Request | None = None
+    try:
+        code = answer(argv)
+        if code is not None:
+            sys.exit(code)
+        request = None if in_doubt else read_request(argv)
+        if request is not None and not request.where():
+            request = None
+    except OSError:  # the working folder is gone, say: the command line says what it can
+        request = None
+    if request is not None:
         found = recall_answer(request)
         if found is not None:
             out, err, code = found

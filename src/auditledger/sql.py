@@ -302,6 +302,13 @@ PRAGMAS = frozenset(
 )
 """PRAGMAs a query may run: each only describes the ledger's tables."""
 FUNCTIONS_DENIED = frozenset({"load_extension", "fts3_tokenizer", "readfile", "writefile", "edit"})
+UNSTABLE_FUNCTIONS = frozenset(
+    {"date", "time", "datetime", "julianday", "unixepoch", "strftime", "timediff", "random", "randomblob"}
+    | {"current_date", "current_time", "current_timestamp"}
+)
+"""Functions whose answer changes with the clock (the date functions read it when given no
+day; CURRENT_TIMESTAMP and its kin are calls too) or by chance: an answer that called one is
+not remembered (`memo.unstable`)."""
 """Functions that reach outside the database where a build of SQLite has them."""
 ACTIONS = {
     getattr(sqlite3, f"SQLITE_{name.replace(' ', '_')}"): name
@@ -320,11 +327,12 @@ action code of its own: SQLite asks for it as an ATTACH)."""
 class _Guard:
     """What a statement may do, and why it was stopped: the first denial, the deadline, Ctrl-C."""
 
-    def __init__(self, timeout: float) -> None:
+    def __init__(self, timeout: float, on_unstable: Callable[[], None] | None = None) -> None:
         self.denied: str | None = None
         self.deadline = time.monotonic() + timeout
         self.timed_out = False
         self.interrupted = False
+        self.on_unstable = on_unstable
 
     def authorize(
         self, action: int, arg1: str | None, arg2: str | None, database: str | None, _trigger: str | None
@@ -343,6 +351,8 @@ class _Guard:
             return self._deny(_("reading {table}").format(table=repr(arg1)))
         if action == sqlite3.SQLITE_FUNCTION:
             if (arg2 or "").lower() not in FUNCTIONS_DENIED:
+                if self.on_unstable is not None and (arg2 or "").lower() in UNSTABLE_FUNCTIONS:
+                    self.on_unstable()
                 return sqlite3.SQLITE_OK
             return self._deny(_("the function {name}()").format(name=arg2))
         if action == sqlite3.SQLITE_PRAGMA:
@@ -404,19 +414,25 @@ MAX_RESULT = 256 << 20
 
 
 def run(
-    db: sqlite3.Connection, statement: str, *, timeout: float = TIMEOUT, max_rows: int = MAX_ROWS
+    db: sqlite3.Connection,
+    statement: str,
+    *,
+    timeout: float = TIMEOUT,
+    max_rows: int = MAX_ROWS,
+    on_unstable: Callable[[], None] | None = None,
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Run one statement that only reads the ledger's tables: its column names and rows.
 
     Anything else (writing, ATTACH, VACUUM, PRAGMAs that set something, extensions) is refused
     before it runs; a statement that runs longer than `timeout` seconds, is stopped by Ctrl-C
-    or would return more than `max_rows` rows ends in an AuditLedgerError saying so.
+    or would return more than `max_rows` rows ends in an AuditLedgerError saying so. A statement
+    that calls one of `UNSTABLE_FUNCTIONS` (the clock, chance) calls `on_unstable`.
     """
     db.execute("PRAGMA query_only = ON")
     db.execute("PRAGMA temp_store = MEMORY")  # sorting never spills to a temporary file
     db.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
     db.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_LENGTH)
-    guard = _Guard(timeout)
+    guard = _Guard(timeout, on_unstable)
     db.set_authorizer(guard.authorize)
     db.set_progress_handler(guard.progress, 1000)
     try:

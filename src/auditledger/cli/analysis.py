@@ -266,7 +266,7 @@ def query(
 ) -> None:
     """Ask the ledger anything in SQL: tables problems, units, cooperating, measures, rectified,
     milestones, tracking, history, changes, resolutions, suggestions, votes, recommendations, links."""
-    from auditledger import sql
+    from auditledger import memo, sql
     from auditledger.cli.browse import read_ledger
     from auditledger.render.tabular import to_csv, to_json
 
@@ -276,7 +276,7 @@ def query(
             hint=_('e.g. auditledger query "SELECT * FROM problems LIMIT 5"'),
         )
     db = sql.kept(read_ledger(day_or_today(as_of, "--as-of"), at=at))
-    columns, rows = sql.run(db, statement, timeout=timeout, max_rows=max_rows)
+    columns, rows = sql.run(db, statement, timeout=timeout, max_rows=max_rows, on_unstable=memo.unstable)
     records = [dict(zip(columns, row, strict=True)) for row in rows]
     if output_format is QueryFormat.json:
         typer.echo(to_json(records), nl=False)

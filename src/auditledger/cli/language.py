@@ -93,19 +93,17 @@ def unknown_environment_language() -> AuditLedgerError | None:
 
 def unreadable_worker_count() -> AuditLedgerError | None:
     """$AUDITLEDGER_WORKERS set to something that is not a number of processes."""
-    value = os.environ.get(WORKERS_VARIABLE, "").strip()
-    if value == "" or value.isdigit():
+    from auditledger import memo
+
+    value = memo.unreadable_workers()
+    if value is None:
         return None
     return AuditLedgerError(
         _("{variable}: '{value}' is not a number of processes").format(
-            variable=WORKERS_VARIABLE, value=value
+            variable=memo.WORKERS_VARIABLE, value=value
         ),
         hint=_("set it to 0 to read in one process, or to a number of processes, or unset it"),
     )
-
-
-WORKERS_VARIABLE = "AUDITLEDGER_WORKERS"
-"""`loader.WORKERS_VAR`, named here so that checking it imports no loader."""
 
 
 def cells(text: str) -> int:
