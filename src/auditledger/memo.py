@@ -162,6 +162,12 @@ def _stamp(path: Path, since: int | None = None) -> list[int] | None:
         raise ValueError(path)
     if _changed_since(found, since):
         raise ValueError(path)
+    return _stat(found)
+
+
+def _stat(found: os.stat_result) -> list[int]:
+    """A file's stamp: size, times and inode (a file edited with its modification time put back
+    still has a new change time)."""
     return [found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino]
 
 
@@ -233,20 +239,14 @@ def _tool_state() -> list[object]:
         try:
             spec = importlib.util.find_spec(name)
             origin = spec.origin if spec is not None else None
-            libraries.append([name, _stamp_of(origin) if origin else None])
+            libraries.append([name, _stat(os.stat(origin)) if origin else None])
         except (ImportError, ValueError, OSError):
             libraries.append([name, None])
     return [__version__, sys.version, libraries, _folder_state(Path(__file__).parent)]
 
 
-def _stamp_of(path: str) -> list[int]:
-    found = os.stat(path)
-    return [found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino]
-
-
 def _folder_state(folder: Path, since: int | None = None) -> list[object]:
-    """The folder's own stamp and each file under it with its size, times and inode (a file
-    edited with its modification time put back still has a new change time). With `since`
+    """The folder's own stamp and each file under it with its stamp (`_stat`). With `since`
     (ns), ValueError for a file changed just now, or a file or folder changed at or after it,
     as `_stamp`."""
     try:
@@ -267,7 +267,7 @@ def _folder_state(folder: Path, since: int | None = None) -> list[object]:
                 time.time_ns() - stamp.st_mtime_ns < RACY_SECONDS * 1e9 or _changed_since(stamp, since)
             ):
                 raise ValueError(entry.path)
-            found.append([entry.name, stamp.st_size, stamp.st_mtime_ns, stamp.st_ctime_ns, stamp.st_ino])
+            found.append([entry.name, *_stat(stamp)])
     return found
 
 
