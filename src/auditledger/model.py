@@ -1450,6 +1450,14 @@ class ProblemFile:
     def unpacked(self) -> bool:
         return self._entries is not None
 
+    def records(self) -> list[Problem]:
+        """The file's problems, unpacked for this once when they are still packed, and not kept:
+        for work that goes through a province's ledger a file at a time (`sql.build`)."""
+        if self._entries is not None:
+            return [entry.record for entry in self._entries]
+        assert self._load is not None
+        return self._load()
+
     def has(self, part: str) -> bool:
         """Whether the part has been made or read (else it is still packed in the cache, or
         not yet made)."""

@@ -21,12 +21,13 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
+from operator import itemgetter
 from types import FrameType
 from typing import Any, NoReturn
 
 from auditledger.diagnostics import AuditLedgerError
 from auditledger.i18n import N_, _
-from auditledger.model import RECORD_NAMES, Ledger
+from auditledger.model import RECORD_NAMES, Ledger, Problem
 
 FEN_PER_WAN = Decimal(1_000_000)
 INT64 = range(-(2**63), 2**63)
@@ -191,49 +192,12 @@ def build(ledger: Ledger, db: sqlite3.Connection | None = None) -> sqlite3.Conne
                 _too_large(db, table, row, index)
 
     insert("units", ((u.id, u.name, u.kind, u.parent) for u in ledger.units.values()))
-    problems = ledger.problems
-    insert(
-        "problems",
-        (
-            (
-                p.id, p.year, p.audit_no, p.title, p.description, p.category, p.unit, p.supervisor,
-                p.lower_government, format(p.amount, "f"), fen(p.amount), p.amount_kind,
-                format(p.rectified_amount, "f"), fen(p.rectified_amount), p.type, p.status, p.deadline,
-                p.completed_on, p.closed_on, int(p.prominent), int(p.systemic), p.rules_made, p.accountable,
-                p.reason, p.next_steps, p.round, p.disclosure.published if p.disclosure else None,
-                int(p.case is not None),
-            )
-            for p in problems
-        ),
-    )  # fmt: skip
-    insert("cooperating", ((p.id, u) for p in problems for u in p.cooperating))
-    insert("measures", ((p.id, i, m) for p in problems for i, m in enumerate(p.measures, 1)))
-    insert("rectified", ((p.id, m, format(a, "f"), fen(a)) for p in problems for m, a in p.rectified.items()))
-    insert(
-        "milestones",
-        ((p.id, i, m.due, m.text, m.done) for p in problems for i, m in enumerate(p.milestones, 1)),
-    )
-    insert(
-        "tracking",
-        (
-            (p.id, i, t.date, t.method, t.finding, t.by, int(t.internal))
-            for p in problems
-            for i, t in enumerate(p.tracking, 1)
-        ),
-    )
-    insert(
-        "history",
-        ((p.id, i, h.date, h.by, h.action, h.note) for p in problems for i, h in enumerate(p.history, 1)),
-    )
-    insert(
-        "changes",
-        (
-            (p.id, i, c.field, _plain(c.old), _plain(c.new))
-            for p in problems
-            for i, h in enumerate(p.history, 1)
-            for c in h.changes
-        ),
-    )
+    # A file at a time: each file's records are unpacked, made rows and let go (all of a
+    # province's at once took 600 MB); the rows then go in as `Ledger.problems` orders them.
+    found = [(p.year, p.id, _rows_of(p)) for file in ledger.problem_files for p in file.records()]
+    found.sort(key=itemgetter(0, 1))
+    for index, table in enumerate(PROBLEM_TABLES):
+        insert(table, (row for _year, _id, rows in found for row in rows[index]))
     metas = [ledger.years[y] for y in sorted(ledger.years)]
     insert(
         "resolutions",
@@ -269,6 +233,38 @@ def build(ledger: Ledger, db: sqlite3.Connection | None = None) -> sqlite3.Conne
     db.executescript(INDEXES)
     db.commit()
     return db
+
+
+PROBLEM_TABLES = (
+    *("problems", "cooperating", "measures", "rectified"),
+    *("milestones", "tracking", "history", "changes"),
+)
+"""The tables of the problems' own data, in the order `_rows_of` gives a problem's rows."""
+
+
+def _rows_of(p: Problem) -> tuple[list[tuple[Any, ...]], ...]:
+    """A problem's rows in each of `PROBLEM_TABLES`."""
+    return (
+        [(
+            p.id, p.year, p.audit_no, p.title, p.description, p.category, p.unit, p.supervisor,
+            p.lower_government, format(p.amount, "f"), fen(p.amount), p.amount_kind,
+            format(p.rectified_amount, "f"), fen(p.rectified_amount), p.type, p.status, p.deadline,
+            p.completed_on, p.closed_on, int(p.prominent), int(p.systemic), p.rules_made, p.accountable,
+            p.reason, p.next_steps, p.round, p.disclosure.published if p.disclosure else None,
+            int(p.case is not None),
+        )],
+        [(p.id, u) for u in p.cooperating],
+        [(p.id, i, m) for i, m in enumerate(p.measures, 1)],
+        [(p.id, m, format(a, "f"), fen(a)) for m, a in p.rectified.items()],
+        [(p.id, i, m.due, m.text, m.done) for i, m in enumerate(p.milestones, 1)],
+        [(p.id, i, t.date, t.method, t.finding, t.by, int(t.internal)) for i, t in enumerate(p.tracking, 1)],
+        [(p.id, i, h.date, h.by, h.action, h.note) for i, h in enumerate(p.history, 1)],
+        [
+            (p.id, i, c.field, _plain(c.old), _plain(c.new))
+            for i, h in enumerate(p.history, 1)
+            for c in h.changes
+        ],
+    )  # fmt: skip
 
 
 def _too_large(db: sqlite3.Connection, table: str, row: Sequence[Any], index: int) -> NoReturn:
