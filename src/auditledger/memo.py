@@ -209,7 +209,10 @@ listing differs (`_still_listed`)."""
 
 
 def loading(root: Path) -> None:
-    """The loader begins to read the ledger at `root`: note its files as they are listed now."""
+    """The loader begins to read the ledger at `root`: note its files as they are listed now
+    (in a command run from the console, whose answer may be remembered)."""
+    if not SHORT_LIVED:
+        return
     try:
         LISTED[os.path.abspath(root)] = _listed(root)
     except (OSError, ValueError):
