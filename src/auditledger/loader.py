@@ -495,7 +495,7 @@ def _workers(paths: list[Path], reader: _Reader) -> int:
     """How many worker processes read `paths`: none for little to read, or in a process that
     runs threads (the workbench: forking it is not safe); else one per core."""
     asked = os.environ.get(WORKERS_VAR, "").strip()
-    if asked.isdigit():
+    if asked.isascii() and asked.isdigit():
         return int(asked) if int(asked) > 1 and paths else 0
     if len(paths) < 2 or _threaded():
         return 0

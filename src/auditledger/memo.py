@@ -37,7 +37,7 @@ import re
 import stat
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -227,8 +227,12 @@ def _still_listed(roots: Sequence[Path | str]) -> None:
             raise ValueError(root)
 
 
-LIBRARIES = ("typer", "click", "rich", "jinja2", "markupsafe", "pydantic", "pydantic_core", "orjson", "docx")
-"""Libraries whose upgrade can change what a command prints: their stamps are part of the tool's."""
+LIBRARIES = (
+    *("typer", "click", "rich", "jinja2", "markupsafe", "pydantic", "pydantic_core", "orjson", "docx"),
+    *("yaml_rs", "_ruamel_yaml"),
+)
+"""Libraries whose upgrade can change what a command reads or prints: their stamps are part of
+the tool's."""
 
 
 def _tool_state() -> list[object]:
@@ -292,8 +296,6 @@ def key(
 ) -> str:
     """What a `check` of the ledger at `root` (as named: its findings print paths so) depends on,
     with the lower-level ledgers it checks too."""
-    import hashlib
-    import json
 
     material = {
         "cwd": os.getcwd(),
@@ -305,7 +307,17 @@ def key(
         "tool": _tool_state(),
         "evidence": [list(e) for e in evidence],
     }
-    return hashlib.sha256(json.dumps(material, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+    return _digest(material)
+
+
+def _digest(material: Mapping[str, Any]) -> str:
+    """sha256 of a key's material as JSON; paths that are not UTF-8 (a folder named in other
+    bytes) keep their bytes."""
+    import hashlib
+    import json
+
+    text = json.dumps(material, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def evidence_state(paths: Sequence[Path]) -> list[list[object]]:
@@ -501,8 +513,19 @@ def answer(argv: Sequence[str]) -> int | None:
         return None
     text, code = found
     utf8_output()
-    sys.stdout.write(text)
-    sys.stdout.flush()
+    return _given(lambda: sys.stdout.write(text), code)
+
+
+def _given(write: Callable[[], object], code: int) -> int:
+    """`code`, once a remembered answer is written (`write`); 1 when its reader has gone (a
+    pipe to `head` that closed), as a command run in full ends, without a traceback."""
+    try:
+        write()
+        sys.stdout.flush()
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return code
 
 
@@ -513,7 +536,7 @@ WORKERS_VARIABLE = "AUDITLEDGER_WORKERS"
 def unreadable_workers() -> str | None:
     """$AUDITLEDGER_WORKERS when it is set to something that is not a number of processes."""
     value = os.environ.get(WORKERS_VARIABLE, "").strip()
-    return None if value == "" or value.isdigit() else value
+    return None if value == "" or (value.isascii() and value.isdigit()) else value
 
 
 def few_collections() -> None:
@@ -640,8 +663,6 @@ def read_request(argv: Sequence[str]) -> Request | None:
 
 def _request_key(request: Request, root: Path, language: str) -> str:
     """Which answer file holds the answer to `request`: everything of it but the files read."""
-    import hashlib
-    import json
 
     material = {
         "cwd": os.getcwd(),
@@ -657,7 +678,7 @@ def _request_key(request: Request, root: Path, language: str) -> str:
         "encoding": [getattr(sys.stdout, "encoding", None), getattr(sys.stderr, "encoding", None)],
         "tool": _tool_state(),
     }
-    return hashlib.sha256(json.dumps(material, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+    return _digest(material)
 
 
 def _terminal_size() -> list[int] | None:
@@ -828,6 +849,7 @@ def _run_remembering(request: Request) -> None:
 
     started = time.time_ns()
     _KEEP[0] = True
+    READ.clear()
     utf8_output()
     out, err = _Copy(sys.stdout), _Copy(sys.stderr)
     real = sys.stdout, sys.stderr
@@ -857,16 +879,13 @@ def main() -> None:
         request = None if in_doubt else read_request(argv)
         if request is not None and not request.where():
             request = None
-    except OSError:  # the working folder is gone, say: the command line says what it can
+    except (OSError, ValueError):  # the working folder is gone, say: the command line says what it can
         request = None
     if request is not None:
         found = recall_answer(request)
         if found is not None:
             out, err, code = found
-            sys.stdout.buffer.write(out)
-            sys.stdout.flush()
-            sys.stderr.buffer.write(err)
-            sys.exit(code)
+            sys.exit(_given(lambda: (sys.stdout.buffer.write(out), sys.stderr.buffer.write(err)), code))
         _run_remembering(request)
     from auditledger.cli import main as everything
 

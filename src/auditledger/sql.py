@@ -194,7 +194,12 @@ def build(ledger: Ledger, db: sqlite3.Connection | None = None) -> sqlite3.Conne
     insert("units", ((u.id, u.name, u.kind, u.parent) for u in ledger.units.values()))
     # A file at a time: each file's records are unpacked, made rows and let go (all of a
     # province's at once took 600 MB); the rows then go in as `Ledger.problems` orders them.
-    found = [(p.year, p.id, _rows_of(p)) for file in ledger.problem_files for p in file.records()]
+    found, ids = [], set()
+    for file in ledger.problem_files:
+        for p in file.records():
+            if p.id not in ids:  # an id used twice (an error `check` names): the first, as `problems_by_id`
+                ids.add(p.id)
+                found.append((p.year, p.id, _rows_of(p)))
     found.sort(key=itemgetter(0, 1))
     for index, table in enumerate(PROBLEM_TABLES):
         insert(table, (row for _year, _id, rows in found for row in rows[index]))
