@@ -254,7 +254,7 @@ def test_evidence_added_while_check_runs_is_not_answered_from_memory(sample: CLI
 
 def test_the_shipped_dictionary_is_part_of_the_tool(sample: CLI) -> None:
     """`recurring` matches with `data/terms.yaml`, shipped beside the code: an edit of it in a
-    source checkout changes the answer, like an edit of a .py file (only .py and .mo count)."""
+    source checkout changes the answer, like an edit of a .py file (every file of the package counts)."""
     words = ("recurring", *AS_OF)
     age(sample.root)
     run(sample.root, *words)
